@@ -1,0 +1,37 @@
+# Two commands do all the set-up on a fresh machine with Python 3.11 and git:
+#   make run    serve the dashboard (demo mode when no Cloudbeds credentials are stored)
+#   make test   run the whole test suite
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+PMS_PORT ?= 8501
+PYTEST_ARGS ?=
+
+.PHONY: run test bench venv clean
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+# Stamp files re-run pip only when a requirements file changed.
+$(VENV)/.runtime: requirements.txt | $(PY)
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: requirements.txt requirements-dev.txt $(VENV)/.runtime
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+venv: $(VENV)/.runtime
+
+run: $(VENV)/.runtime
+	PMS_PORT=$(PMS_PORT) $(PY) -m pms serve
+
+test: $(VENV)/.dev
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+bench: $(VENV)/.dev
+	$(PY) -m bench
+
+clean:
+	rm -rf $(VENV) .pytest_cache test-artifacts

@@ -1,0 +1,83 @@
+"""Process configuration: where the database is, which port to serve, where local state lives.
+
+Precedence is always: explicit argument (a ``--db`` flag) > environment (``PMS_*``) > default.
+Settings that a manager changes at run time (auto-sync interval, push switch, credentials) are not
+here: they live in the database ``settings`` table (see ``pms.db.settings``), because several
+processes (dashboard, worker, CLI) must agree on them.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+__all__ = [
+    "PROJECT_ROOT",
+    "data_dir",
+    "database_url",
+    "server_port",
+    "find_openapi_spec",
+]
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def data_dir() -> Path:
+    """The folder for the embedded default's local state (SQLite file, secret key file).
+
+    ``PMS_DATA_DIR`` overrides it; the default is ``data/`` in the checkout, which git ignores.
+    The folder is created on demand.
+    """
+    path = Path(os.environ.get("PMS_DATA_DIR") or PROJECT_ROOT / "data")
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def database_url(explicit: str | None = None) -> str:
+    """The SQLAlchemy URL of the hotel database.
+
+    Anchored to the checkout rather than the working directory, so that ``make run``, the worker
+    and ``python -m pms`` started from anywhere all open the same file.
+    """
+    if explicit:
+        return explicit
+    env = os.environ.get("PMS_DATABASE_URL")
+    if env:
+        return env
+    return f"sqlite:///{data_dir() / 'pms.sqlite3'}"
+
+
+def server_port(explicit: int | None = None) -> int:
+    """Port of the dashboard server (``PMS_PORT``, default 8501)."""
+    if explicit:
+        return explicit
+    raw = os.environ.get("PMS_PORT") or "8501"
+    try:
+        port = int(raw)
+    except ValueError:
+        from pms.errors import ConfigurationError
+
+        raise ConfigurationError(f"PMS_PORT must be a port number, got {raw!r}", key="PMS_PORT") from None
+    if not 0 < port < 65536:
+        from pms.errors import ConfigurationError
+
+        raise ConfigurationError(f"PMS_PORT must be between 1 and 65535, got {port}", key="PMS_PORT")
+    return port
+
+
+def find_openapi_spec(version: str = "1.3") -> Path | None:
+    """Locate the official Cloudbeds OpenAPI spec, which the project reads but never copies.
+
+    Looked for in ``PMS_CLOUDBEDS_SPEC_DIR``, then ``../shared/cloudbeds`` beside the checkout,
+    then ``/work/shared/cloudbeds`` (where CI clones keep it on this kind of machine).
+    """
+    name = f"pms-v{version}-openapi.yaml"
+    candidates = []
+    env = os.environ.get("PMS_CLOUDBEDS_SPEC_DIR")
+    if env:
+        candidates.append(Path(env))
+    candidates += [PROJECT_ROOT.parent / "shared" / "cloudbeds", Path("/work/shared/cloudbeds")]
+    for folder in candidates:
+        if (folder / name).is_file():
+            return folder / name
+    return None
