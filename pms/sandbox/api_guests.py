@@ -17,7 +17,7 @@ from pms.sandbox.api_reservations import get_reservation_or_404
 from pms.sandbox.endpoint import Call, Endpoint, NotFound
 from pms.sandbox.forms import ParamError
 from pms.sandbox.queries import guest_ids, property_mismatch
-from pms.sandbox.serialize import guest_detail, guest_list_entry, guest_modified_rows
+from pms.sandbox.serialize_guests import guest_detail, guest_list_entry, guest_modified_rows
 
 __all__ = ["ENDPOINTS"]
 

@@ -87,7 +87,7 @@ async def _read_params(request: Request) -> Params:
     return Params(nest_brackets(pairs))
 
 
-async def _fault_response(fault: Fault) -> Response:
+def _fault_response(fault: Fault) -> Response:
     if fault.kind == "http_500":
         return _failure(500, fault.message or "Internal Server Error")
     if fault.kind == "http_503":  # what a load balancer in front of an overloaded API sends
@@ -121,7 +121,7 @@ async def api_entry(request: Request) -> Response:
 async def _pipeline(request: Request, backend: Backend, endpoint: Endpoint, version: str) -> Response:
     fault = backend.faults.take(endpoint.name)
     if fault is not None and fault.kind not in ("timeout", "revoke_token"):
-        return await _fault_response(fault)
+        return _fault_response(fault)
     if request.method != endpoint.verb:
         return _failure(405, f"{endpoint.name} must be called with HTTP {endpoint.verb}")
     try:
@@ -141,6 +141,9 @@ async def _pipeline(request: Request, backend: Backend, endpoint: Endpoint, vers
             return _failure(429, "Rate limit exceeded")
         if endpoint.scope and endpoint.scope not in credential.scopes:
             return _failure(403, f"Access denied: this credential lacks the {endpoint.scope} scope")
+    header_property = request.headers.get("x-property-id")
+    if header_property and header_property.strip() != backend.store.property.property_id:
+        return _failure(200, PropertyMismatch.message)
     base_url = f"{request.url.scheme}://{request.url.netloc}/api/{version}"
     call = Call(backend, params, credential, endpoint.name, base_url)
     response = _run(backend, endpoint, call)

@@ -18,7 +18,7 @@ from pms.sandbox.faults import FaultBook
 from pms.sandbox.ratelimit import RateLimiter
 from pms.sandbox.rates import RateJobs
 from pms.sandbox.scheduler import Scheduler
-from pms.sandbox.seed import property_id_for_seed, seed_store
+from pms.sandbox.seed import seed_store
 from pms.sandbox.store import Store
 from pms.sandbox.webhooks import Webhooks
 
@@ -85,10 +85,6 @@ class Backend:
         self.webhooks.clear()
         self.rate_jobs.clear()
         self.store.subscribe(self.webhooks.on_event)
-
-    @property
-    def property_id(self) -> str:
-        return property_id_for_seed(self.config.seed)
 
     def reset(self, counters_only: bool = False) -> None:
         """Zero the counters; unless ``counters_only``, also reseed data and drop tokens and faults."""

@@ -69,11 +69,11 @@ def format_local(moment: datetime | None, tz: ZoneInfo) -> str | None:
     """``YYYY-MM-DD HH:MM:SS`` in the property's zone: Cloudbeds' plain dateCreated/dateModified."""
     if moment is None:
         return None
-    return moment.astimezone(tz).strftime("%Y-%m-%d %H:%M:%S")
+    return moment.astimezone(tz).replace(tzinfo=None).isoformat(" ", "seconds")  # faster than strftime
 
 
 def format_utc(moment: datetime | None) -> str | None:
     """``YYYY-MM-DD HH:MM:SS`` in UTC: the ``...UTC`` twins."""
     if moment is None:
         return None
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
+    return moment.astimezone(timezone.utc).replace(tzinfo=None).isoformat(" ", "seconds")

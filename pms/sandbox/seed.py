@@ -224,7 +224,7 @@ class _Seeder:
         if source.is_third_party:
             res.third_party_id = str(rng.randint(10**8, 10**10 - 1))
         if rng.random() < 0.15:
-            name, per_night = rng.choice(ADDONS)
+            _, per_night = rng.choice(ADDONS)
             res.additional_items = per_night * (res.end - res.start).days
         grand = res.grand_total
         if status == "canceled":

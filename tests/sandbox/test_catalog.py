@@ -24,6 +24,13 @@ def test_foreign_property_id_is_a_logical_failure(api):
                            "message": "None of the included property id's match the access_token user's property id"}
 
 
+def test_x_property_id_header_is_checked(api):
+    assert api.session.get(f"{api.box.base_url}/getHotels", headers={"X-PROPERTY-ID": api.box.property_id},
+                           timeout=10).json()["success"] is True
+    other = api.session.get(f"{api.box.base_url}/getHotels", headers={"X-PROPERTY-ID": "1"}, timeout=10)
+    assert other.status_code == 200 and other.json()["success"] is False
+
+
 def test_room_types_and_rooms_with_numbered_names(api):
     types = api.ok("getRoomTypes", pageSize=100)["data"]
     assert len(types) >= 5
@@ -41,13 +48,20 @@ def test_room_types_and_rooms_with_numbered_names(api):
 
 
 def test_room_filters_and_free_rooms(api, box):
+    from datetime import timedelta
+
     types = api.ok("getRoomTypes")["data"]
     one = types[0]["roomTypeID"]
     rooms = api.ok("getRooms", roomTypeID=one)["data"][0]["rooms"]
     assert rooms and all(r["roomTypeID"] == one for r in rooms)
     today = box.backend.clock.today()
-    free = api.ok("getRooms", startDate=today.isoformat(), endDate=today.replace(day=today.day).isoformat())
-    assert free["data"][0]["rooms"] is not None
+    tonight = {"startDate": today.isoformat(), "endDate": (today + timedelta(days=1)).isoformat()}
+    occupied = {room["roomID"] for res in api.admin("reservations")["data"] if res["status"] == "checked_in"
+                for room in res["rooms"]}
+    assert occupied  # the seed has guests in house
+    free = {r["roomID"] for r in api.ok("getRooms", **tonight)["data"][0]["rooms"]}
+    everything = {r["roomID"] for r in api.ok("getRooms")["data"][0]["rooms"]}
+    assert free and free <= everything and not free & occupied
     assert api.get("getRooms", startDate=today.isoformat()).status_code == 400
 
 

@@ -6,8 +6,6 @@ from datetime import timedelta
 
 import pytest
 
-from .helpers import Api
-
 
 @pytest.fixture
 def room_type(api):
