@@ -43,13 +43,20 @@ def get_guests_modified(call: Call) -> dict[str, Any]:
     p, store = call.params, call.store
     property_mismatch(store, p, "propertyIDs")
     number, size = p.page(100)
-    # Paging counts rows (a guest in two rooms is two rows), so expand before slicing.
+    first, last = (number - 1) * size, number * size
+    # Paging counts rows (a guest in two rooms is two rows): count cheaply, render only this page.
     rows: list[dict[str, Any]] = []
+    position = 0
     for gid in guest_ids(store, p, "modified"):
         guest = store.guests[gid]
-        rows.extend(guest_modified_rows(store, guest, store.reservations[guest.reservation_id]))
-    page = rows[(number - 1) * size:(number - 1) * size + size]
-    return {"success": True, "data": page, "count": len(page), "total": len(rows)}
+        res = store.reservations[guest.reservation_id]
+        count = sum(1 for r in res.rooms if r.guest_id == gid) or 1
+        if position + count > first and position < last:
+            for k, row in enumerate(guest_modified_rows(store, guest, res)):
+                if first <= position + k < last:
+                    rows.append(row)
+        position += count
+    return {"success": True, "data": rows, "count": len(rows), "total": position}
 
 
 def _guest_or_404(call: Call):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import uuid
 from typing import Any
 
@@ -27,6 +28,8 @@ from pms.sandbox.forms import ParamError, Params, nest_brackets, parse_form
 from pms.sandbox.queries import PropertyMismatch
 
 __all__ = ["build_app", "ENDPOINTS", "json_response", "VERSIONS"]
+
+log = logging.getLogger(__name__)
 
 VERSIONS = ("v1.2", "v1.3")
 ENDPOINT_MODULES = [api_catalog, api_reservations, api_bookings, api_guests, api_rates, api_webhooks, api_oauth]
@@ -122,6 +125,15 @@ async def _pipeline(request: Request, backend: Backend, endpoint: Endpoint, vers
     fault = backend.faults.take(endpoint.name)
     if fault is not None and fault.kind not in ("timeout", "revoke_token"):
         return _fault_response(fault)
+    response = await _answer(request, backend, endpoint, version, fault)
+    if fault is not None and fault.kind == "timeout":
+        # The work is done (a create really happened); only the answer comes too late.
+        await asyncio.sleep(fault.delay)
+    return response
+
+
+async def _answer(request: Request, backend: Backend, endpoint: Endpoint, version: str,
+                  fault: Fault | None) -> Response:
     if request.method != endpoint.verb:
         return _failure(405, f"{endpoint.name} must be called with HTTP {endpoint.verb}")
     try:
@@ -145,12 +157,7 @@ async def _pipeline(request: Request, backend: Backend, endpoint: Endpoint, vers
     if header_property and header_property.strip() != backend.store.property.property_id:
         return _failure(200, PropertyMismatch.message)
     base_url = f"{request.url.scheme}://{request.url.netloc}/api/{version}"
-    call = Call(backend, params, credential, endpoint.name, base_url)
-    response = _run(backend, endpoint, call)
-    if fault is not None and fault.kind == "timeout":
-        # The work is done (a create really happened); only the answer comes too late.
-        await asyncio.sleep(fault.delay)
-    return response
+    return _run(backend, endpoint, Call(backend, params, credential, endpoint.name, base_url))
 
 
 def _run(backend: Backend, endpoint: Endpoint, call: Call) -> Response:
@@ -168,6 +175,9 @@ def _run(backend: Backend, endpoint: Endpoint, call: Call) -> Response:
         return _failure(200, getattr(exc, "message", None) or str(exc))
     except TokenError as exc:
         return json_response(exc.body, exc.status)
+    except Exception:  # a sandbox bug: answer like a server error and keep serving
+        log.exception("sandbox handler %s failed", endpoint.name)
+        return _failure(500, "Internal Server Error")
 
 
 def build_app(backend: Backend) -> Starlette:

@@ -85,3 +85,19 @@ def test_post_and_put_guest(api, box):
     assert api.post("postGuest", {"reservationID": res["reservationID"], "guestFirstName": "A"}).status_code == 400
     changed = api.ok("getReservations", modifiedFrom=f"{box.backend.clock.today().isoformat()} 00:00:00")["data"]
     assert res["reservationID"] in [r["reservationID"] for r in changed]
+
+
+def test_guests_modified_pages_rows_not_guests(api, box):
+    since = f"{(box.backend.clock.today() - timedelta(days=60)).isoformat()} 00:00:00"
+
+    def rows(size: int) -> list[tuple[str, str]]:
+        out, page = [], 1
+        while True:
+            body = api.ok("getGuestsModified", resultsFrom=since, pageSize=size, pageNumber=page)
+            out += [(r["guestID"], r["roomTypeID"] + r["roomID"] + r["startDate"]) for r in body["data"]]
+            if body["count"] == 0 or (page - 1) * size + body["count"] >= body["total"]:
+                return out
+            page += 1
+
+    small, large = rows(7), rows(100)
+    assert small == large and len(small) > 7
