@@ -2,8 +2,8 @@
 
 Reservations spread over about 18 months of past stays, the guests in house today and six months of
 future bookings, with every status, multi-room groups, OTA and direct sources and guests from the
-hotel's real source markets. Future stays respect inventory (a room is never sold twice); past stays
-beyond capacity are allowed, because a benchmark asking for 100,000 reservations would otherwise
+hotel's real source markets. Stays from tonight on respect inventory (a room is never sold twice;
+bookings that do not fit become history instead); past stays beyond capacity are allowed, because a benchmark asking for 100,000 reservations would otherwise
 need decades of history, and nobody queries availability in the past.
 
 Seeded timestamps all lie before the property's local midnight of ``today``, so two sandboxes started
@@ -145,7 +145,8 @@ class _Seeder:
             rt = self.store.room_types[rt_id]
             room_id = None
             if occupying:
-                room_id = self.pick_room(rt_id, check_in, nights, strict=segment == "future")
+                # Tonight and the future never oversell; the past may (see the module docstring).
+                room_id = self.pick_room(rt_id, check_in, nights, strict=segment != "past")
                 if room_id is None:
                     for other in self.rt_ids:  # sold out: try any other type before giving up
                         room_id = self.pick_room(other, check_in, nights, strict=True)

@@ -130,3 +130,17 @@ def test_same_seed_same_data(sandbox_factory):
     assert a.api_key == b.api_key
     now = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
     assert all(r["dateModifiedUTC"] <= now for r in ta)
+
+
+def test_no_room_is_sold_twice_from_tonight_on(api, box):
+    today = box.backend.clock.today().isoformat()
+    taken: set[tuple[str, str]] = set()
+    for res in api.admin("reservations")["data"]:
+        if res["status"] in ("canceled", "no_show") or res["isDeleted"]:
+            continue
+        for room in res["rooms"]:
+            for night in room["nightlyRates"]:
+                if room["roomID"] and night >= today:
+                    assert (room["roomID"], night) not in taken
+                    taken.add((room["roomID"], night))
+    assert taken  # the hotel is not empty
