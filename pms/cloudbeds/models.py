@@ -1,0 +1,435 @@
+"""Typed records the rest of the project receives instead of Cloudbeds' wire dictionaries.
+
+Conventions, so the sync engine never has to think about the wire again:
+ids are ``str`` (they outgrew 32 bits); money is ``Decimal``; dates are ``date``; timestamps are
+aware UTC ``datetime``; counts are ``int``. Anything that could not be read is ``None``. Status
+strings are kept exactly as Cloudbeds sent them, even unknown ones (the normaliser reports those).
+Fields this version does not model are kept, as received, in ``extra``.
+
+All records are frozen; their ``extra`` and per-date maps are plain dicts, so they compare but do
+not hash.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from decimal import Decimal
+from typing import Any
+
+__all__ = [
+    "Currency",
+    "Hotel",
+    "HotelDetails",
+    "RoomType",
+    "Room",
+    "SourceCharge",
+    "Source",
+    "ReservationRoom",
+    "ReservationGuest",
+    "Reservation",
+    "Guest",
+    "DailyRate",
+    "RatePlan",
+    "RateJobUpdate",
+    "RateJob",
+    "DateRate",
+    "AvailableRoomType",
+    "CreatedReservation",
+    "WebhookSubscription",
+    "UserInfo",
+]
+
+Extra = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Currency:
+    code: str | None
+    symbol: str | None = None
+    position: str | None = None  # before | after
+    decimal_separator: str | None = None
+    thousands_separator: str | None = None
+
+
+@dataclass(frozen=True)
+class Hotel:
+    """getHotels: one property the credential can see, with its time zone."""
+
+    property_id: str
+    name: str | None
+    timezone: str | None  # IANA name, e.g. "Asia/Jakarta"
+    currency: Currency | None
+    organization_id: str | None = None
+    description: str | None = None
+    image: str | None = None
+    extra: Extra = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class HotelDetails:
+    """getHotelDetails: the property's identity, address, currency and house rules."""
+
+    property_id: str
+    name: str | None
+    currency: Currency | None
+    property_type: str | None = None
+    organization_id: str | None = None
+    description: str | None = None
+    language: str | None = None
+    phone: str | None = None
+    email: str | None = None
+    address1: str | None = None
+    address2: str | None = None
+    city: str | None = None
+    state: str | None = None
+    zip: str | None = None
+    country: str | None = None
+    latitude: Decimal | None = None
+    longitude: Decimal | None = None
+    check_in_time: time | None = None
+    check_out_time: time | None = None
+    amenities: tuple[str, ...] = ()
+    tax_id: str | None = None
+    legal_name: str | None = None
+    extra: Extra = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class RoomType:
+    room_type_id: str
+    property_id: str | None
+    name: str | None
+    short_name: str | None = None
+    description: str | None = None
+    is_private: bool | None = None  # False means a dorm (shared) room type
+    max_guests: int | None = None
+    adults_included: int | None = None
+    children_included: int | None = None
+    extra: Extra = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Room:
+    """getRooms: one physical room (the per-property wrapper is flattened away)."""
+
+    room_id: str
+    property_id: str | None
+    name: str | None
+    room_type_id: str | None
+    room_type_name: str | None = None
+    room_type_short_name: str | None = None
+    description: str | None = None
+    dorm_room_name: str | None = None
+    max_guests: int | None = None
+    is_private: bool | None = None
+    is_virtual: bool | None = None
+    blocked: bool | None = None
+    doorlock_id: str | None = None
+    linked_room_ids: tuple[str, ...] = ()
+    extra: Extra = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class SourceCharge:
+    """A tax or fee attached to a booking source."""
+
+    charge_id: str | None
+    name: str | None
+    amount: Decimal | None
+    amount_type: str | None  # percentage | fixed
+    type: str | None  # exclusive | inclusive
+
+
+@dataclass(frozen=True)
+class Source:
+    source_id: str
+    property_id: str | None
+    name: str | None
+    is_third_party: bool | None = None
+    active: bool | None = None
+    commission: Decimal | None = None  # percent
+    payment_collect: str | None = None  # hotel | channel
+    taxes: tuple[SourceCharge, ...] = ()
+    fees: tuple[SourceCharge, ...] = ()
+    extra: Extra = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ReservationRoom:
+    """One room (sub-reservation) of a booking; a group booking has several."""
+
+    sub_reservation_id: str | None
+    room_type_id: str | None
+    room_type_name: str | None = None
+    room_id: str | None = None  # None while unassigned
+    room_name: str | None = None
+    check_in: date | None = None
+    check_out: date | None = None
+    adults: int | None = None
+    children: int | None = None
+    status: str | None = None  # roomStatus: not_checked_in | in_house | checked_out | cancelled
+    rate_id: str | None = None
+    rate_name: str | None = None
+    total: Decimal | None = None
+    daily_rates: dict[date, Decimal] = field(default_factory=dict)
+    guest_id: str | None = None
+    reservation_room_id: str | None = None
+    extra: Extra = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ReservationGuest:
+    """A guest as listed inside a reservation (``guestList``)."""
+
+    guest_id: str
+    first_name: str | None = None
+    last_name: str | None = None
+    name: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    cell_phone: str | None = None
+    gender: str | None = None
+    country: str | None = None
+    address1: str | None = None
+    address2: str | None = None
+    city: str | None = None
+    state: str | None = None
+    zip: str | None = None
+    birth_date: date | None = None
+    status: str | None = None
+    is_main: bool | None = None
+    room_id: str | None = None
+    sub_reservation_id: str | None = None
+    extra: Extra = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Reservation:
+    """A booking, from getReservations, getReservationsWithRateDetails or getReservation.
+
+    Which fields are filled depends on the endpoint: the rate-details list carries totals,
+    nightly rates, payment collect and exact UTC timestamps; getReservations carries guest
+    details when asked; getReservation carries everything for one booking.
+    """
+
+    reservation_id: str
+    property_id: str | None
+    status: str | None
+    check_in: date | None
+    check_out: date | None
+    created_at: datetime | None = None  # aware UTC
+    modified_at: datetime | None = None  # aware UTC
+    cancelled_at: datetime | None = None
+    is_deleted: bool = False
+    guest_id: str | None = None
+    guest_name: str | None = None
+    guest_email: str | None = None
+    adults: int | None = None
+    children: int | None = None
+    total: Decimal | None = None  # grand total incl. taxes and fees
+    balance: Decimal | None = None
+    paid: Decimal | None = None
+    sub_total: Decimal | None = None
+    taxes_fees: Decimal | None = None
+    additional_items: Decimal | None = None
+    currency: str | None = None
+    source_id: str | None = None
+    source_name: str | None = None
+    source_category: str | None = None
+    payment_collect: str | None = None  # hotel | channel (normalised)
+    third_party_identifier: str | None = None
+    source_reservation_id: str | None = None
+    origin: str | None = None
+    estimated_arrival_time: str | None = None
+    rooms: tuple[ReservationRoom, ...] = ()
+    guests: tuple[ReservationGuest, ...] = ()
+    detailed_rates: dict[date, Decimal] = field(default_factory=dict)
+    custom_fields: dict[str, str] = field(default_factory=dict)
+    extra: Extra = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Guest:
+    """A guest record from getGuestList, getGuestsModified or getGuest.
+
+    getGuest does not return the guest's id; the client fills it in from the request when it can.
+    getGuestsModified sends one row per guest per room, so the same guest can appear twice.
+    """
+
+    guest_id: str | None
+    reservation_id: str | None = None
+    first_name: str | None = None
+    last_name: str | None = None
+    name: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    cell_phone: str | None = None
+    gender: str | None = None
+    country: str | None = None
+    address1: str | None = None
+    address2: str | None = None
+    city: str | None = None
+    state: str | None = None
+    zip: str | None = None
+    birth_date: date | None = None
+    document_type: str | None = None
+    document_number: str | None = None
+    status: str | None = None
+    is_main: bool | None = None
+    is_anonymized: bool | None = None
+    is_merged: bool | None = None
+    new_guest_id: str | None = None
+    room_id: str | None = None
+    room_type_id: str | None = None
+    check_in: date | None = None
+    check_out: date | None = None
+    created_at: datetime | None = None
+    modified_at: datetime | None = None
+    custom_fields: dict[str, str] = field(default_factory=dict)
+    extra: Extra = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class DailyRate:
+    """One night of a rate plan (``roomRateDetailed[]``; ``rateBase`` and ``rate`` both land here)."""
+
+    date: date
+    rate: Decimal | None
+    total_rate: Decimal | None = None
+    rooms_available: int | None = None
+    closed_to_arrival: bool | None = None
+    closed_to_departure: bool | None = None
+    blocked: bool | None = None
+    min_los: int | None = None
+    max_los: int | None = None
+    cut_off: int | None = None
+    last_minute_booking: int | None = None
+
+
+@dataclass(frozen=True)
+class RatePlan:
+    """getRatePlans (or getRate): a rate for one room type with its nightly detail."""
+
+    rate_id: str
+    room_type_id: str | None
+    is_derived: bool | None = None
+    property_id: str | None = None
+    room_type_name: str | None = None
+    rate_plan_id: str | None = None
+    name_public: str | None = None
+    name_private: str | None = None
+    promo_code: str | None = None
+    room_rate: Decimal | None = None
+    total_rate: Decimal | None = None
+    rooms_available: int | None = None
+    derived_type: str | None = None
+    derived_value: Decimal | None = None
+    parent_rate_id: str | None = None
+    days_of_week: tuple[str, ...] = ()
+    daily: tuple[DailyRate, ...] = ()
+    extra: Extra = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class RateJobUpdate:
+    rate_id: str | None
+    action: str | None  # in_progress | updated | created | error
+    start_date: date | None = None
+    end_date: date | None = None
+    rate: Decimal | None = None
+    message: str | None = None
+    extra: Extra = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class RateJob:
+    """getRateJobs: an asynchronous rate write and how it went."""
+
+    job_reference_id: str
+    status: str | None  # in_progress | completed | error
+    created_at: datetime | None = None
+    updates: tuple[RateJobUpdate, ...] = ()
+    extra: Extra = field(default_factory=dict)
+
+    @property
+    def finished(self) -> bool:
+        return self.status in ("completed", "error")
+
+
+@dataclass(frozen=True)
+class DateRate:
+    date: date
+    rate: Decimal | None
+
+
+@dataclass(frozen=True)
+class AvailableRoomType:
+    """getAvailableRoomTypes: a bookable room type for the asked stay, with its price."""
+
+    property_id: str | None
+    room_type_id: str
+    name: str | None
+    rooms_available: int | None
+    room_rate: Decimal | None = None
+    rate_id: str | None = None
+    rate_name_public: str | None = None
+    rate_name_private: str | None = None
+    short_name: str | None = None
+    max_guests: int | None = None
+    adults_included: int | None = None
+    children_included: int | None = None
+    currency: str | None = None
+    daily: tuple[DateRate, ...] = ()
+    individual_room_ids: tuple[str, ...] = ()
+    extra: Extra = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class CreatedReservation:
+    """The answer to postReservation.
+
+    ``recovered`` is True when the create's outcome was unknown (timeout, server error) and the
+    client found the reservation it had already made by its third-party identifier, instead of
+    sending it twice; the fields then come from getReservation.
+    """
+
+    reservation_id: str
+    status: str | None
+    guest_id: str | None
+    check_in: date | None = None
+    check_out: date | None = None
+    created_at: datetime | None = None
+    grand_total: Decimal | None = None
+    rooms: tuple[ReservationRoom, ...] = ()
+    third_party_identifier: str | None = None
+    recovered: bool = False
+    extra: Extra = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class WebhookSubscription:
+    subscription_id: str
+    object: str | None  # "entity" in getWebhooks, "object" when subscribing
+    action: str | None
+    endpoint_url: str | None
+    key_type: str | None = None
+    key_id: str | None = None
+    owner_type: str | None = None
+    owner_id: str | None = None
+    extra: Extra = field(default_factory=dict)
+
+    @property
+    def event(self) -> str:
+        return f"{self.object}/{self.action}"
+
+
+@dataclass(frozen=True)
+class UserInfo:
+    user_id: str | None
+    first_name: str | None = None
+    last_name: str | None = None
+    email: str | None = None
+    acl: tuple[str, ...] = ()
+    roles: tuple[dict[str, Any], ...] = ()
+    extra: Extra = field(default_factory=dict)
