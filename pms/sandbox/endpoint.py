@@ -1,0 +1,64 @@
+"""What an API method handler receives and may raise, and the paging envelope they share.
+
+Handlers are plain synchronous functions ``handler(call) -> dict`` (the JSON body). They raise
+``ParamError`` for a bad parameter (HTTP 400), ``NotFound`` for an unknown id (HTTP 404),
+``Refused`` for a logical failure (HTTP 200 with ``success:false``, Cloudbeds' habit), and the
+dispatcher in ``app`` turns each into Cloudbeds' envelope.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Callable, Sequence
+
+from pms.sandbox.auth import Credential
+from pms.sandbox.forms import Params
+
+if TYPE_CHECKING:
+    from pms.sandbox.backend import Backend
+
+__all__ = ["Endpoint", "Call", "NotFound", "Refused", "paged"]
+
+
+class NotFound(Exception):
+    """An id that does not exist (HTTP 404, ``success:false``)."""
+
+
+class Refused(Exception):
+    """A well-formed request Cloudbeds declines (HTTP 200, ``success:false``)."""
+
+
+@dataclass
+class Call:
+    backend: "Backend"
+    params: Params
+    credential: Credential | None
+    method: str  # the API method name, e.g. "getReservations"
+    base_url: str = ""  # http://127.0.0.1:<port>/api/v1.3, as the client reached us
+
+    @property
+    def store(self):
+        return self.backend.store
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """One API method: its HTTP verb, the scope it needs and its handler.
+
+    ``auth`` is False for the OAuth token endpoint and metadata, which take no credential;
+    ``limited`` is False for ``/access_token`` (the brief: token calls are not rate limited).
+    """
+
+    name: str
+    verb: str
+    scope: str | None
+    handler: Callable[[Call], dict[str, Any]]
+    auth: bool = True
+    limited: bool = True
+
+
+def paged(ids: Sequence[str], page: tuple[int, int], render: Callable[[str], Any]) -> tuple[list[Any], int]:
+    """Render one page of ``ids``; returns the items and the total across pages."""
+    number, size = page
+    start = (number - 1) * size
+    return [render(i) for i in ids[start:start + size]], len(ids)

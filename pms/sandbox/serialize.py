@@ -1,0 +1,439 @@
+"""Internal records → Cloudbeds wire shapes for reservations and guests.
+
+This is where the quirks live, on purpose in one place (API.md §10): adults/children as strings in
+the read endpoints, ``roomTotal`` as a string in getReservation, ``guestList`` as a map keyed by
+guest id, ``source`` a string in getReservation but an object in the rate details (whose
+``paymentCollect`` says ``collect`` where getSources says ``channel``), property-local
+``dateCreated``/``dateModified`` with ``...UTC`` twins, and ``guestAddress`` versus ``guestAddress1``.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from pms.sandbox.clock import format_local, format_utc
+from pms.sandbox.models import ROOM_STATUS, Guest, Reservation, ReservationRoom
+from pms.sandbox.store import Store
+
+__all__ = [
+    "reservation_row",
+    "reservation_rate_row",
+    "reservation_detail",
+    "guest_list_entry",
+    "guest_modified_rows",
+    "guest_detail",
+    "money_str",
+]
+
+# What a guest's status is called in guestList (getReservation), by reservation status.
+_GUEST_STATUS = {
+    "not_confirmed": "not_confirmed",
+    "confirmed": "not_checked_in",
+    "checked_in": "in_house",
+    "checked_out": "checked_out",
+    "canceled": "canceled",
+    "no_show": "no_show",
+}
+
+
+def money_str(amount: int) -> str:
+    return f"{amount:.2f}"
+
+
+def _d(day: date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+def _room_common(store: Store, res: Reservation, room: ReservationRoom) -> dict[str, Any]:
+    rt = store.room_types[room.room_type_id]
+    assigned = store.rooms.get(room.room_id) if room.room_id else None
+    guest = store.guests.get(room.guest_id or "")
+    return {
+        "roomTypeID": rt.room_type_id,
+        "roomTypeName": rt.name,
+        "roomTypeIsVirtual": False,
+        "subReservationID": room.sub_reservation_id,
+        "isRoomLocked": False,
+        "guestID": guest.guest_id if guest else "",
+        "guestName": guest.full_name if guest else "",
+        "adults": str(room.adults),
+        "children": str(room.children),
+        "reservationRoomID": room.reservation_room_id,
+        "roomID": assigned.room_id if assigned else None,
+        "roomName": assigned.name if assigned else None,
+        "roomCheckIn": room.check_in.isoformat(),
+        "roomCheckOut": room.check_out.isoformat(),
+        "roomStatus": ROOM_STATUS[res.status],
+        "marketName": "Leisure",
+        "marketCode": "LEI",
+    }
+
+
+def _guest_rooms(store: Store, res: Reservation, guest: Guest) -> tuple[list[dict], list[dict]]:
+    assigned, unassigned = [], []
+    for room in res.rooms:
+        if room.guest_id != guest.guest_id:
+            continue
+        rt = store.room_types[room.room_type_id]
+        plan = store.rate_plans.get(room.rate_id)
+        base = {
+            "reservationRoomID": room.reservation_room_id,
+            "roomTypeID": rt.room_type_id,
+            "roomTypeName": rt.name,
+            "roomTypeIsVirtual": False,
+            "roomTypeNameShort": rt.short,
+            "rateID": room.rate_id,
+            "ratePlanName": plan.name_public if plan else "",
+            "subReservationID": room.sub_reservation_id,
+            "isRoomLocked": False,
+        }
+        if room.room_id:
+            # This enum has no "cancelled": a cancelled booking's room reads as never checked in.
+            status = ROOM_STATUS[res.status]
+            assigned.append({**base, "roomID": room.room_id, "roomName": store.rooms[room.room_id].name,
+                             "roomStatus": "not_checked_in" if status == "cancelled" else status})
+        else:
+            unassigned.append(base)
+    return assigned, unassigned
+
+
+def _guest_list(store: Store, res: Reservation, detail: bool = False) -> dict[str, dict]:
+    """``guestList``: a map keyed by guest id (the shape getReservation(s) use)."""
+    out: dict[str, dict] = {}
+    for guest in store.reservation_guests(res):
+        assigned, unassigned = _guest_rooms(store, res, guest)
+        first_room = next((r for r in res.rooms if r.guest_id == guest.guest_id), res.rooms[0])
+        room = store.rooms.get(first_room.room_id or "")
+        entry: dict[str, Any] = {
+            "guestID": guest.guest_id,
+            "guestName": guest.full_name,
+            "guestFirstName": guest.first_name,
+            "guestLastName": guest.last_name,
+            "guestGender": guest.gender,
+            "guestEmail": guest.email,
+            "guestPhone": guest.phone,
+            "guestCellPhone": guest.cell_phone,
+            "guestAddress": guest.address1,
+            "guestAddress2": guest.address2,
+            "guestCity": guest.city,
+            "guestState": guest.state,
+            "guestCountry": guest.country,
+            "guestZip": guest.zip,
+            "guestBirthdate": _d(guest.birth_date),
+            "guestDocumentType": guest.document_type,
+            "guestDocumentNumber": guest.document_number,
+            "guestDocumentIssueDate": _d(guest.document_issue_date),
+            "guestDocumentIssuingCountry": guest.document_issuing_country,
+            "guestDocumentExpirationDate": _d(guest.document_expiration_date),
+            "taxID": guest.tax_id,
+            "companyTaxID": guest.company_tax_id,
+            "companyName": guest.company_name,
+            "subReservationID": first_room.sub_reservation_id,
+            "startDate": first_room.check_in.isoformat(),
+            "endDate": first_room.check_out.isoformat(),
+            "assignedRoom": room is not None,
+            "roomID": room.room_id if room else None,
+            "roomName": room.name if room else None,
+            "roomTypeName": store.room_types[first_room.room_type_id].name,
+            "roomTypeIsVirtual": False,
+            "rooms": assigned,
+            "unassignedRooms": unassigned,
+            "guestRequirements": None,
+            "customFields": guest.custom_fields,
+            "isAnonymized": False,
+            "isMainGuest": guest.is_main,
+        }
+        if detail:
+            entry["guestStatus"] = _GUEST_STATUS[res.status]
+            del entry["guestName"], entry["subReservationID"], entry["startDate"], entry["endDate"]
+        out[guest.guest_id] = entry
+    return out
+
+
+def _custom_fields(res: Reservation) -> list[dict]:
+    return [
+        {"customFieldID": str(i), "shortcode": f["name"], "isActive": True,
+         "customFieldName": f["name"], "customFieldValue": f["value"]}
+        for i, f in enumerate(res.custom_fields, start=1)
+    ]
+
+
+def reservation_row(store: Store, res: Reservation, guests: bool, rooms: bool, custom: bool) -> dict[str, Any]:
+    """One ``getReservations`` item."""
+    tz = store.clock.tz
+    main = store.guests[res.main_guest_id]
+    source = store.sources[res.source_id]
+    row: dict[str, Any] = {
+        "propertyID": store.property.property_id,
+        "reservationID": res.reservation_id,
+        "dateCreated": format_local(res.created, tz),
+        "dateModified": format_local(res.modified, tz),
+        "status": res.status,
+        "guestID": main.guest_id,
+        "profileID": main.guest_id,
+        "guestName": main.full_name,
+        "startDate": res.start.isoformat(),
+        "endDate": res.end.isoformat(),
+        "allotmentBlockCode": None,
+        "groupCode": None,
+        "adults": str(res.adults()),
+        "children": str(res.children()),
+        "balance": res.balance,
+        "sourceName": source.name,
+        "sourceID": source.source_id,
+        "thirdPartyIdentifier": res.third_party_id,
+        "groupInventory": [],
+        "origin": source.origin,
+        "mealPlans": "",
+    }
+    if rooms:
+        row["rooms"] = [_room_common(store, res, r) for r in res.rooms]
+    if guests:
+        row["guestList"] = _guest_list(store, res)
+    if custom:
+        row["customFields"] = _custom_fields(res)
+    return row
+
+
+def _balance_detailed(res: Reservation) -> dict[str, Any]:
+    return {
+        "suggestedDeposit": money_str(res.grand_total // 2 if res.paid == 0 else 0),
+        "subTotal": res.sub_total,
+        "additionalItems": res.additional_items,
+        "taxesFees": res.taxes_fees,
+        "grandTotal": res.grand_total,
+        "paid": res.paid,
+    }
+
+
+def reservation_rate_row(store: Store, res: Reservation, guests: bool, custom: bool) -> dict[str, Any]:
+    """One ``getReservationsWithRateDetails`` item: totals, nightly rates and UTC twins."""
+    tz = store.clock.tz
+    main = store.guests[res.main_guest_id]
+    source = store.sources[res.source_id]
+    detailed: dict[str, int] = {}
+    rooms = []
+    for room in res.rooms:
+        nightly = {night.isoformat(): rate for night, rate in zip(room.nights(), room.rates)}
+        for night, rate in nightly.items():
+            detailed[night] = detailed.get(night, 0) + rate
+        plan = store.rate_plans.get(room.rate_id)
+        item = _room_common(store, res, room)
+        item["rateID"] = room.rate_id
+        item["rateName"] = plan.name_public if plan else ""
+        item["detailedRoomRates"] = nightly
+        rooms.append(item)
+    row: dict[str, Any] = {
+        "propertyID": store.property.property_id,
+        "reservationID": res.reservation_id,
+        "isDeleted": res.is_deleted,
+        "dateCreated": format_local(res.created, tz),
+        "dateCreatedUTC": format_utc(res.created),
+        "dateModified": format_local(res.modified, tz),
+        "dateModifiedUTC": format_utc(res.modified),
+        "dateCancelled": format_local(res.cancelled, tz),
+        "dateCancelledUTC": format_utc(res.cancelled),
+        "status": res.status,
+        "reservationCheckIn": res.start.isoformat(),
+        "reservationCheckOut": res.end.isoformat(),
+        "guestID": main.guest_id,
+        "profileID": main.guest_id,
+        "guestCountry": main.country,
+        "sourceName": source.name,
+        "source": {
+            "name": source.brand,
+            "paymentCollect": "hotel" if source.payment_collect == "hotel" else "collect",
+            "sourceID": source.source_id,
+            "category": source.category,
+        },
+        "sourceCategory": source.category,
+        "sourceReservationID": res.third_party_id or None,
+        "propertyCurrency": store.property.currency_code,
+        "balanceDetailed": _balance_detailed(res),
+        "detailedRates": detailed,
+        "rooms": rooms,
+        "total": res.grand_total,
+        "balance": res.balance,
+        "estimatedArrivalTime": res.estimated_arrival,
+        "dateImported": format_local(res.created, tz),
+        "thirdPartyIdentifier": res.third_party_id,
+        "origin": source.origin,
+        "mealPlans": "",
+    }
+    if guests:
+        row["guestList"] = _guest_list(store, res)
+    if custom:
+        row["customFields"] = _custom_fields(res)
+    return row
+
+
+def _stay_room(store: Store, room: ReservationRoom) -> dict[str, Any]:
+    rt = store.room_types[room.room_type_id]
+    out: dict[str, Any] = {
+        "reservationRoomID": room.reservation_room_id,
+        "roomTypeName": rt.name,
+        "roomTypeNameShort": rt.short,
+        "roomTypeIsVirtual": False,
+        "roomTypeID": rt.room_type_id,
+        "subReservationID": room.sub_reservation_id,
+        "isRoomLocked": False,
+        "startDate": room.check_in.isoformat(),
+        "endDate": room.check_out.isoformat(),
+        "adults": str(room.adults),
+        "children": str(room.children),
+        "dailyRates": [{"date": n.isoformat(), "rate": r} for n, r in zip(room.nights(), room.rates)],
+        "roomTotal": money_str(room.total),
+    }
+    if room.room_id:
+        out.update({"dormRoomName": None, "roomName": store.rooms[room.room_id].name, "roomID": room.room_id,
+                    "marketName": "Leisure", "marketCode": "LEI"})
+    else:
+        del out["roomTypeNameShort"]
+    return out
+
+
+def reservation_detail(store: Store, res: Reservation) -> dict[str, Any]:
+    """``getReservation``'s ``data`` (also what putReservation returns)."""
+    tz = store.clock.tz
+    main = store.guests[res.main_guest_id]
+    source = store.sources[res.source_id]
+    return {
+        "propertyID": store.property.property_id,
+        "reservationID": res.reservation_id,
+        "status": res.status,
+        "dateCreated": format_local(res.created, tz),
+        "dateModified": format_local(res.modified, tz),
+        "startDate": res.start.isoformat(),
+        "endDate": res.end.isoformat(),
+        "estimatedArrivalTime": res.estimated_arrival,
+        "source": source.name,
+        "sourceID": source.source_id,
+        "thirdPartyIdentifier": res.third_party_id or None,
+        "total": res.grand_total,
+        "balance": res.balance,
+        "balanceDetailed": _balance_detailed(res),
+        "guestName": main.full_name,
+        "guestEmail": main.email,
+        "isAnonymized": False,
+        "guestList": _guest_list(store, res, detail=True),
+        "assigned": [_stay_room(store, r) for r in res.rooms if r.room_id],
+        "unassigned": [_stay_room(store, r) for r in res.rooms if not r.room_id],
+        "cardsOnFile": [],
+        "customFields": _custom_fields(res),
+        "allotmentBlockCode": None,
+        "channelProvidedCreditCard": source.is_third_party and source.payment_collect == "channel",
+        "groupInventory": [],
+        "origin": source.origin,
+        "mealPlans": "",
+    }
+
+
+def guest_list_entry(store: Store, guest: Guest, res: Reservation, info: bool) -> dict[str, Any]:
+    """One value of ``getGuestList``'s map."""
+    tz = store.clock.tz
+    entry: dict[str, Any] = {
+        "reservationID": res.reservation_id,
+        "guestName": guest.full_name,
+        "guestEmail": guest.email,
+        "guestID": guest.guest_id,
+        "dateCreated": format_local(guest.created, tz),
+        "dateModified": format_local(guest.modified, tz),
+        "isMainGuest": guest.is_main,
+        "isAnonymized": False,
+        "status": res.status,
+        "isMerged": False,
+        "newGuestID": "",
+    }
+    if info:
+        entry.update(_guest_fields(guest, "guestAddress1", "guestBirthDate"))
+        entry["guestOptIn"] = guest.opt_in
+        entry["guestNotes"] = [{"ID": "1", "note": guest.notes}] if guest.notes else []
+    return entry
+
+
+def _guest_fields(guest: Guest, address_key: str, birth_key: str) -> dict[str, Any]:
+    return {
+        "guestFirstName": guest.first_name,
+        "guestLastName": guest.last_name,
+        "guestGender": guest.gender,
+        "guestPhone": guest.phone,
+        "guestCellPhone": guest.cell_phone,
+        address_key: guest.address1,
+        "guestAddress2": guest.address2,
+        "guestCity": guest.city,
+        "guestState": guest.state,
+        "guestCountry": guest.country,
+        "guestZip": guest.zip,
+        birth_key: _d(guest.birth_date),
+        "guestDocumentType": guest.document_type,
+        "guestDocumentNumber": guest.document_number,
+        "guestDocumentIssueDate": _d(guest.document_issue_date),
+        "guestDocumentIssuingCountry": guest.document_issuing_country,
+        "guestDocumentExpirationDate": _d(guest.document_expiration_date),
+        "taxID": guest.tax_id,
+        "companyTaxID": guest.company_tax_id,
+        "companyName": guest.company_name,
+    }
+
+
+def guest_modified_rows(store: Store, guest: Guest, res: Reservation) -> list[dict[str, Any]]:
+    """``getGuestsModified`` rows: one per guest per room (duplicates per guest are normal)."""
+    tz = store.clock.tz
+    rooms = [r for r in res.rooms if r.guest_id == guest.guest_id] or res.rooms[:1]
+    rows = []
+    for room in rooms:
+        row = {
+            "guestID": guest.guest_id,
+            "reservationID": res.reservation_id,
+            "roomTypeID": room.room_type_id,
+            "roomID": room.room_id or "",
+            "roomName": store.rooms[room.room_id].name if room.room_id else "",
+            "guestEmail": guest.email,
+            **_guest_fields(guest, "guestAddress1", "guestBirthDate"),
+            "startDate": f"{room.check_in.isoformat()} 00:00:00",
+            "endDate": f"{room.check_out.isoformat()} 00:00:00",
+            "guestRequirements": None,
+            "customFields": [{"customFieldName": f["name"], "customFieldValue": f["value"]} for f in guest.custom_fields],
+            "dateModified": format_local(guest.modified, tz),
+            "isAnonymized": False,
+            "guestOptIn": guest.opt_in,
+            "isMerged": False,
+            "newGuestID": "",
+        }
+        rows.append(row)
+    return rows
+
+
+def guest_detail(store: Store, guest: Guest) -> dict[str, Any]:
+    """``getGuest``'s ``data``: unprefixed names and no guestID, as in Cloudbeds."""
+    return {
+        "firstName": guest.first_name,
+        "lastName": guest.last_name,
+        "gender": guest.gender,
+        "email": guest.email,
+        "phone": guest.phone,
+        "cellPhone": guest.cell_phone,
+        "country": guest.country,
+        "address": guest.address1,
+        "address2": guest.address2,
+        "city": guest.city,
+        "zip": guest.zip,
+        "state": guest.state,
+        "birthDate": _d(guest.birth_date),
+        "documentType": guest.document_type,
+        "documentNumber": guest.document_number,
+        "documentIssueDate": _d(guest.document_issue_date),
+        "documentIssuingCountry": guest.document_issuing_country,
+        "documentExpirationDate": _d(guest.document_expiration_date),
+        "customFields": [{"customFieldName": f["name"], "customFieldValue": f["value"]} for f in guest.custom_fields],
+        "guestRequirements": None,
+        "specialRequests": guest.notes,
+        "taxID": guest.tax_id,
+        "companyTaxID": guest.company_tax_id,
+        "companyName": guest.company_name,
+        "isAnonymized": False,
+        "guestOptIn": guest.opt_in,
+        "isMerged": False,
+        "newGuestID": "",
+    }

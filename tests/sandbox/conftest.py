@@ -1,0 +1,18 @@
+"""Fixtures for the sandbox's own tests: an unthrottled sandbox and a raw caller bound to it."""
+
+from __future__ import annotations
+
+import pytest
+
+from .helpers import Api
+
+
+@pytest.fixture
+def box(sandbox_factory):
+    """A seeded sandbox without the rate limit, for tests that make many calls quickly."""
+    return sandbox_factory(rate_limit=None)
+
+
+@pytest.fixture
+def api(box) -> Api:
+    return Api(box, key=box.api_key)
