@@ -31,7 +31,7 @@ from urllib.parse import urlencode
 from pms.cloudbeds.encoding import encode_params
 from pms.cloudbeds.errors import error_for_exception, error_for_response
 from pms.cloudbeds.hooks import CallHook
-from pms.cloudbeds.redaction import mask
+from pms.cloudbeds.redaction import mask, register_secret
 from pms.cloudbeds.retry import RetryPolicy, parse_retry_after
 from pms.cloudbeds.tokens import TokenSet, TokenStore
 from pms.cloudbeds.transport import Transport
@@ -77,6 +77,7 @@ class ApiKeyAuth:
 
     def __init__(self, api_key: str) -> None:
         self._key = _check_header_value(api_key, "API key", "cloudbed_api_key")
+        register_secret(self._key)
 
     def credential(self) -> str:
         return self._key
@@ -107,6 +108,7 @@ class OAuthApp:
     def __post_init__(self) -> None:
         _check_header_value(self.client_id, "client ID", "cloudbed_client_id")
         _check_header_value(self.client_secret, "client secret", "cloudbed_client_secret")
+        register_secret(self.client_secret)
 
     def __repr__(self) -> str:
         return f"OAuthApp(client_id={self.client_id!r}, client_secret={mask(self.client_secret)!r}, " \

@@ -189,7 +189,10 @@ class CloudbedsClient(CatalogMethods, ReservationMethods, GuestMethods, RateMeth
         self._counters.add("warnings")
         log.info("cloudbeds data warning: %s", text)
         if self._on_warning is not None:
-            self._on_warning(text)
+            try:
+                self._on_warning(text)
+            except Exception:  # a reporting hook must never break a sync
+                log.warning("on_warning hook failed", exc_info=True)
 
     def reader(self) -> Reader:
         """A ``Reader`` for one answer, with the property's zone and this client's warnings."""
@@ -230,6 +233,9 @@ class CloudbedsClient(CatalogMethods, ReservationMethods, GuestMethods, RateMeth
     def _request(self, name, params, property_id, check):
         info = endpoint_info(name)
         url = f"{self.base_url}/{name}"
+        if self._zone is None and any(isinstance(v, datetime) and v.tzinfo for v in params.values()):
+            self._warn(f"{name}: property time zone unknown, so a date-time filter was sent in its own zone "
+                       "(call load_property_timezone() or pass property_timezone= to the client)")
         pairs = encode_params(params, self._zone)
         redacted = self.redactor.params(dict(pairs))
         extra_headers = {"X-PROPERTY-ID": property_id} if property_id else {}

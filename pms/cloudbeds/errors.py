@@ -81,7 +81,8 @@ def error_for_response(
         after_refresh: the 401 came even after a fresh OAuth token.
         attempts: how many attempts were made (quoted when retries ran out).
         retry_after: what the last 429 asked us to wait, when we gave up because it was too long.
-        malformed: the body was not the JSON object Cloudbeds always sends.
+        malformed: a 2xx body was not the JSON object Cloudbeds always sends (error statuses keep
+            their own meaning whatever their body: a 503 page from a load balancer is still a 503).
         redact: scrubs secrets out of server text.
 
     Returns:
@@ -92,7 +93,7 @@ def error_for_response(
     info = endpoint_info(endpoint)
     kw = {"status": status, "request_id": request_id, "endpoint": endpoint}
 
-    if malformed:
+    if malformed and 200 <= status < 300:
         return APIError(
             f"Cloudbeds answered {endpoint} with a response that could not be read (HTTP {status}, not valid "
             f"JSON){ref}. This is usually temporary: try again in a few minutes.",

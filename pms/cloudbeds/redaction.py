@@ -5,8 +5,8 @@ Redaction happens by construction, not by remembering to call it: the client onl
 
 * parameter names that always carry a secret (``client_secret``, ``code``, ``refresh_token``,
   card fields ...) have their values replaced, whatever the value is;
-* every secret the client holds (API key, tokens, client secret) is registered with a
-  ``Redactor`` and scrubbed out of any free text (a server message that echoes a token);
+* every secret a credential object in this process has held (API keys, tokens, client secrets)
+  is registered here and scrubbed out of any free text (a server message that echoes a token);
 * things that look like credentials (``cbat_...`` keys, ``Bearer ...``) or card numbers (13-19
   digits passing the Luhn check) are masked in free text even when nobody registered them.
 """
@@ -26,9 +26,12 @@ __all__ = [
     "mask",
     "redact_params",
     "redact_text",
+    "register_secret",
+    "known_secrets",
 ]
 
 REDACTED = "[redacted]"
+_MIN_SECRET = 6  # shorter values are too likely to be ordinary words or numbers
 
 # Lower-case parameter names whose values are secret wherever they appear (also as the last
 # bracket segment of a form key, e.g. ``cards[0][cardNumber]``).
@@ -98,7 +101,7 @@ def redact_text(text: str, secrets: Iterable[str] = ()) -> str:
     """Scrub known secret values and credential-looking substrings out of free text."""
     text = _API_KEY.sub(REDACTED, text)
     text = _BEARER.sub("Bearer " + REDACTED, text)
-    for secret in sorted({s for s in secrets if s and len(s) >= 4}, key=len, reverse=True):
+    for secret in sorted({s for s in secrets if s and len(s) >= _MIN_SECRET}, key=len, reverse=True):
         text = text.replace(secret, REDACTED)
     return _mask_cards(text)
 
@@ -117,31 +120,48 @@ def redact_params(params: Mapping[str, Any], secrets: Iterable[str] = ()) -> dic
     return out
 
 
-class Redactor:
-    """The set of secrets one client holds, scrubbed from any text it reports.
+_KNOWN: dict[str, None] = {}  # insertion-ordered set of every secret seen in this process
+_KNOWN_LOCK = threading.Lock()
+_KNOWN_MAX = 10_000
+def register_secret(*secrets: str | None) -> None:
+    """Remember secrets process-wide, so any client scrubs them, including ones it never held.
 
-    Thread-safe; secrets are added when they become known (a refreshed token) and never removed,
-    so an old token that a server echoes back later is still hidden.
+    A server may echo a credential back in an error, and the client that receives it need not be
+    the one that owns it (an API-key client hearing about the OAuth app's secret). The oldest
+    entries are forgotten after ``_KNOWN_MAX`` (renewed tokens pile up over months of uptime).
+    """
+    with _KNOWN_LOCK:
+        for secret in secrets:
+            if secret and len(secret) >= _MIN_SECRET:
+                _KNOWN.pop(secret, None)
+                _KNOWN[secret] = None
+        while len(_KNOWN) > _KNOWN_MAX:
+            _KNOWN.pop(next(iter(_KNOWN)))
+
+
+def known_secrets() -> tuple[str, ...]:
+    with _KNOWN_LOCK:
+        return tuple(_KNOWN)
+
+
+class Redactor:
+    """Scrubs every secret known to the process (see ``register_secret``) from text and parameters.
+
+    Thread-safe; secrets are added when they become known (a renewed token) and are kept, so an
+    old token that a server echoes back later is still hidden.
     """
 
     def __init__(self, secrets: Iterable[str] = ()) -> None:
-        self._lock = threading.Lock()
-        self._secrets: set[str] = set()
         self.add(*secrets)
 
     def add(self, *secrets: str | None) -> None:
-        with self._lock:
-            self._secrets.update(s for s in secrets if s)
+        register_secret(*secrets)
 
     def text(self, value: str) -> str:
-        with self._lock:
-            known = tuple(self._secrets)
-        return redact_text(value, known)
+        return redact_text(value, known_secrets())
 
     def params(self, params: Mapping[str, Any]) -> dict[str, Any]:
-        with self._lock:
-            known = tuple(self._secrets)
-        return redact_params(params, known)
+        return redact_params(params, known_secrets())
 
     def __repr__(self) -> str:
-        return f"Redactor({len(self._secrets)} secrets)"
+        return "Redactor()"

@@ -27,3 +27,27 @@ class FakeTime:
 @pytest.fixture
 def fake_time() -> FakeTime:
     return FakeTime()
+
+
+@pytest.fixture
+def box(sandbox_factory):
+    """A seeded sandbox without a rate limit, so functional tests run at full speed."""
+    return sandbox_factory(rate_limit=None, reservations=250)
+
+
+@pytest.fixture
+def admin(box):
+    from .helpers import Admin
+
+    return Admin(box)
+
+
+@pytest.fixture
+def client(box):
+    from .helpers import make_client
+
+    records = []
+    c = make_client(box, on_call=records.append)
+    c.records = records  # what on_call received, for assertions
+    yield c
+    c.close()
