@@ -24,6 +24,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from pms.sandbox import frontdesk
 from pms.sandbox.app import json_response
 from pms.sandbox.backend import Backend
 from pms.sandbox.clock import format_utc
@@ -182,6 +183,23 @@ async def reservations(request: Request) -> Response:
     return _json({"count": len(rows), "data": rows})
 
 
+async def mutate(request: Request) -> Response:
+    try:
+        body = await _body(request)
+        kinds = body.get("kinds")
+        if kinds is not None and (not isinstance(kinds, list) or not kinds):
+            raise ValueError("kinds must be a non-empty list, e.g. [\"create\", \"cancel\"]")
+        result = frontdesk.mutate(_backend(request).store, int(body.get("count", 1)), kinds)
+    except (ValueError, TypeError) as exc:
+        return _error(str(exc))
+    return _json(result)
+
+
+async def webhook_deliveries(request: Request) -> Response:
+    backend = _backend(request)
+    return _json({"summary": backend.webhooks.summary(), "deliveries": backend.webhooks.report()})
+
+
 ADMIN_ROUTES = [
     Route("/state", state, methods=["GET"]),
     Route("/reset", reset, methods=["POST"]),
@@ -191,4 +209,6 @@ ADMIN_ROUTES = [
     Route("/api-keys", api_keys, methods=["POST"]),
     Route("/expire-tokens", expire_tokens, methods=["POST"]),
     Route("/reservations", reservations, methods=["GET"]),
+    Route("/mutate", mutate, methods=["POST"]),
+    Route("/webhook-deliveries", webhook_deliveries, methods=["GET"]),
 ]

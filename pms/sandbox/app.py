@@ -18,10 +18,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Mount, Route
 
-from pms.sandbox import api_catalog, api_oauth, api_reservations
+from pms.sandbox import api_bookings, api_catalog, api_guests, api_oauth, api_rates, api_reservations, api_webhooks
 from pms.sandbox.auth import AuthFailure, TokenError
 from pms.sandbox.backend import Backend
-from pms.sandbox.endpoint import Call, Endpoint, NotFound, Refused
+from pms.sandbox.endpoint import Call, Endpoint, Forbidden, NotFound, Refused
 from pms.sandbox.faults import Fault
 from pms.sandbox.forms import ParamError, Params, nest_brackets, parse_form
 from pms.sandbox.queries import PropertyMismatch
@@ -29,7 +29,7 @@ from pms.sandbox.queries import PropertyMismatch
 __all__ = ["build_app", "ENDPOINTS", "json_response", "VERSIONS"]
 
 VERSIONS = ("v1.2", "v1.3")
-ENDPOINT_MODULES = [api_catalog, api_reservations, api_oauth]
+ENDPOINT_MODULES = [api_catalog, api_reservations, api_bookings, api_guests, api_rates, api_webhooks, api_oauth]
 ENDPOINTS: dict[str, Endpoint] = {}
 
 
@@ -159,6 +159,8 @@ def _run(backend: Backend, endpoint: Endpoint, call: Call) -> Response:
         return _failure(400, str(exc))
     except NotFound as exc:
         return _failure(404, str(exc))
+    except Forbidden as exc:
+        return _failure(403, str(exc))
     except (Refused, PropertyMismatch) as exc:
         return _failure(200, getattr(exc, "message", None) or str(exc))
     except TokenError as exc:

@@ -16,9 +16,11 @@ from pms.sandbox.clock import SandboxClock
 from pms.sandbox.config import RUNTIME_FIELDS, SandboxConfig
 from pms.sandbox.faults import FaultBook
 from pms.sandbox.ratelimit import RateLimiter
+from pms.sandbox.rates import RateJobs
 from pms.sandbox.scheduler import Scheduler
 from pms.sandbox.seed import property_id_for_seed, seed_store
 from pms.sandbox.store import Store
+from pms.sandbox.webhooks import Webhooks
 
 __all__ = ["Backend", "Stats"]
 
@@ -67,19 +69,22 @@ class Backend:
         self.faults = FaultBook()
         self.limiter = RateLimiter(config.rate_limit)
         self.scheduler = Scheduler()
+        self.clock = SandboxClock(TIMEZONE, config.today)
+        self.webhooks = Webhooks(config, self.clock, self.scheduler, lambda: self.store.property.property_id)
+        self.rate_jobs = RateJobs(config, self.clock, self.scheduler, lambda: self.store)
         self._build()
 
     def _build(self) -> None:
         cfg = self.config
-        self.clock = SandboxClock(TIMEZONE, cfg.today)
+        self.clock.reset()
         self.store = Store(self.clock, cfg.seed)
         seed_store(self.store, cfg.reservations, self.clock.today())
         self.auth = AuthRegistry(self.clock, self.store.property.property_id, cfg.api_key, cfg.client_id,
                                  cfg.client_secret, cfg.token_ttl)
-        self._extend()
-
-    def _extend(self) -> None:
-        """Hook for the parts wired to the store's events (webhooks, rate jobs)."""
+        # Webhooks and rate jobs outlive a reset (their threads do); their records do not.
+        self.webhooks.clear()
+        self.rate_jobs.clear()
+        self.store.subscribe(self.webhooks.on_event)
 
     @property
     def property_id(self) -> str:
@@ -143,7 +148,11 @@ class Backend:
         data["faults_pending"] = self.faults.pending()
         data["auth"] = self.auth.summary()
         data["rate_limit"] = self.limiter.rate
+        data["webhooks"] = self.webhooks.summary()
+        data["rate_jobs"] = {s: sum(1 for j in self.rate_jobs.jobs.values() if j.status == s)
+                             for s in ("in_progress", "completed", "error")}
         return data
 
     def close(self) -> None:
         self.scheduler.stop()
+        self.webhooks.close()

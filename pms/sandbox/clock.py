@@ -22,10 +22,16 @@ class SandboxClock:
     def __init__(self, tz: str, today: date | None = None) -> None:
         self.tz = ZoneInfo(tz)
         self._lock = threading.Lock()
-        self._offset = timedelta(0)
-        if today is not None:
-            real_today = datetime.now(self.tz).date()
-            self._offset = timedelta(days=(today - real_today).days)
+        self._fixed_today = today
+        self.reset()
+
+    def reset(self) -> None:
+        """Back to real time, or to the configured ``today`` at the current time of day."""
+        offset = timedelta(0)
+        if self._fixed_today is not None:
+            offset = timedelta(days=(self._fixed_today - datetime.now(self.tz).date()).days)
+        with self._lock:
+            self._offset = offset
 
     def now(self) -> datetime:
         """Aware UTC now, as the sandbox sees it."""

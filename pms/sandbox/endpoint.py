@@ -2,7 +2,8 @@
 
 Handlers are plain synchronous functions ``handler(call) -> dict`` (the JSON body). They raise
 ``ParamError`` for a bad parameter (HTTP 400), ``NotFound`` for an unknown id (HTTP 404),
-``Refused`` for a logical failure (HTTP 200 with ``success:false``, Cloudbeds' habit), and the
+``Refused`` for a logical failure (HTTP 200 with ``success:false``, Cloudbeds' habit),
+``Forbidden`` for a scope only some requests need (HTTP 403), and the
 dispatcher in ``app`` turns each into Cloudbeds' envelope.
 """
 
@@ -17,7 +18,7 @@ from pms.sandbox.forms import Params
 if TYPE_CHECKING:
     from pms.sandbox.backend import Backend
 
-__all__ = ["Endpoint", "Call", "NotFound", "Refused", "paged"]
+__all__ = ["Endpoint", "Call", "NotFound", "Refused", "Forbidden", "paged"]
 
 
 class NotFound(Exception):
@@ -26,6 +27,10 @@ class NotFound(Exception):
 
 class Refused(Exception):
     """A well-formed request Cloudbeds declines (HTTP 200, ``success:false``)."""
+
+
+class Forbidden(Exception):
+    """The credential lacks a scope this particular request needs (HTTP 403)."""
 
 
 @dataclass

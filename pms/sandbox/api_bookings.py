@@ -1,0 +1,254 @@
+"""Reservation writes: postReservation and putReservation.
+
+postReservation takes parallel bracket-key arrays (``rooms[i]``, ``adults[i]``, ``children[i]``
+matched by roomTypeID), refuses a start date in the past like Cloudbeds (DOMAIN rule 18), and creates
+the booking as ``not_confirmed`` (DOMAIN rule 8) unless the sandbox-only ``status=confirmed`` is
+sent. ``thirdPartyIdentifier`` is stored and found again with getReservations'
+``sourceReservationId`` (or ``thirdPartyIdentifier``) filter, so a client can check whether a
+timed-out create happened before retrying it. putReservation is a partial update.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pms.sandbox import mutations
+from pms.sandbox.api_reservations import get_reservation_or_404
+from pms.sandbox.clock import format_local
+from pms.sandbox.endpoint import Call, Endpoint
+from pms.sandbox.forms import ParamError, Params, parse_bool, parse_date, parse_datetime
+from pms.sandbox.models import RESERVATION_STATUSES
+from pms.sandbox.queries import property_mismatch
+from pms.sandbox.serialize import reservation_detail
+from pms.sandbox.store import Store
+
+__all__ = ["ENDPOINTS", "guest_fields_from"]
+
+PAYMENT_METHODS = ("cash", "credit", "ebanking", "pay_pal")
+
+
+def _int(item: dict, key: str, where: str, default: int | None = None) -> int:
+    value = item.get(key)
+    if value in (None, ""):
+        if default is not None:
+            return default
+        raise ParamError(f"Parameter {where}[{key}] is required")
+    try:
+        return int(str(value))
+    except ValueError:
+        raise ParamError(f"Parameter {where}[{key}] must be an integer, got {value!r}") from None
+
+
+def _room_type(store: Store, item: dict, where: str) -> str:
+    rt_id = str(item.get("roomTypeID") or "")
+    if not rt_id:
+        raise ParamError(f"Parameter {where}[roomTypeID] is required")
+    if rt_id not in store.room_types:
+        raise ParamError(f"Unknown roomTypeID {rt_id!r} in {where}")
+    return rt_id
+
+
+def _rate_for(store: Store, room_type_id: str, rate_id: str | None, where: str) -> str:
+    if not rate_id:
+        return store.base_rate_id(room_type_id)
+    plan = store.rate_plans.get(rate_id)
+    if plan is None or plan.room_type_id != room_type_id:
+        raise ParamError(f"{where}: rate {rate_id!r} does not belong to room type {room_type_id}")
+    return rate_id
+
+
+def _split(total: int, parts: int) -> list[int]:
+    base, extra = divmod(total, parts)
+    return [base + (1 if i < extra else 0) for i in range(parts)]
+
+
+def _room_requests(store: Store, p: Params) -> list[mutations.RoomRequest]:
+    """Expand rooms[]/adults[]/children[] into one request per room.
+
+    ``adults[i][quantity]`` is the number of adults for that roomTypeID (and roomID, if given),
+    spread over its rooms; with one room per entry, as is usual, it is simply that room's adults.
+    """
+    rooms = p.objects("rooms", required=True)
+    adults = p.objects("adults", required=True)
+    children = p.objects("children", required=True)
+
+    def guests_for(entries: list[dict], rt_id: str, room_id: str | None, where: str) -> int:
+        for item in entries:
+            if str(item.get("roomTypeID")) == rt_id and (not room_id or item.get("roomID") in (None, "", room_id)):
+                return _int(item, "quantity", where)
+        return 0
+
+    out: list[mutations.RoomRequest] = []
+    for i, item in enumerate(rooms):
+        where = f"rooms[{i}]"
+        rt_id = _room_type(store, item, where)
+        quantity = _int(item, "quantity", where, default=1)
+        if quantity < 1:
+            raise ParamError(f"Parameter {where}[quantity] must be at least 1")
+        room_id = str(item.get("roomID") or "") or None
+        if room_id and (room_id not in store.rooms or store.rooms[room_id].room_type_id != rt_id):
+            raise ParamError(f"Parameter {where}[roomID] {room_id!r} is not a room of type {rt_id}")
+        if room_id and quantity != 1:
+            raise ParamError(f"Parameter {where}[quantity] must be 1 when a roomID is given")
+        rate_id = _rate_for(store, rt_id, str(item.get("roomRateID") or "") or None, where)
+        n_adults = guests_for(adults, rt_id, room_id, "adults")
+        n_children = guests_for(children, rt_id, room_id, "children")
+        if n_adults < quantity:
+            raise ParamError(f"adults[] must give at least one adult per room for roomTypeID {rt_id}")
+        for a, c in zip(_split(n_adults, quantity), _split(n_children, quantity)):
+            out.append(mutations.RoomRequest(rt_id, rate_id, a, c, room_id))
+    return out
+
+
+def guest_fields_from(p: Params, required: tuple[str, ...], allowed: dict[str, str]) -> dict[str, Any]:
+    """Guest form fields (``guestFirstName`` ...) → Guest attributes, validated; ``required`` must be present."""
+    fields: dict[str, Any] = {}
+    for name in required:
+        p.str(name, required=True)
+    for name, attr in allowed.items():
+        value = p.str(name)
+        if value is None:
+            continue
+        if attr.endswith("_date"):
+            value = parse_date(value, name)
+        elif name == "guestGender" and value not in ("M", "F", "N/A"):
+            raise ParamError("Parameter guestGender must be M, F or N/A")
+        elif name == "guestCountry" and (len(value) != 2 or not value.isalpha()):
+            raise ParamError("Parameter guestCountry must be a two-letter country code")
+        fields[attr] = value.upper() if name in ("guestCountry", "guestDocumentIssuingCountry") else value
+    return fields
+
+
+def post_reservation(call: Call) -> dict[str, Any]:
+    p, store = call.params, call.store
+    property_mismatch(store, p, "propertyID")
+    start, end = p.date("startDate", required=True), p.date("endDate", required=True)
+    if "guestZip" not in p.values:  # required by the spec; an empty value is tolerated
+        raise ParamError("Parameter guestZip is required")
+    guest = guest_fields_from(p, ("guestFirstName", "guestLastName", "guestEmail", "guestCountry"),
+                          {k: v for k, v in mutations.GUEST_FIELDS.items()
+                           if k in ("guestFirstName", "guestLastName", "guestGender", "guestEmail", "guestPhone",
+                                    "guestCountry", "guestZip")})
+    payment = p.str("paymentMethod", required=True)
+    if payment not in PAYMENT_METHODS and not payment.replace("_", "").isalnum():
+        raise ParamError(f"Parameter paymentMethod must be one of {', '.join(PAYMENT_METHODS)}")
+    source_id = p.str("sourceID") or "s-1"
+    if source_id not in store.sources:
+        raise ParamError(f"Unknown sourceID {source_id!r}: use s-{{id}}, ss-{{id}}-0 or ss-{{id}}-1 from getSources")
+    status = p.enum("status", ("not_confirmed", "confirmed"), "not_confirmed")  # sandbox extension
+    arrival = p.str("estimatedArrivalTime")
+    created = p.datetime("dateCreated")
+    custom = [{"name": str(f.get("fieldName", "")), "value": str(f.get("fieldValue", ""))}
+              for f in p.objects("customFields")]
+    if "sendEmailConfirmation" in p:
+        p.bool("sendEmailConfirmation")  # validated, otherwise ignored: the sandbox sends no mail
+    room_requests = _room_requests(store, p)
+    res = mutations.create_reservation(
+        store, start=start, end=end, rooms=room_requests, guest=guest, source_id=source_id, status=status,
+        third_party_id=p.str("thirdPartyIdentifier") or "", estimated_arrival=arrival, custom_fields=custom,
+        payment_method=payment, created=store.clock.local_to_utc(created) if created else None,
+    )
+    main = store.guests[res.main_guest_id]
+
+    def room_json(room) -> dict[str, Any]:
+        rt = store.room_types[room.room_type_id]
+        item = {
+            "subReservationID": room.sub_reservation_id,
+            "roomTypeName": rt.name,
+            "roomTypeID": rt.room_type_id,
+            "adults": room.adults,  # ints here, strings in the read endpoints (API.md §10.1)
+            "children": room.children,
+            "dailyRates": [{"date": n.isoformat(), "rate": r} for n, r in zip(room.nights(), room.rates)],
+            "roomTotal": room.total,
+        }
+        if room.room_id:
+            item.update({"roomID": room.room_id, "roomName": store.rooms[room.room_id].name})
+        return item
+
+    body = {
+        "success": True,
+        "reservationID": res.reservation_id,
+        "status": res.status,
+        "guestID": main.guest_id,
+        "guestFirstName": main.first_name,
+        "guestLastName": main.last_name,
+        "guestGender": main.gender,
+        "guestEmail": main.email,
+        "startDate": res.start.isoformat(),
+        "endDate": res.end.isoformat(),
+        "dateCreated": format_local(res.created, store.clock.tz),
+        "grandTotal": res.grand_total,
+        "unassigned": [room_json(r) for r in res.rooms if not r.room_id],
+    }
+    assigned = [room_json(r) for r in res.rooms if r.room_id]
+    if assigned:
+        body["assigned"] = assigned
+    return body
+
+
+def put_reservation(call: Call) -> dict[str, Any]:
+    p, store = call.params, call.store
+    property_mismatch(store, p, "propertyID")
+    res = get_reservation_or_404(call)
+    status = p.enum("status", RESERVATION_STATUSES)
+    checkout = p.date("checkoutDate")
+    rooms = p.objects("rooms")
+    arrival = p.str("estimatedArrivalTime")
+    custom = p.objects("customFields")
+    if "dateCreated" in p:
+        parse_datetime(p.str("dateCreated"), "dateCreated")
+    if "sendStatusChangeEmail" in p:
+        p.bool("sendStatusChangeEmail")
+    if status is None and checkout is None and not rooms and arrival is None and not custom:
+        raise ParamError("Nothing to update: send status, checkoutDate, rooms, estimatedArrivalTime or customFields")
+    if rooms:
+        _update_rooms(store, res, rooms)
+    if checkout is not None:
+        mutations.change_checkout(store, res, checkout)
+    if arrival is not None or custom:
+        if arrival is not None:
+            res.estimated_arrival = arrival
+        for field in custom:
+            name = str(field.get("customFieldName") or "")
+            if not name:
+                raise ParamError("customFields[][customFieldName] is required")
+            res.custom_fields = [f for f in res.custom_fields if f["name"] != name]
+            res.custom_fields.append({"name": name, "value": str(field.get("customFieldValue") or "")})
+        mutations.finish_room_changes(store, res, dates_changed=False)
+    if status is not None:
+        mutations.set_status(store, res, status)
+    return {"success": True, "data": reservation_detail(store, res)}
+
+
+def _update_rooms(store: Store, res, rooms: list[dict]) -> None:
+    by_sub = {r.sub_reservation_id: r for r in res.rooms}
+    dates_changed = False
+    for i, item in enumerate(rooms):
+        where = f"rooms[{i}]"
+        rt_id = _room_type(store, item, where)
+        for key in ("checkinDate", "checkoutDate"):
+            if not item.get(key):
+                raise ParamError(f"Parameter {where}[{key}] is required when rooms are sent")
+        start = parse_date(item["checkinDate"], f"{where}[checkinDate]")
+        end = parse_date(item["checkoutDate"], f"{where}[checkoutDate]")
+        req = mutations.RoomRequest(rt_id, _rate_for(store, rt_id, str(item.get("rateID") or "") or None, where),
+                                    _int(item, "adults", where), _int(item, "children", where))
+        adjust = parse_bool(item.get("adjustPrice", "true"), f"{where}[adjustPrice]")
+        sub_id = str(item.get("subReservationID") or "")
+        if sub_id:
+            if sub_id not in by_sub:
+                raise ParamError(f"Unknown subReservationID {sub_id!r} in {where}")
+            current = by_sub[sub_id]
+            if current.rate_id != req.rate_id and not item.get("rateID"):
+                req.rate_id = current.rate_id if current.room_type_id == rt_id else req.rate_id
+            dates_changed |= mutations.update_room(store, res, current, req, start, end, adjust)
+        else:
+            mutations.add_room(store, res, req, start, end)
+            dates_changed = True
+    mutations.finish_room_changes(store, res, dates_changed)
+
+
+ENDPOINTS = [
+    Endpoint("postReservation", "POST", "write:reservation", post_reservation),
+    Endpoint("putReservation", "PUT", "write:reservation", put_reservation),
+]
