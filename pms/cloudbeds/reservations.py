@@ -26,7 +26,11 @@ __all__ = ["ReservationMethods", "RoomRequest", "RoomChange"]
 
 @dataclass(frozen=True)
 class RoomRequest:
-    """One room type asked for in postReservation (``quantity`` rooms with these guests each)."""
+    """One room type asked for in postReservation: ``quantity`` rooms with these guests in each.
+
+    Cloudbeds matches its parallel ``rooms[]``/``adults[]``/``children[]`` arrays by room type
+    (and room), so give one request per room type, or per specific ``room_id``.
+    """
 
     room_type_id: str
     adults: int
@@ -60,12 +64,19 @@ def _room_arrays(rooms: Sequence[RoomRequest]) -> dict[str, list[dict]]:
     """postReservation's parallel arrays ``rooms[]``, ``adults[]``, ``children[]``."""
     if not rooms:
         raise ValueError("post_reservation needs at least one room")
+    keys = [(r.room_type_id, r.room_id) for r in rooms]
+    if len(set(keys)) != len(keys):
+        raise ValueError("post_reservation: one RoomRequest per room type (or per room_id); use quantity for "
+                         "several rooms of one type")
     out: dict[str, list[dict]] = {"rooms": [], "adults": [], "children": []}
     for room in rooms:
-        base = {"roomTypeID": room.room_type_id}
-        out["rooms"].append({**base, "quantity": room.quantity, "roomID": room.room_id, "roomRateID": room.rate_id})
-        out["adults"].append({**base, "quantity": room.adults, "roomID": room.room_id})
-        out["children"].append({**base, "quantity": room.children, "roomID": room.room_id})
+        if room.quantity < 1 or room.adults < 1 or room.children < 0:
+            raise ValueError("post_reservation: each room needs quantity >= 1, adults >= 1, children >= 0")
+        base = {"roomTypeID": room.room_type_id, "roomID": room.room_id}
+        out["rooms"].append({**base, "quantity": room.quantity, "roomRateID": room.rate_id})
+        # The guest arrays count guests per room type, over all its rooms.
+        out["adults"].append({**base, "quantity": room.adults * room.quantity})
+        out["children"].append({**base, "quantity": room.children * room.quantity})
     return out
 
 
@@ -221,7 +232,7 @@ class ReservationMethods:
         guest_country: str,
         rooms: Sequence[RoomRequest],
         payment_method: str = "cash",
-        guest_zip: str | None = None,
+        guest_zip: str = "",
         guest_phone: str | None = None,
         guest_gender: str | None = None,
         source_id: str | None = None,
