@@ -308,6 +308,7 @@ class OAuthAuth:
         self.store = token_store
         self.refresh_margin = refresh_margin
         self._now = now
+        self._cached: TokenSet | None = None
         self.refreshes = 0
 
     def credential(self) -> str:
@@ -325,18 +326,25 @@ class OAuthAuth:
         tokens = self.store.load_tokens()
         if tokens is None:
             raise AuthenticationError("Cloudbeds is not connected yet: connect it from the Connection page.")
+        self._cached = tokens
         return tokens
 
     def _refresh(self, client: CloudbedsClient, stale: TokenSet) -> TokenSet:
         new = refresh_tokens(client.base_url, self.app, stale, transport=client.transport, now=self._now,
                              sleep=client.sleep, before=client.limiter.acquire)
         self.store.save_tokens(new)
+        self._cached = new
         self.refreshes += 1
         client.redactor.add(new.access_token, new.refresh_token)
         return new
 
     def headers(self, client: CloudbedsClient) -> dict[str, str]:
-        tokens = self._load()
+        """The bearer header; the store is read again only when the token is due for renewal.
+
+        Another process may renew the token in the store meanwhile; if Cloudbeds then refuses
+        our copy, ``after_401`` finds the newer one there before renewing itself.
+        """
+        tokens = self._cached or self._load()
         client.redactor.add(self.app.client_secret, tokens.access_token, tokens.refresh_token)
         if tokens.expires_within(self.refresh_margin, self._now()):
             with _lock_for(self.store):

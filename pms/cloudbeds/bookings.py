@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
-from pms.cloudbeds.models import CreatedReservation, Guest, Reservation, ReservationGuest, ReservationRoom
+from pms.cloudbeds.booking_models import CreatedReservation, Guest, Reservation, ReservationGuest, ReservationRoom
 from pms.cloudbeds.wire import Fields, Reader
 
 __all__ = [
@@ -154,6 +154,10 @@ def reservation(r: Reader, raw: Any) -> Reservation:
     guest_map = f.get("guestList")
     guests = [reservation_guest(r, row, key, where=what) for key, row in r.mapping(guest_map).items()]
 
+    guest_id = r.id(f.get("guestID"))
+    if guest_id is None:  # getReservation names the main guest only inside guestList
+        guest_id = next((g.guest_id for g in guests if g.is_main), None)
+
     adults = r.integer(f.get("adults"), f"{what} adults")
     children = r.integer(f.get("children"), f"{what} children")
     if adults is None and rooms and all(room.adults is not None for room in rooms):
@@ -180,7 +184,7 @@ def reservation(r: Reader, raw: Any) -> Reservation:
         modified_at=r.utc(modified_utc) if modified_utc else r.local(modified_local, f"{what} dateModified"),
         cancelled_at=r.utc(cancelled_utc) if cancelled_utc else r.local(cancelled_local, f"{what} dateCancelled"),
         is_deleted=bool(r.boolean(f.get("isDeleted"), f"{what} isDeleted")),
-        guest_id=r.id(f.get("guestID")),
+        guest_id=guest_id,
         guest_name=r.text(f.get("guestName")),
         guest_email=r.text(f.get("guestEmail")),
         adults=adults,

@@ -116,6 +116,7 @@ def test_get_reservation_shape_guest_map_and_card_data_dropped():
     assert res.source_name == "Booking.com" and res.total == Decimal(435) and res.paid == Decimal(10)
     assert res.guests[0].guest_id == "98221450" and res.guests[0].birth_date is None
     assert res.guests[0].is_main is True and res.guests[0].status == "in_house"
+    assert res.guest_id == "98221450"  # getReservation names the main guest only in guestList
     assert res.rooms[0].total == Decimal("420.00") and res.rooms[0].daily_rates == {date(2026, 12, 20): Decimal(140)}
     assert res.adults == 2 and res.children == 1
     assert "cardsOnFile" not in res.extra and "1111" not in repr(res)
