@@ -22,7 +22,8 @@ from __future__ import annotations
 import threading
 import time
 import weakref
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any
@@ -208,8 +209,17 @@ def _grant(
         )
 
 
-def _transport(transport: Transport | None, on_call: CallHook | None, timeout: float) -> Transport:
-    return transport or Transport(timeout=timeout, on_call=on_call)
+@contextmanager
+def _transport(transport: Transport | None, on_call: CallHook | None, timeout: float) -> Iterator[Transport]:
+    """The caller's transport, or a short-lived one that is closed afterwards."""
+    if transport is not None:
+        yield transport
+        return
+    own = Transport(timeout=timeout, on_call=on_call)
+    try:
+        yield own
+    finally:
+        own.close()
 
 
 def exchange_code(
@@ -219,12 +229,10 @@ def exchange_code(
     """Trade the authorization code from the OAuth callback for tokens (the code works once)."""
     if not app.redirect_uri:
         raise ConfigurationError("The OAuth redirect URI is not set.", key="cloudbed_redirect_uri")
-    body = _grant(
-        _transport(transport, on_call, timeout), base_url,
-        {"grant_type": "authorization_code", "client_id": app.client_id, "client_secret": app.client_secret,
-         "redirect_uri": app.redirect_uri, "code": code},
-        retry_unknown=False,
-    )
+    with _transport(transport, on_call, timeout) as t:
+        body = _grant(t, base_url, {"grant_type": "authorization_code", "client_id": app.client_id,
+                                    "client_secret": app.client_secret, "redirect_uri": app.redirect_uri,
+                                    "code": code}, retry_unknown=False)
     return _token_set(body, now())
 
 
@@ -235,18 +243,16 @@ def exchange_api_key(
     """Trade an authorization code for a property API key (Cloudbeds' "automatic delivery")."""
     if not app.redirect_uri:
         raise ConfigurationError("The OAuth redirect URI is not set.", key="cloudbed_redirect_uri")
-    body = _grant(
-        _transport(transport, on_call, timeout), base_url,
-        {"grant_type": API_KEY_GRANT, "client_id": app.client_id, "client_secret": app.client_secret,
-         "redirect_uri": app.redirect_uri, "code": code},
-        retry_unknown=False,
-    )
+    with _transport(transport, on_call, timeout) as t:
+        body = _grant(t, base_url, {"grant_type": API_KEY_GRANT, "client_id": app.client_id,
+                                    "client_secret": app.client_secret, "redirect_uri": app.redirect_uri,
+                                    "code": code}, retry_unknown=False)
     return str(body["access_token"])
 
 
 def refresh_tokens(
     base_url: str, app: OAuthApp, tokens: TokenSet, *, transport: Transport | None = None,
-    on_call: CallHook | None = None, timeout: float = 30.0, now: Now = _utcnow,
+    on_call: CallHook | None = None, timeout: float = 30.0, now: Now = _utcnow, policy: RetryPolicy | None = None,
     sleep: Callable[[float], None] = time.sleep, before: Callable[[], None] | None = None,
 ) -> TokenSet:
     """Renew an access token with the refresh token; raises AuthenticationError when refused."""
@@ -254,12 +260,10 @@ def refresh_tokens(
         raise AuthenticationError("The Cloudbeds connection has no refresh token, so it cannot be renewed: "
                                   "reconnect Cloudbeds from the Connection page.", endpoint="access_token")
     try:
-        body = _grant(
-            _transport(transport, on_call, timeout), base_url,
-            {"grant_type": "refresh_token", "client_id": app.client_id, "client_secret": app.client_secret,
-             "refresh_token": tokens.refresh_token},
-            retry_unknown=True, sleep=sleep, before=before,
-        )
+        with _transport(transport, on_call, timeout) as t:
+            body = _grant(t, base_url, {"grant_type": "refresh_token", "client_id": app.client_id,
+                                        "client_secret": app.client_secret, "refresh_token": tokens.refresh_token},
+                          retry_unknown=True, policy=policy, sleep=sleep, before=before)
     except RateLimitError:
         raise
     except CloudbedsError as exc:
@@ -331,7 +335,7 @@ class OAuthAuth:
 
     def _refresh(self, client: CloudbedsClient, stale: TokenSet) -> TokenSet:
         new = refresh_tokens(client.base_url, self.app, stale, transport=client.transport, now=self._now,
-                             sleep=client.sleep, before=client.limiter.acquire)
+                             policy=client.retry, sleep=client.sleep, before=client.limiter.acquire)
         self.store.save_tokens(new)
         self._cached = new
         self.refreshes += 1

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from pms.cloudbeds import normalize
 from pms.cloudbeds.models import Hotel, HotelDetails, Room, RoomType, Source, UserInfo
 from pms.cloudbeds.pagination import OnPage, Paged
+from pms.errors import ConfigurationError
 
 if TYPE_CHECKING:
     from pms.cloudbeds.client import CloudbedsClient
@@ -63,12 +64,11 @@ class CatalogMethods:
         def convert(reader, items):
             hotels = [normalize.hotel(reader, item) for item in items]
             for hotel in hotels:
-                if self.property_timezone is None and hotel.timezone and (
-                    self.property_id is None and len(hotels) == 1 or hotel.property_id == self.property_id
-                ):
+                ours = hotel.property_id == self.property_id or (self.property_id is None and len(hotels) == 1)
+                if self.property_timezone is None and hotel.timezone and ours:
                     try:
                         self.property_timezone = hotel.timezone
-                    except Exception:  # an unknown zone name is reported, not fatal
+                    except ConfigurationError:  # an unknown zone name is reported, not fatal
                         self._warn(f"property {hotel.property_id}: unknown time zone {hotel.timezone!r}")
             return hotels
 

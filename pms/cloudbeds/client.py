@@ -179,6 +179,7 @@ class CloudbedsClient(CatalogMethods, ReservationMethods, GuestMethods, RateMeth
     def stats(self) -> ClientStats:
         with self._counters.lock:
             values = dict(self._counters.values)
+        values["calls"] = self.transport.sent
         if isinstance(self.auth, OAuthAuth):
             values["refreshes"] = self.auth.refreshes
         return ClientStats(**values, waited_s=round(self.limiter.waited - self._waited_at_start, 3))
@@ -248,7 +249,6 @@ class CloudbedsClient(CatalogMethods, ReservationMethods, GuestMethods, RateMeth
                 self._counters.add("retries")
             self.limiter.acquire()
             auth_headers = self.auth.headers(self)
-            self._counters.add("calls")
             out = self.transport.send(info.verb, url, name, pairs, {**auth_headers, **extra_headers},
                                       attempt=attempt, property_id=property_id, redacted_params=redacted)
             last = attempt >= policy.max_attempts

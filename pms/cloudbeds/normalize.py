@@ -243,6 +243,7 @@ def rate_plan(r: Reader, raw: Any, *, room_type_id: str | None = None) -> RatePl
     rid = r.id(f.get("rateID")) or ""
     what = f"rate {rid}"
     daily = [_daily_rate(r, row, what) for row in r.items(f.get("roomRateDetailed"))]
+    promo = f.get("promoCode")
     return RatePlan(
         rate_id=rid,
         room_type_id=r.id(f.get("roomTypeID")) or room_type_id,
@@ -252,7 +253,7 @@ def rate_plan(r: Reader, raw: Any, *, room_type_id: str | None = None) -> RatePl
         rate_plan_id=r.id(f.get("ratePlanID")),
         name_public=r.text(f.get("ratePlanNamePublic")),
         name_private=r.text(f.get("ratePlanNamePrivate")),
-        promo_code=r.text(f.get("promoCode")) if not isinstance(f.raw.get("promoCode"), bool) else None,
+        promo_code=None if isinstance(promo, bool) else r.text(promo),  # getRate types it bool
         room_rate=r.decimal(f.get("roomRate"), f"{what} roomRate"),
         total_rate=r.decimal(f.get("totalRate"), f"{what} totalRate"),
         rooms_available=r.integer(f.get("roomsAvailable"), f"{what} roomsAvailable"),

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -99,6 +100,8 @@ class Transport:
         self.on_call = on_call
         self.redactor = redactor or Redactor()
         self._now = now or (lambda: datetime.now(timezone.utc))
+        self._lock = threading.Lock()
+        self.sent = 0  # attempts sent through this transport (data calls and token calls)
 
     def send(
         self,
@@ -113,6 +116,8 @@ class Transport:
         redacted_params: dict[str, Any] | None = None,
     ) -> Outcome:
         """Perform one attempt. Never raises for HTTP errors or network failures."""
+        with self._lock:
+            self.sent += 1
         started = self._now()
         t0 = time.perf_counter()
         all_headers = {"User-Agent": USER_AGENT, "Accept": "application/json", **headers}

@@ -159,3 +159,22 @@ def test_concurrent_renewals_through_one_store_happen_once(box, admin, app):
         t.join()
     assert errors == []
     assert access_token_calls(admin) - before == 1
+
+
+def test_renewal_survives_a_server_error_but_a_code_exchange_is_not_repeated(box, admin, app, fake_time):
+    from pms.errors import APIError
+
+    now = WallClock()
+    store = MemoryTokenStore(exchange_code(box.base_url, app, consent(box, app), now=now))
+    records = []
+    c = make_client(box, fake_time, auth=OAuthAuth(app, store, now=now), on_call=records.append)
+    now.value += timedelta(seconds=3500)
+    admin.fault("access_token", "http_503", times=1)
+    assert c.get_sources()
+    assert [(r.endpoint, r.http_status) for r in records] == [
+        ("access_token", 503), ("access_token", 200), ("getSources", 200)]
+    # a code works once: after an unknown outcome it is not sent again
+    admin.fault("access_token", "http_500", times=1)
+    with pytest.raises(APIError) as info:
+        exchange_code(box.base_url, app, consent(box, app))
+    assert info.value.status == 500 and info.value.endpoint == "access_token"
