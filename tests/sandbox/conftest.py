@@ -16,3 +16,12 @@ def box(sandbox_factory):
 @pytest.fixture
 def api(box) -> Api:
     return Api(box, key=box.api_key)
+
+
+@pytest.fixture
+def receiver():
+    from .helpers import Receiver
+
+    r = Receiver()
+    yield r
+    r.close()

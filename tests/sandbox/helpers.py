@@ -62,3 +62,85 @@ class Api:
         resp = requests.request(verb, f"{self.box.root_url}/_sandbox/{path}", json=json, timeout=30)
         assert resp.status_code == 200, (path, resp.status_code, resp.text[:500])
         return resp.json()
+
+
+def wait_for(predicate, timeout: float = 10.0, interval: float = 0.02):
+    """Poll ``predicate`` until it returns something truthy (background work: deliveries, jobs)."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while True:
+        value = predicate()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"condition not met within {timeout} s")
+        time.sleep(interval)
+
+
+def oauth_code(box, scope: str | None = None, redirect_uri: str = "https://pms.example/cb", state: str = "xyz") -> str:
+    """Run the auto-approving consent page and return the one-time code from the redirect."""
+    from urllib.parse import parse_qs, urlsplit
+
+    params = {"client_id": box.client_id, "redirect_uri": redirect_uri, "response_type": "code", "state": state}
+    if scope is not None:
+        params["scope"] = scope
+    resp = requests.get(f"{box.base_url}/oauth", params=params, allow_redirects=False, timeout=30)
+    assert resp.status_code == 302, resp.text
+    query = parse_qs(urlsplit(resp.headers["Location"]).query)
+    assert query["state"] == [state]
+    return query["code"][0]
+
+
+def token_request(box, **form) -> requests.Response:
+    form.setdefault("client_id", box.client_id)
+    form.setdefault("client_secret", box.client_secret)
+    return requests.post(f"{box.base_url}/access_token", data=form, timeout=30)
+
+
+class Receiver:
+    """A tiny webhook receiver on a free loopback port; records every POSTed JSON body.
+
+    ``script`` holds the HTTP statuses to answer with, one per request (then 200), and
+    ``delay`` seconds to wait before answering (to provoke the sender's timeout).
+    """
+
+    def __init__(self) -> None:
+        import json
+        import threading
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        self.bodies: list[dict] = []
+        self.script: list[int] = []
+        self.delay = 0.0
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:  # noqa: N802 - http.server's naming
+                import time
+
+                length = int(self.headers.get("Content-Length") or 0)
+                body = json.loads(self.rfile.read(length) or b"null")
+                status = receiver.script.pop(0) if receiver.script else 200
+                if receiver.delay:
+                    time.sleep(receiver.delay)
+                receiver.bodies.append(body)
+                self.send_response(status)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, *args) -> None:  # keep test output quiet
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hooks/t0k3n"
+        self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+        self.thread.start()
+
+    def events(self, name: str) -> list[dict]:
+        return [b for b in self.bodies if b.get("event") == name]
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
