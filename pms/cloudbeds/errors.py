@@ -136,8 +136,9 @@ def error_for_response(
         else:
             wait = f"Cloudbeds was still rate-limiting after {attempts} attempts"
         return RateLimitError(
-            f"{wait} ({endpoint}). Wait a minute and try again; if it keeps happening, sync less often "
-            "or stop other tools that use the same credential, or Cloudbeds may suspend it." + ref,
+            f"{wait} ({endpoint}). Wait a minute and try again. If it keeps happening, sync less often or "
+            "stop other tools using the same credential: Cloudbeds may suspend credentials that keep going "
+            "over the limit." + ref,
             **kw,
         )
     if status >= 500:
@@ -155,8 +156,8 @@ def error_for_response(
         )
     # HTTP 2xx/3xx with success:false: a logical refusal (API.md §4).
     return APIError(
-        f"Cloudbeds refused {endpoint}." + (said or " It gave no reason.") + " Check the message above; "
-        "if it mentions the property or the user, the connection may need to be renewed." + ref,
+        f"Cloudbeds refused {endpoint}." + (said or " It gave no reason.") + " If the reason concerns the "
+        "property or the user who connected it, renew the connection on the Connection page." + ref,
         **kw,
     )
 

@@ -233,8 +233,11 @@ class RateJob:
 
 @dataclass(frozen=True)
 class DateRate:
+    """One night of an availability answer: its price and, when sent, the rooms left."""
+
     date: date
     rate: Decimal | None
+    rooms_available: int | None = None
 
 
 @dataclass(frozen=True)

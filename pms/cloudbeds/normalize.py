@@ -303,7 +303,13 @@ def available_room_types(r: Reader, outer: Any) -> list[AvailableRoomType]:
         g = Fields(row)
         rid = r.id(g.get("roomTypeID")) or ""
         what = f"available room type {rid}"
-        daily = r.date_amounts(g.get("roomRateDetailed"), f"{what} rates")
+        daily = []
+        for night in r.items(g.get("roomRateDetailed")):
+            n = Fields(night)
+            day = r.day(n.get("date"), f"{what} date")
+            if day is not None:
+                daily.append(DateRate(day, r.decimal(n.get("rate"), f"{what} {day} rate"),
+                                      r.integer(n.get("roomsAvailable"), f"{what} {day} roomsAvailable")))
         individual = [x.get("roomID") for x in r.items(g.get("individualRooms")) if isinstance(x, Mapping)]
         out.append(
             AvailableRoomType(
@@ -320,7 +326,7 @@ def available_room_types(r: Reader, outer: Any) -> list[AvailableRoomType]:
                 adults_included=r.integer(g.get("adultsIncluded"), f"{what} adultsIncluded"),
                 children_included=r.integer(g.get("childrenIncluded"), f"{what} childrenIncluded"),
                 currency=cur.code if cur else None,
-                daily=tuple(DateRate(day, rate) for day, rate in sorted(daily.items())),
+                daily=tuple(sorted(daily, key=lambda d: d.date)),
                 individual_room_ids=tuple(str(x) for x in individual if x is not None),
                 extra=g.rest(),
             )
