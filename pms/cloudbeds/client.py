@@ -157,6 +157,7 @@ class CloudbedsClient(CatalogMethods, ReservationMethods, GuestMethods, RateMeth
         self._counters = _Counters()
         self._waited_at_start = self.limiter.waited
         self.warnings: deque[str] = deque(maxlen=_MAX_WARNINGS)
+        self._warned: set[str] = set()
 
     # --- configuration ---------------------------------------------------------------------
 
@@ -186,6 +187,11 @@ class CloudbedsClient(CatalogMethods, ReservationMethods, GuestMethods, RateMeth
 
     def _warn(self, message: str) -> None:
         text = self.redactor.text(message)
+        with self._counters.lock:  # the same warning (e.g. "zone unknown", once per page) is told once
+            if text in self._warned:
+                return
+            if len(self._warned) < _MAX_WARNINGS * 5:
+                self._warned.add(text)
         self.warnings.append(text)
         self._counters.add("warnings")
         log.info("cloudbeds data warning: %s", text)

@@ -123,3 +123,9 @@ def test_wrong_property_is_a_clear_refusal(box):
     c = make_client(box, property_id="999999")
     with pytest.raises(APIError, match="property"):
         c.get_reservations().all()
+
+
+def test_unknown_zone_is_reported_once_per_client(client):
+    assert client.get_reservations(page_size=50).all()
+    zone = [w for w in client.warnings if "time zone unknown" in w]
+    assert len(zone) == 1 and client.stats.warnings == 1
