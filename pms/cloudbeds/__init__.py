@@ -1,0 +1,108 @@
+"""The Cloudbeds PMS API v1.3 client.
+
+Layers, each testable alone: typed endpoint methods (``catalog``, ``reservations``, ``guests``,
+``rates``, ``webhooks``) → ``CloudbedsClient.request()`` (encodes, rate-limits, authenticates,
+retries, maps errors) → ``transport`` (one HTTP attempt, one ``CallRecord``) → ``requests``.
+Wire answers become typed records (``models``) in ``normalize``. See docs/client.md.
+
+    from pms.cloudbeds import CloudbedsClient, ApiKeyAuth
+    client = CloudbedsClient(base_url, ApiKeyAuth(api_key), property_id="318204")
+    for booking in client.get_reservations_with_rate_details(modified_from=cursor):
+        ...
+"""
+
+from __future__ import annotations
+
+from pms.cloudbeds.auth import (
+    API_KEY_GRANT,
+    AUTHORIZE_URL,
+    ApiKeyAuth,
+    OAuthApp,
+    OAuthAuth,
+    build_authorize_url,
+    exchange_api_key,
+    exchange_code,
+    refresh_tokens,
+)
+from pms.cloudbeds.client import ClientStats, CloudbedsClient
+from pms.cloudbeds.endpoints import DEFAULT_SCOPES, ENDPOINTS
+from pms.cloudbeds.hooks import CallHook, CallRecord
+from pms.cloudbeds.models import (
+    AvailableRoomType,
+    CreatedReservation,
+    Currency,
+    DailyRate,
+    DateRate,
+    Guest,
+    Hotel,
+    HotelDetails,
+    RateJob,
+    RateJobUpdate,
+    RatePlan,
+    Reservation,
+    ReservationGuest,
+    ReservationRoom,
+    Room,
+    RoomType,
+    Source,
+    SourceCharge,
+    UserInfo,
+    WebhookSubscription,
+)
+from pms.cloudbeds.pagination import Page, Paged
+from pms.cloudbeds.ratelimit import TokenBucket
+from pms.cloudbeds.rates import RateInterval, RateUpdate
+from pms.cloudbeds.reservations import RoomChange, RoomRequest
+from pms.cloudbeds.retry import RetryPolicy, equal_jitter, no_jitter
+from pms.cloudbeds.tokens import MemoryTokenStore, TokenSet, TokenStore
+
+__all__ = [
+    "CloudbedsClient",
+    "ClientStats",
+    "ApiKeyAuth",
+    "OAuthApp",
+    "OAuthAuth",
+    "AUTHORIZE_URL",
+    "API_KEY_GRANT",
+    "DEFAULT_SCOPES",
+    "ENDPOINTS",
+    "build_authorize_url",
+    "exchange_code",
+    "exchange_api_key",
+    "refresh_tokens",
+    "TokenSet",
+    "TokenStore",
+    "MemoryTokenStore",
+    "CallRecord",
+    "CallHook",
+    "RetryPolicy",
+    "equal_jitter",
+    "no_jitter",
+    "TokenBucket",
+    "Page",
+    "Paged",
+    "RoomRequest",
+    "RoomChange",
+    "RateUpdate",
+    "RateInterval",
+    "AvailableRoomType",
+    "CreatedReservation",
+    "Currency",
+    "DailyRate",
+    "DateRate",
+    "Guest",
+    "Hotel",
+    "HotelDetails",
+    "RateJob",
+    "RateJobUpdate",
+    "RatePlan",
+    "Reservation",
+    "ReservationGuest",
+    "ReservationRoom",
+    "Room",
+    "RoomType",
+    "Source",
+    "SourceCharge",
+    "UserInfo",
+    "WebhookSubscription",
+]

@@ -1,0 +1,181 @@
+"""The one place where a Cloudbeds answer (or a failed connection) becomes an exception.
+
+Every error the client raises is built here, so the classes, the attributes (HTTP status,
+``X-Request-ID``, endpoint) and the wording stay consistent. Messages are written for the hotel
+manager who will read them on the dashboard: what happened, and what to do about it. Any text that
+came from the server passes through the client's redactor first, and is shortened, because a
+server may echo a token back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, Literal
+
+from pms.cloudbeds.endpoints import endpoint as endpoint_info
+from pms.errors import (
+    APIConnectionError,
+    APIError,
+    AuthenticationError,
+    CloudbedsError,
+    NotFoundError,
+    PermissionDeniedError,
+    RateLimitError,
+    ValidationError,
+)
+
+__all__ = ["error_for_response", "error_for_exception", "server_message", "AuthKind"]
+
+AuthKind = Literal["api_key", "oauth", "none"]
+_MAX_SERVER_TEXT = 300
+
+# Phrases with which Cloudbeds reports, on HTTP 200 with success:false, what is really a 404.
+_NOT_FOUND_HINTS = ("not found", "does not exist", "doesn't exist", "no reservation", "invalid reservationid",
+                    "invalid guestid")
+
+
+def server_message(body: Any, redact: Callable[[str], str] = lambda s: s) -> str:
+    """The human part of an error body (``message``, OAuth ``error_description`` or ``error``)."""
+    text = ""
+    if isinstance(body, dict):
+        for key in ("message", "error_description", "error"):
+            value = body.get(key)
+            if isinstance(value, str) and value.strip():
+                text = value.strip()
+                break
+    text = redact(text)
+    if len(text) > _MAX_SERVER_TEXT:
+        text = text[: _MAX_SERVER_TEXT - 1] + "…"
+    return text
+
+
+def _quoted(text: str) -> str:
+    return f' Cloudbeds said: "{text}".' if text else ""
+
+
+def _support(request_id: str | None) -> str:
+    return f" (Cloudbeds request id {request_id})" if request_id else ""
+
+
+def error_for_response(
+    status: int,
+    body: Any,
+    *,
+    endpoint: str,
+    request_id: str | None = None,
+    auth_kind: AuthKind = "api_key",
+    after_refresh: bool = False,
+    attempts: int = 1,
+    retry_after: float | None = None,
+    malformed: bool = False,
+    redact: Callable[[str], str] = lambda s: s,
+) -> CloudbedsError:
+    """Build the exception for one failed HTTP exchange.
+
+    Args:
+        status: the HTTP status (200 for ``success: false`` and malformed bodies).
+        body: the decoded JSON body, or None when it could not be decoded.
+        endpoint: the Cloudbeds method name.
+        request_id: the response's ``X-Request-ID``.
+        auth_kind: how the call was authenticated; decides what a 401 tells the manager.
+        after_refresh: the 401 came even after a fresh OAuth token.
+        attempts: how many attempts were made (quoted when retries ran out).
+        retry_after: what the last 429 asked us to wait, when we gave up because it was too long.
+        malformed: a 2xx body was not the JSON object Cloudbeds always sends (error statuses keep
+            their own meaning whatever their body: a 503 page from a load balancer is still a 503).
+        redact: scrubs secrets out of server text.
+
+    Returns:
+        An instance of the matching ``pms.errors`` class (never raised here).
+    """
+    said = _quoted(server_message(body, redact))
+    ref = _support(request_id)
+    info = endpoint_info(endpoint)
+    kw = {"status": status, "request_id": request_id, "endpoint": endpoint}
+
+    if malformed and 200 <= status < 300:
+        return APIError(
+            f"Cloudbeds answered {endpoint} with a response that could not be read (HTTP {status}, not valid "
+            f"JSON){ref}. This is usually temporary: try again in a few minutes.",
+            **kw,
+        )
+    if status == 401:
+        if endpoint == "access_token":
+            return AuthenticationError(
+                "Cloudbeds refused to issue a token." + said + " The authorization code may have expired "
+                "(codes last 10 minutes and work once), or the client ID/secret are wrong: connect "
+                "Cloudbeds again from the Connection page." + ref,
+                **kw,
+            )
+        if auth_kind == "oauth":
+            detail = " even after renewing the access token" if after_refresh else ""
+            return AuthenticationError(
+                f"Cloudbeds no longer accepts this connection{detail}." + said + " The access was "
+                "probably revoked or the app was disconnected: reconnect Cloudbeds from the Connection "
+                "page." + ref,
+                **kw,
+            )
+        return AuthenticationError(
+            "Cloudbeds rejected the API key." + said + " Keys stop working when they are revoked or "
+            "unused for 30 days: create a new API key in Cloudbeds and save it on the Connection page." + ref,
+            **kw,
+        )
+    if status == 403:
+        scope = f" the '{info.scope}' permission" if info.scope else " a permission"
+        return PermissionDeniedError(
+            f"The Cloudbeds credential lacks{scope}, needed for {endpoint}." + said + " Reconnect Cloudbeds "
+            "and approve that permission (or create an API key that includes it)." + ref,
+            **kw,
+        )
+    lowered = said.lower()
+    if status == 404 or (status in (200, 400) and any(hint in lowered for hint in _NOT_FOUND_HINTS)):
+        return NotFoundError(f"Cloudbeds has no such record ({endpoint})." + said + ref, **kw)
+    if status == 429:
+        if retry_after is not None:
+            wait = f"Cloudbeds asked us to wait {retry_after:.0f} seconds"
+        else:
+            wait = f"Cloudbeds was still rate-limiting after {attempts} attempts"
+        return RateLimitError(
+            f"{wait} ({endpoint}). Wait a minute and try again. If it keeps happening, sync less often or "
+            "stop other tools using the same credential: Cloudbeds may suspend credentials that keep going "
+            "over the limit." + ref,
+            **kw,
+        )
+    if status >= 500:
+        tries = f" after {attempts} attempts" if attempts > 1 else ""
+        return APIError(
+            f"Cloudbeds had a server error (HTTP {status}) on {endpoint}{tries}. It usually passes: try "
+            "again in a few minutes; if it persists, contact Cloudbeds support" + (ref or "") + ".",
+            **kw,
+        )
+    if 400 <= status < 500:
+        return ValidationError(
+            f"Cloudbeds refused the {endpoint} request as invalid (HTTP {status})." + said + " Correct the "
+            "data and try again; sending it unchanged will fail the same way." + ref,
+            **kw,
+        )
+    # HTTP 2xx/3xx with success:false: a logical refusal (API.md §4).
+    return APIError(
+        f"Cloudbeds refused {endpoint}." + (said or " It gave no reason.") + " If the reason concerns the "
+        "property or the user who connected it, renew the connection on the Connection page." + ref,
+        **kw,
+    )
+
+
+def error_for_exception(
+    exc: BaseException, *, endpoint: str, host: str, timeout: float | None, attempts: int = 1
+) -> APIConnectionError:
+    """Build the exception for an attempt that got no HTTP response at all."""
+    name = type(exc).__name__
+    tries = f" ({attempts} attempts)" if attempts > 1 else ""
+    if "Timeout" in name:
+        what = f"did not answer within {timeout:g} seconds" if timeout else "did not answer in time"
+        return APIConnectionError(
+            f"Cloudbeds ({host}) {what} on {endpoint}{tries}. Check the internet connection and try again.",
+            endpoint=endpoint,
+        )
+    return APIConnectionError(
+        f"Could not reach Cloudbeds at {host} for {endpoint}{tries} ({name}). Check the internet connection, "
+        "proxy and firewall, then try again.",
+        endpoint=endpoint,
+    )
