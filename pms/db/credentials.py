@@ -1,0 +1,184 @@
+"""Cloudbeds credentials, kept encrypted in the ``settings`` table.
+
+Two ways in, as Cloudbeds offers them: an API key (preferred; it never needs refreshing), or an
+OAuth app (client id and secret) whose tokens the client renews. ``CredentialStore`` is also the
+client's ``TokenStore``, so renewed OAuth tokens land, encrypted, where every process (dashboard,
+worker, CLI) reads them.
+
+Saving real credentials ends demo mode: the demo property's rows are purged in the same step, so
+demo data never mixes with a real property's data (``pms.demo.purge_demo_data``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+
+from pms.cloudbeds.tokens import TokenSet
+from pms.db.secrets import SecretBox, hint
+from pms.db.settings import Settings
+from pms.errors import SettingsError
+
+__all__ = ["Credentials", "CredentialStore", "DEFAULT_API_BASE"]
+
+DEFAULT_API_BASE = "https://api.cloudbeds.com/api/v1.3"
+
+
+@dataclass(frozen=True)
+class Credentials:
+    """What the client needs to reach one property. Secrets never show in the repr."""
+
+    auth_method: str  # api_key | oauth
+    api_base: str
+    property_id: str | None
+    api_key: str | None = None
+    client_id: str | None = None
+    client_secret: str | None = None
+
+    def __repr__(self) -> str:
+        return (f"Credentials(auth_method={self.auth_method!r}, api_base={self.api_base!r}, "
+                f"property_id={self.property_id!r}, api_key={hint(self.api_key)!r}, "
+                f"client_id={self.client_id!r}, client_secret={hint(self.client_secret)!r})")
+
+    __str__ = __repr__
+
+    def hints(self) -> dict[str, str | None]:
+        """What a page may show."""
+        return {"auth_method": self.auth_method, "api_base": self.api_base, "property_id": self.property_id,
+                "api_key": hint(self.api_key), "client_id": self.client_id,
+                "client_secret": hint(self.client_secret)}
+
+
+def _check_property_id(property_id: str | None) -> str | None:
+    if property_id is None or not str(property_id).strip():
+        return None
+    text = str(property_id).strip()
+    if not text.isdigit() or len(text) > 20:
+        raise SettingsError(f"cloudbed_property_id: a Cloudbeds property id is a number, got {text!r}",
+                            key="cloudbed_property_id")
+    return text
+
+
+def _check_api_key(api_key: str) -> str:
+    text = (api_key or "").strip()
+    if not text:
+        raise SettingsError("cloudbed_api_key: the API key is empty", key="cloudbed_api_key")
+    if len(text) < 16 or len(text) > 512 or any(ch.isspace() or ord(ch) < 33 for ch in text):
+        raise SettingsError("cloudbed_api_key: that does not look like a Cloudbeds API key (they start with "
+                            "cbat_ and have no spaces)", key="cloudbed_api_key")
+    return text
+
+
+class CredentialStore:
+    """Load and save Cloudbeds credentials; also the OAuth ``TokenStore``."""
+
+    def __init__(self, engine: sa.Engine, box: SecretBox | None = None) -> None:
+        self.engine = engine
+        self.settings = Settings(engine, box)
+
+    def load(self) -> Credentials | None:
+        """The stored credentials, or None when there are none (demo mode)."""
+        s = self.settings
+        method = s.get("cloudbed_auth_method")
+        api_key = s.secret("cloudbed_api_key")
+        client_id = s.get("cloudbed_client_id")
+        if method == "api_key" and not api_key:
+            return None
+        if method == "oauth" and not client_id:
+            return None
+        return Credentials(
+            auth_method=method,
+            api_base=s.get("cloudbed_api_base") or DEFAULT_API_BASE,
+            property_id=s.get("cloudbed_property_id"),
+            api_key=api_key if method == "api_key" else None,
+            client_id=client_id if method == "oauth" else None,
+            client_secret=s.secret("cloudbed_client_secret") if method == "oauth" else None,
+        )
+
+    def has_credentials(self) -> bool:
+        return self.load() is not None
+
+    def save_api_key(self, api_key: str, *, property_id: str | None = None,
+                     api_base: str | None = None, purge_demo: bool = True) -> Credentials:
+        """Store an API key (and property, API address); leaves demo mode."""
+        values = {
+            "cloudbed_auth_method": "api_key",
+            "cloudbed_api_key": _check_api_key(api_key),
+            "cloudbed_property_id": _check_property_id(property_id),
+            "cloudbed_api_base": api_base or DEFAULT_API_BASE,
+            "cloudbed_access_token": None,
+            "cloudbed_refresh_token": None,
+            "cloudbed_token_expires_at": None,
+        }
+        self.settings.set_many(values)
+        if purge_demo:
+            self._purge_demo()
+        return self.load()  # type: ignore[return-value]
+
+    def save_oauth_app(self, client_id: str, client_secret: str, *, property_id: str | None = None,
+                       api_base: str | None = None, purge_demo: bool = True) -> Credentials:
+        """Store an OAuth app; the tokens arrive later through the callback (``save_tokens``)."""
+        client_id = (client_id or "").strip()
+        client_secret = (client_secret or "").strip()
+        if not client_id or any(ch.isspace() for ch in client_id) or len(client_id) > 255:
+            raise SettingsError("cloudbed_client_id: enter the Client ID from the Cloudbeds app page",
+                                key="cloudbed_client_id")
+        if not client_secret or any(ch.isspace() for ch in client_secret):
+            raise SettingsError("cloudbed_client_secret: enter the Client Secret from the Cloudbeds app page",
+                                key="cloudbed_client_secret")
+        self.settings.set_many({
+            "cloudbed_auth_method": "oauth",
+            "cloudbed_client_id": client_id,
+            "cloudbed_client_secret": client_secret,
+            "cloudbed_property_id": _check_property_id(property_id),
+            "cloudbed_api_base": api_base or DEFAULT_API_BASE,
+        })
+        if purge_demo:
+            self._purge_demo()
+        return self.load()  # type: ignore[return-value]
+
+    def set_property_id(self, property_id: str) -> None:
+        self.settings.set("cloudbed_property_id", _check_property_id(property_id))
+
+    def clear(self) -> None:
+        """Forget every credential and token (back to demo mode)."""
+        self.settings.set_many({k: None for k in (
+            "cloudbed_api_key", "cloudbed_client_id", "cloudbed_client_secret", "cloudbed_access_token",
+            "cloudbed_refresh_token", "cloudbed_token_expires_at", "cloudbed_token_resources",
+            "cloudbed_property_id")})
+        self.settings.set("cloudbed_auth_method", "api_key")
+
+    def _purge_demo(self) -> None:
+        from pms.demo import purge_demo_data
+
+        purge_demo_data(self.engine)
+
+    # --- TokenStore ----------------------------------------------------------------------
+
+    def load_tokens(self) -> TokenSet | None:
+        access = self.settings.secret("cloudbed_access_token")
+        if not access:
+            return None
+        expires: datetime | None = self.settings.get("cloudbed_token_expires_at")
+        resources = self.settings.get("cloudbed_token_resources") or []
+        from pms.db.types import utcnow
+
+        return TokenSet(
+            access_token=access,
+            refresh_token=self.settings.secret("cloudbed_refresh_token"),
+            expires_at=expires or utcnow(),
+            resources=tuple(resources),
+        )
+
+    def save_tokens(self, tokens: TokenSet) -> None:
+        self.settings.set_many({
+            "cloudbed_access_token": tokens.access_token,
+            "cloudbed_refresh_token": tokens.refresh_token,
+            "cloudbed_token_expires_at": tokens.expires_at,
+            "cloudbed_token_resources": list(tokens.resources),
+        })
+
+    def __repr__(self) -> str:
+        return f"CredentialStore({self.engine.url.render_as_string(hide_password=True)!r})"

@@ -1,0 +1,112 @@
+"""Engines for the hotel database, configured once for SQLite and MySQL/MariaDB.
+
+SQLite is the embedded default: the dashboard, the worker thread and the webhook route write the
+same file from several threads, so it runs in WAL mode with a busy timeout and foreign keys on.
+MySQL/MariaDB is the production choice: utf8mb4 everywhere (guest names are Indonesian, Chinese,
+Arabic ...), pre-ping so a connection the server dropped overnight is replaced instead of failing
+the first sync of the morning, and UTC as the session time zone.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import sqlalchemy as sa
+from sqlalchemy.engine import URL, make_url
+
+from pms.errors import ConfigurationError
+
+__all__ = ["make_engine", "reader", "redact_url", "is_mysql", "is_sqlite", "SQLITE_BUSY_TIMEOUT_S"]
+
+SQLITE_BUSY_TIMEOUT_S = 30.0
+
+
+def _url(url: str | URL) -> URL:
+    try:
+        return make_url(url) if isinstance(url, str) else url
+    except sa.exc.ArgumentError:
+        raise ConfigurationError(
+            "The database address is not a valid SQLAlchemy URL (for example "
+            "sqlite:///data/pms.sqlite3 or mysql+pymysql://user:password@host/hotel?charset=utf8mb4).",
+            key="PMS_DATABASE_URL",
+        ) from None
+
+
+def redact_url(url: str | URL) -> str:
+    """The URL with its password replaced by ``***``, safe for pages and logs."""
+    try:
+        return _url(url).render_as_string(hide_password=True)
+    except ConfigurationError:
+        return "(invalid database URL)"
+
+
+def _on_sqlite_connect(dbapi_conn: sqlite3.Connection, _record) -> None:
+    # Let SQLAlchemy manage transactions itself (pysqlite's own BEGIN handling is off) ...
+    dbapi_conn.isolation_level = None
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute(f"PRAGMA busy_timeout={int(SQLITE_BUSY_TIMEOUT_S * 1000)}")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.close()
+
+
+def _on_sqlite_begin(conn) -> None:
+    # ... and starts transactions IMMEDIATE, so two writers queue on the busy timeout instead of
+    # one failing with "database is locked" when it upgrades a read lock to a write lock. Pure
+    # readers (reports) may ask for ``execution_options(sqlite_begin="DEFERRED")``; under WAL they
+    # then never wait for a writer.
+    mode = conn.get_execution_options().get("sqlite_begin", "IMMEDIATE")
+    conn.exec_driver_sql("BEGIN DEFERRED" if mode == "DEFERRED" else "BEGIN IMMEDIATE")
+
+
+def make_engine(url: str | URL, **kwargs) -> sa.Engine:
+    """An engine for the hotel database.
+
+    Args:
+        url: any SQLAlchemy URL; ``sqlite:///path`` creates the folder of the file if needed.
+        **kwargs: passed to ``sqlalchemy.create_engine`` (e.g. ``pool_size``).
+
+    Raises:
+        ConfigurationError: the URL cannot be parsed or names an unsupported database.
+    """
+    parsed = _url(url)
+    backend = parsed.get_backend_name()
+    if backend == "sqlite":
+        database = parsed.database
+        if database and database != ":memory:" and not database.startswith("file:"):
+            Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        kwargs.setdefault("connect_args", {})
+        kwargs["connect_args"].setdefault("check_same_thread", False)
+        kwargs["connect_args"].setdefault("timeout", SQLITE_BUSY_TIMEOUT_S)
+        engine = sa.create_engine(parsed, **kwargs)
+        sa.event.listen(engine, "connect", _on_sqlite_connect)
+        sa.event.listen(engine, "begin", _on_sqlite_begin)
+        return engine
+    if backend in ("mysql", "mariadb"):
+        query = dict(parsed.query)
+        query.setdefault("charset", "utf8mb4")
+        parsed = parsed.set(query=query)
+        kwargs.setdefault("pool_pre_ping", True)
+        kwargs.setdefault("pool_recycle", 3600)
+        kwargs.setdefault("connect_args", {})
+        kwargs["connect_args"].setdefault("init_command", "SET time_zone = '+00:00'")
+        return sa.create_engine(parsed, **kwargs)
+    raise ConfigurationError(
+        f"Unsupported database {backend!r}: use SQLite or MySQL/MariaDB (mysql+pymysql://...).",
+        key="PMS_DATABASE_URL",
+    )
+
+
+def reader(engine: sa.Engine) -> sa.Engine:
+    """The same engine for read-only work: on SQLite its transactions never wait for a writer."""
+    return engine.execution_options(sqlite_begin="DEFERRED") if is_sqlite(engine) else engine
+
+
+def is_mysql(bind: sa.Engine | sa.Connection) -> bool:
+    return bind.dialect.name in ("mysql", "mariadb")
+
+
+def is_sqlite(bind: sa.Engine | sa.Connection) -> bool:
+    return bind.dialect.name == "sqlite"

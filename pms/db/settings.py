@@ -1,0 +1,380 @@
+"""Typed, validated access to the ``settings`` table, with every known setting declared once.
+
+The table keeps the seed's shape (``setting_key``, ``setting_value``, ``setting_description``) so a
+hotel's existing settings table is reused; keys it holds that we do not know are left alone. Values
+are stored as text (booleans as ``1``/``0``, like the PHP system wrote them). Secret settings are
+stored encrypted (``pms.db.secrets``) and are only ever read back through ``secret()``; everything
+that lists settings for a page shows hints of them.
+
+``SPECS`` is the single list of settings with their type, default and help text; the Settings page
+and ``docs/operations.md`` are generated from or checked against it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import sqlalchemy as sa
+
+from pms.db import schema
+from pms.db.secrets import SecretBox, hint, is_encrypted
+from pms.db.types import utcnow
+from pms.errors import ConfigurationError, SettingsError
+
+__all__ = ["SettingSpec", "SPECS", "Settings", "parse_bool"]
+
+_EMAIL = re.compile(r"^[^@\s,;]+@[^@\s,;]+\.[^@\s,;]+$")
+_MAX_TEXT = 2000
+
+
+@dataclass(frozen=True)
+class SettingSpec:
+    """One known setting.
+
+    kind: ``bool`` | ``int`` | ``str`` | ``url`` | ``emails`` | ``tz`` | ``choice`` | ``datetime``
+    | ``json`` | ``secret``.
+    """
+
+    key: str
+    kind: str
+    default: Any
+    description: str
+    minimum: int | None = None
+    maximum: int | None = None
+    choices: tuple[str, ...] = ()
+    internal: bool = False  # written by the system, not shown on the Settings page
+
+
+def _s(key, kind, default, description, **kw) -> SettingSpec:
+    return SettingSpec(key, kind, default, description, **kw)
+
+
+SPECS: dict[str, SettingSpec] = {s.key: s for s in (
+    # --- the integration (the seed's keys keep their names) ---
+    _s("cloudbed_active", "bool", False, "Cloudbeds integration switched on"),
+    _s("cloudbed_auto_sync", "bool", True, "Run the incremental sync automatically"),
+    _s("cloudbed_sync_interval", "int", 30, "Minutes between automatic syncs", minimum=5, maximum=1440),
+    _s("cloudbed_api_version", "choice", "v1.3", "Cloudbeds API version", choices=("v1.2", "v1.3")),
+    _s("cloudbed_webhook_url", "url", None, "Address Cloudbeds posts webhook events to (set when subscribing)",
+       internal=True),
+    _s("cloudbed_public_url", "url", None, "Public address of this dashboard (webhooks and OAuth return here)"),
+    _s("cloudbed_webhook_token", "secret", None, "Secret token in the webhook address", internal=True),
+    # --- credentials ---
+    _s("cloudbed_auth_method", "choice", "api_key", "How to authenticate", choices=("api_key", "oauth")),
+    _s("cloudbed_api_base", "url", "https://api.cloudbeds.com/api/v1.3", "Cloudbeds API address"),
+    _s("cloudbed_property_id", "str", None, "Cloudbeds property id"),
+    _s("cloudbed_api_key", "secret", None, "Cloudbeds API key"),
+    _s("cloudbed_client_id", "str", None, "OAuth client id of the Cloudbeds app"),
+    _s("cloudbed_client_secret", "secret", None, "OAuth client secret of the Cloudbeds app"),
+    _s("cloudbed_access_token", "secret", None, "OAuth access token", internal=True),
+    _s("cloudbed_refresh_token", "secret", None, "OAuth refresh token", internal=True),
+    _s("cloudbed_token_expires_at", "datetime", None, "When the OAuth access token expires", internal=True),
+    _s("cloudbed_token_resources", "json", None, "Properties the OAuth consent covers", internal=True),
+    _s("cloudbed_oauth_state", "secret", None, "Pending OAuth connect (state and return address)",
+       internal=True),
+    # --- sync behaviour ---
+    _s("cloudbed_push_enabled", "bool", False, "Send hotel-side changes to Cloudbeds"),
+    _s("cloudbed_push_since", "datetime", None, "Only records changed after this time are pushed", internal=True),
+    _s("cloudbed_timezone", "tz", "Asia/Jakarta", "Property time zone (read from Cloudbeds)"),
+    _s("cloudbed_sync_overlap_minutes", "int", 120, "Incremental syncs re-read this much before the cursor",
+       minimum=5, maximum=2880),
+    _s("cloudbed_full_sync_hour", "int", 2, "Hour (property time) of the nightly full reconcile",
+       minimum=0, maximum=23),
+    _s("cloudbed_edit_expiry_minutes", "int", 45, "A local edit that keeps failing is dropped after this",
+       minimum=5, maximum=10080),
+    _s("cloudbed_rate_days", "int", 90, "Days ahead that rates and availability are synced",
+       minimum=1, maximum=730),
+    # --- retention (the seed's cleanup procedure) ---
+    _s("cloudbed_retention_api_log_days", "int", 30, "Days API log rows are kept", minimum=1, maximum=3650),
+    _s("cloudbed_retention_webhook_days", "int", 14, "Days processed webhook events are kept",
+       minimum=1, maximum=3650),
+    _s("cloudbed_retention_sync_log_days", "int", 180, "Days sync log rows are kept", minimum=1, maximum=3650),
+    _s("cloudbed_retention_outbound_days", "int", 365, "Days outbound write records are kept",
+       minimum=1, maximum=3650),
+    # --- alerts ---
+    _s("alert_webhook_url", "url", None, "Alerts are POSTed as JSON to this address"),
+    _s("alert_email_to", "emails", None, "Alerts are e-mailed to these addresses (comma separated)"),
+    _s("alert_consecutive_failures", "int", 3, "Alert after this many failed automatic syncs in a row",
+       minimum=1, maximum=100),
+    _s("alert_stale_minutes", "int", 180, "Alert when no sync succeeded for this long", minimum=10, maximum=10080),
+    _s("smtp_host", "str", None, "SMTP server for alert e-mails"),
+    _s("smtp_port", "int", 587, "SMTP port", minimum=1, maximum=65535),
+    _s("smtp_username", "str", None, "SMTP user name"),
+    _s("smtp_password", "secret", None, "SMTP password"),
+    _s("smtp_from", "emails", None, "Sender address of alert e-mails"),
+    _s("smtp_starttls", "bool", True, "Use STARTTLS"),
+    # --- internal bookkeeping ---
+    _s("pms_secret_check", "secret", None, "Detects a changed secret key", internal=True),
+    _s("pms_demo_property_id", "str", None, "Property id of the demo sandbox last used", internal=True),
+)}
+
+
+def parse_bool(value: Any, key: str = "value") -> bool:
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in ("1", "true", "yes", "on", "y"):
+        return True
+    if text in ("0", "false", "no", "off", "n", ""):
+        return False
+    raise SettingsError(f"{key}: expected on/off (true/false, 1/0), got {value!r}", key=key)
+
+
+def _validate(spec: SettingSpec, value: Any) -> str | None:
+    """The text to store for ``value``, or SettingsError naming the key."""
+    key = spec.key
+    if value is None or (isinstance(value, str) and not value.strip() and spec.kind != "bool"):
+        return None
+    if spec.kind == "bool":
+        return "1" if parse_bool(value, key) else "0"
+    if spec.kind == "int":
+        try:
+            number = int(str(value).strip())
+        except ValueError:
+            raise SettingsError(f"{key}: expected a whole number, got {value!r}", key=key) from None
+        if spec.minimum is not None and number < spec.minimum:
+            raise SettingsError(f"{key}: must be at least {spec.minimum}, got {number}", key=key)
+        if spec.maximum is not None and number > spec.maximum:
+            raise SettingsError(f"{key}: must be at most {spec.maximum}, got {number}", key=key)
+        return str(number)
+    if spec.kind == "datetime":
+        if isinstance(value, str):
+            try:
+                value = datetime.fromisoformat(value.strip())
+            except ValueError:
+                raise SettingsError(f"{key}: expected an ISO date-time, got {value!r}", key=key) from None
+        if not isinstance(value, datetime) or value.tzinfo is None:
+            raise SettingsError(f"{key}: expected a date-time with a time zone", key=key)
+        return value.astimezone(timezone.utc).isoformat(timespec="seconds")
+    if spec.kind == "json":
+        try:
+            return json.dumps(value, ensure_ascii=False, sort_keys=True)
+        except (TypeError, ValueError):
+            raise SettingsError(f"{key}: not storable as JSON", key=key) from None
+    text = str(value).strip()
+    if len(text) > _MAX_TEXT:
+        raise SettingsError(f"{key}: at most {_MAX_TEXT} characters", key=key)
+    if any(ord(ch) < 32 for ch in text):
+        raise SettingsError(f"{key}: control characters are not allowed", key=key)
+    if spec.kind == "url":
+        parts = urlsplit(text)
+        if parts.scheme not in ("http", "https") or not parts.netloc or " " in text:
+            raise SettingsError(f"{key}: expected an http(s) address such as https://pms.example.com, "
+                                f"got {text!r}", key=key)
+        return text.rstrip("/")
+    if spec.kind == "emails":
+        addresses = [a.strip() for a in re.split(r"[,;]", text) if a.strip()]
+        bad = [a for a in addresses if not _EMAIL.match(a)]
+        if bad:
+            raise SettingsError(f"{key}: not an e-mail address: {bad[0]!r}", key=key)
+        return ", ".join(addresses)
+    if spec.kind == "tz":
+        try:
+            ZoneInfo(text)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise SettingsError(f"{key}: unknown time zone {text!r} (e.g. Asia/Jakarta)", key=key) from None
+        return text
+    if spec.kind == "choice" and text not in spec.choices:
+        raise SettingsError(f"{key}: must be one of {', '.join(spec.choices)}, got {text!r}", key=key)
+    return text
+
+
+def _parse(spec: SettingSpec, stored: str | None) -> Any:
+    if stored is None or stored == "":
+        return spec.default
+    try:
+        if spec.kind == "bool":
+            return parse_bool(stored, spec.key)
+        if spec.kind == "int":
+            return int(stored)
+        if spec.kind == "datetime":
+            value = datetime.fromisoformat(stored)
+            return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+        if spec.kind == "json":
+            return json.loads(stored)
+    except (ValueError, SettingsError):
+        raise SettingsError(f"{spec.key}: the stored value {stored!r} is not valid; set it again",
+                            key=spec.key) from None
+    return stored
+
+
+def _spec(key: str) -> SettingSpec:
+    try:
+        return SPECS[key]
+    except KeyError:
+        raise SettingsError(f"unknown setting {key!r}", key=key) from None
+
+
+class Settings:
+    """Read and write settings; every write is validated, secrets are encrypted.
+
+    Args:
+        engine: the hotel database.
+        box: the ``SecretBox`` for secrets (made from the configured key on first use).
+    """
+
+    def __init__(self, engine: sa.Engine, box: SecretBox | None = None) -> None:
+        self.engine = engine
+        self._box = box
+
+    @property
+    def box(self) -> SecretBox:
+        if self._box is None:
+            self._box = SecretBox()
+        return self._box
+
+    # --- raw access ----------------------------------------------------------------------
+
+    def _stored(self, keys: Iterable[str]) -> dict[str, str | None]:
+        keys = list(keys)
+        t = schema.settings
+        with self.engine.connect() as conn:
+            rows = conn.execute(sa.select(t.c.setting_key, t.c.setting_value).where(t.c.setting_key.in_(keys)))
+            return {k: v for k, v in rows}
+
+    def _write(self, conn: sa.Connection, values: Mapping[str, str | None]) -> None:
+        t = schema.settings
+        existing = {r[0] for r in conn.execute(sa.select(t.c.setting_key).where(t.c.setting_key.in_(list(values))))}
+        for key, text in values.items():
+            if key in existing:
+                conn.execute(sa.update(t).where(t.c.setting_key == key).values(setting_value=text))
+            else:
+                conn.execute(sa.insert(t).values(setting_key=key, setting_value=text,
+                                                 setting_description=SPECS[key].description[:255]))
+
+    # --- typed access --------------------------------------------------------------------
+
+    def get(self, key: str) -> Any:
+        """The typed value of a non-secret setting (its default when unset)."""
+        spec = _spec(key)
+        if spec.kind == "secret":
+            raise SettingsError(f"{key} is a secret: use secret()", key=key)
+        return _parse(spec, self._stored([key]).get(key))
+
+    def get_many(self, keys: Iterable[str]) -> dict[str, Any]:
+        """Typed values of several settings in one query; a secret gives only whether it is set."""
+        specs = [_spec(k) for k in keys]
+        stored = self._stored([s.key for s in specs])
+        return {s.key: bool(stored.get(s.key)) if s.kind == "secret" else _parse(s, stored.get(s.key))
+                for s in specs}
+
+    def secret(self, key: str) -> str | None:
+        """The decrypted value of a secret setting, or None when unset."""
+        spec = _spec(key)
+        if spec.kind != "secret":
+            raise SettingsError(f"{key} is not a secret setting", key=key)
+        stored = self._stored([key]).get(key)
+        if not stored:
+            return None
+        return self.box.decrypt(stored, name=key)
+
+    def secret_hint(self, key: str) -> str:
+        """What a page may show of a secret: ``cbat_••••abcd``, or "" when unset."""
+        value = self.secret(key)
+        return hint(value)
+
+    def set(self, key: str, value: Any) -> None:
+        self.set_many({key: value})
+
+    def set_many(self, values: Mapping[str, Any], conn: sa.Connection | None = None) -> None:
+        """Validate every value first, then write them all in one transaction."""
+        prepared: dict[str, str | None] = {}
+        for key, value in values.items():
+            spec = _spec(key)
+            if spec.kind == "secret":
+                if value is not None and not isinstance(value, str):
+                    raise SettingsError(f"{key}: expected text", key=key)
+                text = value.strip() if value else None
+                if text and (len(text) > _MAX_TEXT or any(ord(ch) < 32 for ch in text)):
+                    raise SettingsError(f"{key}: not a valid secret value", key=key)
+                prepared[key] = self.box.encrypt(text) if text else None
+            else:
+                prepared[key] = _validate(spec, value)
+        if conn is not None:
+            self._write(conn, prepared)
+            return
+        with self.engine.begin() as own:
+            self._write(own, prepared)
+
+    # --- the common ones, by name ----------------------------------------------------------
+
+    @property
+    def integration_active(self) -> bool:
+        return self.get("cloudbed_active")
+
+    @property
+    def auto_sync(self) -> bool:
+        return self.get("cloudbed_auto_sync")
+
+    @property
+    def sync_interval_minutes(self) -> int:
+        return self.get("cloudbed_sync_interval")
+
+    @property
+    def push_enabled(self) -> bool:
+        return self.get("cloudbed_push_enabled")
+
+    @property
+    def push_since(self) -> datetime | None:
+        return self.get("cloudbed_push_since")
+
+    @property
+    def property_timezone(self) -> str:
+        return self.get("cloudbed_timezone")
+
+    @property
+    def public_url(self) -> str | None:
+        return self.get("cloudbed_public_url")
+
+    def set_push_enabled(self, enabled: bool, now: datetime | None = None) -> None:
+        """Switch push on or off. Switching it on starts the clock of DOMAIN rule 14: only records
+        created or changed from now on are pushed."""
+        values: dict[str, Any] = {"cloudbed_push_enabled": enabled}
+        if enabled and not self.push_enabled:
+            values["cloudbed_push_since"] = now or utcnow()
+        self.set_many(values)
+
+    def retention_days(self) -> dict[str, int]:
+        keys = ("api_log", "webhook", "sync_log", "outbound")
+        stored = self.get_many([f"cloudbed_retention_{k}_days" for k in keys])
+        return {k: stored[f"cloudbed_retention_{k}_days"] for k in keys}
+
+    def check_secret_key(self) -> None:
+        """Fail early, with advice, when the configured key is not the one the stored secrets use.
+
+        The first call stores an encrypted check value; later calls decrypt it.
+        """
+        stored = self._stored(["pms_secret_check"]).get("pms_secret_check")
+        if stored is None:
+            self.set("pms_secret_check", "pms-secret-check")
+            return
+        if is_encrypted(stored):
+            self.box.decrypt(stored, name="the stored secrets")
+
+    def describe(self, include_internal: bool = False) -> list[dict[str, Any]]:
+        """Every known setting with its current value (secrets as hints), for the Settings page."""
+        specs = [s for s in SPECS.values() if include_internal or not s.internal]
+        stored = self._stored([s.key for s in specs])
+        out = []
+        for s in specs:
+            raw = stored.get(s.key)
+            if s.kind == "secret":
+                try:
+                    value = hint(self.box.decrypt(raw, name=s.key)) if raw else ""
+                except ConfigurationError:
+                    value = "(unreadable)"
+            else:
+                try:
+                    value = _parse(s, raw)
+                except SettingsError:
+                    value = "(invalid)"
+            out.append({"key": s.key, "value": value, "default": s.default, "kind": s.kind,
+                        "description": s.description})
+        return out

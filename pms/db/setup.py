@@ -1,0 +1,304 @@
+"""Install, adopt and verify the database, idempotently; the CLI ``setup`` and the Setup page share it.
+
+A hotel rarely starts from an empty database: the ADF system already has ``reservasi``, ``guest``
+and ``settings``. Setup therefore works table by table:
+
+- missing → created from ``pms.db.schema``;
+- present but lacking columns → the columns are added (``adopted``): NOT NULL columns get a
+  server default where one is known and are added nullable otherwise, so existing rows survive,
+  and existing legacy rows count as the hotel's own (``origin = 'local'``);
+- present and complete → ``ok``;
+- present with something we cannot fix safely (a column of the wrong type, a NOT NULL column of
+  the hotel's that we cannot fill, a non-utf8mb4 table on MySQL) → ``problem``, with the advice.
+
+Schema changes after the first release are Alembic revisions (``pms/db/migrations``): an installed
+database is upgraded to the newest revision before the table pass, and a new one is stamped with it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import sqlalchemy as sa
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+
+from pms.db import schema
+from pms.db.engine import is_mysql, redact_url
+from pms.errors import DatabaseSetupError
+
+__all__ = ["TableStatus", "SetupReport", "setup_database", "verify_database", "ensure_schema", "head_revision"]
+
+_MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+# Existing rows of an adopted table were typed into the hotel system, not pulled from Cloudbeds.
+_ADOPT_DEFAULTS = {"origin": "local"}
+
+
+@dataclass
+class TableStatus:
+    name: str
+    status: str  # ok | created | adopted | problem | missing
+    detail: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.status in ("ok", "created", "adopted")
+
+
+@dataclass
+class SetupReport:
+    database: str  # URL without password
+    tables: list[TableStatus] = field(default_factory=list)
+    schema_version: str = schema.SCHEMA_VERSION
+    revision: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return bool(self.tables) and all(t.ok for t in self.tables)
+
+    @property
+    def problems(self) -> list[TableStatus]:
+        return [t for t in self.tables if not t.ok]
+
+    def lines(self) -> list[str]:
+        width = max((len(t.name) for t in self.tables), default=10)
+        out = [f"{t.name:<{width}}  {t.status}{'  ' + t.detail if t.detail else ''}" for t in self.tables]
+        verdict = "all tables verified" if self.ok else f"{len(self.problems)} table(s) need attention"
+        out.append(f"schema {self.schema_version} (revision {self.revision or 'none'}): {verdict}")
+        return out
+
+
+def _alembic_config(conn: sa.Connection) -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(_MIGRATIONS))
+    cfg.attributes["connection"] = conn
+    return cfg
+
+
+def head_revision() -> str:
+    script = ScriptDirectory(str(_MIGRATIONS))
+    return script.get_current_head() or ""
+
+
+def _family(type_: sa.types.TypeEngine) -> str:
+    if isinstance(type_, sa.types.TypeDecorator):
+        type_ = type_.impl_instance
+    if isinstance(type_, sa.Boolean):
+        return "bool"
+    if isinstance(type_, sa.Integer):
+        return "int"
+    if isinstance(type_, sa.Numeric):
+        return "num"
+    if isinstance(type_, sa.DateTime):
+        return "datetime"
+    if isinstance(type_, sa.Date):
+        return "date"
+    if isinstance(type_, (sa.String, sa.Text, sa.Enum)):
+        return "str"
+    return type(type_).__name__.lower()
+
+
+_COMPATIBLE = {
+    "bool": {"bool", "int"},  # MySQL reflects BOOLEAN as TINYINT(1)
+    "int": {"int", "bool"},
+    "num": {"num", "int"},
+    "datetime": {"datetime"},
+    "date": {"date", "datetime"},
+    "str": {"str"},
+}
+
+
+def _server_default(col: sa.Column) -> str | None:
+    if col.name in _ADOPT_DEFAULTS:
+        return _ADOPT_DEFAULTS[col.name]
+    default = col.default
+    if default is None or not default.is_scalar:
+        return None
+    value = default.arg
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    return str(value)
+
+
+def _add_column(conn: sa.Connection, table: sa.Table, col: sa.Column) -> None:
+    """ALTER TABLE ... ADD COLUMN, keeping existing rows valid."""
+    default = _server_default(col)
+    server_default = None
+    if default is not None:
+        server_default = sa.text(default if default.isdigit() else "'" + default.replace("'", "''") + "'")
+    copy = sa.Column(col.name, col.type, nullable=True if default is None else col.nullable,
+                     server_default=server_default)
+    ddl = sa.schema.CreateColumn(copy).compile(dialect=conn.dialect)
+    conn.exec_driver_sql(f"ALTER TABLE {conn.dialect.identifier_preparer.quote(table.name)} ADD COLUMN {ddl}")
+
+
+def _index_names(insp: sa.Inspector, name: str) -> set[str]:
+    names = {ix["name"] for ix in insp.get_indexes(name)}
+    names |= {uc["name"] for uc in insp.get_unique_constraints(name) if uc.get("name")}
+    return names
+
+
+def _unique_column_sets(insp: sa.Inspector, name: str) -> set[tuple[str, ...]]:
+    sets = {tuple(ix["column_names"]) for ix in insp.get_indexes(name) if ix.get("unique")}
+    sets |= {tuple(uc["column_names"]) for uc in insp.get_unique_constraints(name)}
+    pk = insp.get_pk_constraint(name).get("constrained_columns") or []
+    if pk:
+        sets.add(tuple(pk))
+    return sets
+
+
+def _add_indexes(conn: sa.Connection, insp: sa.Inspector, table: sa.Table) -> list[str]:
+    """Create our indexes (unique constraints as unique indexes) missing from an existing table."""
+    have = _index_names(insp, table.name)
+    unique_sets = _unique_column_sets(insp, table.name)
+    existing_cols = {c["name"] for c in insp.get_columns(table.name)}
+    added = []
+    wanted = [(ix.name, [c.name for c in ix.columns], ix.unique) for ix in table.indexes]
+    for cons in table.constraints:
+        if isinstance(cons, sa.UniqueConstraint) and cons.name:
+            cols = [c.name for c in cons.columns]
+            if tuple(cols) not in unique_sets:
+                wanted.append((cons.name, cols, True))
+    quote = conn.dialect.identifier_preparer.quote
+    for name, cols, unique in wanted:
+        if name in have or not set(cols) <= existing_cols:
+            continue
+        conn.exec_driver_sql(f"CREATE {'UNIQUE ' if unique else ''}INDEX {quote(name)} ON {quote(table.name)} "
+                             f"({', '.join(quote(c) for c in cols)})")
+        added.append(name)
+    return added
+
+
+def _inspect_table(conn: sa.Connection, insp: sa.Inspector, table: sa.Table, charsets: dict[str, str]) -> list[str]:
+    """Problems with an existing table that setup cannot repair on its own (empty = fine)."""
+    problems = []
+    reflected = {c["name"]: c for c in insp.get_columns(table.name)}
+    for col in table.columns:
+        have = reflected.get(col.name)
+        if have is None:
+            problems.append(f"column {col.name} is missing")
+            continue
+        want, got = _family(col.type), _family(have["type"])
+        if got not in _COMPATIBLE.get(want, {want}):
+            problems.append(f"column {col.name} is {have['type']} but must hold {want}")
+    ours = {c.name for c in table.columns}
+    for name, info in reflected.items():
+        if name in ours or info.get("nullable", True) or info.get("default") is not None:
+            continue
+        if info.get("autoincrement") is True:
+            continue
+        problems.append(f"the hotel's column {name} is NOT NULL without a default, so rows from Cloudbeds "
+                        f"cannot be stored; give it a default (ALTER TABLE {table.name} ...)")
+    pk = insp.get_pk_constraint(table.name).get("constrained_columns") or []
+    want_pk = [c.name for c in table.primary_key.columns]
+    if pk != want_pk:
+        problems.append(f"primary key is ({', '.join(pk) or 'none'}), expected ({', '.join(want_pk)})")
+    charset = charsets.get(table.name)
+    if charset and not charset.startswith("utf8mb4"):
+        problems.append(f"table uses {charset}; guest names need utf8mb4: "
+                        f"ALTER TABLE {table.name} CONVERT TO CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci")
+    return problems
+
+
+def _mysql_collations(conn: sa.Connection) -> dict[str, str]:
+    if not is_mysql(conn):
+        return {}
+    rows = conn.exec_driver_sql(
+        "SELECT TABLE_NAME, TABLE_COLLATION FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE()"
+    )
+    return {name: (collation or "") for name, collation in rows}
+
+
+def _run(engine: sa.Engine, *, write: bool) -> SetupReport:
+    report = SetupReport(database=redact_url(engine.url))
+    head = head_revision()
+    try:
+        conn_ctx = engine.begin() if write else engine.connect()
+        with conn_ctx as conn:
+            revision = MigrationContext.configure(conn).get_current_revision()
+            if write and revision is not None and revision != head:
+                command.upgrade(_alembic_config(conn), "head")
+                revision = head
+            insp = sa.inspect(conn)
+            existing = set(insp.get_table_names())
+            charsets = _mysql_collations(conn)
+            for table in schema.metadata.sorted_tables:
+                if table.name not in existing:
+                    if write:
+                        table.create(conn)
+                        report.tables.append(TableStatus(table.name, "created"))
+                    else:
+                        report.tables.append(TableStatus(table.name, "missing", "run setup to create it"))
+                    continue
+                reflected = {c["name"] for c in insp.get_columns(table.name)}
+                missing = [c for c in table.columns if c.name not in reflected]
+                added_cols: list[str] = []
+                added_ix: list[str] = []
+                if write and missing:
+                    for col in missing:
+                        _add_column(conn, table, col)
+                        added_cols.append(col.name)
+                    insp = sa.inspect(conn)
+                if write:
+                    added_ix = _add_indexes(conn, insp, table)
+                    if added_ix:
+                        insp = sa.inspect(conn)
+                problems = _inspect_table(conn, insp, table, charsets)
+                if problems:
+                    report.tables.append(TableStatus(table.name, "problem", "; ".join(problems)))
+                elif added_cols or added_ix:
+                    detail = []
+                    if added_cols:
+                        detail.append(f"added {len(added_cols)} column(s): {', '.join(added_cols)}")
+                    if added_ix:
+                        detail.append(f"added index(es) {', '.join(added_ix)}")
+                    report.tables.append(TableStatus(table.name, "adopted", "; ".join(detail)))
+                else:
+                    report.tables.append(TableStatus(table.name, "ok"))
+            if write and revision is None:
+                command.stamp(_alembic_config(conn), "head")
+                revision = head
+            report.revision = revision
+    except sa.exc.OperationalError as exc:
+        raise DatabaseSetupError(
+            f"Cannot reach the database {report.database}: {_short(exc)}. Check the address, user and password "
+            "(PMS_DATABASE_URL or --db) and that the server is running."
+        ) from None
+    except sa.exc.SQLAlchemyError as exc:
+        raise DatabaseSetupError(f"Setting up {report.database} failed: {_short(exc)}") from None
+    if report.revision != head and not any(t.status == "missing" for t in report.tables):
+        report.tables.append(TableStatus("alembic_version", "problem",
+                                         f"schema revision {report.revision or 'none'}, expected {head}: run setup"))
+    return report
+
+
+def _short(exc: sa.exc.SQLAlchemyError) -> str:
+    orig = getattr(exc, "orig", None)
+    text = str(orig if orig is not None else exc).splitlines()[0]
+    return text[:300]
+
+
+def setup_database(engine: sa.Engine) -> SetupReport:
+    """Create, adopt and verify every table. Safe to run any number of times.
+
+    Raises:
+        DatabaseSetupError: the database cannot be reached or a statement failed.
+    """
+    return _run(engine, write=True)
+
+
+def verify_database(engine: sa.Engine) -> SetupReport:
+    """The same checks without writing anything (``missing`` for tables not yet created)."""
+    return _run(engine, write=False)
+
+
+def ensure_schema(engine: sa.Engine) -> SetupReport:
+    """Set the database up and raise unless every table verifies (used at process start)."""
+    report = setup_database(engine)
+    if not report.ok:
+        details = "; ".join(f"{t.name}: {t.detail}" for t in report.problems)
+        raise DatabaseSetupError(f"The database needs attention before the sync can run: {details}")
+    return report
