@@ -97,20 +97,28 @@ def _pull_reservations(run: RunState, with_guests: bool) -> None:
         pages = sources.modified_pages(client, old - timedelta(minutes=run.settings.overlap_minutes))
     else:
         pages = sources.window_pages(client, req.date_from, req.date_to)
-    for page in sources.with_last(pages):
-        with transaction(run) as conn:
-            process_page(conn, run, page.items, with_guests=with_guests, full=mode == "full")
-            if page.last and mode == "full":
-                mark_vanished(conn, run)
-                if run.apply:
-                    write_mark(conn, pid, "last_full:reservations", run.started_at)
-            if page.last and mode in ("full", "incremental") and run.apply:
-                cursor = _next_cursor(run, old, "reservations")
-                write_cursor(conn, pid, "reservations", cursor, note=f"{mode} run at {run.started_at:%Y-%m-%d %H:%M}")
-                if with_guests and mode == "full":
-                    with_guest_cursor = _next_cursor(run, read_cursor(conn, pid, "guests"), "reservations")
-                    write_cursor(conn, pid, "guests", with_guest_cursor, note="read with reservations")
-        run.progress(page.total, "reservations")
+    with contextlib.closing(sources.prefetch(pages)) as fetched:
+        for page in sources.with_last(fetched):
+            with transaction(run) as conn:
+                process_page(conn, run, page.items, with_guests=with_guests, full=mode == "full")
+                if page.last:
+                    _close_pull(conn, run, mode, old, with_guests)
+            run.progress(page.total, "reservations")
+
+
+def _close_pull(conn: sa.Connection, run: RunState, mode: str, old: datetime | None, with_guests: bool) -> None:
+    """In the last page's transaction: vanished bookings (full), and the cursors."""
+    pid = run.property_id
+    if mode == "full":
+        mark_vanished(conn, run)
+        if run.apply:
+            write_mark(conn, pid, "last_full:reservations", run.started_at)
+    if mode in ("full", "incremental") and run.apply:
+        note = f"{mode} run at {run.started_at:%Y-%m-%d %H:%M}"
+        write_cursor(conn, pid, "reservations", _next_cursor(run, old, "reservations"), note=note)
+        if with_guests and mode == "full":  # the guests came with their bookings
+            guests = _next_cursor(run, read_cursor(conn, pid, "guests"), "reservations")
+            write_cursor(conn, pid, "guests", guests, note="read with reservations")
 
 
 def _pull_guests(run: RunState) -> None:
@@ -127,13 +135,14 @@ def _pull_guests(run: RunState) -> None:
             check_in_to=req.date_to, check_out_from=req.date_from).pages())
     else:
         pages = (sources.PageOf(p.items, p.total) for p in client.get_guest_list().pages())
-    for page in sources.with_last(pages):
-        with transaction(run) as conn:
-            process_guest_page(conn, run, page.items)
-            if page.last and req.mode != "window" and run.apply:
-                write_cursor(conn, pid, "guests", _next_cursor(run, old, "guests"),
-                             note=f"{req.mode} run at {run.started_at:%Y-%m-%d %H:%M}")
-        run.progress(page.total, "guests")
+    with contextlib.closing(sources.prefetch(pages)) as fetched:
+        for page in sources.with_last(fetched):
+            with transaction(run) as conn:
+                process_guest_page(conn, run, page.items)
+                if page.last and req.mode != "window" and run.apply:
+                    write_cursor(conn, pid, "guests", _next_cursor(run, old, "guests"),
+                                 note=f"{req.mode} run at {run.started_at:%Y-%m-%d %H:%M}")
+            run.progress(page.total, "guests")
 
 
 def _push(run: RunState) -> None:

@@ -9,13 +9,15 @@
   per page of 100 ids reads them: two calls per 100, and exactly the stays asked for.
 - ids: webhook re-reads and retries, 100 ids per call.
 
-Pages are streamed, never collected: only the current page (and the next, to know whether this
-one is the last) is in memory. ``with_last`` gives each page with that flag, because the cursor
+Pages are streamed, never collected: only the current page and the next two (fetched ahead on a
+background thread while the current one is written, ``prefetch``) are in memory. ``with_last`` gives each page with that flag, because the cursor
 moves in the transaction of the last page.
 """
 
 from __future__ import annotations
 
+import queue
+import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -23,7 +25,7 @@ from typing import Generic, TypeVar
 
 from pms.cloudbeds.models import Reservation
 
-__all__ = ["PageOf", "with_last", "full_pages", "modified_pages", "window_pages", "id_pages", "guest_pages",
+__all__ = ["PageOf", "with_last", "prefetch", "full_pages", "modified_pages", "window_pages", "id_pages", "guest_pages",
            "ID_BATCH"]
 
 T = TypeVar("T")
@@ -35,6 +37,59 @@ class PageOf(Generic[T]):
     items: tuple[T, ...]
     total: int | None
     last: bool = False
+
+
+_DONE = object()
+
+
+class _Failed:
+    def __init__(self, exc: BaseException) -> None:
+        self.exc = exc
+
+
+def prefetch(pages: Iterable[T], depth: int = 2) -> Iterator[T]:
+    """Fetch pages on a background thread while the caller writes the previous ones.
+
+    The rate limiter spaces calls 200 ms apart at 5 requests/s; reading and decoding one page
+    and writing another take about that long each, so doing them one after the other would
+    nearly halve the speed. At most ``depth`` pages wait in the queue, so memory stays flat.
+    An error while fetching is raised to the caller at the page where it happened; a caller that
+    stops early (a failed batch) stops the fetching too.
+    """
+    q: queue.Queue = queue.Queue(maxsize=max(1, depth))
+    stop = threading.Event()
+
+    def put(item) -> bool:
+        while not stop.is_set():
+            try:
+                q.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def produce() -> None:
+        try:
+            for page in pages:
+                if not put(page):
+                    return
+            put(_DONE)
+        except BaseException as exc:  # handed to the consumer, raised there
+            put(_Failed(exc))
+
+    worker = threading.Thread(target=produce, name="pms-sync-fetch", daemon=True)
+    worker.start()
+    try:
+        while True:
+            item = q.get()
+            if item is _DONE:
+                return
+            if isinstance(item, _Failed):
+                raise item.exc
+            yield item
+    finally:
+        stop.set()
+        worker.join(timeout=60)
 
 
 def with_last(pages: Iterable[PageOf[T]]) -> Iterator[PageOf[T]]:
