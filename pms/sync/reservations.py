@@ -303,8 +303,16 @@ def _apply(conn: sa.Connection, run: RunState, page: _Page, guest_ids: Mapping[s
     _count(run, "rooms", write(conn, ROOM, rows, key=_ROOM_KEY, compare=ROOM_COMPARE, apply=True))
     _mark_removed_rooms(conn, page, ids, rows)
     if full and page.stamp:
-        conn.execute(sa.update(R).where(R.c.property_id == pid, R.c.cloudbed_reservation_id.in_(page.stamp))
-                     .values(last_sync_at=run.started_at, updated_at=R.c.updated_at))
+        conn.execute(sa.update(R).where(R.c.property_id == pid, R.c.cloudbed_reservation_id.in_(page.stamp),
+                                        ~_unsent_edit()).values(last_sync_at=run.started_at,
+                                                                updated_at=R.c.updated_at))
+
+
+def _unsent_edit():
+    """SQL for ``rules.has_local_edit``: such rows are neither stamped (their edit would look sent)
+    nor taken for vanished by a full reconcile."""
+    return sa.and_(R.c.sync_status.in_(("pending", "error")), R.c.local_modified_at.is_not(None),
+                   sa.or_(R.c.last_sync_at.is_(None), R.c.local_modified_at > R.c.last_sync_at))
 
 
 def _adopt_local_rooms(conn: sa.Connection, reservasi_ids: list[int], rows: list[dict]) -> None:
@@ -356,10 +364,11 @@ def mark_vanished(conn: sa.Connection, run: RunState) -> int:
     """
     pid = run.property_id
     cond = sa.and_(R.c.property_id == pid, R.c.cloudbed_reservation_id.is_not(None), R.c.is_deleted.is_(False),
-                   sa.or_(R.c.last_sync_at.is_(None), R.c.last_sync_at < run.started_at))
+                   sa.or_(R.c.last_sync_at.is_(None), R.c.last_sync_at < run.started_at), ~_unsent_edit())
     if not run.apply:
         stored = conn.execute(sa.select(sa.func.count()).select_from(R).where(
-            R.c.property_id == pid, R.c.cloudbed_reservation_id.is_not(None), R.c.is_deleted.is_(False))).scalar()
+            R.c.property_id == pid, R.c.cloudbed_reservation_id.is_not(None), R.c.is_deleted.is_(False),
+            ~_unsent_edit())).scalar()
         vanished = max(0, int(stored or 0) - run.known_seen)
         run.result.entity("reservations").deleted += vanished
         if vanished:
