@@ -102,13 +102,18 @@ def _pull_reservations(run: RunState, with_guests: bool) -> None:
             with transaction(run) as conn:
                 process_page(conn, run, page.items, with_guests=with_guests, full=mode == "full")
                 if page.last:
-                    _close_pull(conn, run, mode, old, with_guests)
+                    _close_pull(conn, run, mode, old, with_guests, complete=pages.complete)
             run.progress(page.total, "reservations")
 
 
-def _close_pull(conn: sa.Connection, run: RunState, mode: str, old: datetime | None, with_guests: bool) -> None:
+def _close_pull(conn: sa.Connection, run: RunState, mode: str, old: datetime | None, with_guests: bool, *,
+                complete: bool) -> None:
     """In the last page's transaction: vanished bookings (full), and the cursors."""
     pid = run.property_id
+    if not complete and mode in ("full", "incremental"):
+        run.warn("reservations", "", "Cloudbeds' list ended before the total it reported: nothing was marked "
+                                     "deleted and the cursor was not moved; the next run reads again")
+        return
     if mode == "full":
         mark_vanished(conn, run)
         if run.apply:
@@ -131,15 +136,14 @@ def _pull_guests(run: RunState) -> None:
         since = (old or run.started_at) - timedelta(minutes=run.settings.overlap_minutes)
         pages = sources.guest_pages(client, since)
     elif req.mode == "window":
-        pages = (sources.PageOf(p.items, p.total) for p in client.get_guest_list(
-            check_in_to=req.date_to, check_out_from=req.date_from).pages())
+        pages = sources.guest_list_pages(client, check_in_to=req.date_to, check_out_from=req.date_from)
     else:
-        pages = (sources.PageOf(p.items, p.total) for p in client.get_guest_list().pages())
+        pages = sources.guest_list_pages(client)
     with contextlib.closing(sources.prefetch(pages)) as fetched:
         for page in sources.with_last(fetched):
             with transaction(run) as conn:
                 process_guest_page(conn, run, page.items)
-                if page.last and req.mode != "window" and run.apply:
+                if page.last and req.mode != "window" and run.apply and pages.complete:
                     write_cursor(conn, pid, "guests", _next_cursor(run, old, "guests"),
                                  note=f"{req.mode} run at {run.started_at:%Y-%m-%d %H:%M}")
             run.progress(page.total, "guests")
