@@ -198,6 +198,7 @@ def plan_sync(ctx: SyncContext, req: SyncRequest) -> SyncPlan:
         execute(run)
     except (PMSError, sa.exc.SQLAlchemyError) as exc:
         run.result.status, run.result.error = "failed", error_message(exc)
+        run.result.error_kind = type(exc).__name__
     _finish(run, calls0, t0)
     plan = run.plan
     plan.entities = run.result.counts
@@ -230,6 +231,7 @@ def held_run(ctx: SyncContext, req: SyncRequest, *, log_mode: str | None = None,
             elif not isinstance(exc, CloudbedsError):
                 log.warning("sync of property %s failed: %s", run.property_id, error_message(exc))
             run.result.status, run.result.error = "failed", error_message(exc)
+            run.result.error_kind = type(exc).__name__
         _finish(run, calls0, t0)
         if log_mode:
             run.result.mode = log_mode
