@@ -31,7 +31,7 @@ from pms.sync.request import SyncContext, SyncRequest
 from pms.sync.reservations import mark_vanished, process_page, warn_unmapped
 from pms.sync.result import SyncResult
 from pms.sync.runstate import RunState, load_settings, property_zone
-from pms.sync.state import Lease, read_cursor, write_cursor, write_mark
+from pms.sync.state import Lease, read_cursor, read_ids, write_cursor, write_ids, write_mark
 from pms.sync.synclog import close_interrupted, close_log, open_log
 
 __all__ = ["plan_sync", "run_sync", "new_run", "execute", "held_run", "transaction", "error_message"]
@@ -91,6 +91,8 @@ def _pull_reservations(run: RunState, with_guests: bool) -> None:
             mode = "full"
             run.result.mode = "full"
             run.warn("reservations", "", "no incremental cursor yet: ran a full pull instead")
+    if run.apply:
+        _retry_earlier_failures(run, with_guests)
     if mode == "full":
         pages = sources.full_pages(client)
     elif mode == "incremental":
@@ -106,10 +108,30 @@ def _pull_reservations(run: RunState, with_guests: bool) -> None:
             run.progress(page.total, "reservations")
 
 
+RETRY = "retry:reservations"
+
+
+def _retry_earlier_failures(run: RunState, with_guests: bool) -> None:
+    """Bookings an earlier run could not store are read again first (one call per 100)."""
+    with run.engine.connect() as conn:
+        ids = read_ids(conn, run.property_id, RETRY)
+    if not ids:
+        return
+    run.force = True
+    try:
+        for page in sources.id_pages(run.client, ids):
+            with transaction(run) as conn:
+                process_page(conn, run, page.items, with_guests=with_guests)
+    finally:
+        run.force = False
+
+
 def _close_pull(conn: sa.Connection, run: RunState, mode: str, old: datetime | None, with_guests: bool, *,
                 complete: bool) -> None:
-    """In the last page's transaction: vanished bookings (full), and the cursors."""
+    """In the last page's transaction: vanished bookings (full), the cursors, what to retry."""
     pid = run.property_id
+    if run.apply:
+        write_ids(conn, pid, RETRY, sorted(run.failed_ids))
     if not complete and mode in ("full", "incremental"):
         run.warn("reservations", "", "Cloudbeds' list ended before the total it reported: nothing was marked "
                                      "deleted and the cursor was not moved; the next run reads again")

@@ -214,6 +214,8 @@ def process_page(conn: sa.Connection, run: RunState, records: Iterable[Reservati
             row = reservation_row(r, pid, collect=run.collect, now=run.started_at, warnings=warned)
         except RecordError as exc:
             run.result.fail_record("reservations", str(exc))
+            if r.reservation_id and len(run.failed_ids) < 1000:
+                run.failed_ids.add(r.reservation_id)
             run.action("warn", "reservations", r.reservation_id or "?", str(exc))
             continue
         for message in warned:
