@@ -38,8 +38,9 @@ __all__ = ["MAX_BODY_BYTES", "Answer", "Receiver", "webhook_endpoint"]
 
 log = logging.getLogger(__name__)
 
-# Cloudbeds events are a few hundred bytes; 64 KiB leaves room for custom-field payloads.
-MAX_BODY_BYTES = 64 * 1024
+# Cloudbeds events are a few hundred bytes; this leaves room for custom-field payloads and still
+# fits a MySQL TEXT column (65,535 bytes), where the raw body is kept.
+MAX_BODY_BYTES = 60_000
 
 
 @dataclass(frozen=True)

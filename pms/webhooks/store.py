@@ -101,9 +101,10 @@ def record(engine: sa.Engine, parsed: ParsedEvent, raw: str, *, status: str = "p
         stmt = insert(T).values(row).on_conflict_do_nothing(index_elements=["dedupe_key"])
     with engine.begin() as conn:
         result = conn.execute(stmt)
-        inserted = result.rowcount == 1
-        if inserted and result.inserted_primary_key and result.inserted_primary_key[0]:
-            return Recorded(int(result.inserted_primary_key[0]), False)
+        # MySQL counts the matched duplicate as a row (FOUND_ROWS), but gives it no insert id.
+        inserted = bool(result.lastrowid) if is_mysql(engine) else result.rowcount == 1
+        if inserted and result.lastrowid:
+            return Recorded(int(result.lastrowid), False)
         found = conn.execute(sa.select(T.c.id).where(T.c.dedupe_key == parsed.dedupe_key)).scalar_one_or_none()
     return Recorded(found, not inserted)
 
