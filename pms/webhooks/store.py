@@ -33,6 +33,7 @@ __all__ = [
     "claim",
     "mark_processed",
     "mark_ignored",
+    "release",
     "mark_failed",
     "retry_delay",
     "due",
@@ -168,6 +169,17 @@ def mark_processed(engine: sa.Engine, ids: Iterable[int], now: datetime | None =
         for chunk in _chunks(ids):
             done += conn.execute(sa.update(T).where(T.c.id.in_(chunk), T.c.status == "processing").values(
                 status="processed", processed_at=now, next_attempt_at=None, error=None)).rowcount
+    return done
+
+
+def release(engine: sa.Engine, ids: Iterable[int]) -> int:
+    """Give claimed events back untouched (their attempt does not count)."""
+    ids = list(ids)
+    done = 0
+    with engine.begin() as conn:
+        for chunk in _chunks(ids):
+            done += conn.execute(sa.update(T).where(T.c.id.in_(chunk), T.c.status == "processing").values(
+                status="pending", attempts=T.c.attempts - 1, next_attempt_at=None)).rowcount
     return done
 
 
