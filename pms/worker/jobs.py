@@ -26,14 +26,21 @@ class SyncJobs:
     """Sync-engine work for one database; also the webhook processor's ``Applier``."""
 
     def __init__(self, engine: sa.Engine) -> None:
+        from pms.db.apilog import ApiLogWriter
+
         self.engine = engine
+        # One API-log writer (one background thread) for every client this worker makes.
+        self.api_log = ApiLogWriter(engine)
+
+    def close(self) -> None:
+        self.api_log.close()
 
     @contextmanager
     def _context(self, property_id: str) -> Iterator[Any]:
         from pms.connection import build_client
         from pms.sync import SyncContext
 
-        client = build_client(self.engine)
+        client = build_client(self.engine, on_call=self.api_log)
         try:
             yield SyncContext(engine=self.engine, client=client, property_id=property_id)
         finally:

@@ -10,6 +10,7 @@ import requests
 import sqlalchemy as sa
 
 from pms.db import schema
+from pms.db.engine import reader
 from pms.db.settings import Settings
 
 from .helpers import wait_for
@@ -25,7 +26,7 @@ def _rows(server, **where):
     query = sa.select(t)
     for key, value in where.items():
         query = query.where(t.c[key] == value)
-    with server.engine.connect() as conn:
+    with reader(server.engine).connect() as conn:
         return conn.execute(query.order_by(t.c.id)).all()
 
 
