@@ -50,7 +50,7 @@ class WorkerConfig:
     renew_every: float = 10.0  # seconds between lease renewals / heartbeats
     event_poll: float = 1.0  # how often the table is looked at without a wake-up
     debounce: float = 0.3  # quiet time that ends a burst
-    max_delay: float = 2.0  # the oldest event never waits longer than this
+    max_delay: float = 5.0  # the oldest event never waits longer than this (a burst ends first)
     schedule_every: float = 5.0
     alerts_every: float = 60.0
     retention_every: float = 3600.0

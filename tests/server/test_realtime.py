@@ -191,7 +191,9 @@ def test_two_workers_started_together_never_sync_one_property_at_once(tmp_path, 
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
     outs = [p.communicate(timeout=180) for p in procs]
     assert all(p.returncode == 0 for p in procs), outs
-    assert sum("another worker holds" in err for _, err in outs) == 1
+    # Usually one finds the lease taken; if the first finished before the second looked, the second
+    # finds nothing due. Either way exactly one reconcile ran.
+    assert sum("another worker holds" in err for _, err in outs) <= 1
     log = schema.cloudbed_sync_log
     r = schema.reservasi
     with reader(engine).connect() as conn:
