@@ -66,17 +66,21 @@ def _demo_config() -> dict[str, Any]:
 
 def _subscribe_demo(engine: sa.Engine, demo: Any) -> None:
     """Subscribe the in-process sandbox's webhooks to this server (a few calls, in the background)."""
-    from pms.cloudbeds import ApiKeyAuth, CloudbedsClient
     from pms.config import server_port
+    from pms.connection import build_client
+    from pms.db.apilog import ApiLogWriter
     from pms.webhooks.subscriptions import subscribe
 
     url = os.environ.get("PMS_PUBLIC_URL") or f"http://127.0.0.1:{server_port()}"
+    api_log = ApiLogWriter(engine)
     try:
-        with CloudbedsClient(demo.base_url, ApiKeyAuth(demo.api_key), property_id=demo.property_id) as client:
+        with build_client(engine, on_call=api_log) as client:
             report = subscribe(engine, client, public_url=url)
         log.info("demo webhooks subscribed at %s (%d new)", report.endpoint, len(report.created))
     except Exception:  # the demo still works without webhooks: the worker's syncs pick changes up
         log.exception("could not subscribe the demo sandbox's webhooks")
+    finally:
+        api_log.close()
 
 
 def start(database_url: str | None = None, *, mode: str | None = None) -> Runtime:
