@@ -21,7 +21,7 @@ from pms.db.secrets import SecretBox, hint
 from pms.db.settings import Settings
 from pms.errors import SettingsError
 
-__all__ = ["Credentials", "CredentialStore", "DEFAULT_API_BASE"]
+__all__ = ["DEFAULT_API_BASE", "CredentialStore", "Credentials"]
 
 DEFAULT_API_BASE = "https://api.cloudbeds.com/api/v1.3"
 

@@ -17,7 +17,7 @@ from sqlalchemy.engine import URL, make_url
 
 from pms.errors import ConfigurationError
 
-__all__ = ["make_engine", "reader", "redact_url", "is_mysql", "is_sqlite", "SQLITE_BUSY_TIMEOUT_S"]
+__all__ = ["SQLITE_BUSY_TIMEOUT_S", "is_mysql", "is_sqlite", "make_engine", "reader", "redact_url"]
 
 SQLITE_BUSY_TIMEOUT_S = 30.0
 

@@ -22,7 +22,7 @@ from cryptography.fernet import Fernet, InvalidToken
 from pms.config import PROJECT_ROOT, data_dir
 from pms.errors import ConfigurationError
 
-__all__ = ["SecretBox", "load_secret_key", "hint", "PREFIX", "is_encrypted"]
+__all__ = ["PREFIX", "SecretBox", "hint", "is_encrypted", "load_secret_key"]
 
 log = logging.getLogger(__name__)
 

@@ -16,7 +16,7 @@ import json
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -28,7 +28,7 @@ from pms.db.secrets import SecretBox, hint, is_encrypted
 from pms.db.types import utcnow
 from pms.errors import ConfigurationError, SettingsError
 
-__all__ = ["SettingSpec", "SPECS", "Settings", "parse_bool"]
+__all__ = ["SPECS", "SettingSpec", "Settings", "parse_bool"]
 
 _EMAIL = re.compile(r"^[^@\s,;]+@[^@\s,;]+\.[^@\s,;]+$")
 _MAX_TEXT = 2000
@@ -152,7 +152,7 @@ def _validate(spec: SettingSpec, value: Any) -> str | None:
                 raise SettingsError(f"{key}: expected an ISO date-time, got {value!r}", key=key) from None
         if not isinstance(value, datetime) or value.tzinfo is None:
             raise SettingsError(f"{key}: expected a date-time with a time zone", key=key)
-        return value.astimezone(timezone.utc).isoformat(timespec="seconds")
+        return value.astimezone(UTC).isoformat(timespec="seconds")
     if spec.kind == "json":
         try:
             return json.dumps(value, ensure_ascii=False, sort_keys=True)
@@ -196,7 +196,7 @@ def _parse(spec: SettingSpec, stored: str | None) -> Any:
             return int(stored)
         if spec.kind == "datetime":
             value = datetime.fromisoformat(stored)
-            return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+            return value if value.tzinfo else value.replace(tzinfo=UTC)
         if spec.kind == "json":
             return json.loads(stored)
     except (ValueError, SettingsError):

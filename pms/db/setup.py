@@ -30,7 +30,7 @@ from pms.db import schema
 from pms.db.engine import is_mysql, redact_url
 from pms.errors import DatabaseSetupError
 
-__all__ = ["TableStatus", "SetupReport", "setup_database", "verify_database", "ensure_schema", "head_revision"]
+__all__ = ["SetupReport", "TableStatus", "ensure_schema", "head_revision", "setup_database", "verify_database"]
 
 _MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 # Existing rows of an adopted table were typed into the hotel system, not pulled from Cloudbeds.
@@ -203,6 +203,15 @@ def _inspect_table(conn: sa.Connection, insp: sa.Inspector, table: sa.Table, cha
     return problems
 
 
+def _create(conn: sa.Connection, table: sa.Table, existing: set[str]) -> None:
+    """CREATE TABLE with its indexes; foreign keys only to tables of ours, never to a hotel's own
+    (their key types differ, e.g. INT ids, and a constraint must not block the hotel's system)."""
+    fks = [fk for fk in table.foreign_key_constraints if fk.referred_table.name not in existing]
+    conn.execute(sa.schema.CreateTable(table, include_foreign_key_constraints=fks))
+    for index in table.indexes:
+        index.create(conn)
+
+
 def _mysql_collations(conn: sa.Connection) -> dict[str, str]:
     if not is_mysql(conn):
         return {}
@@ -216,6 +225,14 @@ def _run(engine: sa.Engine, *, write: bool) -> SetupReport:
     report = SetupReport(database=redact_url(engine.url))
     head = head_revision()
     try:
+        with engine.connect():
+            pass
+    except sa.exc.DBAPIError as exc:
+        raise DatabaseSetupError(
+            f"Cannot reach the database {report.database}: {_short(exc)}. Check the address, user and password "
+            "(PMS_DATABASE_URL or --db) and that the server is running."
+        ) from None
+    try:
         conn_ctx = engine.begin() if write else engine.connect()
         with conn_ctx as conn:
             revision = MigrationContext.configure(conn).get_current_revision()
@@ -228,7 +245,7 @@ def _run(engine: sa.Engine, *, write: bool) -> SetupReport:
             for table in schema.metadata.sorted_tables:
                 if table.name not in existing:
                     if write:
-                        table.create(conn)
+                        _create(conn, table, existing)
                         report.tables.append(TableStatus(table.name, "created"))
                     else:
                         report.tables.append(TableStatus(table.name, "missing", "run setup to create it"))
@@ -262,11 +279,6 @@ def _run(engine: sa.Engine, *, write: bool) -> SetupReport:
                 command.stamp(_alembic_config(conn), "head")
                 revision = head
             report.revision = revision
-    except sa.exc.OperationalError as exc:
-        raise DatabaseSetupError(
-            f"Cannot reach the database {report.database}: {_short(exc)}. Check the address, user and password "
-            "(PMS_DATABASE_URL or --db) and that the server is running."
-        ) from None
     except sa.exc.SQLAlchemyError as exc:
         raise DatabaseSetupError(f"Setting up {report.database} failed: {_short(exc)}") from None
     if report.revision != head and not any(t.status == "missing" for t in report.tables):

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -25,7 +25,7 @@ import sqlalchemy as sa
 
 from pms.db.types import utcnow
 
-__all__ = ["UpsertResult", "upsert_rows", "max_batch_rows"]
+__all__ = ["UpsertResult", "max_batch_rows", "upsert_rows"]
 
 # SQLite's default host-parameter limit is 32766 (since 3.32); stay well inside it.
 _MAX_PARAMS = 30000
@@ -74,9 +74,9 @@ def _same(old: Any, new: Any) -> bool:
             return False
     if isinstance(new, datetime) and isinstance(old, datetime):
         if new.tzinfo is None:
-            new = new.replace(tzinfo=timezone.utc)
+            new = new.replace(tzinfo=UTC)
         if old.tzinfo is None:
-            old = old.replace(tzinfo=timezone.utc)
+            old = old.replace(tzinfo=UTC)
         return old.replace(microsecond=0) == new.replace(microsecond=0)
     if isinstance(new, bool) or isinstance(old, bool):
         return bool(old) == bool(new)

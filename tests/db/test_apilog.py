@@ -1,0 +1,41 @@
+"""Every client call lands in cloudbed_api_log, redacted, without a secret in sight."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from pms.cloudbeds import ApiKeyAuth, CloudbedsClient
+from pms.db import schema
+from pms.db.apilog import ApiLogWriter
+from pms.db.setup import setup_database
+
+
+def test_calls_are_logged_with_status_request_id_and_no_key(engine, sandbox_factory):
+    box = sandbox_factory(rate_limit=None, reservations=30)
+    setup_database(engine)
+    writer = ApiLogWriter(engine)
+    with CloudbedsClient(box.base_url, ApiKeyAuth(box.api_key), property_id=box.property_id,
+                         on_call=writer) as client:
+        client.get_hotels().all()
+        list(client.get_reservations(page_size=10))
+        calls = client.stats.calls
+    assert writer.flush()
+    with engine.connect() as conn:
+        rows = conn.execute(sa.select(schema.cloudbed_api_log)).mappings().all()
+    assert len(rows) == calls == 1 + 3
+    assert {r["endpoint"] for r in rows} == {"getHotels", "getReservations"}
+    assert all(r["http_status"] == 200 and r["request_id"] and r["property_id"] == box.property_id for r in rows)
+    assert any('"pageNumber": "3"' in r["params"] or '"pageNumber": 3' in r["params"] for r in rows)
+    blob = repr(rows)
+    assert box.api_key not in blob and box.api_key[5:] not in blob
+    writer.close()
+
+
+def test_a_broken_database_loses_log_rows_but_never_the_call(sqlite_engine, sandbox_factory):
+    box = sandbox_factory(rate_limit=None, reservations=5)
+    writer = ApiLogWriter(sqlite_engine)  # no tables: every insert fails
+    with CloudbedsClient(box.base_url, ApiKeyAuth(box.api_key), property_id=box.property_id,
+                         on_call=writer) as client:
+        assert client.get_hotels().all()
+    assert writer.flush()
+    assert writer.dropped == 1 and writer.written == 0
