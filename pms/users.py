@@ -47,6 +47,7 @@ __all__ = [
     "count_users",
     "list_users",
     "get_user",
+    "get_user_by_id",
     "create_user",
     "create_first_manager",
     "set_password",
@@ -253,6 +254,14 @@ def get_user(engine: sa.Engine, username: str) -> User | None:
         return None
     with engine.connect() as conn:
         row = conn.execute(sa.select(*_COLUMNS).where(_t.c.username == name)).first()
+    return _user(row) if row else None
+
+
+def get_user_by_id(engine: sa.Engine, user_id: int) -> User | None:
+    """The account behind a logged-in session, re-read on every page so a removed, disabled or
+    demoted account loses its access at once."""
+    with engine.connect() as conn:
+        row = conn.execute(sa.select(*_COLUMNS).where(_t.c.id == int(user_id))).first()
     return _user(row) if row else None
 
 
