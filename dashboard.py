@@ -17,7 +17,7 @@ import streamlit as st
 from pms import users
 from pms.errors import PMSError
 from pms.i18n import LANGUAGES
-from pms.reporting import overview
+from pms import alerts as alerts_mod
 from pms.reporting.property import active_property, has_credentials
 from ui import boot, session
 from ui.auth import first_manager_form, login_form
@@ -56,10 +56,9 @@ def banners(ctx: PageContext) -> None:
     t = ctx.t
     if ctx.prop.is_demo:
         st.warning(t("demo.banner", name=ctx.prop.label), icon="🧪")
-    alerts = ctx.q(overview.active_alerts, ctx.pid)
-    if len(alerts):
-        first = alerts.iloc[0]
-        st.error(t("alerts.banner", n=len(alerts), message=str(first["message"])[:300]), icon="🔔")
+    alerts = ctx.q(alerts_mod.active_alerts, ctx.pid)
+    if alerts:
+        st.error(t("alerts.banner", n=len(alerts), message=alerts[0].message[:300]), icon="🔔")
 
 
 def navigation(ctx: PageContext):

@@ -125,6 +125,12 @@ class Translator:
     def ago(self, value, now: datetime | None = None) -> str:
         return format_ago(value, self.lang, now)
 
+    def weekday(self, value: date) -> str:
+        return weekday_short(value, self.lang)
+
+    def duration(self, ms) -> str:
+        return format_duration_ms(ms, self.lang)
+
 
 def translator(lang: str | None) -> Translator:
     return Translator(lang)

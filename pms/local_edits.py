@@ -64,7 +64,7 @@ class NewReservation:
     rooms: tuple[RoomRequest, ...]
     email: str | None = None
     phone: str | None = None
-    country: str | None = None
+    country: str | None = "ID"
     source_id: str | None = None
     status: str = "confirmed"
     notes: dict = field(default_factory=dict)
@@ -95,6 +95,16 @@ def _phone(value, name: str = "phone") -> str | None:
     if text and not _PHONE.match(text):
         raise EditError(f"{text!r} is not a phone number (digits, spaces, + - ( ) . / only).", field=name)
     return text
+
+
+def _country(value, required: bool = False) -> str | None:
+    """A two-letter ISO country code (``ID``, ``AU`` ...), which Cloudbeds requires for a guest."""
+    text = _text(value, "country", GUEST_FIELDS["country"], required=required)
+    if text is None:
+        return None
+    if len(text) != 2 or not text.isascii() or not text.isalpha():
+        raise EditError(f"{text[:20]!r} is not a two-letter country code such as ID.", field="country")
+    return text.upper()
 
 
 def _check_stay(check_in: date, check_out: date, today: date) -> None:
@@ -141,7 +151,9 @@ def create_local_reservation(engine: sa.Engine, property_id: str, booking: NewRe
     first = _text(booking.first_name, "first_name", GUEST_FIELDS["first_name"], required=True)
     last = _text(booking.last_name, "last_name", GUEST_FIELDS["last_name"], required=True)
     email, phone = _email(booking.email), _phone(booking.phone)
-    country = _text(booking.country, "country", GUEST_FIELDS["country"])
+    if not email:
+        raise EditError("email is required: Cloudbeds needs it to create the reservation.", field="email")
+    country = _country(booking.country, required=True)
     if booking.status not in ("confirmed", "not_confirmed"):
         raise EditError("A new reservation is confirmed or not confirmed.", field="status")
     if not booking.rooms or len(booking.rooms) > MAX_ROOMS:
@@ -216,6 +228,8 @@ def update_guest(engine: sa.Engine, property_id: str, guest_id: int, changes: di
             clean[name] = _email(value)
         elif name in ("phone", "cell_phone"):
             clean[name] = _phone(value, name)
+        elif name == "country":
+            clean[name] = _country(value)
         else:
             clean[name] = _text(value, name, GUEST_FIELDS[name], required=name in ("first_name", "last_name"))
     g = schema.guest

@@ -58,6 +58,16 @@ def ensure_setup() -> SetupReport:
     return _setup(db_url())
 
 
+def _demo_config() -> dict:
+    """The same optional knobs as the server's runtime: ``PMS_DEMO_RESERVATIONS``, ``PMS_DEMO_RATE_LIMIT``."""
+    config: dict = {}
+    if os.environ.get("PMS_DEMO_RESERVATIONS"):
+        config["reservations"] = int(os.environ["PMS_DEMO_RESERVATIONS"])
+    if os.environ.get("PMS_DEMO_RATE_LIMIT"):
+        config["rate_limit"] = float(os.environ["PMS_DEMO_RATE_LIMIT"]) or None
+    return config
+
+
 def ensure_demo_if_needed(eng: sa.Engine, has_credentials: bool) -> str | None:
     """Start the in-process demo sandbox when no credentials are stored; its property id, or None.
 
@@ -69,7 +79,7 @@ def ensure_demo_if_needed(eng: sa.Engine, has_credentials: bool) -> str | None:
     from pms import demo
     from pms.db.settings import Settings
 
-    info = demo.current() or demo.ensure_demo()
+    info = demo.current() or demo.ensure_demo(**_demo_config())
     settings = Settings(eng)
     if settings.get("pms_demo_property_id") != info.property_id:
         settings.set("pms_demo_property_id", info.property_id)

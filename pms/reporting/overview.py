@@ -1,5 +1,7 @@
 """The Overview's figures: today's stays, occupancy ahead, where bookings come from, sync activity.
 
+(The health score and its KPIs are ``pms.db.health``; active alerts are ``pms.alerts``.)
+
 Each is one aggregate query bounded by an indexed date range of the active property, so the page
 costs about the same for a hotel with a year of history as for one with a week. Cancelled and
 no-show bookings (DOMAIN rule 6 treats them alike) and rows marked deleted never count as stays.
@@ -19,7 +21,7 @@ from pms.db.engine import is_mysql, reader
 from pms.reporting.paging import frame
 
 __all__ = ["INACTIVE_STATUSES", "StaysToday", "stays_today", "occupancy", "by_source", "sync_activity",
-           "active_alerts", "rooms_total"]
+           "rooms_total"]
 
 INACTIVE_STATUSES = ("canceled", "no_show")
 
@@ -163,15 +165,3 @@ def sync_activity(engine: sa.Engine, property_id: str, since: datetime, zone: st
     numeric = columns[1:]
     hours[numeric] = hours[numeric].astype("int64")
     return hours.groupby("day", as_index=False)[numeric].sum()[columns]
-
-
-def active_alerts(engine: sa.Engine, property_id: str | None) -> pd.DataFrame:
-    """Alerts still active for the property (or not tied to one): newest first."""
-    alerts = schema.cloudbed_alerts
-    scope = sa.or_(alerts.c.property_id == property_id, alerts.c.property_id.is_(None))
-    query = (sa.select(alerts.c.id, alerts.c.alert_key, alerts.c.severity, alerts.c.message,
-                       alerts.c.occurrences, alerts.c.first_seen_at, alerts.c.last_seen_at)
-             .where(alerts.c.status == "active", scope)
-             .order_by(alerts.c.last_seen_at.desc()).limit(20))
-    with reader(engine).connect() as conn:
-        return frame(conn.execute(query))

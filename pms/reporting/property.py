@@ -19,7 +19,7 @@ from pms.db.settings import Settings
 __all__ = ["PropertyInfo", "active_property", "has_credentials"]
 
 _KEYS = ("cloudbed_auth_method", "cloudbed_api_key", "cloudbed_client_id", "cloudbed_property_id",
-         "pms_demo_property_id", "cloudbed_timezone")
+         "pms_demo_property_id", "cloudbed_timezone", "cloudbed_token_resources")
 
 
 @dataclass(frozen=True)
@@ -41,6 +41,14 @@ def _credentials_stored(values: dict) -> bool:
     if values["cloudbed_auth_method"] == "oauth":
         return bool(values["cloudbed_client_id"])
     return bool(values["cloudbed_api_key"])
+
+
+def _consented_property(resources) -> str | None:
+    """The first property an OAuth consent names (the same rule as the worker's)."""
+    for res in resources or []:
+        if isinstance(res, dict) and res.get("type") == "property" and res.get("id"):
+            return str(res["id"])
+    return None
 
 
 def has_credentials(engine: sa.Engine) -> bool:
@@ -65,7 +73,7 @@ def active_property(engine: sa.Engine, demo_property_id: str | None = None) -> P
                 pid = conn.execute(sa.select(props.c.property_id).where(props.c.is_demo.is_(True))
                                    .order_by(props.c.updated_at.desc()).limit(1)).scalar()
         else:
-            pid = values["cloudbed_property_id"]
+            pid = values["cloudbed_property_id"] or _consented_property(values["cloudbed_token_resources"])
             if pid is None:
                 pid = conn.execute(sa.select(props.c.property_id).where(props.c.is_demo.is_(False))
                                    .order_by(props.c.id).limit(1)).scalar()

@@ -54,7 +54,7 @@ def test_walk_in_is_stored_for_the_push(db):
     assert res.local_ref == out["local_ref"] and res.source_name == "Walk-In" and res.payment_collect == "hotel"
     assert res.currency == "IDR" and res.guest_name == "Made Wirawan" and res.adults == 2
     assert (room.cloudbed_room_type_id, room.adf_room_type, room.room_total) == ("rt-1", "DLX", Decimal("1700000.00"))
-    assert (guest.origin, guest.sync_status, guest.email) == ("local", "pending", "made@example.id")
+    assert (guest.origin, guest.sync_status, guest.email, guest.country) == ("local", "pending", "made@example.id", "ID")
 
 
 def test_total_unknown_without_rates_for_every_night(db):
@@ -69,6 +69,9 @@ def test_total_unknown_without_rates_for_every_night(db):
     ({"first_name": "  "}, "first_name"),
     ({"last_name": "x" * 300}, "last_name"),
     ({"email": "not-an-email"}, "email"),
+    ({"email": ""}, "email"),
+    ({"country": "Indonesia"}, "country"),
+    ({"country": None}, "country"),
     ({"phone": "call me; DROP TABLE guest"}, "phone"),
     ({"rooms": ()}, "rooms"),
     ({"rooms": (le.RoomRequest("rt-9"),)}, "room_type"),

@@ -75,17 +75,3 @@ def test_sync_activity_is_grouped_by_property_local_day(db):
     by_day = {r.day: (r.runs, r.processed, r.failed, r.failed_runs) for r in act.itertuples()}
     assert by_day == {TODAY: (2, 12, 2, 0), TODAY - timedelta(days=1): (1, 3, 0, 1)}
     assert overview.sync_activity(db, PID, NOW + timedelta(days=1), "Asia/Jakarta").empty
-
-
-def test_active_alerts(db):
-    import sqlalchemy as sa
-    from pms.db import schema
-
-    with db.begin() as conn:
-        conn.execute(sa.insert(schema.cloudbed_alerts), [
-            {"property_id": PID, "alert_key": "sync_failed", "message": "Sync failed 3 times", "status": "active"},
-            {"property_id": PID, "alert_key": "stale_sync", "message": "old", "status": "resolved"},
-            {"property_id": OTHER, "alert_key": "sync_failed", "message": "other", "status": "active"},
-        ])
-    alerts = overview.active_alerts(db, PID)
-    assert list(alerts["message"]) == ["Sync failed 3 times"]
