@@ -60,7 +60,7 @@ with ctx.errors():
             with ctx.errors():
                 changed = local_edits.set_rates(ctx.engine, ctx.pid, edits, today=ctx.today)
                 ctx.wrote()
-                st.success(t("rates.saved", n=changed), icon="✅")
+                ctx.flash(t("rates.saved", n=changed))
         if editable and st.button(t("rates.push"), key="rates_push", disabled=not pending and not save,
                                   help=t("rates.push_help")):
             actions.push_rates(ctx, start, end)

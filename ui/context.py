@@ -24,6 +24,7 @@ from ui.errors import shown_errors
 __all__ = ["PageContext", "CONTEXT_KEY", "open_page", "set_context"]
 
 CONTEXT_KEY = "_pms_page_context"
+FLASH_KEY = "_pms_flash"
 
 
 @dataclass
@@ -58,6 +59,11 @@ class PageContext:
         """Call after any write so every page shows it at once."""
         cache.clear()
 
+    def flash(self, message: str) -> None:
+        """Show ``message`` at the top of the page after a rerun (for a write that changes what is shown)."""
+        st.session_state[FLASH_KEY] = message
+        st.rerun()
+
     def errors(self):
         """``with ctx.errors(): ...``: a failure becomes a message in place."""
         return shown_errors(self.t)
@@ -88,4 +94,7 @@ def open_page(name: str, title_key: str) -> PageContext:
         st.error(ctx.t("auth.forbidden"), icon="⛔")
         st.stop()
     st.title(ctx.t(title_key))
+    flash = st.session_state.pop(FLASH_KEY, None)
+    if flash:
+        st.success(flash, icon="✅")
     return ctx

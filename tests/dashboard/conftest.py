@@ -65,6 +65,14 @@ def dash(tmp_path, monkeypatch):
     engine.dispose()
 
 
+def frame_with(at: AppTest, column: str):
+    """The value of the first table that has ``column`` (plain tables have no key in AppTest)."""
+    for el in at.dataframe:
+        if column in el.value.columns:
+            return el.value
+    raise AssertionError(f"no table with a {column!r} column")
+
+
 def texts(at: AppTest) -> str:
     """Every visible text of a run, to search for a message."""
     parts = []
