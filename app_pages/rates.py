@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from pms import local_edits
+from pms.db.settings import Settings
 from pms.reporting import rates
 from ui import actions
 from ui.context import open_page
@@ -61,6 +62,8 @@ with ctx.errors():
                 changed = local_edits.set_rates(ctx.engine, ctx.pid, edits, today=ctx.today)
                 ctx.wrote()
                 ctx.flash(t("rates.saved", n=changed))
+        if editable and not Settings(ctx.engine).push_enabled:
+            st.info(t("rates.push_off"), icon="ℹ️")
         if editable and st.button(t("rates.push"), key="rates_push", disabled=not pending and not save,
                                   help=t("rates.push_help")):
             actions.push_rates(ctx, start, end)

@@ -17,7 +17,7 @@ UI_FILES = [PROJECT_ROOT / "dashboard.py", *sorted((PROJECT_ROOT / "ui").glob("*
 # Words that are the same in both languages (product names, abbreviations, formats).
 SAME_ALLOWED = {"OK", "DEMO", "Cloudbeds", "HTTP", "Id", "Status", "Mode", "E-mail", "Endpoint", "{error}", "Total",
                 "Check-in", "Check-out", "Hotel", "{name} · {today}", "{start} – {end}", "Cloudbeds → hotel",
-                "Hotel → Cloudbeds", "Webhook"}
+                "Hotel → Cloudbeds", "Webhook", "Client ID", "Client Secret", "API key", "{name} ({score})"}
 
 
 def test_both_languages_have_the_same_keys_and_placeholders():

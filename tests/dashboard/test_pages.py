@@ -22,7 +22,7 @@ def test_manager_pages_render_on_an_empty_database(dash, page):
     at = dash.app(as_user=dash.user("gm"), page=page)
     _no_unexpected_errors(at)
     assert at.title[0].value == TITLES[page]
-    assert "Demo mode" in texts(at)
+    assert "is a demo property" in texts(at)
 
 
 @pytest.mark.parametrize("page", list(PAGES))
@@ -31,7 +31,7 @@ def test_manager_pages_render_on_a_synced_database(dash, page):
     at = dash.app(as_user=dash.user("gm"), page=page)
     _no_unexpected_errors(at)
     assert at.title[0].value == TITLES[page]
-    assert "Demo mode" not in texts(at)
+    assert "is a demo property" not in texts(at)
     assert "1 active alert(s)" in texts(at)
 
 
