@@ -21,7 +21,8 @@ RES_COLUMNS = {"cloudbed_reservation_id": "reservations.col.id", "guest_name": "
                "check_in": "reservations.col.check_in", "check_out": "reservations.col.check_out",
                "status": "reservations.col.status", "source_name": "reservations.col.source",
                "total": "reservations.col.total", "sync_status": "reservations.col.sync_status",
-               "origin": "reservations.col.origin", "last_sync_at": "reservations.col.last_sync"}
+               "origin": "reservations.col.origin", "last_sync_at": "reservations.col.last_sync",
+               "is_deleted": "reservations.col.removed"}
 
 tab_res, tab_guests, tab_new = st.tabs([t("reservations.tab_list"), t("reservations.tab_guests"),
                                         t("reservations.tab_new")])
@@ -35,16 +36,18 @@ with tab_res, ctx.errors():
     sync = c[2].multiselect(t("reservations.col.sync_status"), SYNC, key="res_sync",
                             format_func=lambda s: status_label(t, "sync_status", s))
     window = c[3].date_input(t("reservations.stay_window"), value=(), key="res_window", format="DD/MM/YYYY")
+    hide_removed = st.toggle(t("reservations.hide_removed"), key="res_hide_removed", help=t("reservations.removed_help"))
     stay_from, stay_to = (window + (None, None))[:2] if isinstance(window, tuple) else (window, None)
     flt = listing.ReservationFilter(text=text, statuses=tuple(statuses), sync_statuses=tuple(sync),
-                                    stay_from=stay_from, stay_to=stay_to)
+                                    stay_from=stay_from, stay_to=stay_to, include_deleted=not hide_removed)
     page = ctx.q(listing.search_reservations, ctx.pid, flt, page_number("res_page"), 50)
     if page.total == 0:
         st.info(t("reservations.empty"), icon="ℹ️")
     else:
         view = page.rows.assign(status=page.rows["status"].map(lambda s: status_label(t, "status", s)),
                                 sync_status=page.rows["sync_status"].map(lambda s: status_label(t, "sync_status", s)),
-                                origin=page.rows["origin"].map(lambda s: status_label(t, "origin", s)))
+                                origin=page.rows["origin"].map(lambda s: status_label(t, "origin", s)),
+                                is_deleted=page.rows["is_deleted"].map(lambda d: "🗑️" if d else ""))
         event = table(view, t, RES_COLUMNS, key="res_table", money=["total"], currency=ctx.prop.currency,
                       zone=ctx.prop.timezone, times=["last_sync_at"], select=True)
         pager(page, "res_page", t)
