@@ -20,6 +20,7 @@ import sqlalchemy as sa
 
 from pms.alerts import Alert, _alert
 from pms.db import schema
+from pms.db.engine import reader
 from pms.db.settings import Settings
 from pms.db.types import utcnow
 
@@ -95,7 +96,7 @@ def deliver_pending(engine: sa.Engine, now: datetime | None = None) -> Delivery:
     now = now or utcnow()
     settings = Settings(engine)
     cfg = settings.get_many(["alert_webhook_url", "alert_email_to"])
-    with engine.connect() as conn:
+    with reader(engine).connect() as conn:
         rows = conn.execute(sa.select(A).where(sa.or_(
             sa.and_(A.c.notified_at.is_(None), A.c.first_seen_at >= now - GIVE_UP_AFTER),
             sa.and_(A.c.status == "resolved", A.c.recovery_notified_at.is_(None),

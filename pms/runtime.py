@@ -133,6 +133,7 @@ def stop() -> None:
         return
     if rt.worker is not None:
         rt.worker.stop()
+    rt.receiver.close()
     for t in rt.threads:
         t.join(timeout=10)
     rt.engine.dispose()

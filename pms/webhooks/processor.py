@@ -42,7 +42,7 @@ class Applier(Protocol):
 
     def reservations(self, property_id: str, ids: Sequence[str]) -> Any: ...
 
-    def guests(self, property_id: str, ids: Sequence[str]) -> Any: ...
+    def guests(self, property_id: str, ids: Sequence[str], reservation_ids: Sequence[str] = ()) -> Any: ...
 
     def rate_jobs(self, property_id: str) -> Any: ...
 
@@ -96,6 +96,7 @@ class Processor:
         rate_events: list[StoredEvent] = []
         app_events: list[StoredEvent] = []
         useless: list[StoredEvent] = []
+        guest_reservations: dict[str, str] = {}
         for ev in events:
             obj = ev.event.partition("/")[0]
             rid = _text(ev.field("reservationID"))
@@ -104,6 +105,8 @@ class Processor:
                 by_reservation[rid].append(ev)
             elif obj == "guest" and gid:
                 by_guest[gid].append(ev)
+                if rid:
+                    guest_reservations[gid] = rid
             elif obj == "guest" and rid:
                 by_reservation[rid].append(ev)
             elif ev.event == "api_queue_task/rate_status_changed":
@@ -114,10 +117,20 @@ class Processor:
                 useless.append(ev)
         if useless:
             report.ignored += store.mark_ignored(self.engine, [e.id for e in useless], "nothing to re-read")
-        if app_events:
-            self._app_state(property_id, app_events, report)
+        if app_events and not self._app_state(property_id, app_events, report):
+            # Disabled: no more API calls for this property; the rest waits for "enabled".
+            rest = [e.id for group in (*by_reservation.values(), *by_guest.values(), rate_events) for e in group]
+            store.release(self.engine, rest)
+            return report
+        # A guest added to a booking that is re-read anyway comes with it (the guest list rides
+        # along); only other guest changes need their own re-read.
+        for gid in [g for g, evs in by_guest.items()
+                    if guest_reservations.get(g) in by_reservation
+                    and all(e.event in _COVERED_BY_BOOKING for e in evs)]:
+            by_reservation[guest_reservations[gid]].extend(by_guest.pop(gid))
         self._apply(property_id, by_reservation, self.applier.reservations, report, "reservations")
-        self._apply(property_id, by_guest, self.applier.guests, report, "guests")
+        self._apply(property_id, by_guest, lambda pid, ids: self.applier.guests(
+            pid, ids, [guest_reservations[g] for g in ids if g in guest_reservations]), report, "guests")
         if rate_events:
             self._run(lambda: self.applier.rate_jobs(property_id), rate_events, report)
             report.rate_followups += 1
@@ -157,7 +170,8 @@ class Processor:
             report.processed += store.mark_processed(self.engine, [e.id for e in events])
         return outcome
 
-    def _app_state(self, property_id: str, events: list[StoredEvent], report: ProcessReport) -> None:
+    def _app_state(self, property_id: str, events: list[StoredEvent], report: ProcessReport) -> bool:
+        """Apply the latest app state; False when the app is now disabled."""
         from pms import alerts
 
         latest = max(events, key=lambda e: (_number(e.field("timestamp")), e.id))
@@ -174,9 +188,11 @@ class Processor:
             settings.set("cloudbed_active", True)
             alerts.resolve_alert(self.engine, property_id, "connection_disabled")
         report.processed += store.mark_processed(self.engine, [e.id for e in events])
+        return state != "disabled"
 
 
 _FAILED = object()
+_COVERED_BY_BOOKING = frozenset({"guest/created", "guest/assigned"})
 
 
 def _text(value: Any) -> str | None:

@@ -98,6 +98,11 @@ class TokenCheck:
         with self._lock:
             self._loaded_at = float("-inf")
 
+    @property
+    def fresh(self) -> bool:
+        """Whether a check now answers from memory (no database read)."""
+        return time.monotonic() - self._loaded_at <= self.ttl
+
     def _current(self) -> list[bytes]:
         with self._lock:
             if time.monotonic() - self._loaded_at > self.ttl:

@@ -29,6 +29,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from pms.db import schema
+from pms.db.engine import reader
 from pms.db.settings import Settings
 from pms.db.types import utcnow
 from pms.errors import AuthenticationError, SyncLockedError
@@ -49,7 +50,7 @@ class WorkerConfig:
     renew_every: float = 10.0  # seconds between lease renewals / heartbeats
     event_poll: float = 1.0  # how often the table is looked at without a wake-up
     debounce: float = 0.3  # quiet time that ends a burst
-    max_delay: float = 2.0  # the oldest event never waits longer than this
+    max_delay: float = 5.0  # the oldest event never waits longer than this (a burst ends first)
     schedule_every: float = 5.0
     alerts_every: float = 60.0
     retention_every: float = 3600.0
@@ -71,7 +72,7 @@ def ensure_switch_initialised(engine: sa.Engine) -> None:
     """Store ``cloudbed_active = on`` if the switch was never set, so the dashboard shows what the
     worker does (a fresh install syncs) and turning it off later is an explicit act."""
     t = schema.settings
-    with engine.connect() as conn:
+    with reader(engine).connect() as conn:
         stored = conn.execute(sa.select(t.c.setting_value).where(t.c.setting_key == "cloudbed_active")).first()
     if stored is None or stored[0] in (None, ""):
         Settings(engine).set("cloudbed_active", True)
@@ -96,7 +97,7 @@ class Worker:
         self.jobs = jobs
         self.config = config or WorkerConfig()
         self.owner = owner or lease.new_owner_id()
-        self._properties = properties or (lambda: [p for p in [primary_property(engine)] if p])
+        self._properties = properties or self._connected_property
         self.processor = Processor(engine, jobs)
         self.stats = WorkerStats()
         self._stop = threading.Event()
@@ -109,6 +110,29 @@ class Worker:
         # Errors before a run is logged (no client, sync engine refused to start) back off here;
         # failed runs back off through the sync log (pms.worker.schedule).
         self._sync_errors: dict[str, tuple[int, float]] = {}
+
+    def _connected_property(self) -> list[str]:
+        """The connected property; asked of Cloudbeds (one getHotels call, at most every 5 minutes)
+        when credentials name none."""
+        pid = primary_property(self.engine)
+        if pid:
+            return [pid]
+        if time.monotonic() - self._last.get("detect", float("-inf")) < 300:
+            return []
+        self._last["detect"] = time.monotonic()
+        from pms.connection import build_client, detect_property
+        from pms.webhooks.properties import is_demo_mode
+
+        if is_demo_mode(self.engine):
+            return []
+        client = build_client(self.engine, on_call=None)
+        try:
+            return [detect_property(self.engine, client)]
+        except Exception as exc:  # no property yet: say why once every few minutes
+            log.warning("worker: no property to sync yet: %s", exc)
+            return []
+        finally:
+            client.close()
 
     # --- lifecycle ------------------------------------------------------------------------------
 
@@ -138,6 +162,9 @@ class Worker:
                 lease.release(self.engine, pid, self.owner)
             except sa.exc.SQLAlchemyError:
                 log.warning("could not release the lease on property %s", pid, exc_info=True)
+        close = getattr(self.jobs, "close", None)
+        if close is not None:
+            close()
         log.info("worker %s stopped", self.owner)
 
     def is_alive(self) -> bool:
