@@ -1,0 +1,58 @@
+"""``python -m bench.child <task> '<json>'``: one measured run in a fresh interpreter.
+
+The parent reads the last stdout line (a JSON object) and takes the peak RSS from ``wait4``, so
+every number belongs to this one run.
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import sys
+from typing import Any
+
+__all__ = ["main"]
+
+
+def _write(args: dict[str, Any]) -> dict[str, Any]:
+    from bench import writes
+    from bench.rows import make_rows
+
+    rows = make_rows(args["n"])
+    engine = writes.prepare(args["url"])
+    try:
+        if args["how"] == "upsert":
+            out = writes.write_upsert(engine, rows)
+            if args.get("again"):  # the same rows once more: nothing changed, nothing rewritten
+                out["again"] = writes.write_upsert(engine, rows)
+        elif args["how"] == "bare":
+            out = writes.write_bare(engine, rows)
+        elif args["how"] == "orm":
+            out = writes.write_orm(engine, rows, limit=args.get("limit"))
+        else:
+            raise ValueError(args["how"])
+    finally:
+        engine.dispose()
+    out["rows"] = {"guests": len(rows.guests), "reservations": len(rows.reservations), "rooms": len(rows.rooms)}
+    return out
+
+
+def _pull(args: dict[str, Any]) -> dict[str, Any]:
+    from bench import pulls
+
+    return pulls.run(args)
+
+
+TASKS = {"write": _write, "pull": _pull}
+
+
+def main(argv: list[str]) -> int:
+    task, raw = argv[0], argv[1] if len(argv) > 1 else "{}"
+    out = TASKS[task](json.loads(raw))
+    out["child_peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+    print(json.dumps(out, default=str), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
