@@ -26,9 +26,9 @@ def _write(args: dict[str, Any]) -> dict[str, Any]:
             if args.get("again"):  # the same rows once more: nothing changed, nothing rewritten
                 out["again"] = writes.write_upsert(engine, rows)
         elif args["how"] == "bare":
-            out = writes.write_bare(engine, rows)
+            out = writes.write_bare(engine, *writes.with_ids(rows))
         elif args["how"] == "orm":
-            out = writes.write_orm(engine, rows, limit=args.get("limit"))
+            out = writes.write_orm(engine, rows.guests, rows.reservations, rows.rooms)
         else:
             raise ValueError(args["how"])
     finally:
@@ -43,7 +43,19 @@ def _pull(args: dict[str, Any]) -> dict[str, Any]:
     return pulls.run(args)
 
 
-TASKS = {"write": _write, "pull": _pull}
+def _sync_write(args: dict[str, Any]) -> dict[str, Any]:
+    from bench import syncwrite
+
+    return syncwrite.run(args)
+
+
+def _sync(args: dict[str, Any]) -> dict[str, Any]:
+    from bench import syncrun
+
+    return syncrun.run_in_process(args)
+
+
+TASKS = {"write": _write, "pull": _pull, "sync_write": _sync_write, "sync": _sync}
 
 
 def main(argv: list[str]) -> int:

@@ -8,6 +8,7 @@ never by the code under test.
 from __future__ import annotations
 
 import importlib.util
+import json
 import subprocess
 import sys
 import tempfile
@@ -16,16 +17,38 @@ from typing import Any
 
 from bench.procs import ROOT, SandboxProcess, run_json_command
 
-__all__ = ["SyncRun", "missing_sync", "store_credentials", "sync_once"]
+__all__ = ["SyncRun", "has_sync_command", "missing_sync", "product_env", "run_in_process", "store_credentials",
+           "sync_once", "temp_data_dir"]
 
 
 def missing_sync() -> str | None:
-    """None when the sync engine and its command are on this branch, else what is missing."""
-    if not (ROOT / "pms" / "commands" / "sync.py").exists():
-        return "the sync command (pms/commands/sync.py, branch sync) is not merged into this branch yet"
+    """None when the sync engine is on this branch, else what is missing."""
     if importlib.util.find_spec("pms.sync") is None:
         return "the sync engine (pms.sync, branch sync) is not merged into this branch yet"
     return None
+
+
+def has_sync_command() -> bool:
+    return (ROOT / "pms" / "commands" / "sync.py").exists()
+
+
+def run_in_process(args: dict[str, Any]) -> dict[str, Any]:
+    """The sync through its Python API, as ``pms sync --json`` runs it (the child of ``sync_once``
+    when the command is not merged yet, or when the client's rate must differ from the default)."""
+    from pms.connection import build_client
+    from pms.db.engine import make_engine
+    from pms.sync import SyncContext, SyncRequest, run_sync
+
+    engine = make_engine(args["db_url"])
+    client = build_client(engine, rate_limit=float(args.get("rate_limit") or 5.0))
+    try:
+        result = run_sync(SyncContext(engine, client), SyncRequest(mode=args["mode"], trigger="cli"))
+        out = result.to_json()
+        out["client_stats"] = client.stats.as_dict()
+        return out
+    finally:
+        client.close()
+        engine.dispose()
 
 
 @dataclass
@@ -67,20 +90,27 @@ def _base_env() -> dict[str, str]:
 
 
 def sync_once(db_url: str, sandbox: SandboxProcess, env: dict[str, str], *, full: bool,
-              extra_args: list[str] | None = None, timeout: float = 900.0) -> SyncRun:
+              extra_args: list[str] | None = None, timeout: float = 900.0,
+              client_rate: float | None = None) -> SyncRun:
     """One ``pms sync`` process against ``sandbox``; the sandbox counts its calls."""
     before = sandbox.state()
-    cmd = [sys.executable, "-m", "pms", "sync", "--db", db_url, "--json"]
-    if full:
-        cmd.append("--full")
-    cmd += extra_args or []
+    if has_sync_command() and client_rate is None:
+        cmd = [sys.executable, "-m", "pms", "sync", "--db", db_url, "--json"]
+        if full:
+            cmd.append("--full")
+        cmd += extra_args or []
+        via = "python -m pms sync --json"
+    else:
+        cmd = [sys.executable, "-m", "bench.child", "sync", json.dumps(
+            {"db_url": db_url, "mode": "full" if full else "incremental", "rate_limit": client_rate})]
+        via = "pms.sync.run_sync in a child process" + (f" (client at {client_rate:g} req/s)" if client_rate else "")
     res = run_json_command(cmd, env=env, timeout=timeout)
     after = sandbox.state()
     endpoints = {k: v - before["endpoints"].get(k, 0) for k, v in after["endpoints"].items()
                  if v - before["endpoints"].get(k, 0)}
     return SyncRun(res.data, after["requests"] - before["requests"],
                    after["rate_limited"] - before["rate_limited"], endpoints, res.wall_s, res.peak_rss_mb,
-                   res.returncode, res.stderr_tail)
+                   res.returncode, res.stderr_tail, {"via": via})
 
 
 def temp_data_dir() -> tempfile.TemporaryDirectory:

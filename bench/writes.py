@@ -21,7 +21,7 @@ from sqlalchemy import orm
 
 from bench.rows import RowSet
 
-__all__ = ["prepare", "write_bare", "write_orm", "write_upsert"]
+__all__ = ["prepare", "with_ids", "write_bare", "write_orm", "write_upsert"]
 
 
 def prepare(url: str) -> sa.Engine:
@@ -77,21 +77,26 @@ def write_upsert(engine: sa.Engine, rows: RowSet, page: int = 100) -> dict[str, 
     return {"seconds": time.perf_counter() - start, **counts}
 
 
-def write_bare(engine: sa.Engine, rows: RowSet) -> dict[str, Any]:
-    """One executemany INSERT per table into the empty tables, ids assigned up front."""
-    from pms.db.schema import guest, reservasi, reservasi_room
-
+def with_ids(rows: RowSet) -> tuple[list[dict], list[dict], list[dict]]:
+    """The rows with primary keys and foreign keys filled in, as the bare insert writes them."""
     guest_ids = {g["cloudbed_guest_id"]: n for n, g in enumerate(rows.guests, 1)}
     g_rows = [{**g, "id": n} for n, g in enumerate(rows.guests, 1)]
-    r_rows = [{**r, "id": n, "guest_id": guest_ids[r["cloudbed_guest_id"]]}
+    r_rows = [{**r, "id": n, "guest_id": guest_ids.get(r["cloudbed_guest_id"])}
               for n, r in enumerate(rows.reservations, 1)]
     m_rows = [{**m, "reservasi_id": p + 1} for m, p in zip(rows.rooms, rows.parent_of, strict=True)]
+    return g_rows, r_rows, m_rows
+
+
+def write_bare(engine: sa.Engine, guests: list[dict], reservations: list[dict], rooms: list[dict]) -> dict[str, Any]:
+    """One executemany INSERT per table into the empty tables; rows carry their ids already."""
+    from pms.db.schema import guest, reservasi, reservasi_room
+
     start = time.perf_counter()
     with engine.begin() as conn:
-        conn.execute(guest.insert(), g_rows)
-        conn.execute(reservasi.insert(), r_rows)
-        conn.execute(reservasi_room.insert(), m_rows)
-    return {"seconds": time.perf_counter() - start, "created": len(g_rows) + len(r_rows) + len(m_rows)}
+        for table, rows in ((guest, guests), (reservasi, reservations), (reservasi_room, rooms)):
+            if rows:
+                conn.execute(table.insert(), rows)
+    return {"seconds": time.perf_counter() - start, "created": len(guests) + len(reservations) + len(rooms)}
 
 
 def _orm_classes():
@@ -125,34 +130,35 @@ def _orm_put(session: orm.Session, cls, key: dict[str, Any], row: dict[str, Any]
     return obj
 
 
-def write_orm(engine: sa.Engine, rows: RowSet, limit: int | None = None) -> dict[str, Any]:
-    """Row by row through an ORM session (look up by natural key, add/update, flush for the id)."""
+_DROP = ("id", "guest_id", "reservasi_id")
+
+
+def write_orm(engine: sa.Engine, guests: list[dict], reservations: list[dict], rooms: list[dict]) -> dict[str, Any]:
+    """Row by row through an ORM session: guests, then reservations, then rooms; per row look it up
+    by natural key, add or update it, flush to learn its id (foreign keys from those ids)."""
     Guest, Reservation, Room = _orm_classes()
-    n = len(rows.reservations) if limit is None else min(limit, len(rows.reservations))
-    guests_by_res: dict[str, list[dict]] = {}
-    for g in rows.guests:
-        guests_by_res.setdefault(g["cloudbed_reservation_id"], []).append(g)
-    rooms_by_res: dict[int, list[dict]] = {}
-    for room, parent in zip(rows.rooms, rows.parent_of, strict=True):
-        rooms_by_res.setdefault(parent, []).append(room)
     written = 0
     start = time.perf_counter()
     with orm.Session(engine) as session, session.begin():
-        for i in range(n):
-            res = rows.reservations[i]
-            guest_ids = {}
-            for g in guests_by_res[res["cloudbed_reservation_id"]]:
-                obj = _orm_put(session, Guest, {"property_id": g["property_id"],
-                                                "cloudbed_guest_id": g["cloudbed_guest_id"]}, g)
-                guest_ids[g["cloudbed_guest_id"]] = obj.id
-                written += 1
-            r = _orm_put(session, Reservation, {"property_id": res["property_id"],
-                                                "cloudbed_reservation_id": res["cloudbed_reservation_id"]},
-                         {**res, "guest_id": guest_ids[res["cloudbed_guest_id"]]})
+        guest_ids: dict[str, int] = {}
+        for g in guests:
+            row = {k: v for k, v in g.items() if k not in _DROP}
+            obj = _orm_put(session, Guest, {"property_id": g["property_id"],
+                                            "cloudbed_guest_id": g["cloudbed_guest_id"]}, row)
+            guest_ids[g["cloudbed_guest_id"]] = obj.id
             written += 1
-            for room in rooms_by_res[i]:
-                _orm_put(session, Room, {"property_id": room["property_id"],
-                                         "sub_reservation_id": room["sub_reservation_id"]},
-                         {**room, "reservasi_id": r.id})
-                written += 1
-    return {"seconds": time.perf_counter() - start, "reservations": n, "created": written}
+        res_ids: dict[str, int] = {}
+        for r in reservations:
+            row = {k: v for k, v in r.items() if k not in _DROP}
+            row["guest_id"] = guest_ids.get(r.get("cloudbed_guest_id") or "")
+            obj = _orm_put(session, Reservation, {"property_id": r["property_id"],
+                                                  "cloudbed_reservation_id": r["cloudbed_reservation_id"]}, row)
+            res_ids[r["cloudbed_reservation_id"]] = obj.id
+            written += 1
+        for m in rooms:
+            row = {k: v for k, v in m.items() if k not in _DROP}
+            row["reservasi_id"] = res_ids[m["cloudbed_reservation_id"]]
+            _orm_put(session, Room, {"property_id": m["property_id"],
+                                     "sub_reservation_id": m["sub_reservation_id"]}, row)
+            written += 1
+    return {"seconds": time.perf_counter() - start, "created": written}
