@@ -16,7 +16,7 @@ from pms.db.settings import Settings
 from pms.sync.compare import write
 from pms.sync.records import cut, money
 from pms.sync.rules import room_number
-from pms.sync.runstate import RunState, zone_name
+from pms.sync.runstate import DEFAULT_ZONE, RunState, zone_name
 
 __all__ = ["pull_catalog", "CATALOG_TABLES"]
 
@@ -29,9 +29,11 @@ def _fetch(run: RunState):
     if hotel is not None and hotel.timezone:
         try:
             client.property_timezone = hotel.timezone
-            run.zone = client.property_timezone
         except Exception:
-            run.warn("catalog", pid, f"unknown time zone {hotel.timezone!r}; keeping {zone_name(run.zone)}")
+            run.warn("catalog", pid, f"unknown time zone {hotel.timezone!r}")
+    if client.property_timezone is None:
+        client.property_timezone = DEFAULT_ZONE
+    run.zone = client.property_timezone
     details = client.get_hotel_details()
     room_types = client.get_room_types().all()
     rooms = client.get_rooms().all()

@@ -147,15 +147,17 @@ def _push(run: RunState) -> None:
 def execute(run: RunState) -> None:
     """The steps of a run, in order; raises what stops it."""
     req = run.req
-    run.zone = property_zone(run.engine, run.client, run.property_id)
+    wanted = set(req.entities)
+    catalog_first = req.pulls and "catalog" in wanted
+    if catalog_first:  # it reads the time zone too, so no separate call is needed for it
+        pull_catalog(run)
+    else:
+        run.zone = property_zone(run.engine, run.client, run.property_id)
     with run.engine.connect() as conn:
         run.load_lookups(conn)
     if req.pushes:
         _push(run)
     if req.pulls:
-        wanted = set(req.entities)
-        if "catalog" in wanted:
-            pull_catalog(run)
         if "reservations" in wanted:
             _pull_reservations(run, with_guests="guests" in wanted)
         if "guests" in wanted and ("reservations" not in wanted or req.mode == "incremental"):
