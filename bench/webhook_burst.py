@@ -25,7 +25,7 @@ from typing import Any
 import requests
 import sqlalchemy as sa
 
-from bench.databases import fresh_database
+from bench.databases import DEFAULT_MYSQL_URL, fresh_database
 from bench.procs import ROOT, SandboxProcess
 from bench.syncrun import store_credentials, sync_once
 
@@ -106,13 +106,15 @@ def _event(prop: str, rid: str, n: int) -> dict[str, Any]:
             "propertyID": int(prop), "propertyID_str": prop, "reservationID": rid}
 
 
-def run_burst(events: int, reservations: int, rate: float = 5.0) -> dict[str, Any]:
+def run_burst(events: int, reservations: int, rate: float = 5.0, profile: str | None = None, kind: str = "sqlite",
+              mysql_url: str = DEFAULT_MYSQL_URL) -> dict[str, Any]:
+    """Run the burst; with ``profile`` a path, py-spy samples the server during it (collapsed stacks)."""
     from cryptography.fernet import Fernet
 
     key = Fernet.generate_key().decode()
     data_dir = tempfile.mkdtemp(prefix="pms_bench_wh_")
     out: dict[str, Any] = {"events": events}
-    with SandboxProcess(reservations, rate) as sb, fresh_database("sqlite") as url:
+    with SandboxProcess(reservations, rate) as sb, fresh_database(kind, mysql_url, tag="wh") as url:
         env = {"PMS_DATA_DIR": data_dir, "PMS_SECRET_KEY": key, "PMS_DATABASE_URL": url, "PYTHONUNBUFFERED": "1"}
         store_credentials(url, sb, env)
         full = sync_once(url, sb, env, full=True)
@@ -166,6 +168,13 @@ def run_burst(events: int, reservations: int, rate: float = 5.0) -> dict[str, An
                 r = s.post(url_hook, json=payloads[i], timeout=30)
                 return r.status_code, time.perf_counter() - t
 
+            spy = None
+            if profile:
+                spy = subprocess.Popen([os.path.join(os.path.dirname(sys.executable), "py-spy"), "record",
+                                        "--pid", str(server.pid), "--format", "raw", "--rate", "250",
+                                        "--output", profile, "--duration", "20", "--nonblocking"],
+                                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                time.sleep(1.0)
             t0 = time.perf_counter()
             with ThreadPoolExecutor(THREADS) as pool:
                 answers = list(pool.map(post, range(events)))
@@ -174,6 +183,8 @@ def run_burst(events: int, reservations: int, rate: float = 5.0) -> dict[str, An
             out["applied_s"] = time.perf_counter() - t0 if done else None
             out["not_applied"] = 0 if done else len(_pending(engine, sb.root_url, ids))
             _quiet(sb, seconds=2.0, timeout=30)
+            if spy is not None:
+                spy.wait(timeout=60)
             after = sb.state()
             out["api_calls"] = after["requests"] - before["requests"]
             out["rate_limited"] = after["rate_limited"] - before["rate_limited"]
