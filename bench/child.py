@@ -55,7 +55,13 @@ def _sync(args: dict[str, Any]) -> dict[str, Any]:
     return syncrun.run_in_process(args)
 
 
-TASKS = {"write": _write, "pull": _pull, "sync_write": _sync_write, "sync": _sync}
+def _dashboard(args: dict[str, Any]) -> dict[str, Any]:
+    from bench import dashrender
+
+    return dashrender.run(args)
+
+
+TASKS = {"dashboard": _dashboard, "write": _write, "pull": _pull, "sync_write": _sync_write, "sync": _sync}
 
 
 def main(argv: list[str]) -> int:

@@ -26,9 +26,10 @@ FIGURES = [
     "memory growth (peak RSS)",
     "write path vs bare insert (SQLite)",
     "write path vs row-by-row ORM (SQLite)",
-    "webhook burst",
-    "webhook acknowledgement p95",
-    "dashboard render",
+    "webhook burst (SQLite)",
+    "webhook acknowledgement p95 (SQLite)",
+    "dashboard render: Overview",
+    "dashboard render: Reservations",
 ]
 
 
