@@ -54,6 +54,58 @@ def _apply_pages(engine: sa.Engine, run, pages: list[list]) -> float:
     return time.perf_counter() - start
 
 
+def _kind(statement: str) -> str:
+    """``INSERT reservasi``, ``SELECT guest``, ``UPDATE reservasi`` ... for a statement's text."""
+    words = statement.split()
+    verb = words[0].upper() if words else "?"
+    table = "?"
+    for marker in ("INTO", "FROM", "UPDATE"):
+        if marker in (w.upper() for w in words):
+            idx = [w.upper() for w in words].index(marker)
+            if idx + 1 < len(words):
+                table = words[idx + 1].strip('`"(').split("(")[0]
+                break
+    if verb == "INSERT" and "ON CONFLICT" in statement.upper() or "ON DUPLICATE" in statement.upper():
+        verb = "UPSERT"
+    return f"{verb} {table}"
+
+
+def statement_profile(engine: sa.Engine, run, pages: list[list]) -> dict[str, Any]:
+    """Where the writer's time goes: database time per statement kind (cursor execute to return),
+    commits, and the rest (Python: records → rows, comparing, building statements)."""
+    stats: dict[str, list[float]] = {}
+    started: list[float] = []
+
+    def before(conn, cursor, statement, parameters, context, executemany):
+        started.append(time.perf_counter())
+
+    def after(conn, cursor, statement, parameters, context, executemany):
+        spent = time.perf_counter() - started.pop()
+        entry = stats.setdefault(_kind(statement), [0, 0.0, 0])
+        entry[0] += 1
+        entry[1] += spent
+        entry[2] += len(parameters) if executemany and isinstance(parameters, (list, tuple)) else 1
+
+    commits = [0, 0.0]
+
+    def on_commit(conn):
+        commits[0] += 1
+
+    sa.event.listen(engine, "before_cursor_execute", before)
+    sa.event.listen(engine, "after_cursor_execute", after)
+    sa.event.listen(engine, "commit", on_commit)
+    try:
+        total = _apply_pages(engine, run, pages)
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", before)
+        sa.event.remove(engine, "after_cursor_execute", after)
+        sa.event.remove(engine, "commit", on_commit)
+    db = sum(v[1] for v in stats.values())
+    return {"total_s": total, "statements_s": db, "other_s": total - db, "commits": commits[0],
+            "by_statement": {k: {"count": v[0], "seconds": round(v[1], 3), "rows": v[2]}
+                             for k, v in sorted(stats.items(), key=lambda kv: -kv[1][1])}}
+
+
 def _read_back(engine: sa.Engine) -> tuple[list[dict], list[dict], list[dict]]:
     from pms.db.schema import guest, reservasi, reservasi_room
 
@@ -84,6 +136,10 @@ def run(args: dict[str, Any]) -> dict[str, Any]:
                 rows = _read_back(engine)
             engine.dispose()
     out["rows"] = {"guests": len(rows[0]), "reservations": len(rows[1]), "rooms": len(rows[2])}
+    with fresh_database(kind, mysql_url, tag="p") as url:  # diagnostics, not part of the figure
+        engine = writes.prepare(url)
+        out["profile"] = statement_profile(engine, _new_run(engine, client), pages)
+        engine.dispose()
     for i in range(repeats):
         with fresh_database(kind, mysql_url, tag=f"b{i}") as url:
             engine = writes.prepare(url)
