@@ -80,7 +80,7 @@ def _calls_and_incremental(cfg: BenchConfig, missing: str | None) -> list[Figure
 def _bound(cfg: BenchConfig, missing: str | None) -> Figure:
     n, rate = cfg.full_sync_n, cfg.rate_limit
     fig = Figure(name=BOUND, how=f"full sync of {n:,} reservations, sandbox at {rate:g} req/s: "
-                 f"wall time ÷ (calls ÷ {rate:g}/s)", goal="≤ 1.15, and zero 429s")
+                 f"the run's wall time (its duration_s) ÷ (calls ÷ {rate:g}/s)", goal="≤ 1.15, and zero 429s")
     with SandboxProcess(n, rate) as sb:
         floor = _pull(sb, "list", rate=rate)
         f_calls = floor.data["sandbox_requests"]
@@ -99,13 +99,17 @@ def _bound(cfg: BenchConfig, missing: str | None) -> Figure:
         fig.note = f"the full sync failed (exit {full.returncode}): {full.stderr_tail[-600:]}"
         return fig
     bound = full.calls / rate
-    ratio = full.wall_s / bound
-    fig.value = f"{full.wall_s:.1f} s for {full.calls} calls ({full.rate_limited} × 429)"
+    run_s = float(full.output.get("duration_s") or full.wall_s)
+    ratio = run_s / bound
+    fig.value = (f"{run_s:.1f} s for {full.calls} calls, {full.rate_limited} × 429 "
+                 f"(process {full.wall_s:.1f} s)")
     fig.ratio = f"{ratio:.3f}"
     fig.met = ratio <= 1.15 and full.rate_limited == 0
+    fig.raw["wall_s_process"] = full.wall_s
+    fig.raw["run_s"] = run_s
     if not fig.met:
-        fig.note = (f"bound {bound:.1f} s; the sync's own duration_s {full.output.get('duration_s')}; "
-                    f"process wall {full.wall_s:.1f} s includes interpreter start and set-up.")
+        fig.note = (f"bound {bound:.1f} s; the run took {run_s:.1f} s (its own duration_s), the process "
+                    f"{full.wall_s:.1f} s with interpreter start; calls by endpoint {full.endpoints}.")
     return fig
 
 

@@ -96,8 +96,7 @@ def sync_once(db_url: str, sandbox: SandboxProcess, env: dict[str, str], *, full
     before = sandbox.state()
     if has_sync_command() and client_rate is None:
         cmd = [sys.executable, "-m", "pms", "sync", "--db", db_url, "--json"]
-        if full:
-            cmd.append("--full")
+        cmd.append("--full" if full else "--incremental")
         cmd += extra_args or []
         via = "python -m pms sync --json"
     else:
