@@ -47,9 +47,11 @@ def main(argv: list[str] | None = None) -> int:
                         "(default docs/benchmarks.md for a full run, nowhere for --quick)")
     parser.add_argument("--mysql-url", default=DEFAULT_MYSQL_URL, help="MariaDB server for throwaway databases")
     parser.add_argument("--no-mysql", action="store_true", help="SQLite only")
+    parser.add_argument("--profile", metavar="DIR", help="sample the server with py-spy during the webhook "
+                        "burst; collapsed stacks are written to DIR")
     args = parser.parse_args(argv)
     cfg = BenchConfig(quick=args.quick, mysql_url=args.mysql_url,
-                      databases=("sqlite",) if args.no_mysql else ("sqlite", "mysql"))
+                      databases=("sqlite",) if args.no_mysql else ("sqlite", "mysql"), profile_dir=args.profile)
     out = args.out or (None if args.quick else ROOT / "docs" / "benchmarks.md")
     started = datetime.now(UTC)
     t0 = time.perf_counter()

@@ -17,6 +17,7 @@ class BenchConfig:
     mysql_url: str = DEFAULT_MYSQL_URL
     databases: tuple[str, ...] = ("sqlite", "mysql")
     rate_limit: float = 5.0
+    profile_dir: str | None = None  # py-spy stacks of the server under the webhook burst go here
 
     @property
     def full_sync_n(self) -> int:  # API calls, incremental, time vs the bound

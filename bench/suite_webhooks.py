@@ -8,6 +8,7 @@ sequential POSTs), and the fewest calls the burst can take (distinct reservation
 from __future__ import annotations
 
 import math
+import os
 
 from bench.config import BenchConfig
 from bench.figures import Figure, not_measured
@@ -36,7 +37,13 @@ def _figures(cfg: BenchConfig, kind: str) -> list[Figure]:
 
     n, label = cfg.webhook_events, _LABEL[kind]
     seeded = 1000 if cfg.quick else 10_000
-    d = run_burst(n, seeded, cfg.rate_limit, kind=kind, mysql_url=cfg.mysql_url)
+    profile = None
+    if cfg.profile_dir:
+        os.makedirs(cfg.profile_dir, exist_ok=True)
+        profile = os.path.join(cfg.profile_dir, f"webhook_burst_{kind}.txt")
+    d = run_burst(n, seeded, cfg.rate_limit, kind=kind, mysql_url=cfg.mysql_url, profile=profile)
+    if profile:
+        d["profile"] = profile
     distinct = d["distinct_reservations"]
     floor = math.ceil(distinct / 100)
     applied = d["applied_s"] is not None and d["not_applied"] == 0 and d["statuses"].get("200", 0) == n
