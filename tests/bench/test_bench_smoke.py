@@ -17,7 +17,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 
-pytestmark = pytest.mark.slow
+# The quick run takes a few minutes on a busy 2-core machine (sandboxes, syncs, a server, AppTest).
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(1200)]
 
 FIGURES = [
     "API calls per 1,000 reservations, full pull",
@@ -45,7 +46,7 @@ def test_quick_run_writes_every_figure(tmp_path):
     cmd = [sys.executable, "-m", "bench", "--quick", "--out", str(out)]
     mysql = os.environ.get("PMS_TEST_MYSQL_URL")
     cmd += ["--mysql-url", mysql] if mysql else ["--no-mysql"]
-    proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=600)
+    proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=1100)
     assert proc.returncode == 0, proc.stderr[-3000:]
     page = out.read_text(encoding="utf-8")
     assert "Mode**: quick" in page
