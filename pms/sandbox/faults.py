@@ -29,7 +29,7 @@ DEFAULT_OPTIONAL_FIELDS = (
     "guestName", "guestEmail", "guestCountry", "guestPhone", "sourceName", "source", "sourceCategory",
     "sourceReservationID", "thirdPartyIdentifier", "origin", "mealPlans", "balance", "balanceDetailed",
     "detailedRates", "dateCancelled", "dateCancelledUTC", "estimatedArrivalTime", "allotmentBlockCode",
-    "groupCode", "groupInventory", "roomName", "roomID", "rateID", "ratePlanName", "doorlockID",
+    "groupCode", "groupInventory", "roomName", "rateID", "ratePlanName", "doorlockID",
     "roomDescription", "dormRoomName", "propertyCurrency", "customFields",
 )
 DEFAULT_TIMEOUT_DELAY = 35.0  # longer than the client's default 30 s timeout
@@ -167,7 +167,12 @@ def reshape(fault: Fault, body: Any) -> Any:
                 for item in value:
                     add(None, item)
             return value
-        data = add(None, _walk(data, add))
+        data = _walk(data, add)
+        if isinstance(data, list):
+            add(None, data)
+        elif isinstance(data, dict):  # a map keyed by ids (getGuestList): its records, not the map
+            for value in data.values():
+                add(None, value)
         body = {**body, "unexpectedTopLevel": True}
     elif kind == "empty_page":
         data = {} if isinstance(data, dict) else []
