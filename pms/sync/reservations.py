@@ -1,0 +1,394 @@
+"""One page of Cloudbeds reservations → ``reservasi``, ``reservasi_room`` and ``guest``, in one transaction.
+
+``process_page`` is the heart of the pull. For a page (≤ 100 bookings) it reads what the database
+holds for them in two queries (by Cloudbeds id, and the hotel's own un-linked bookings with the
+same arrival dates for DOMAIN rule 3), decides per booking with the rules in ``rules``, and then
+writes with a handful of bulk statements: links, guests, reservations, rooms, removed rooms. No
+query runs per booking. The caller owns the transaction, so a page is all or nothing, and in a
+preview (``run.apply`` false) the same decisions are made and counted but nothing is written.
+
+Decisions, per booking:
+- unknown here → ``create`` (or ``link`` to the same stay typed into the hotel system, rule 3);
+- older than what we hold → left alone (a webhook re-read got there first);
+- a hotel edit not yet pushed → the hotel's version stands until it expires (rule 17), unless
+  Cloudbeds changed the booking after it;
+- cancelled in Cloudbeds → cancelled here only if not checked in and unpaid (rule 6);
+- deleted in Cloudbeds → marked deleted, never removed (rule 7);
+- totals by rules 9-11 (``rules.choose_total``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import date
+from typing import Any
+
+import sqlalchemy as sa
+
+from pms.cloudbeds.models import Reservation
+from pms.db import schema
+from pms.sync.compare import differs, write
+from pms.sync.records import (
+    GUEST_COMPARE,
+    RES_COMPARE,
+    ROOM_COMPARE,
+    RecordError,
+    guest_row,
+    reservation_row,
+    room_rows,
+)
+from pms.sync.rules import cancel_block, choose_total, edit_expired, has_local_edit, is_cancellation, names_match
+from pms.sync.runstate import RunState
+
+__all__ = ["process_page", "mark_vanished", "warn_unmapped"]
+
+R = schema.reservasi
+ROOM = schema.reservasi_room
+G = schema.guest
+_RES_KEY = ("property_id", "cloudbed_reservation_id")
+_ROOM_KEY = ("property_id", "sub_reservation_id")
+_GUEST_KEY = ("property_id", "cloudbed_guest_id")
+
+
+def _dedupe(records: Iterable[Reservation]) -> list[Reservation]:
+    by_id: dict[str, Reservation] = {}
+    for r in records:
+        by_id[r.reservation_id] = r
+    return list(by_id.values())
+
+
+def _link_candidates(conn: sa.Connection, pid: str, days: set[date]) -> list[Mapping[str, Any]]:
+    """Bookings typed into the hotel system (no Cloudbeds id yet) arriving on one of ``days``."""
+    if not days:
+        return []
+    q = (sa.select(R, G.c.first_name.label("g_first"), G.c.last_name.label("g_last"))
+         .select_from(R.outerjoin(G, R.c.guest_id == G.c.id))
+         .where(R.c.property_id == pid, R.c.cloudbed_reservation_id.is_(None), R.c.is_deleted.is_(False),
+                R.c.check_in.in_(sorted(days)))
+         .order_by(R.c.id))
+    return list(conn.execute(q).mappings())
+
+
+def _record_names(r: Reservation, row: Mapping[str, Any]) -> list[str | None]:
+    names: list[str | None] = [row.get("guest_name"), r.guest_name]
+    for g in r.guests:
+        names += [g.first_name, g.last_name, g.name]
+    return names
+
+
+def _find_link(r: Reservation, row: Mapping[str, Any], candidates: list[Mapping[str, Any]],
+               taken: set[int]) -> Mapping[str, Any] | None:
+    """Rule 3: the same stay (dates) with a guest name sharing a word of three letters or more."""
+    names = _record_names(r, row)
+    for cand in candidates:
+        if cand["id"] in taken or cand["check_in"] != row["check_in"] or cand["check_out"] != row["check_out"]:
+            continue
+        if names_match(names, [cand["guest_name"], cand["g_first"], cand["g_last"]]):
+            return cand
+    return None
+
+
+def _summary(old: Mapping[str, Any], row: Mapping[str, Any], changed: list[str]) -> str:
+    parts = [f"{c} {old.get(c)} → {row.get(c)}" for c in changed if c not in (
+        "cloudbed_updated_at", "sync_status", "sync_error", "cloudbed_total")][:4]
+    return "; ".join(parts) or "timestamps"
+
+
+class _Page:
+    """The decisions for one page, and the rows they produce."""
+
+    def __init__(self) -> None:
+        self.write_rows: list[dict] = []  # reservasi rows to upsert (new or changed)
+        self.all_rows: dict[str, dict] = {}  # every accepted row by Cloudbeds id (for rooms)
+        self.existing_ids: dict[str, int] = {}  # Cloudbeds id -> reservasi.id for known rows
+        self.old: dict[str, Mapping[str, Any]] = {}
+        self.links: list[dict] = []  # {"id", "cid"}
+        self.flags: list[dict] = []  # conflict marks {"id", "err"}
+        self.rooms_for: list[Reservation] = []  # bookings whose rooms are written
+        self.stamp: list[str] = []  # every Cloudbeds id read (full reconcile)
+
+
+def _decide(run: RunState, page: _Page, r: Reservation, row: dict, old: Mapping[str, Any] | None,
+            linked: bool) -> None:
+    rid = r.reservation_id
+    counts = run.result.entity("reservations")
+    if old is None:
+        page.write_rows.append(row)
+        page.all_rows[rid] = row
+        page.rooms_for.append(r)
+        counts.created += 1
+        run.action("create", "reservations", rid, f"{row['status']} {row['check_in']}..{row['check_out']} "
+                                                  f"{row.get('guest_name') or ''}".rstrip())
+        return
+    page.existing_ids[rid] = old["id"]
+    page.old[rid] = old
+    if not linked and not old.get("is_deleted"):
+        run.known_seen += 1
+    modified, held = r.modified_at, old.get("cloudbed_updated_at")
+    if not linked and not run.force and modified is not None and held is not None:
+        if modified < held or (run.refresh and modified <= held):
+            counts.unchanged += 1  # we already hold this version or a newer one
+            return
+    if not linked and has_local_edit(old) and not edit_expired(old, run.started_at,
+                                                                run.settings.edit_expiry_minutes):
+        if modified is None or old["local_modified_at"] >= modified:
+            counts.unchanged += 1
+            run.warn("reservations", rid, "kept the hotel's change that is waiting to be sent to Cloudbeds")
+            return
+        run.warn("reservations", rid, "a later change in Cloudbeds replaced the hotel's unsent change")
+
+    total, baseline, folio = choose_total(old, row["total"], check_in=row["check_in"], check_out=row["check_out"])
+    row["total"], row["cloudbed_total"] = total, baseline
+    kind = "link" if linked else "update"
+    if is_cancellation(row["status"]) and not is_cancellation(old.get("status")):
+        block = cancel_block(old)
+        if block:
+            message = f"canceled in Cloudbeds ({row['status']}), but {block}"
+            run.warn("reservations", rid, message)
+            counts.failed += 1
+            if (old.get("status") or "").lower() not in ("checked_in", "checked_out") and \
+                    (old.get("sync_status"), old.get("sync_error")) != ("error", message):
+                page.flags.append({"b_id": old["id"], "b_err": message[:2000]})
+            if linked:
+                page.links.append({"b_id": old["id"], "b_cid": rid})
+            page.stamp.append(rid)
+            return
+        kind = "cancel"
+    if folio:
+        row["sync_status"], row["sync_error"] = "error", folio
+        run.warn("reservations", rid, folio)
+    if linked:
+        page.links.append({"b_id": old["id"], "b_cid": rid})
+    page.all_rows[rid] = row
+    page.rooms_for.append(r)
+    changed = differs(old, row, RES_COMPARE)
+    if not changed and not linked:
+        if folio:
+            counts.failed += 1
+        else:
+            counts.unchanged += 1
+        return
+    page.write_rows.append(row)
+    if folio:
+        counts.failed += 1
+    elif row["is_deleted"] and not old.get("is_deleted"):
+        counts.deleted += 1
+        run.action("update", "reservations", rid, "deleted in Cloudbeds: marked deleted, kept")
+    else:
+        counts.updated += 1
+        if linked:
+            run.result.linked += 1
+            run.action("link", "reservations", rid, f"linked to hotel booking #{old['id']} "
+                                                    f"({old.get('guest_name') or ''})")
+        else:
+            run.action(kind, "reservations", rid, _summary(old, row, changed))
+
+
+def _guest_rows(run: RunState, records: list[Reservation]) -> list[dict]:
+    rows: dict[str, dict] = {}
+    for r in records:
+        for g in r.guests:
+            if not g.guest_id or g.guest_id in run.pending_guests:
+                continue
+            rows[g.guest_id] = guest_row(g, r, run.property_id, run.started_at)
+    return list(rows.values())
+
+
+def process_page(conn: sa.Connection, run: RunState, records: Iterable[Reservation], *,
+                 with_guests: bool = True, full: bool = False) -> None:
+    """Decide and (when applying) write one page of bookings inside the caller's transaction."""
+    pid = run.property_id
+    page = _Page()
+    good: list[tuple[Reservation, dict]] = []
+    for r in _dedupe(records):
+        run.seen("reservations", r.modified_at)
+        warned: list[str] = []
+        try:
+            row = reservation_row(r, pid, collect=run.collect, now=run.started_at, warnings=warned)
+        except RecordError as exc:
+            run.result.fail_record("reservations", str(exc))
+            run.action("warn", "reservations", r.reservation_id or "?", str(exc))
+            continue
+        for message in warned:
+            run.warn("reservations", r.reservation_id, message.split(": ", 1)[-1])
+        good.append((r, row))
+    run.done += len(good)
+    if not good:
+        return
+
+    ids = [r.reservation_id for r, _ in good]
+    known = {k[1]: v for k, v in _existing(conn, pid, ids).items()}
+    unknown_days = {row["check_in"] for r, row in good if r.reservation_id not in known}
+    candidates = _link_candidates(conn, pid, unknown_days)
+    taken: set[int] = set()
+    for r, row in good:
+        old = known.get(r.reservation_id)
+        linked = False
+        if old is None and candidates:
+            old = _find_link(r, row, candidates, taken)
+            if old is not None:
+                taken.add(old["id"])
+                linked = True
+        _decide(run, page, r, row, old, linked)
+    page.stamp.extend(ids)
+
+    guest_ids: dict[str, int] = {}
+    if with_guests:
+        res = write(conn, G, _guest_rows(run, [r for r, _ in good]), key=_GUEST_KEY, compare=GUEST_COMPARE,
+                    apply=run.apply, return_ids=True)
+        _count(run, "guests", res)
+        guest_ids = {k[1]: v for k, v in res.ids.items()}
+    if run.apply:
+        _apply(conn, run, page, guest_ids, with_guests, full)
+    else:
+        _preview_rooms(conn, run, page)
+
+
+def _existing(conn: sa.Connection, pid: str, ids: list[str]) -> dict[tuple, Mapping[str, Any]]:
+    rows = conn.execute(sa.select(R).where(R.c.property_id == pid, R.c.cloudbed_reservation_id.in_(ids))).mappings()
+    return {(pid, row["cloudbed_reservation_id"]): row for row in rows}
+
+
+def _count(run: RunState, entity: str, res) -> None:
+    counts = run.result.entity(entity)
+    counts.created += res.created
+    counts.updated += res.updated
+    counts.unchanged += res.unchanged
+
+
+def _room_rows_for(run: RunState, page: _Page, reservasi_ids: Mapping[str, int | None]) -> list[dict]:
+    rows: list[dict] = []
+    for r in page.rooms_for:
+        rows += room_rows(r, run.property_id, reservasi_ids.get(r.reservation_id), mapping=run.mapping,
+                          unmapped=run.unmapped)
+    return rows
+
+
+def _preview_rooms(conn: sa.Connection, run: RunState, page: _Page) -> None:
+    rows = _room_rows_for(run, page, page.existing_ids)
+    res = write(conn, ROOM, rows, key=_ROOM_KEY, compare=[c for c in ROOM_COMPARE if c != "reservasi_id"],
+                apply=False)
+    _count(run, "rooms", res)
+
+
+def _apply(conn: sa.Connection, run: RunState, page: _Page, guest_ids: Mapping[str, int], with_guests: bool,
+           full: bool) -> None:
+    pid = run.property_id
+    if page.links:
+        conn.execute(sa.update(R).where(R.c.id == sa.bindparam("b_id"))
+                     .values(cloudbed_reservation_id=sa.bindparam("b_cid")), page.links)
+    if page.flags:
+        conn.execute(sa.update(R).where(R.c.id == sa.bindparam("b_id"))
+                     .values(sync_status="error", sync_error=sa.bindparam("b_err"), updated_at=R.c.updated_at),
+                     page.flags)
+    compare = RES_COMPARE
+    if with_guests:
+        compare = RES_COMPARE + ("guest_id",)
+        writing = {id(row) for row in page.write_rows}
+        for rid, row in page.all_rows.items():
+            row["guest_id"] = guest_ids.get(row.get("cloudbed_guest_id") or "")
+            old = page.old.get(rid)
+            if id(row) not in writing and old is not None and old.get("guest_id") != row["guest_id"] \
+                    and row["guest_id"] is not None:
+                page.write_rows.append(row)
+        for row in page.write_rows:
+            row.setdefault("guest_id", guest_ids.get(row.get("cloudbed_guest_id") or ""))
+    res = write(conn, R, page.write_rows, key=_RES_KEY, compare=compare, apply=True, return_ids=True)
+    ids: dict[str, int | None] = dict(page.existing_ids)
+    ids.update({k[1]: v for k, v in res.ids.items()})
+
+    rows = _room_rows_for(run, page, ids)
+    if page.links:
+        _adopt_local_rooms(conn, [link["b_id"] for link in page.links], rows)
+    _count(run, "rooms", write(conn, ROOM, rows, key=_ROOM_KEY, compare=ROOM_COMPARE, apply=True))
+    _mark_removed_rooms(conn, page, ids, rows)
+    if full and page.stamp:
+        conn.execute(sa.update(R).where(R.c.property_id == pid, R.c.cloudbed_reservation_id.in_(page.stamp))
+                     .values(last_sync_at=run.started_at, updated_at=R.c.updated_at))
+
+
+def _adopt_local_rooms(conn: sa.Connection, reservasi_ids: list[int], rows: list[dict]) -> None:
+    """A linked booking's rooms typed into the hotel system take their Cloudbeds sub-reservation ids
+    (matched by room type, then in order), so they are updated rather than duplicated."""
+    local = list(conn.execute(sa.select(ROOM.c.id, ROOM.c.reservasi_id, ROOM.c.adf_room_type,
+                                        ROOM.c.cloudbed_room_type_id).where(
+        ROOM.c.reservasi_id.in_(reservasi_ids), ROOM.c.sub_reservation_id.is_(None), ROOM.c.is_deleted.is_(False))
+        .order_by(ROOM.c.id)))
+    if not local:
+        return
+    wanted: dict[int, list[dict]] = {}
+    for row in rows:
+        if row["reservasi_id"] in reservasi_ids:
+            wanted.setdefault(row["reservasi_id"], []).append(row)
+    updates = []
+    for room in local:
+        pool = wanted.get(room.reservasi_id) or []
+        match = next((w for w in pool if w["cloudbed_room_type_id"] == room.cloudbed_room_type_id
+                      or (room.adf_room_type and w["adf_room_type"] == room.adf_room_type)), None)
+        match = match or (pool[0] if pool else None)
+        if match is not None:
+            pool.remove(match)
+            updates.append({"b_id": room.id, "b_sub": match["sub_reservation_id"]})
+    if updates:
+        conn.execute(sa.update(ROOM).where(ROOM.c.id == sa.bindparam("b_id"))
+                     .values(sub_reservation_id=sa.bindparam("b_sub")), updates)
+
+
+def _mark_removed_rooms(conn: sa.Connection, page: _Page, ids: Mapping[str, int | None], rows: list[dict]) -> None:
+    """Rooms that left a booking are marked deleted (rule 7), for the bookings just written."""
+    parents = sorted({ids[r.reservation_id] for r in page.rooms_for if r.rooms and ids.get(r.reservation_id)})
+    if not parents:
+        return
+    present = {row["sub_reservation_id"] for row in rows}
+    stale = [row.id for row in conn.execute(
+        sa.select(ROOM.c.id, ROOM.c.sub_reservation_id).where(
+            ROOM.c.reservasi_id.in_(parents), ROOM.c.is_deleted.is_(False)))
+        if row.sub_reservation_id not in present]
+    if stale:
+        conn.execute(sa.update(ROOM).where(ROOM.c.id.in_(stale)).values(is_deleted=True))
+
+
+def mark_vanished(conn: sa.Connection, run: RunState) -> int:
+    """Full reconcile: bookings Cloudbeds no longer lists at all are marked deleted (rule 7).
+
+    Every booking read in this run was stamped with the run's start time; the rest vanished.
+    In a preview the count comes from comparing the number of stored bookings with those read.
+    """
+    pid = run.property_id
+    cond = sa.and_(R.c.property_id == pid, R.c.cloudbed_reservation_id.is_not(None), R.c.is_deleted.is_(False),
+                   sa.or_(R.c.last_sync_at.is_(None), R.c.last_sync_at < run.started_at))
+    if not run.apply:
+        stored = conn.execute(sa.select(sa.func.count()).select_from(R).where(
+            R.c.property_id == pid, R.c.cloudbed_reservation_id.is_not(None), R.c.is_deleted.is_(False))).scalar()
+        vanished = max(0, int(stored or 0) - run.known_seen)
+        run.result.entity("reservations").deleted += vanished
+        if vanished:
+            run.action("update", "reservations", f"{vanished} booking(s)", "no longer in Cloudbeds: would be "
+                                                                          "marked deleted")
+        return vanished
+    ids = [row.id for row in conn.execute(sa.select(R.c.id).where(cond))]
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        conn.execute(sa.update(R).where(R.c.id.in_(chunk)).values(
+            is_deleted=True, sync_status="synced", sync_error="no longer in Cloudbeds (full reconcile)"))
+        conn.execute(sa.update(ROOM).where(ROOM.c.reservasi_id.in_(chunk)).values(is_deleted=True))
+    run.result.entity("reservations").deleted += len(ids)
+    if ids:
+        run.action("update", "reservations", f"{len(ids)} booking(s)", "no longer in Cloudbeds: marked deleted")
+    return len(ids)
+
+
+def warn_unmapped(run: RunState) -> None:
+    """One warning per Cloudbeds room type without an ADF room type (counted, never guessed)."""
+    if not run.unmapped:
+        return
+    names: dict[str, str] = {}
+    t = schema.cloudbed_room_types
+    with run.engine.connect() as conn:
+        for row in conn.execute(sa.select(t.c.room_type_id, t.c.name).where(
+                t.c.property_id == run.property_id, t.c.room_type_id.in_(sorted(run.unmapped)))):
+            names[row.room_type_id] = row.name
+    for type_id, n in sorted(run.unmapped.items()):
+        label = f"{names.get(type_id) or 'unknown type'} ({type_id or 'no type'})"
+        run.warn("rooms", type_id, f"{n} room(s) of Cloudbeds room type {label} have no ADF room type: "
+                                   "map it on the Room mapping page")
