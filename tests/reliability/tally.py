@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 import uuid
 from collections import defaultdict
 from pathlib import Path
@@ -44,8 +45,12 @@ class Tally:
         ARTIFACT_DIR.mkdir(parents=True, exist_ok=True)
         path = ARTIFACT_DIR / f"counts-{RUN_ID}-{WORKER}.json"
         soak = os.environ.get("PMS_SOAK") == "1"
-        payload = {"run": RUN_ID, "worker": WORKER, "soak": soak, "areas": dict(self.areas)}
+        payload = {"run": RUN_ID, "worker": WORKER, "soak": soak, "written": time.time(),
+                   "areas": dict(self.areas)}
         tmp = path.with_suffix(".tmp")
         tmp.write_text(json.dumps(payload, indent=1, sort_keys=True))
         tmp.replace(path)
+        for old in ARTIFACT_DIR.glob("counts-*.json"):  # keep a week of runs, not every run ever
+            if time.time() - old.stat().st_mtime > 7 * 86400:
+                old.unlink(missing_ok=True)
         return path
