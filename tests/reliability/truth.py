@@ -69,7 +69,8 @@ def compare(engine: sa.Engine, property_id: str, truth: list[dict]) -> Diff:
     want_ids = {t["reservationID"] for t in truth}
     held: set[str] = set()
     for phantom in set(mine) - want_ids:
-        diff.note("duplicates", f"reservation {phantom}: not in Cloudbeds")
+        if not mine[phantom][2]:  # kept but marked deleted is DOMAIN rule 7; live and unknown is not
+            diff.note("duplicates", f"reservation {phantom}: not in Cloudbeds")
     for t in truth:
         row = mine.get(t["reservationID"])
         if row is None:
