@@ -32,18 +32,12 @@ def _read(settings, key):
     return settings.secret(key) if SPECS[key].kind == "secret" else settings.get(key)
 
 
-def _known_bug(spec, value) -> bool:
-    return (spec.kind == "tz" and len(value) > 255) or (spec.kind == "json" and len(value) > 2000)
-
-
 def test_every_setting_refuses_or_keeps_hostile_text_exactly(engine, tally):
     ensure_schema(engine)
     settings = Settings(engine)
     accepted = refused = 0
     for key, spec in SPECS.items():
         for value in HOSTILE:
-            if _known_bug(spec, value):
-                continue  # covered by the xfail tests below
             before = _table(engine)
             try:
                 settings.set(key, value)
@@ -92,9 +86,6 @@ def test_a_batch_with_one_bad_value_stores_nothing(engine, tally):
         assert _table(engine) == before
 
 
-@pytest.mark.xfail(strict=True, reason="pms.db.settings._validate quotes the whole refused value in the "
-                                       "SettingsError (e.g. 70,000 characters for cloudbed_active), so a page "
-                                       "or log line showing it is unreadable; it should quote a short prefix")
 def test_refusal_messages_stay_short_whatever_was_typed(sqlite_engine, tally):
     ensure_schema(sqlite_engine)
     settings = Settings(sqlite_engine)
@@ -106,9 +97,6 @@ def test_refusal_messages_stay_short_whatever_was_typed(sqlite_engine, tally):
         assert len(str(info.value)) < 400
 
 
-@pytest.mark.xfail(strict=True, reason="pms.db.settings._validate: a time zone name longer than the file "
-                                       "system allows ('A' * 300) raises an uncaught OSError (File name too "
-                                       "long) from ZoneInfo instead of SettingsError")
 def test_an_overlong_time_zone_is_refused(sqlite_engine, tally):
     ensure_schema(sqlite_engine)
     tally.add(AREA, bad_inputs=1)
@@ -116,9 +104,6 @@ def test_an_overlong_time_zone_is_refused(sqlite_engine, tally):
         Settings(sqlite_engine).set("cloudbed_timezone", "A" * 300)
 
 
-@pytest.mark.xfail(strict=True, reason="pms.db.settings._validate puts no length limit on json settings: "
-                                       "70,000 characters pass validation and MariaDB then fails the write "
-                                       "with an uncaught DataError (1406 Data too long) instead of SettingsError")
 def test_an_overlong_json_setting_is_refused_on_every_backend(engine, tally):
     ensure_schema(engine)
     tally.add(AREA, bad_inputs=1)
