@@ -152,7 +152,7 @@ def execute(run: RunState) -> None:
     if catalog_first:  # it reads the time zone too, so no separate call is needed for it
         pull_catalog(run)
     else:
-        run.zone = property_zone(run.engine, run.client, run.property_id)
+        run.zone = property_zone(run.engine, run.client, run.property_id, save=run.apply)
     with run.engine.connect() as conn:
         run.load_lookups(conn)
     if req.pushes:

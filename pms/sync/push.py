@@ -84,8 +84,8 @@ def _candidates(conn: sa.Connection, run: RunState, *, new: bool) -> list[Mappin
                     R.c.sync_attempts < MAX_CREATE_ATTEMPTS if not run.force else sa.true())
     else:
         q = q.where(R.c.cloudbed_reservation_id.is_not(None), R.c.local_modified_at.is_not(None))
-    if since is not None and not new:
-        q = q.where(R.c.local_modified_at >= since)
+    if since is not None:  # rule 14: older records were typed into Cloudbeds by hand
+        q = q.where(sa.func.coalesce(R.c.local_modified_at, R.c.created_at) >= since)
     rows = list(conn.execute(q.order_by(R.c.id).limit(500)).mappings())
     if new:
         return rows

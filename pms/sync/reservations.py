@@ -151,6 +151,7 @@ def _decide(run: RunState, page: _Page, r: Reservation, row: dict, old: Mapping[
                 page.flags.append({"b_id": old["id"], "b_err": message[:2000]})
             if linked:
                 page.links.append({"b_id": old["id"], "b_cid": rid})
+                run.result.linked += 1
             page.stamp.append(rid)
             return
         kind = "cancel"
@@ -159,6 +160,9 @@ def _decide(run: RunState, page: _Page, r: Reservation, row: dict, old: Mapping[
         run.warn("reservations", rid, folio)
     if linked:
         page.links.append({"b_id": old["id"], "b_cid": rid})
+        run.result.linked += 1
+        run.action("link", "reservations", rid, f"linked to hotel booking #{old['id']} "
+                                                f"({old.get('guest_name') or ''})")
     page.all_rows[rid] = row
     page.rooms_for.append(r)
     changed = differs(old, row, RES_COMPARE)
@@ -176,11 +180,7 @@ def _decide(run: RunState, page: _Page, r: Reservation, row: dict, old: Mapping[
         run.action("update", "reservations", rid, "deleted in Cloudbeds: marked deleted, kept")
     else:
         counts.updated += 1
-        if linked:
-            run.result.linked += 1
-            run.action("link", "reservations", rid, f"linked to hotel booking #{old['id']} "
-                                                    f"({old.get('guest_name') or ''})")
-        else:
+        if not linked:
             run.action(kind, "reservations", rid, _summary(old, row, changed))
 
 
