@@ -38,7 +38,7 @@ mutation = st.tuples(st.just("mutate"), st.lists(st.sampled_from(KINDS), min_siz
 sync_step = st.tuples(st.sampled_from(["incremental", "full"]), st.just(()), st.just(0))
 webhook = st.tuples(st.just("webhook"), st.sampled_from(["all", "some", "duplicated", "reversed"]),
                     st.integers(0, 2**16))
-steps = st.lists(st.one_of(mutation, mutation, sync_step, webhook), min_size=1, max_size=5)
+steps = st.lists(st.one_of(mutation, mutation, sync_step, webhook), min_size=1, max_size=4)
 final = st.sampled_from(["incremental", "full", "webhook-all"])
 
 
