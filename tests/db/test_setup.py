@@ -115,3 +115,24 @@ def test_setup_on_unreachable_database_says_what_to_check(tmp_path):
         assert "Check the address" in str(exc)
     else:
         raise AssertionError("setup on a closed port did not fail")
+
+
+def test_setup_reuses_a_legacy_settings_table_with_its_own_id(engine):
+    auto = "AUTOINCREMENT" if engine.dialect.name == "sqlite" else "AUTO_INCREMENT"
+    with engine.begin() as conn:
+        conn.exec_driver_sql(f"CREATE TABLE settings (id INTEGER PRIMARY KEY {auto}, setting_key VARCHAR(100) NOT NULL, "
+                             "setting_value TEXT, setting_description VARCHAR(255))")
+        conn.exec_driver_sql("INSERT INTO settings (setting_key, setting_value, setting_description) "
+                             "VALUES ('cloudbed_sync_interval', '15', 'Interval sinkronisasi (menit)')")
+    report = setup_database(engine)
+    assert report.ok, report.lines()
+    assert {t.name: t.status for t in report.tables}["settings"] == "adopted"
+    from pms.db.settings import Settings
+
+    settings = Settings(engine)
+    assert settings.sync_interval_minutes == 15
+    settings.set_many({"cloudbed_sync_interval": 20, "cloudbed_active": True})
+    assert (settings.sync_interval_minutes, settings.integration_active) == (20, True)
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT COUNT(*) FROM settings").scalar() == 2
+    assert {t.status for t in setup_database(engine).tables} == {"ok"}
