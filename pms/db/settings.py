@@ -73,6 +73,8 @@ SPECS: dict[str, SettingSpec] = {s.key: s for s in (
        internal=True),
     _s("cloudbed_public_url", "url", None, "Public address of this dashboard (webhooks and OAuth return here)"),
     _s("cloudbed_webhook_token", "secret", None, "Secret token in the webhook address", internal=True),
+    _s("cloudbed_webhook_token_previous", "secret", None, "The webhook token before the last rotation, "
+       "accepted for a grace period", internal=True),
     # --- credentials ---
     _s("cloudbed_auth_method", "choice", "api_key", "How to authenticate", choices=("api_key", "oauth")),
     _s("cloudbed_api_base", "url", "https://api.cloudbeds.com/api/v1.3", "Cloudbeds API address"),

@@ -1,0 +1,188 @@
+"""What the one server process runs besides the dashboard: database, demo sandbox, worker, receiver.
+
+``server.py`` hands ``lifespan`` to ``st.App``; it runs ``start()`` before the server accepts
+requests and ``stop()`` after the last one. Routes reach the running pieces through ``current()``
+(a process-wide singleton, like the demo sandbox, because Streamlit hosts one app per process).
+
+- The database is set up (``ensure_schema``) before anything else; a database that cannot be set
+  up stops the server with the reason, rather than serving a dashboard that fails on every page.
+- Demo mode (no stored credentials) starts the in-process sandbox and subscribes its webhooks to
+  this very server, so front-desk activity made in the sandbox arrives through the real webhook
+  path without any set-up.
+- The worker runs in-process unless ``PMS_WORKER=external`` says ``python -m pms worker`` runs it
+  (larger installs); in demo mode it always runs here, because the demo sandbox lives here.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlalchemy as sa
+
+__all__ = ["Runtime", "current", "start", "stop", "lifespan", "invalidate_token_cache", "worker_mode"]
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Runtime:
+    engine: sa.Engine
+    receiver: Any  # pms.webhooks.receiver.Receiver
+    worker: Any = None  # pms.worker.Worker, when it runs in this process
+    demo: Any = None  # pms.demo.DemoInfo in demo mode
+    worker_mode: str = "embedded"
+    threads: list[threading.Thread] = field(default_factory=list)
+
+
+_lock = threading.Lock()
+_current: Runtime | None = None
+
+
+def current() -> Runtime | None:
+    return _current
+
+
+def worker_mode() -> str:
+    """``embedded`` (default) or ``external`` (``PMS_WORKER=external``: run ``python -m pms worker``)."""
+    value = (os.environ.get("PMS_WORKER") or "embedded").strip().lower()
+    return "external" if value in ("external", "off", "none", "0", "no") else "embedded"
+
+
+def _demo_config() -> dict[str, Any]:
+    """Optional knobs for a smaller demo (tests): ``PMS_DEMO_RESERVATIONS``, ``PMS_DEMO_RATE_LIMIT``."""
+    config: dict[str, Any] = {}
+    if os.environ.get("PMS_DEMO_RESERVATIONS"):
+        config["reservations"] = int(os.environ["PMS_DEMO_RESERVATIONS"])
+    if os.environ.get("PMS_DEMO_RATE_LIMIT"):
+        rate = float(os.environ["PMS_DEMO_RATE_LIMIT"])
+        config["rate_limit"] = rate or None
+    return config
+
+
+def _subscribe_demo(engine: sa.Engine, demo: Any) -> None:
+    """Subscribe the in-process sandbox's webhooks to this server (a few calls, in the background)."""
+    from pms.config import server_port
+    from pms.connection import build_client
+    from pms.db.apilog import ApiLogWriter
+    from pms.webhooks.subscriptions import subscribe
+
+    url = os.environ.get("PMS_PUBLIC_URL") or f"http://127.0.0.1:{server_port()}"
+    api_log = ApiLogWriter(engine)
+    try:
+        with build_client(engine, on_call=api_log) as client:
+            report = subscribe(engine, client, public_url=url)
+        log.info("demo webhooks subscribed at %s (%d new)", report.endpoint, len(report.created))
+    except Exception:  # the demo still works without webhooks: the worker's syncs pick changes up
+        log.exception("could not subscribe the demo sandbox's webhooks")
+    finally:
+        api_log.close()
+
+
+def start(database_url: str | None = None, *, mode: str | None = None) -> Runtime:
+    """Set up the database and start demo sandbox, worker and receiver (idempotent)."""
+    global _current
+    from pms.config import database_url as configured_url
+    from pms.db.engine import make_engine, redact_url
+    from pms.db.settings import Settings
+    from pms.db.setup import ensure_schema
+    from pms.webhooks.properties import is_demo_mode
+    from pms.webhooks.receiver import Receiver
+
+    with _lock:
+        if _current is not None:
+            return _current
+        install_log_redaction()
+        url = configured_url(database_url)
+        engine = make_engine(url)
+        ensure_schema(engine)
+        log.info("database ready at %s", redact_url(url))
+        mode = mode or worker_mode()
+        demo = None
+        if is_demo_mode(engine):
+            from pms.demo import ensure_demo
+
+            demo = ensure_demo(**_demo_config())
+            Settings(engine).set("pms_demo_property_id", demo.property_id)
+            if mode == "external":
+                log.info("demo mode: the worker runs inside the server (the demo sandbox lives here)")
+                mode = "embedded"
+        worker = None
+        if mode == "embedded":
+            from pms.worker import Worker
+
+            worker = Worker(engine)
+        receiver = Receiver(engine, on_stored=worker.notify if worker else None)
+        rt = Runtime(engine=engine, receiver=receiver, worker=worker, demo=demo, worker_mode=mode)
+        if worker is not None:
+            worker.start()
+        if demo is not None:
+            t = threading.Thread(target=_subscribe_demo, args=(engine, demo), name="pms-demo-webhooks", daemon=True)
+            t.start()
+            rt.threads.append(t)
+        _current = rt
+        return rt
+
+
+def stop() -> None:
+    """Stop the worker and forget the runtime (the demo sandbox stops with the process)."""
+    global _current
+    with _lock:
+        rt, _current = _current, None
+    if rt is None:
+        return
+    if rt.worker is not None:
+        rt.worker.stop()
+    rt.receiver.close()
+    for t in rt.threads:
+        t.join(timeout=10)
+    rt.engine.dispose()
+
+
+def invalidate_token_cache() -> None:
+    """A token rotation in this process takes effect at once (others see it within seconds)."""
+    rt = _current
+    if rt is not None:
+        rt.receiver.token_ok.invalidate()
+
+
+@asynccontextmanager
+async def lifespan(app: Any):
+    """``st.App`` lifespan: start before the first request, stop after the last."""
+    from starlette.concurrency import run_in_threadpool
+
+    await run_in_threadpool(start)
+    try:
+        yield None
+    finally:
+        await run_in_threadpool(stop)
+
+
+class _AccessLogRedaction(logging.Filter):
+    """Masks the webhook token and OAuth code/state in access-log lines (uvicorn logs the path)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        from pms.webhooks.subscriptions import redact_endpoint
+
+        if isinstance(record.args, tuple):
+            record.args = tuple(_mask_query(redact_endpoint(a)) if isinstance(a, str) else a for a in record.args)
+        elif isinstance(record.msg, str):
+            record.msg = _mask_query(redact_endpoint(record.msg))
+        return True
+
+
+def _mask_query(text: str) -> str:
+    import re
+
+    return re.sub(r"(?i)\b(code|state)=[^&\s\"]+", r"\1=••••", text)
+
+
+def install_log_redaction() -> None:
+    """Attach the redaction filter to uvicorn's access logger once."""
+    logger = logging.getLogger("uvicorn.access")
+    if not any(isinstance(f, _AccessLogRedaction) for f in logger.filters):
+        logger.addFilter(_AccessLogRedaction())

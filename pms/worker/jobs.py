@@ -1,0 +1,121 @@
+"""The worker's bridge to the sync engine: scheduled runs, webhook re-reads, rate-job follow-up.
+
+Kept apart from the loop so the loop can be driven by another implementation in tests of its
+scheduling, and so this is the only place that knows the sync engine's call shapes
+(docs/architecture.md, ``pms.sync``). A fresh client per piece of work keeps threads from sharing a
+``requests`` session; the rate limiter is shared per credential anyway, so the worker's threads
+and the dashboard together stay under Cloudbeds' 5 requests/s.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from contextlib import contextmanager
+from typing import Any, Iterator
+
+import sqlalchemy as sa
+
+from pms.db import schema
+from pms.db.engine import reader
+from pms.errors import AuthenticationError, PMSError
+
+__all__ = ["SyncJobs", "RefreshFailed"]
+
+
+class SyncJobs:
+    """Sync-engine work for one database; also the webhook processor's ``Applier``."""
+
+    def __init__(self, engine: sa.Engine) -> None:
+        from pms.db.apilog import ApiLogWriter
+
+        self.engine = engine
+        # One API-log writer (one background thread) for every client this worker makes.
+        self.api_log = ApiLogWriter(engine)
+
+    def close(self) -> None:
+        self.api_log.close()
+
+    @contextmanager
+    def _context(self, property_id: str) -> Iterator[Any]:
+        from pms.connection import build_client
+        from pms.sync import SyncContext
+
+        client = build_client(self.engine, on_call=self.api_log)
+        try:
+            yield SyncContext(engine=self.engine, client=client, property_id=property_id)
+        finally:
+            close = getattr(client, "close", None)
+            if close is not None:
+                close()
+
+    def run(self, property_id: str, mode: str) -> Any:
+        """One automatic sync run (``mode`` ``incremental`` or ``full``); pushes too when push is on.
+
+        A run that fails is logged by the sync engine and returned (``status == "failed"``); the
+        schedule backs off by reading that log. A credential Cloudbeds refused is raised as
+        ``AuthenticationError`` so the worker can raise its alert.
+        """
+        from pms.db.settings import Settings
+        from pms.sync import SyncRequest, run_sync
+
+        direction = "both" if Settings(self.engine).push_enabled else "pull"
+        with self._context(property_id) as ctx:
+            result = run_sync(ctx, SyncRequest(mode=mode, trigger="auto", direction=direction))
+        _raise_if_refused(self.engine, property_id, result)
+        return result
+
+    def reservations(self, property_id: str, ids: Sequence[str]) -> Any:
+        from pms.sync import refresh_reservations
+
+        with self._context(property_id) as ctx:
+            return _settled(self.engine, property_id, refresh_reservations(ctx, list(ids), trigger="webhook"))
+
+    def guests(self, property_id: str, ids: Sequence[str], reservation_ids: Sequence[str] = ()) -> Any:
+        from pms.sync import refresh_guests
+
+        with self._context(property_id) as ctx:
+            return _settled(self.engine, property_id, refresh_guests(
+                ctx, list(ids), reservation_ids=list(reservation_ids), trigger="webhook"))
+
+    def rate_jobs(self, property_id: str) -> Any:
+        from pms.sync import follow_rate_jobs
+
+        with self._context(property_id) as ctx:
+            return _settled(self.engine, property_id, follow_rate_jobs(ctx, trigger="webhook"))
+
+    def rate_jobs_pending(self, property_id: str) -> bool:
+        """Whether rate pushes are waiting for their job to finish (worth a getRateJobs call)."""
+        t = schema.cloudbed_rate_sync
+        with reader(self.engine).connect() as conn:
+            return conn.execute(sa.select(t.c.id).where(t.c.property_id == property_id, t.c.status == "queued")
+                                .limit(1)).first() is not None
+
+
+class RefreshFailed(PMSError):
+    """A re-read stopped early; the events that asked for it are retried."""
+
+
+def _refused(engine: sa.Engine, property_id: str, result: Any) -> bool:
+    """Whether a failed run failed because Cloudbeds refused the credentials (a 401 during it)."""
+    if getattr(result, "error_kind", None) == "AuthenticationError":
+        return True
+    started = getattr(result, "started_at", None)
+    if started is None:
+        return False
+    log = schema.cloudbed_api_log
+    with reader(engine).connect() as conn:
+        return conn.execute(sa.select(log.c.id).where(log.c.property_id == property_id, log.c.http_status == 401,
+                                                      log.c.created_at >= started).limit(1)).first() is not None
+
+
+def _raise_if_refused(engine: sa.Engine, property_id: str, result: Any) -> None:
+    if getattr(result, "status", None) == "failed" and _refused(engine, property_id, result):
+        raise AuthenticationError(getattr(result, "error", None) or "Cloudbeds refused the credentials")
+
+
+def _settled(engine: sa.Engine, property_id: str, result: Any) -> Any:
+    """The result of a re-read, or an error the processor records on the events (then retries)."""
+    if getattr(result, "status", None) == "failed":
+        _raise_if_refused(engine, property_id, result)
+        raise RefreshFailed(getattr(result, "error", None) or "the re-read stopped early")
+    return result
