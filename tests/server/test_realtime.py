@@ -61,11 +61,15 @@ def demo(tmp_path, db_url, monkeypatch):
     monkeypatch.setenv("PMS_SECRET_KEY", server.secret_key)
     server.start()
     engine = make_engine(db_url)
-    wait_for(lambda: server.health()["last_successful_sync"], timeout=60)
-    # The demo's webhooks are subscribed in the background at start-up.
     root = _root(server)
-    wait_for(lambda: requests.get(f"{root}/_sandbox/state", timeout=10).json()["webhooks"]["subscriptions"] >= 12,
-             timeout=60)
+    try:
+        wait_for(lambda: server.health()["last_successful_sync"], timeout=60)
+        # The demo's webhooks are subscribed in the background at start-up.
+        wait_for(lambda: requests.get(f"{root}/_sandbox/state", timeout=10).json()["webhooks"]["subscriptions"]
+                 >= 12, timeout=60)
+    except AssertionError as exc:
+        server.stop()
+        raise AssertionError(f"{exc}; server log:\n{server.log()[-4000:]}") from None
     yield server, engine, root
     server.stop()
     engine.dispose()
