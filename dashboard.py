@@ -1,4 +1,116 @@
-# Placeholder so the server runs before the dashboard stream's entrypoint lands; theirs replaces it.
+"""The operations dashboard: page frame, login gate and the navigation each role may see.
+
+Run with ``python -m pms serve`` (the one server) or ``streamlit run dashboard.py``. This script
+runs on every interaction: it sets the database up once per process, asks for the first manager
+or a login, starts the demo sandbox when no Cloudbeds credentials are stored, and only then
+builds the navigation from the pages the user's role allows. Pages live in ``app_pages/`` (not
+``pages/``: Streamlit would run a ``pages/`` script directly on a deep link, without this gate)
+and check the role again themselves.
+"""
+
+from __future__ import annotations
+
+import logging
+
 import streamlit as st
 
-st.title("Cloudbeds sync")
+from pms import users
+from pms.errors import PMSError
+from pms.i18n import LANGUAGES
+from pms import alerts as alerts_mod
+from pms.reporting.property import active_property, has_credentials
+from ui import boot, session
+from ui.auth import first_manager_form, login_form
+from ui.context import PageContext, set_context
+from ui.errors import show_error
+
+log = logging.getLogger("pms.dashboard")
+
+# (page name = permission, file, title key, icon, section key). The order is the menu's order.
+PAGES = [
+    ("overview", "app_pages/overview.py", "nav.overview", "📊", "nav.daily"),
+    ("reservations", "app_pages/reservations.py", "nav.reservations", "🛎️", "nav.daily"),
+    ("rates", "app_pages/rates.py", "nav.rates", "💰", "nav.daily"),
+    ("sync", "app_pages/sync.py", "nav.sync", "🔄", "nav.integration"),
+    ("room_mapping", "app_pages/room_mapping.py", "nav.room_mapping", "🗺️", "nav.integration"),
+    ("monitoring", "app_pages/monitoring.py", "nav.monitoring", "📈", "nav.integration"),
+    ("connection", "app_pages/connection.py", "nav.connection", "🔌", "nav.admin"),
+    ("setup", "app_pages/setup.py", "nav.setup", "🛠️", "nav.admin"),
+    ("settings", "app_pages/settings.py", "nav.settings", "⚙️", "nav.admin"),
+]
+
+st.set_page_config(page_title="Cloudbeds PMS", page_icon="🏨", layout="wide",
+                   menu_items={"Get help": None, "Report a bug": None, "About": None})
+
+
+def language_switch(engine, user) -> None:
+    current = session.language()
+    choice = st.sidebar.selectbox("🌐", list(LANGUAGES), index=list(LANGUAGES).index(current),
+                                  format_func=LANGUAGES.get, key="language_choice", label_visibility="collapsed")
+    if choice != current:
+        session.set_language(engine, choice, user)
+        st.rerun()
+
+
+def banners(ctx: PageContext) -> None:
+    t = ctx.t
+    if ctx.prop.is_demo:
+        st.warning(t("demo.banner", name=ctx.prop.label), icon="🧪")
+    alerts = ctx.q(alerts_mod.active_alerts, ctx.pid)
+    if alerts:
+        st.error(t("alerts.banner", n=len(alerts), message=alerts[0].message[:300]), icon="🔔")
+
+
+def navigation(ctx: PageContext):
+    sections: dict[str, list] = {}
+    for name, path, title, icon, section in PAGES:
+        if ctx.can(name):
+            sections.setdefault(ctx.t(section), []).append(
+                st.Page(path, title=ctx.t(title), icon=icon, url_path=name, default=name == "overview"))
+    return st.navigation(sections, position="sidebar")
+
+
+def sidebar(ctx: PageContext) -> None:
+    t = ctx.t
+    with st.sidebar:
+        st.markdown(f"**🏨 {ctx.prop.label}**" + (f" · {t('demo.tag')}" if ctx.prop.is_demo else ""))
+        st.caption(t("auth.signed_in_as", name=ctx.user.username, role=t(f"role.{ctx.user.role}")))
+        if st.button(t("auth.logout"), key="logout"):
+            session.log_out()
+            st.rerun()
+
+
+def main() -> None:
+    t = session.translator()
+    try:
+        engine = boot.engine()
+        boot.ensure_setup()
+    except PMSError as exc:
+        st.title(t("boot.db_problem_title"))
+        st.error(t("boot.db_problem", error=str(exc)))
+        st.stop()
+    user = session.current_user(engine)
+    language_switch(engine, user)
+    t = session.translator()
+    if users.count_users(engine) == 0:
+        first_manager_form(engine, t)
+        st.stop()
+    if user is None:
+        login_form(engine, t)
+        st.stop()
+    demo_pid = boot.ensure_demo_if_needed(engine, has_credentials(engine))
+    ctx = PageContext(engine=engine, t=t, user=user, prop=active_property(engine, demo_pid))
+    set_context(ctx)
+    nav = navigation(ctx)
+    sidebar(ctx)
+    banners(ctx)
+    try:
+        nav.run()
+    except Exception as exc:  # stop/rerun/switch_page are BaseException and pass through
+        show_error(exc, t)
+
+
+try:
+    main()
+except Exception as exc:  # the frame itself failed: still a message, never a traceback
+    show_error(exc, session.translator())

@@ -1,0 +1,80 @@
+"""Overview: is the sync healthy, and what does the hotel look like today and for the next month."""
+
+from datetime import timedelta
+
+import streamlit as st
+
+from pms import alerts
+from pms.db.health import health_summary
+from pms.reporting import overview
+from ui import charts
+from ui.widgets import status_label
+from ui.context import open_page
+
+ctx = open_page("overview", "overview.title")
+t = ctx.t
+st.caption(t("overview.subtitle", name=ctx.prop.label, today=t.date(ctx.today)))
+
+if ctx.pid is None:
+    st.info(t("overview.no_property"), icon="ℹ️")
+    st.stop()
+
+with ctx.errors():
+    health = ctx.q(health_summary, ctx.pid)
+    cols = st.columns(6)
+    cols[0].metric(t("overview.health"), f"{health.score}/100", help="; ".join(health.reasons) or None)
+    cols[1].metric(t("overview.synced"), t.number(health.synced_reservations))
+    cols[2].metric(t("overview.pending_push"), t.number(health.pending_push))
+    cols[3].metric(t("overview.failures_today"), t.number(health.failed_syncs_today + health.failed_records),
+                   help=t("overview.failures_help", runs=health.failed_syncs_today, records=health.failed_records))
+    cols[4].metric(t("overview.api_calls_today"), t.number(health.api_calls_today),
+                   help=t("overview.api_errors", n=health.api_errors_today))
+    cols[5].metric(t("overview.last_sync"), t.ago(health.last_successful_sync, ctx.now),
+                   help=ctx.dt(health.last_successful_sync))
+    if health.last_successful_sync is None:
+        st.info(t("overview.never_synced"), icon="ℹ️")
+        if ctx.can("sync") and st.button(t("overview.go_sync"), key="go_sync"):
+            st.switch_page("app_pages/sync.py")
+
+with ctx.errors():
+    stays = ctx.q(overview.stays_today, ctx.pid, ctx.today)
+    st.subheader(t("overview.today"))
+    cols = st.columns(3)
+    cols[0].metric(t("overview.arrivals"), t.number(stays.arrivals))
+    cols[1].metric(t("overview.departures"), t.number(stays.departures))
+    cols[2].metric(t("overview.in_house"), t.number(stays.in_house))
+
+left, right = st.columns(2)
+with left, ctx.errors():
+    st.subheader(t("overview.occupancy_title"))
+    occ = ctx.q(overview.occupancy, ctx.pid, ctx.today, 30)
+    if int(occ["rooms_total"].max() or 0) == 0:
+        st.info(t("overview.no_rooms"), icon="ℹ️")
+    else:
+        st.caption(t("overview.occupancy_avg", pct=t.percent(occ["occupancy"].mean())))
+        st.plotly_chart(charts.occupancy_chart(occ, t), key="occupancy_chart")
+with right, ctx.errors():
+    start, end = ctx.today, ctx.today + timedelta(days=30)
+    st.subheader(t("overview.sources_title"))
+    st.caption(t("overview.sources_window", start=t.date(start), end=t.date(end)))
+    src = ctx.q(overview.by_source, ctx.pid, start, end)
+    if src.empty:
+        st.info(t("overview.no_reservations"), icon="ℹ️")
+    else:
+        st.plotly_chart(charts.sources_chart(src, t), key="sources_chart")
+
+with ctx.errors():
+    st.subheader(t("overview.activity_title"))
+    act = ctx.q(overview.sync_activity, ctx.pid, ctx.now - timedelta(days=14), ctx.prop.timezone)
+    if act.empty:
+        st.info(t("overview.no_activity"), icon="ℹ️")
+    else:
+        st.plotly_chart(charts.activity_chart(act, t), key="activity_chart")
+
+with ctx.errors():
+    st.subheader(t("overview.alerts_title"))
+    active = ctx.q(alerts.active_alerts, ctx.pid)
+    if not active:
+        st.success(t("overview.no_alerts"), icon="✅")
+    for alert in active:
+        st.warning(f"**{status_label(t, 'alert', alert.key)}** · {ctx.dt(alert.last_seen_at)}\n\n{alert.message}", icon="🔔")

@@ -1,0 +1,133 @@
+"""The four operational logs the Monitoring page shows, filterable, paged and exportable as CSV.
+
+``LOGS`` declares each log once (table, columns, time column, the filters it offers), so paging,
+filtering and export share one query builder and cannot drift apart. Exports are capped at
+``EXPORT_LIMIT`` rows (newest first): a browser download of millions of API calls helps nobody,
+and the retention settings bound the tables anyway. Stored payloads and parameters are already
+redacted by their writers; the export carries nothing the page does not show.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+
+from pms.db import schema
+from pms.db.engine import reader
+from pms.reporting.paging import Page, clean_text, fetch_page
+
+__all__ = ["LogSpec", "LOGS", "LogFilter", "log_page", "export_csv", "EXPORT_LIMIT", "failed_records"]
+
+EXPORT_LIMIT = 50_000
+
+
+@dataclass(frozen=True)
+class LogSpec:
+    table: sa.Table
+    columns: tuple[str, ...]
+    time_column: str
+    status_column: str | None  # filtered by the status choice
+    text_columns: tuple[str, ...]  # searched by the text box
+    error_condition: str | None = None  # name of a built-in "problems only" condition
+
+
+LOGS: dict[str, LogSpec] = {
+    "api": LogSpec(schema.cloudbed_api_log,
+                   ("created_at", "endpoint", "method", "http_status", "duration_ms", "attempt", "request_id",
+                    "response_summary", "error"),
+                   "created_at", None, ("endpoint", "request_id", "error", "response_summary"), "http"),
+    "sync": LogSpec(schema.cloudbed_sync_log,
+                    ("started_at", "finished_at", "sync_type", "direction", "mode", "trigger", "status",
+                     "processed", "successful", "failed", "warnings", "api_calls", "duration_ms", "error_details"),
+                    "started_at", "status", ("sync_type", "error_details"), "sync"),
+    "webhooks": LogSpec(schema.cloudbed_webhook_events,
+                        ("received_at", "event", "entity_id", "status", "attempts", "processed_at", "error"),
+                        "received_at", "status", ("event", "entity_id", "error"), "webhook"),
+    "outbound": LogSpec(schema.cloudbed_outbound_log,
+                        ("created_at", "operation", "local_table", "local_id", "cloudbed_id", "decision", "reason",
+                         "http_status", "success", "error", "request_id"),
+                        "created_at", "decision", ("operation", "cloudbed_id", "reason", "error"), "outbound"),
+}
+
+
+@dataclass(frozen=True)
+class LogFilter:
+    since: datetime | None = None
+    until: datetime | None = None
+    status: str | None = None
+    text: str | None = None
+    problems_only: bool = False
+
+
+def _problems(spec: LogSpec) -> sa.ColumnElement:
+    c = spec.table.c
+    if spec.error_condition == "http":
+        return sa.or_(c.http_status.is_(None), c.http_status >= 400, c.error.is_not(None))
+    if spec.error_condition == "sync":
+        return sa.or_(c.status.in_(["failed", "partial"]), c.failed > 0)
+    if spec.error_condition == "webhook":
+        return c.status == "failed"
+    return sa.or_(c.decision == "refused", c.success.is_(False))
+
+
+def _query(kind: str, property_id: str | None, flt: LogFilter) -> tuple[LogSpec, sa.Select]:
+    spec = LOGS[kind]
+    c = spec.table.c
+    query = sa.select(c.id, *[c[name] for name in spec.columns]).where(c.property_id == property_id)
+    if flt.since is not None:
+        query = query.where(c[spec.time_column] >= flt.since)
+    if flt.until is not None:
+        query = query.where(c[spec.time_column] < flt.until)
+    if flt.status and spec.status_column:
+        query = query.where(c[spec.status_column] == flt.status)
+    text = clean_text(flt.text)
+    if text:
+        query = query.where(sa.or_(*[c[name].icontains(text, autoescape=True) for name in spec.text_columns]))
+    if flt.problems_only:
+        query = query.where(_problems(spec))
+    return spec, query
+
+
+def log_page(engine: sa.Engine, kind: str, property_id: str | None, flt: LogFilter | None = None,
+             page: int = 1, page_size: int = 50) -> Page:
+    """One page of the log ``kind`` (``api``, ``sync``, ``webhooks``, ``outbound``), newest first."""
+    spec, query = _query(kind, property_id, flt or LogFilter())
+    c = spec.table.c
+    with reader(engine).connect() as conn:
+        return fetch_page(conn, query, [c[spec.time_column].desc(), c.id.desc()], page, page_size)
+
+
+def export_csv(engine: sa.Engine, kind: str, property_id: str | None, flt: LogFilter | None = None,
+               limit: int = EXPORT_LIMIT) -> bytes:
+    """The filtered log as UTF-8 CSV (with a BOM, so spreadsheet programs read Indonesian names)."""
+    spec, query = _query(kind, property_id, flt or LogFilter())
+    c = spec.table.c
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["id", *spec.columns])
+    query = query.order_by(c[spec.time_column].desc(), c.id.desc()).limit(max(1, min(limit, EXPORT_LIMIT)))
+    with reader(engine).connect() as conn:
+        result = conn.execution_options(stream_results=True, yield_per=2000).execute(query)
+        for row in result:
+            writer.writerow(["" if v is None else (v.isoformat() if isinstance(v, datetime) else v) for v in row])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def failed_records(engine: sa.Engine, property_id: str, limit: int = 200) -> Page:
+    """Reservations and guests whose last sync failed, newest first, with the error."""
+    r, g = schema.reservasi, schema.guest
+    res = sa.select(sa.literal("reservation").label("kind"), r.c.id, r.c.cloudbed_reservation_id.label("cloudbed_id"),
+                    r.c.guest_name.label("name"), r.c.sync_attempts, r.c.sync_error, r.c.updated_at
+                    ).where(r.c.property_id == property_id, r.c.sync_status == "error")
+    gst = sa.select(sa.literal("guest").label("kind"), g.c.id, g.c.cloudbed_guest_id.label("cloudbed_id"),
+                    (sa.func.coalesce(g.c.first_name, "") + " " + sa.func.coalesce(g.c.last_name, "")).label("name"),
+                    g.c.sync_attempts, g.c.sync_error, g.c.updated_at
+                    ).where(g.c.property_id == property_id, g.c.sync_status == "error")
+    both = sa.union_all(res, gst).subquery()
+    query = sa.select(*both.c)
+    with reader(engine).connect() as conn:
+        return fetch_page(conn, query, [both.c.updated_at.desc()], 1, limit)

@@ -1,0 +1,76 @@
+"""The gate in front of every page: first manager, login, throttling, logout, language."""
+
+from __future__ import annotations
+
+from pms import users
+from tests.dashboard.conftest import PASSWORD, texts
+
+
+def _submit(at, *, username, password, repeat=None):
+    at.text_input(key="first_username" if repeat is not None else "login_username").input(username)
+    at.text_input(key="first_password" if repeat is not None else "login_password").input(password)
+    if repeat is not None:
+        at.text_input(key="first_password2").input(repeat)
+    at.button[0].click()
+    return at.run()
+
+
+def test_first_visit_creates_the_first_manager(dash):
+    at = dash.app()
+    assert not at.exception
+    assert at.title[0].value == "Welcome: create the manager account"
+    _submit(at, username="Ibu Sari", password=PASSWORD, repeat="different passphrase")
+    assert "The two passwords differ." in texts(at) and users.count_users(dash.engine) == 0
+    _submit(at, username="sari", password="short", repeat="short")
+    assert "at least" in texts(at) and users.count_users(dash.engine) == 0
+    _submit(at, username="sari", password=PASSWORD, repeat=PASSWORD)
+    assert not at.exception
+    created = users.get_user(dash.engine, "sari")
+    assert created.role == "manager" and at.session_state["pms_user_id"] == created.id
+    assert at.title[0].value == "Overview"
+
+
+def test_login_required_and_wrong_password_refused(dash):
+    dash.user("gm")
+    at = dash.app()
+    assert at.title[0].value == "Log in"
+    _submit(at, username="gm", password="wrong passphrase!")
+    assert "Wrong user name or password." in texts(at)
+    assert "pms_user_id" not in at.session_state
+    _submit(at, username="GM", password=PASSWORD)
+    assert not at.exception and at.title[0].value == "Overview"
+
+
+def test_throttling_locks_the_account(dash):
+    dash.user("gm")
+    at = dash.app()
+    for _ in range(users.LOCK_AFTER):
+        _submit(at, username="gm", password="not the password")
+    assert "Too many failed attempts" in texts(at)
+    _submit(at, username="gm", password=PASSWORD)
+    assert "Too many failed attempts" in texts(at) and "pms_user_id" not in at.session_state
+
+
+def test_logout_and_removed_account_lose_access(dash):
+    gm = dash.user("gm")
+    staff = dash.user("budi", role="staff")
+    at = dash.app(as_user=staff)
+    assert at.title[0].value == "Overview"
+    users.remove_user(dash.engine, "budi")
+    at.run()
+    assert at.title[0].value == "Log in"
+    at = dash.app(as_user=gm)
+    at.button(key="logout").click().run()
+    assert at.title[0].value == "Log in" and "pms_user_id" not in at.session_state
+
+
+def test_language_switch_translates_and_is_remembered(dash):
+    gm = dash.user("gm")
+    at = dash.app(as_user=gm)
+    assert at.title[0].value == "Overview"
+    at.selectbox(key="language_choice").set_value("id").run()
+    assert not at.exception
+    assert at.title[0].value == "Ringkasan"
+    assert users.get_user(dash.engine, "gm").language == "id"
+    login = dash.app(lang="id")
+    assert login.title[0].value == "Masuk"

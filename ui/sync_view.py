@@ -1,0 +1,134 @@
+"""The Sync page's moving parts: preview → plan on screen → apply with a progress bar → results.
+
+The plan and the request it was made for are kept in the session, so "Apply" runs exactly what
+was previewed (and the engine recomputes it, DOMAIN rule 22). Both run inside the script with a
+live progress bar; a second sync of the same property is refused by the engine's lease with a
+message, never run alongside.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from ui.actions import client_for
+from ui.context import PageContext
+from ui.widgets import status_label, table
+
+__all__ = ["preview", "show_plan", "runs_table"]
+
+PLAN_KEY = "sync_plan"
+
+
+def _progress(ctx: PageContext, label: str):
+    bar = st.progress(0, text=label)
+
+    def update(done: int, expected: int | None, what: str) -> None:
+        fraction = min(1.0, done / expected) if expected else 0.0
+        bar.progress(fraction, text=ctx.t("sync.progress", what=ctx.t(f"entity.{what}") if ctx.t.has(f"entity.{what}")
+                                           else what, done=ctx.t.number(done),
+                                           total=ctx.t.number(expected) if expected else "?"))
+    return bar, update
+
+
+def _request(window, entities, direction, mode):
+    from pms.sync import SyncRequest
+
+    start, end = (tuple(window) + (None, None))[:2] if isinstance(window, (tuple, list)) else (window, None)
+    if mode != "window":
+        start = end = None
+    return SyncRequest(mode=mode, date_from=start, date_to=end if end else start, entities=tuple(entities),
+                       direction=direction, trigger="manual")
+
+
+def _context(ctx: PageContext, client, progress):
+    from pms.sync import SyncContext
+
+    return SyncContext(engine=ctx.engine, client=client, property_id=ctx.pid, progress=progress)
+
+
+def preview(ctx: PageContext, window, entities, direction, mode) -> None:
+    ctx.require("sync")
+    from pms.sync import plan_sync
+
+    st.session_state.pop(PLAN_KEY, None)
+    with ctx.errors():
+        request = _request(window, entities, direction, mode)
+        bar, update = _progress(ctx, ctx.t("sync.previewing"))
+        with client_for(ctx) as client:
+            plan = plan_sync(_context(ctx, client, update), request)
+        bar.progress(1.0, text=ctx.t("sync.previewed"))
+        st.session_state[PLAN_KEY] = (request, plan)
+
+
+def show_plan(ctx: PageContext) -> None:
+    t = ctx.t
+    stored = st.session_state.get(PLAN_KEY)
+    if not stored:
+        return
+    request, plan = stored
+    st.subheader(t("sync.plan_title"))
+    st.caption(plan.description or request.describe())
+    if plan.error:
+        st.error(plan.error, icon="⚠️")
+    counts = {k: n for k, n in plan.counts.items() if n}
+    cols = st.columns(max(1, len(counts) or 1))
+    for col, (kind, n) in zip(cols, counts.items()):
+        col.metric(t(f"action.{kind}"), t.number(n))
+    if not plan.total_actions:
+        st.success(t("sync.nothing_to_do"), icon="✅")
+    samples = [{"kind": t(f"action.{a.kind}"), "entity": t(f"entity.{a.entity}") if t.has(f"entity.{a.entity}")
+                else a.entity, "key": a.key, "summary": a.summary}
+               for kind in plan.samples for a in plan.samples[kind]]
+    if samples:
+        table(pd.DataFrame(samples), t, {"kind": "sync.col.kind", "entity": "sync.col.entity", "key": "sync.col.key",
+                                         "summary": "sync.col.summary"}, key="plan_table")
+    for warning in plan.warnings:
+        st.warning(warning, icon="⚠️")
+    st.caption(t("sync.preview_cost", calls=plan.api_calls))
+    if st.button(t("sync.apply"), type="primary", key="sync_apply"):
+        apply(ctx, request)
+
+
+def apply(ctx: PageContext, request) -> None:
+    ctx.require("sync")
+    from pms.sync import run_sync
+
+    t = ctx.t
+    with ctx.errors():
+        with st.status(t("sync.applying"), expanded=True) as box:
+            bar, update = _progress(ctx, t("sync.applying"))
+            with client_for(ctx) as client:
+                result = run_sync(_context(ctx, client, update), request)
+            bar.progress(1.0, text=t("sync.done"))
+            state = "error" if result.status == "failed" else "complete"
+            box.update(label=t("sync.result", status=status_label(t, "log_status", result.status),
+                               ok=t.number(result.successful), failed=t.number(result.failed),
+                               calls=t.number(result.api_calls)), state=state)
+        ctx.wrote()
+        st.session_state.pop(PLAN_KEY, None)
+        rows = [{"entity": t(f"entity.{name}") if t.has(f"entity.{name}") else name, **c.as_dict()}
+                for name, c in result.counts.items()]
+        if rows:
+            st.dataframe(pd.DataFrame(rows), hide_index=True, key="result_table", column_config={
+                "entity": t("sync.col.entity"), "created": t("sync.created"), "updated": t("sync.updated"),
+                "unchanged": t("sync.unchanged"), "deleted": t("sync.deleted"), "failed": t("sync.failed_records")})
+        if result.error:
+            st.error(result.error, icon="⚠️")
+        for message in result.errors[:20]:
+            st.warning(message, icon="⚠️")
+        if result.warning_count:
+            with st.expander(t("sync.warnings", n=result.warning_count)):
+                for message in result.warnings[:50]:
+                    st.write(message)
+
+
+def runs_table(ctx: PageContext, runs: pd.DataFrame) -> None:
+    t = ctx.t
+    view = runs.assign(status=runs["status"].map(lambda s: status_label(t, "log_status", s)),
+                       mode=runs["mode"].map(lambda m: t(f"mode.{m}") if t.has(f"mode.{m}") else m),
+                       duration=runs["duration_ms"].map(t.duration))
+    table(view, t, {"id": "sync.col.run", "started_at": "log.time", "mode": "log.mode", "status": "log.status",
+                    "processed": "log.processed", "successful": "log.successful", "failed": "log.failed",
+                    "api_calls": "log.api_calls", "duration": "log.duration"},
+          key="runs_table", zone=ctx.prop.timezone, times=["started_at"])
