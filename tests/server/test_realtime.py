@@ -157,7 +157,10 @@ def test_events_survive_a_restart_and_a_separate_worker_applies_them(tmp_path, s
         assert token not in sub.stdout + sub.stderr
         listed = _pms("webhooks", "list", "--public-url", server.url, env=env)
         assert listed.stdout.count("\tcurrent\t") == 12 and token not in listed.stdout
-        assert server.health()["worker"] is False  # no worker has beaten yet: degraded
+        health = requests.get(f"{server.url}/healthz", timeout=10)
+        assert health.status_code == 503  # no worker has beaten yet: degraded
+        assert health.json() == {**health.json(), "status": "degraded", "database": True, "worker": False,
+                                 "demo_sandbox": None}
         ids = _mutate(box.root_url, count=5, kinds=["create"])
         wait_for(lambda: _events(engine, status="pending") >= 10, timeout=20)
     finally:
