@@ -13,6 +13,7 @@ stops renewing and the lease lapses after ``LEASE_TTL``. A holder that died on t
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import time
@@ -36,6 +37,8 @@ __all__ = [
     "write_cursor",
     "read_mark",
     "write_mark",
+    "read_ids",
+    "write_ids",
     "lease_info",
 ]
 
@@ -82,6 +85,23 @@ def read_mark(conn: sa.Connection, property_id: str, name: str) -> datetime | No
 
 def write_mark(conn: sa.Connection, property_id: str, name: str, value: datetime, note: str | None = None) -> None:
     _set(conn, property_id, name, cursor_at=value, cursor_value=note)
+
+
+def read_ids(conn: sa.Connection, property_id: str, name: str) -> list[str]:
+    """A short list of ids kept between runs (``retry:reservations``: bookings to read again)."""
+    row = _row(conn, property_id, name)
+    if row is None or not row["cursor_value"]:
+        return []
+    try:
+        value = json.loads(row["cursor_value"])
+    except ValueError:
+        return []
+    return [str(v) for v in value] if isinstance(value, list) else []
+
+
+def write_ids(conn: sa.Connection, property_id: str, name: str, ids: list[str], limit: int = 1000) -> None:
+    kept = list(dict.fromkeys(str(i) for i in ids))[:limit]
+    _set(conn, property_id, name, cursor_at=utcnow(), cursor_value=json.dumps(kept))
 
 
 @dataclass(frozen=True)

@@ -57,6 +57,7 @@ def test_success_false_and_revoked_key_fail_with_a_readable_error(sctx, admin):
     admin.fault("getReservationsWithRateDetails", "revoke_token", times=1)
     second = run_sync(sctx, SyncRequest(mode="full", entities="reservations"))
     assert second.status == "failed" and "API key" in second.error
+    assert second.error_kind == "AuthenticationError" and first.error_kind == "APIError"
     assert sctx.client.auth.credential() not in second.error  # no secret in the message
     assert count(sctx.engine, schema.reservasi) == 0
 
