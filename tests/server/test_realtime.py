@@ -61,11 +61,15 @@ def demo(tmp_path, db_url, monkeypatch):
     monkeypatch.setenv("PMS_SECRET_KEY", server.secret_key)
     server.start()
     engine = make_engine(db_url)
-    wait_for(lambda: server.health()["last_successful_sync"], timeout=60)
-    # The demo's webhooks are subscribed in the background at start-up.
     root = _root(server)
-    wait_for(lambda: requests.get(f"{root}/_sandbox/state", timeout=10).json()["webhooks"]["subscriptions"] >= 12,
-             timeout=60)
+    try:
+        wait_for(lambda: server.health()["last_successful_sync"], timeout=60)
+        # The demo's webhooks are subscribed in the background at start-up.
+        wait_for(lambda: requests.get(f"{root}/_sandbox/state", timeout=10).json()["webhooks"]["subscriptions"]
+                 >= 12, timeout=60)
+    except AssertionError as exc:
+        server.stop()
+        raise AssertionError(f"{exc}; server log:\n{server.log()[-4000:]}") from None
     yield server, engine, root
     server.stop()
     engine.dispose()
@@ -153,7 +157,10 @@ def test_events_survive_a_restart_and_a_separate_worker_applies_them(tmp_path, s
         assert token not in sub.stdout + sub.stderr
         listed = _pms("webhooks", "list", "--public-url", server.url, env=env)
         assert listed.stdout.count("\tcurrent\t") == 12 and token not in listed.stdout
-        assert server.health()["worker"] is False  # no worker has beaten yet: degraded
+        health = requests.get(f"{server.url}/healthz", timeout=10)
+        assert health.status_code == 503  # no worker has beaten yet: degraded
+        assert health.json() == {**health.json(), "status": "degraded", "database": True, "worker": False,
+                                 "demo_sandbox": None}
         ids = _mutate(box.root_url, count=5, kinds=["create"])
         wait_for(lambda: _events(engine, status="pending") >= 10, timeout=20)
     finally:
