@@ -166,11 +166,27 @@ class Lease:
         self.owner = f"{socket.gethostname()[:40]}:{os.getpid()}:{uuid.uuid4().hex[:8]}:{purpose}"[:128]
         self.held = False
 
+    def _ensure_row(self) -> None:
+        """Create the free lease row if it is missing, in its own transaction.
+
+        On MySQL/MariaDB, ``SELECT ... FOR UPDATE`` on a row that does not exist yet takes a gap
+        lock; two syncs doing that and then inserting deadlock each other (1213). An idempotent
+        insert first means the locking read below always finds a row.
+        """
+        from pms.db.upsert import upsert_rows
+
+        with self.engine.begin() as conn:
+            if _row(conn, self.property_id, LEASE_NAME) is None:
+                upsert_rows(conn, _STATE, [{"property_id": self.property_id, "name": LEASE_NAME}],
+                            key=("property_id", "name"), compare=())
+
     def _try(self) -> LeaseInfo | None:
         """Take the lease if it is free; otherwise return who holds it."""
         now = utcnow()
-        for _ in range(3):
+        for attempt in range(5):
             try:
+                if attempt == 0:
+                    self._ensure_row()
                 with self.engine.begin() as conn:
                     row = _row(conn, self.property_id, LEASE_NAME, lock=True)
                     if row is None:
@@ -192,6 +208,12 @@ class Lease:
                         return None
             except sa.exc.IntegrityError:
                 continue  # another process inserted the row first: look again
+            except sa.exc.OperationalError as exc:
+                code = getattr(exc.orig, "args", (None,))[0]
+                if code in (1205, 1213):  # lock wait timeout / deadlock: the other side won; look again
+                    time.sleep(0.05 * (attempt + 1))
+                    continue
+                raise
         return LeaseInfo("unknown", None, None, None)
 
     def acquire(self, *, wait: bool = False, timeout: float = 600.0, poll: float = 0.5) -> Lease:
