@@ -75,7 +75,7 @@ class SandboxProcess:
         body: dict[str, Any] = {"count": count}
         if kinds:
             body["kinds"] = kinds
-        r = requests.post(f"{self.root_url}/_sandbox/mutate", json=body, timeout=60)
+        r = requests.post(f"{self.root_url}/_sandbox/mutate", json=body, timeout=300)
         r.raise_for_status()
         return r.json()
 

@@ -39,9 +39,13 @@ def _ram_gb() -> str:
     return "unknown"
 
 
-def machine(mysql_version: str | None) -> dict[str, str]:
-    """What the figures were measured on."""
+def machine(mysql_version: str | None, load_at_start: tuple[float, ...] | None = None) -> dict[str, str]:
+    """What the figures were measured on, and how busy the machine was (it is shared)."""
+    load = os.getloadavg()
     return {
+        "load": (f"1-min load average {load_at_start[0]:.1f} at the start, {load[0]:.1f} at the end "
+                 f"(other work shared the {os.cpu_count()} cores; timings are best-of-n where repeated)"
+                 if load_at_start else f"1-min load average {load[0]:.1f}"),
         "cpu": f"{_cpu_model()}, {os.cpu_count()} cores",
         "ram": _ram_gb(),
         "os": f"{platform.system()} {platform.release()}",
@@ -56,7 +60,7 @@ def _cell(text: str) -> str:
 
 
 def render_markdown(figures: list[Figure], info: dict[str, str], mode: str, started: datetime,
-                    seconds: float) -> str:
+                    seconds: float, rerun: dict[str, str] | None = None) -> str:
     lines = [
         "# Benchmarks",
         "",
@@ -68,6 +72,9 @@ def render_markdown(figures: list[Figure], info: dict[str, str], mode: str, star
         f"- **Date**: {started.astimezone(UTC):%Y-%m-%d %H:%M} UTC (run took {seconds / 60:.1f} min)",
         f"- **Mode**: {mode}",
     ]
+    if rerun:
+        lines[-2] = (f"- **Date**: the full run's rows as before; re-run now: "
+                     + ", ".join(f"{name} ({at[:16].replace('T', ' ')} UTC)" for name, at in rerun.items()))
     lines += [f"- **{k.upper() if k in ('cpu', 'ram', 'os') else k.capitalize()}**: {v}" for k, v in info.items()]
     lines += ["", "| figure | how | value | baseline | ratio | goal | verdict |", "|---|---|---|---|---|---|---|"]
     for f in figures:

@@ -36,7 +36,7 @@ def _figures(cfg: BenchConfig, kind: str) -> list[Figure]:
     from bench.webhook_burst import run_burst
 
     n, label = cfg.webhook_events, _LABEL[kind]
-    seeded = 1000 if cfg.quick else 10_000
+    seeded = 1000 if cfg.quick else 5000
     profile = None
     if cfg.profile_dir:
         os.makedirs(cfg.profile_dir, exist_ok=True)

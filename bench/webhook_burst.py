@@ -150,8 +150,10 @@ def run_burst(events: int, reservations: int, rate: float = 5.0, profile: str | 
             out["idle_ack_ms"] = {"p50": statistics.median(idle), "p95": idle[int(0.95 * (len(idle) - 1))]}
             _quiet(sb)
             ids: list[str] = []
-            for _ in range(8):  # mutate picks bookings at random: collect N distinct changed ones
-                ids = list(dict.fromkeys(ids + sb.mutate(events - len(ids), ["modify", "cancel", "dates"])["changed"]))
+            for _ in range(40):  # mutate picks bookings at random: collect N distinct changed ones,
+                # 100 at a time (one big mutate holds the sandbox's store lock for minutes)
+                got = sb.mutate(min(100, events - len(ids)), ["modify", "cancel", "dates"])["changed"]
+                ids = list(dict.fromkeys(ids + got))
                 if len(ids) >= events:
                     break
             ids = ids[:events]
