@@ -19,7 +19,6 @@ from pms.db import schema
 from pms.db.apilog import ApiLogWriter
 from pms.db.credentials import CredentialStore
 from pms.db.settings import Settings
-from pms.db.types import utcnow
 from pms.errors import ConfigurationError
 from pms.sync.guard import CallTap
 
@@ -55,12 +54,15 @@ def connection_info(engine: sa.Engine) -> ConnectionInfo:
 
 def mark_demo_property(engine: sa.Engine, property_id: str) -> None:
     """Flag the demo sandbox's property ``is_demo`` (its rows are purged when real credentials come)."""
+    from pms.db.upsert import upsert_rows
+
     props = schema.cloudbed_properties
+    # An upsert: two clients built at once (dashboard and worker) must not both insert the row
+    # (update-then-insert deadlocked on MariaDB).
     with engine.begin() as conn:
-        done = conn.execute(sa.update(props).where(props.c.property_id == property_id).values(is_demo=True)).rowcount
-        if not done:
-            conn.execute(sa.insert(props).values(property_id=property_id, is_demo=True, name="Demo property",
-                                                 updated_at=utcnow()))
+        upsert_rows(conn, props, [{"property_id": property_id, "is_demo": True}], key=("property_id",))
+        conn.execute(sa.update(props).where(props.c.property_id == property_id, props.c.name.is_(None))
+                     .values(name="Demo property"))
     Settings(engine).set("pms_demo_property_id", property_id)
 
 

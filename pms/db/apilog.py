@@ -24,6 +24,7 @@ __all__ = ["ApiLogWriter", "record_to_row"]
 log = logging.getLogger(__name__)
 
 _BATCH = 200
+IDLE_EXIT_S = 30.0
 
 
 def _cut(text: str | None, limit: int) -> str | None:
@@ -60,8 +61,8 @@ class ApiLogWriter:
         self.dropped = 0
 
     def __call__(self, record: CallRecord) -> None:
-        self._ensure_thread()
         self._queue.put(record)
+        self._ensure_thread()
 
     def _ensure_thread(self) -> None:
         with self._lock:
@@ -71,7 +72,17 @@ class ApiLogWriter:
 
     def _loop(self) -> None:
         while True:
-            item = self._queue.get()
+            try:
+                item = self._queue.get(timeout=IDLE_EXIT_S)
+            except queue.Empty:
+                # Idle: end the thread, so short-lived clients (one per dashboard action) leave no
+                # threads behind. Under the lock, so a record queued meanwhile is never stranded:
+                # its writer either sees this thread alive or starts a new one.
+                with self._lock:
+                    if self._queue.empty():
+                        self._thread = None
+                        return
+                continue
             if item is None:
                 return
             batch: list[CallRecord] = []
@@ -106,10 +117,9 @@ class ApiLogWriter:
 
     def flush(self, timeout: float = 10.0) -> bool:
         """Wait until every record queued so far is stored; False on timeout."""
-        if self._thread is None or not self._thread.is_alive():
-            return True
         done = threading.Event()
         self._queue.put(done)
+        self._ensure_thread()
         return done.wait(timeout)
 
     def close(self) -> None:

@@ -24,6 +24,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import sqlalchemy as sa
 
 from pms.db import schema
+from pms.db.engine import reader
 from pms.db.secrets import SecretBox, hint, is_encrypted
 from pms.db.types import utcnow
 from pms.errors import ConfigurationError, SettingsError
@@ -249,7 +250,7 @@ class Settings:
     def _stored(self, keys: Iterable[str]) -> dict[str, str | None]:
         keys = list(keys)
         t = schema.settings
-        with self.engine.connect() as conn:
+        with reader(self.engine).connect() as conn:  # never waits behind a writer on SQLite
             rows = conn.execute(sa.select(t.c.setting_key, t.c.setting_value).where(t.c.setting_key.in_(keys)))
             return {k: v for k, v in rows}
 

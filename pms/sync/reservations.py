@@ -133,7 +133,9 @@ def _decide(run: RunState, page: _Page, r: Reservation, row: dict, old: Mapping[
         run.known_seen += 1
     modified, held = r.modified_at, old.get("cloudbed_updated_at")
     if not linked and not run.force and modified is not None and held is not None:
-        if modified < held or (run.refresh and modified <= held):
+        # Equal times are re-read: Cloudbeds' times have whole seconds, so a second change within
+        # the same second looks the same; the compare then finds "unchanged" if nothing moved.
+        if modified < held:
             counts.unchanged += 1  # we already hold this version or a newer one
             return
     if not linked and has_local_edit(old) and not edit_expired(old, run.started_at,
