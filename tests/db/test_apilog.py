@@ -39,3 +39,31 @@ def test_a_broken_database_loses_log_rows_but_never_the_call(sqlite_engine, sand
         assert client.get_hotels().all()
     assert writer.flush()
     assert writer.dropped == 1 and writer.written == 0
+
+
+def test_an_idle_writer_ends_its_thread_and_starts_again_when_needed(sqlite_engine, monkeypatch):
+    import time
+    from datetime import datetime, timezone
+
+    import pms.db.apilog as apilog
+    from pms.cloudbeds.hooks import CallRecord
+
+    setup_database(sqlite_engine)
+    monkeypatch.setattr(apilog, "IDLE_EXIT_S", 0.2)
+    writer = ApiLogWriter(sqlite_engine)
+
+    def record(n):
+        return CallRecord(endpoint="getHotels", method="GET", started_at=datetime.now(timezone.utc),
+                          duration_ms=n, http_status=200, request_id=f"r{n}")
+
+    writer(record(1))
+    assert writer.flush()
+    deadline = time.monotonic() + 10
+    while writer._thread is not None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert writer._thread is None  # no thread left behind by an idle writer
+    writer(record(2))
+    assert writer.flush()
+    assert writer.written == 2
+    with sqlite_engine.connect() as conn:
+        assert conn.execute(sa.select(sa.func.count()).select_from(schema.cloudbed_api_log)).scalar() == 2
