@@ -1,13 +1,15 @@
 # Two commands do all the set-up on a fresh machine with Python 3.11 and git:
 #   make run    serve the dashboard (demo mode when no Cloudbeds credentials are stored)
 #   make test   run the whole test suite
+#   make soak   the reliability suite's heavy variants (PMS_SOAK=1); updates docs/reliability.md
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
 PMS_PORT ?= 8501
-PYTEST_ARGS ?=
+# Both cores: the suite is mostly waiting on sandboxes, servers and databases.
+PYTEST_ARGS ?= -n 2
 
-.PHONY: run test bench venv clean
+.PHONY: run test soak bench venv clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +31,12 @@ run: $(VENV)/.runtime
 
 test: $(VENV)/.dev
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# Kill points, hypothesis examples and fault rounds scaled up (see tests/reliability/conftest.py),
+# then the measured figures rendered into docs/reliability.md.
+soak: $(VENV)/.dev
+	PMS_SOAK=1 $(PY) -m pytest tests/reliability --timeout 3600 $(PYTEST_ARGS)
+	$(PY) tests/reliability/report.py --write
 
 bench: $(VENV)/.dev
 	$(PY) -m bench

@@ -54,7 +54,7 @@ with left, ctx.errors():
         st.caption(t("overview.occupancy_avg", pct=t.percent(occ["occupancy"].mean())))
         st.plotly_chart(charts.occupancy_chart(occ, t), key="occupancy_chart")
 with right, ctx.errors():
-    start, end = ctx.today - timedelta(days=30), ctx.today + timedelta(days=30)
+    start, end = ctx.today, ctx.today + timedelta(days=30)
     st.subheader(t("overview.sources_title"))
     st.caption(t("overview.sources_window", start=t.date(start), end=t.date(end)))
     src = ctx.q(overview.by_source, ctx.pid, start, end)

@@ -45,7 +45,7 @@ with ctx.errors():
         editable = ctx.can("rates.edit")
         with st.form("rates_form"):
             config = {"rate_id": None, "label": st.column_config.TextColumn(t("rates.room_type"), disabled=True)}
-            config.update({d: st.column_config.NumberColumn(d, min_value=1, step=1000, format="%d")
+            config.update({d: st.column_config.NumberColumn(d, min_value=1, step=1000, format="localized")
                            for d in grid.columns[2:]})
             edited = st.data_editor(grid, key="rates_editor", hide_index=True, column_config=config,
                                     disabled=not editable, width="stretch")

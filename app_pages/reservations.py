@@ -21,12 +21,15 @@ RES_COLUMNS = {"cloudbed_reservation_id": "reservations.col.id", "guest_name": "
                "check_in": "reservations.col.check_in", "check_out": "reservations.col.check_out",
                "status": "reservations.col.status", "source_name": "reservations.col.source",
                "total": "reservations.col.total", "sync_status": "reservations.col.sync_status",
-               "origin": "reservations.col.origin", "last_sync_at": "reservations.col.last_sync"}
+               "origin": "reservations.col.origin", "last_sync_at": "reservations.col.last_sync",
+               "is_deleted": "reservations.col.removed"}
 
-tab_res, tab_guests, tab_new = st.tabs([t("reservations.tab_list"), t("reservations.tab_guests"),
-                                        t("reservations.tab_new")])
+# One view at a time (not tabs, whose contents all run): a render pays only for the list it shows.
+VIEWS = {"list": "reservations.tab_list", "guests": "reservations.tab_guests", "new": "reservations.tab_new"}
+view = st.radio(t("reservations.view"), list(VIEWS), horizontal=True, key="res_view", label_visibility="collapsed",
+                format_func=lambda v: t(VIEWS[v]))
 
-with tab_res, ctx.errors():
+def list_view() -> None:
     c = st.columns([3, 2, 2, 2])
     text = c[0].text_input(t("reservations.search"), max_chars=200, key="res_search",
                            placeholder=t("reservations.search_hint"))
@@ -35,16 +38,18 @@ with tab_res, ctx.errors():
     sync = c[2].multiselect(t("reservations.col.sync_status"), SYNC, key="res_sync",
                             format_func=lambda s: status_label(t, "sync_status", s))
     window = c[3].date_input(t("reservations.stay_window"), value=(), key="res_window", format="DD/MM/YYYY")
+    hide_removed = st.toggle(t("reservations.hide_removed"), key="res_hide_removed", help=t("reservations.removed_help"))
     stay_from, stay_to = (window + (None, None))[:2] if isinstance(window, tuple) else (window, None)
     flt = listing.ReservationFilter(text=text, statuses=tuple(statuses), sync_statuses=tuple(sync),
-                                    stay_from=stay_from, stay_to=stay_to)
+                                    stay_from=stay_from, stay_to=stay_to, include_deleted=not hide_removed)
     page = ctx.q(listing.search_reservations, ctx.pid, flt, page_number("res_page"), 50)
     if page.total == 0:
         st.info(t("reservations.empty"), icon="ℹ️")
     else:
         view = page.rows.assign(status=page.rows["status"].map(lambda s: status_label(t, "status", s)),
                                 sync_status=page.rows["sync_status"].map(lambda s: status_label(t, "sync_status", s)),
-                                origin=page.rows["origin"].map(lambda s: status_label(t, "origin", s)))
+                                origin=page.rows["origin"].map(lambda s: status_label(t, "origin", s)),
+                                is_deleted=page.rows["is_deleted"].map(lambda d: "🗑️" if d else ""))
         event = table(view, t, RES_COLUMNS, key="res_table", money=["total"], currency=ctx.prop.currency,
                       zone=ctx.prop.timezone, times=["last_sync_at"], select=True)
         pager(page, "res_page", t)
@@ -61,7 +66,7 @@ with tab_res, ctx.errors():
                              "room_total": "reservations.col.total"}, key="res_rooms", money=["room_total"],
                   currency=ctx.prop.currency)
 
-with tab_guests, ctx.errors():
+def guests_view() -> None:
     gtext = st.text_input(t("reservations.guest_search"), max_chars=200, key="guest_search")
     gpage = ctx.q(listing.search_guests, ctx.pid, gtext, (), page_number("guest_page"), 50)
     if gpage.total == 0:
@@ -88,7 +93,7 @@ with tab_guests, ctx.errors():
                             ctx.wrote()
                             st.success(t("reservations.guest_saved" if changed else "reservations.guest_unchanged"))
 
-with tab_new, ctx.errors():
+def new_view() -> None:
     types = ctx.q(catalog.room_types, ctx.pid)
     sources = ctx.q(catalog.sources, ctx.pid)
     if types.empty:
@@ -124,3 +129,7 @@ with tab_new, ctx.errors():
                     ctx.wrote()
                     total = ctx.money(out["total"]) if out["total"] is not None else t("reservations.total_unknown")
                     st.success(t("reservations.created", ref=out["local_ref"][:8], total=total), icon="✅")
+
+
+with ctx.errors():
+    {"list": list_view, "guests": guests_view, "new": new_view}[view]()

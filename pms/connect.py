@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 import sqlalchemy as sa
 
 from pms.connection_checks import CheckStep, run_connection_checks
-from pms.db.credentials import DEFAULT_API_BASE, CredentialStore
+from pms.db.credentials import DEFAULT_API_BASE, CredentialStore, check_api_key, check_property_id
 from pms.errors import SettingsError
 
 __all__ = ["ConnectAttempt", "try_api_key", "save_oauth_app", "return_to_demo", "oauth_connected"]
@@ -44,26 +44,6 @@ def _api_base(value: str | None) -> str:
     return text.rstrip("/")
 
 
-def _api_key(value: str | None) -> str:
-    text = (value or "").strip()
-    if not text:
-        raise SettingsError("cloudbed_api_key: the API key is empty", key="cloudbed_api_key")
-    if len(text) > 512 or any(ch.isspace() or ord(ch) < 33 or ord(ch) > 126 for ch in text):
-        raise SettingsError("cloudbed_api_key: that does not look like a Cloudbeds API key (they start with "
-                            "cbat_ and have no spaces)", key="cloudbed_api_key")
-    return text
-
-
-def _property_id(value: str | None) -> str | None:
-    text = (value or "").strip()
-    if not text:
-        return None
-    if not text.isdigit() or len(text) > 20:
-        raise SettingsError(f"cloudbed_property_id: a Cloudbeds property id is a number, got {text[:30]!r}",
-                            key="cloudbed_property_id")
-    return text
-
-
 def try_api_key(engine: sa.Engine, api_key: str, *, property_id: str | None = None, api_base: str | None = None,
                 on_step: Callable[[CheckStep], None] | None = None) -> ConnectAttempt:
     """Test ``api_key`` against Cloudbeds and store it only if every check passes.
@@ -74,7 +54,7 @@ def try_api_key(engine: sa.Engine, api_key: str, *, property_id: str | None = No
     from pms.cloudbeds import ApiKeyAuth, CloudbedsClient
     from pms.db.apilog import ApiLogWriter
 
-    key, base, pid = _api_key(api_key), _api_base(api_base), _property_id(property_id)
+    key, base, pid = check_api_key(api_key), _api_base(api_base), check_property_id(property_id)
     attempt = ConnectAttempt()
     with CloudbedsClient(base, ApiKeyAuth(key), property_id=pid, on_call=ApiLogWriter(engine)) as client:
         attempt.steps = run_connection_checks(engine, client=client, on_step=on_step)
@@ -88,7 +68,7 @@ def try_api_key(engine: sa.Engine, api_key: str, *, property_id: str | None = No
 def save_oauth_app(engine: sa.Engine, client_id: str, client_secret: str, *, property_id: str | None = None,
                    api_base: str | None = None) -> None:
     """Store the Cloudbeds app (ends demo mode); "Connect with Cloudbeds" then fetches the tokens."""
-    CredentialStore(engine).save_oauth_app(client_id, client_secret, property_id=_property_id(property_id),
+    CredentialStore(engine).save_oauth_app(client_id, client_secret, property_id=check_property_id(property_id),
                                            api_base=_api_base(api_base))
 
 

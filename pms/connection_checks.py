@@ -9,6 +9,7 @@ message. About six API calls in all.
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -70,6 +71,16 @@ def advice_for(exc: BaseException, base_url: str | None = None) -> str:
     return f"Unexpected error ({type(exc).__name__}): {exc}"
 
 
+@contextlib.contextmanager
+def _any_property(client):
+    """Calls that are about the credential, not one property (no X-PROPERTY-ID is sent)."""
+    pid, client.property_id = client.property_id, None
+    try:
+        yield client
+    finally:
+        client.property_id = pid
+
+
 def _timed(name: str, fn: Callable[[], str]) -> CheckStep:
     t0 = time.perf_counter()
     try:
@@ -115,7 +126,8 @@ def run_connection_checks(engine: sa.Engine, *, client=None, on_step: Callable[[
             state["client"] = build_client(engine)
         c = state["client"]
         try:
-            who = c.userinfo()
+            with _any_property(c):
+                who = c.userinfo()
         except CloudbedsError as exc:
             exc._base_url = c.base_url  # type: ignore[attr-defined]
             raise
@@ -129,10 +141,13 @@ def run_connection_checks(engine: sa.Engine, *, client=None, on_step: Callable[[
 
         c = state["client"]
         pid = detect_property(engine, c)
-        hotel = next((h for h in c.get_hotels(property_ids=[pid]) if h.property_id == pid), None)
+        with _any_property(c):
+            hotels = c.get_hotels().all()
+        hotel = next((h for h in hotels if h.property_id == pid), None)
         if hotel is None:
-            raise ConfigurationError(f"The credential cannot see property {pid}: check the property id on the "
-                                     "Connection page.", key="cloudbed_property_id")
+            seen = ", ".join(f"{h.property_id} ({h.name})" for h in hotels[:5]) or "none"
+            raise ConfigurationError(f"The credential cannot see property {pid} (it sees: {seen}): correct the "
+                                     "property id on the Connection page.", key="cloudbed_property_id")
         if hotel.timezone and c.property_timezone is None:
             c.property_timezone = hotel.timezone
         currency = hotel.currency.code if hotel.currency else "?"

@@ -130,5 +130,5 @@ def runs_table(ctx: PageContext, runs: pd.DataFrame) -> None:
                        duration=runs["duration_ms"].map(t.duration))
     table(view, t, {"id": "sync.col.run", "started_at": "log.time", "mode": "log.mode", "status": "log.status",
                     "processed": "log.processed", "successful": "log.successful", "failed": "log.failed",
-                    "api_calls": "log.api_calls", "duration": "log.duration_ms"},
+                    "api_calls": "log.api_calls", "duration": "log.duration"},
           key="runs_table", zone=ctx.prop.timezone, times=["started_at"])

@@ -342,7 +342,8 @@ class CloudbedsClient(CatalogMethods, ReservationMethods, GuestMethods, RateMeth
         def to_items(items: list[Any]) -> list[T]:
             return convert(self.reader(), items)
 
-        return Paged(fetch, to_items, page_size=page_size, on_page=on_page, start_page=start_page)
+        return Paged(fetch, to_items, page_size=page_size, on_page=on_page, start_page=start_page,
+                     on_warning=self._warn, name=name)
 
     def _raw_page(self, body: Mapping[str, Any]) -> RawPage:
         reader = self.reader()

@@ -8,9 +8,13 @@ Cloudbeds pages are 1-based (``pageNumber``) with ``pageSize`` at most 100, and 
 * when the answer has no ``total`` at all (getRoomTypes), on a short page.
 
 A short page alone does not end a list that has a ``total``: a server that caps ``pageSize``
-below what we asked for sends short pages that are not the last. A ``total`` that lies upward
-ends at the first empty page; one that lies downward ends early, which is why syncs also run
-periodic full reconciles. ``max_pages`` guards against a server that never runs dry.
+below what we asked for sends short pages that are not the last. ``max_pages`` guards against a
+server that never runs dry.
+
+Totals that lie are never silent. One contradicted by a full page (more items received than the
+``total`` claims) is ignored and paging goes on until a short or empty page. An empty page before
+the ``total`` is reached ends the list, but it is reported and ``complete`` turns False, so a full
+reconcile never takes a truncated list for the whole (and marks nothing deleted from it).
 """
 
 from __future__ import annotations
@@ -67,6 +71,11 @@ class Paged(Generic[T]):
         on_page: ``on_page(page_number, items_so_far, total)`` after each page, for progress bars.
         start_page: the first page to fetch.
         max_pages: stop after this many pages whatever the server says.
+        on_warning: receives a message when the server's counters contradict what it sent.
+
+    Attributes:
+        complete: after a full iteration, False when the list ended before its ``total``
+            (an empty page or ``max_pages``); None before.
     """
 
     def __init__(
@@ -78,6 +87,8 @@ class Paged(Generic[T]):
         on_page: OnPage | None = None,
         start_page: int = 1,
         max_pages: int = 100_000,
+        on_warning: Callable[[str], None] | None = None,
+        name: str = "list",
     ) -> None:
         self._fetch = fetch
         self._convert = convert
@@ -85,6 +96,13 @@ class Paged(Generic[T]):
         self._on_page = on_page
         self._start = max(1, int(start_page))
         self._max_pages = max_pages
+        self._on_warning = on_warning
+        self._name = name
+        self.complete: bool | None = None
+
+    def _warn(self, message: str) -> None:
+        if self._on_warning is not None:
+            self._on_warning(message)
 
     def pages(self) -> Iterator[Page[T]]:
         """Yield each page in turn, stopping by the rules in the module docstring."""
@@ -103,13 +121,26 @@ class Paged(Generic[T]):
                 self._on_page(number, items_so_far, raw.total)
             yield page
             if count == 0:
+                if raw.total is not None and seen < raw.total:
+                    self.complete = False
+                    self._warn(f"{self._name}: page {number} came back empty after {seen} of the {raw.total} "
+                               "items Cloudbeds reported; the list may be incomplete")
+                else:
+                    self.complete = True
                 return
-            if raw.total is not None:
+            if raw.total is not None and not (seen > raw.total and count >= self.page_size):
                 if seen >= raw.total:
+                    self.complete = True
                     return
+            elif raw.total is not None:
+                self._warn(f"{self._name}: Cloudbeds reported {raw.total} items in all but sent more; "
+                           "reading on until a short page")
             elif count < self.page_size:
+                self.complete = True
                 return
             number += 1
+        self.complete = False
+        self._warn(f"{self._name}: stopped after {self._max_pages} pages")
 
     def __iter__(self) -> Iterator[T]:
         for page in self.pages():

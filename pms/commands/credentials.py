@@ -61,7 +61,7 @@ def _detect_property(api_base: str, api_key: str, property_id: str | None) -> st
 
 def run(args: argparse.Namespace) -> int:
     from pms.config import database_url
-    from pms.db.credentials import DEFAULT_API_BASE, CredentialStore
+    from pms.db.credentials import DEFAULT_API_BASE, CredentialStore, check_api_key, check_property_id
     from pms.db.engine import make_engine
     from pms.db.setup import ensure_schema
 
@@ -84,8 +84,8 @@ def run(args: argparse.Namespace) -> int:
             return 0
         api_base = args.api_base or DEFAULT_API_BASE
         if args.api_key:
-            key = _secret_arg(args.api_key) or ""
-            property_id = args.property_id
+            key = check_api_key(_secret_arg(args.api_key) or "")  # local checks first: nothing odd goes out
+            property_id = check_property_id(args.property_id)
             if not args.no_verify:
                 property_id = _detect_property(api_base, key, property_id)
             creds = store.save_api_key(key, property_id=property_id, api_base=api_base)

@@ -51,21 +51,22 @@ class Credentials:
                 "client_secret": hint(self.client_secret)}
 
 
-def _check_property_id(property_id: str | None) -> str | None:
+def check_property_id(property_id: str | None) -> str | None:
     if property_id is None or not str(property_id).strip():
         return None
     text = str(property_id).strip()
-    if not text.isdigit() or len(text) > 20:
-        raise SettingsError(f"cloudbed_property_id: a Cloudbeds property id is a number, got {text!r}",
+    if not (text.isascii() and text.isdigit()) or len(text) > 20:
+        shown = repr(text) if len(text) <= 30 else repr(text[:27] + "…")
+        raise SettingsError(f"cloudbed_property_id: a Cloudbeds property id is a number, got {shown}",
                             key="cloudbed_property_id")
     return text
 
 
-def _check_api_key(api_key: str) -> str:
+def check_api_key(api_key: str) -> str:
     text = (api_key or "").strip()
     if not text:
         raise SettingsError("cloudbed_api_key: the API key is empty", key="cloudbed_api_key")
-    if len(text) < 16 or len(text) > 512 or any(ch.isspace() or ord(ch) < 33 for ch in text):
+    if len(text) < 16 or len(text) > 512 or not text.isascii() or any(ch.isspace() or ord(ch) < 33 for ch in text):
         raise SettingsError("cloudbed_api_key: that does not look like a Cloudbeds API key (they start with "
                             "cbat_ and have no spaces)", key="cloudbed_api_key")
     return text
@@ -105,8 +106,8 @@ class CredentialStore:
         """Store an API key (and property, API address); leaves demo mode."""
         values = {
             "cloudbed_auth_method": "api_key",
-            "cloudbed_api_key": _check_api_key(api_key),
-            "cloudbed_property_id": _check_property_id(property_id),
+            "cloudbed_api_key": check_api_key(api_key),
+            "cloudbed_property_id": check_property_id(property_id),
             "cloudbed_api_base": api_base or DEFAULT_API_BASE,
             "cloudbed_access_token": None,
             "cloudbed_refresh_token": None,
@@ -132,7 +133,7 @@ class CredentialStore:
             "cloudbed_auth_method": "oauth",
             "cloudbed_client_id": client_id,
             "cloudbed_client_secret": client_secret,
-            "cloudbed_property_id": _check_property_id(property_id),
+            "cloudbed_property_id": check_property_id(property_id),
             "cloudbed_api_base": api_base or DEFAULT_API_BASE,
         })
         if purge_demo:
@@ -140,7 +141,7 @@ class CredentialStore:
         return self.load()  # type: ignore[return-value]
 
     def set_property_id(self, property_id: str) -> None:
-        self.settings.set("cloudbed_property_id", _check_property_id(property_id))
+        self.settings.set("cloudbed_property_id", check_property_id(property_id))
 
     def clear(self) -> None:
         """Forget every credential and token (back to demo mode)."""

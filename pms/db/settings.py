@@ -32,6 +32,13 @@ __all__ = ["SPECS", "SettingSpec", "Settings", "parse_bool"]
 
 _EMAIL = re.compile(r"^[^@\s,;]+@[^@\s,;]+\.[^@\s,;]+$")
 _MAX_TEXT = 2000
+_MAX_JSON_BYTES = 60_000  # MySQL TEXT holds 65,535 bytes
+
+
+def _show(value: Any) -> str:
+    """A refused value as an error message may quote it: short, whatever was typed."""
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "…"
 
 
 @dataclass(frozen=True)
@@ -126,7 +133,7 @@ def parse_bool(value: Any, key: str = "value") -> bool:
         return True
     if text in ("0", "false", "no", "off", "n", ""):
         return False
-    raise SettingsError(f"{key}: expected on/off (true/false, 1/0), got {value!r}", key=key)
+    raise SettingsError(f"{key}: expected on/off (true/false, 1/0), got {_show(value)}", key=key)
 
 
 def _validate(spec: SettingSpec, value: Any) -> str | None:
@@ -140,7 +147,7 @@ def _validate(spec: SettingSpec, value: Any) -> str | None:
         try:
             number = int(str(value).strip())
         except ValueError:
-            raise SettingsError(f"{key}: expected a whole number, got {value!r}", key=key) from None
+            raise SettingsError(f"{key}: expected a whole number, got {_show(value)}", key=key) from None
         if spec.minimum is not None and number < spec.minimum:
             raise SettingsError(f"{key}: must be at least {spec.minimum}, got {number}", key=key)
         if spec.maximum is not None and number > spec.maximum:
@@ -151,15 +158,18 @@ def _validate(spec: SettingSpec, value: Any) -> str | None:
             try:
                 value = datetime.fromisoformat(value.strip())
             except ValueError:
-                raise SettingsError(f"{key}: expected an ISO date-time, got {value!r}", key=key) from None
+                raise SettingsError(f"{key}: expected an ISO date-time, got {_show(value)}", key=key) from None
         if not isinstance(value, datetime) or value.tzinfo is None:
             raise SettingsError(f"{key}: expected a date-time with a time zone", key=key)
         return value.astimezone(UTC).isoformat(timespec="seconds")
     if spec.kind == "json":
         try:
-            return json.dumps(value, ensure_ascii=False, sort_keys=True)
+            text = json.dumps(value, ensure_ascii=False, sort_keys=True)
         except (TypeError, ValueError):
             raise SettingsError(f"{key}: not storable as JSON", key=key) from None
+        if len(text.encode("utf-8")) > _MAX_JSON_BYTES:
+            raise SettingsError(f"{key}: at most {_MAX_JSON_BYTES} bytes", key=key)
+        return text
     text = str(value).strip()
     if len(text) > _MAX_TEXT:
         raise SettingsError(f"{key}: at most {_MAX_TEXT} characters", key=key)
@@ -169,22 +179,24 @@ def _validate(spec: SettingSpec, value: Any) -> str | None:
         parts = urlsplit(text)
         if parts.scheme not in ("http", "https") or not parts.netloc or " " in text:
             raise SettingsError(f"{key}: expected an http(s) address such as https://pms.example.com, "
-                                f"got {text!r}", key=key)
+                                f"got {_show(text)}", key=key)
         return text.rstrip("/")
     if spec.kind == "emails":
         addresses = [a.strip() for a in re.split(r"[,;]", text) if a.strip()]
         bad = [a for a in addresses if not _EMAIL.match(a)]
         if bad:
-            raise SettingsError(f"{key}: not an e-mail address: {bad[0]!r}", key=key)
+            raise SettingsError(f"{key}: not an e-mail address: {_show(bad[0])}", key=key)
         return ", ".join(addresses)
     if spec.kind == "tz":
         try:
+            if len(text) > 64:
+                raise ValueError(text)
             ZoneInfo(text)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise SettingsError(f"{key}: unknown time zone {text!r} (e.g. Asia/Jakarta)", key=key) from None
+        except (ZoneInfoNotFoundError, ValueError, OSError):
+            raise SettingsError(f"{key}: unknown time zone {_show(text)} (e.g. Asia/Jakarta)", key=key) from None
         return text
     if spec.kind == "choice" and text not in spec.choices:
-        raise SettingsError(f"{key}: must be one of {', '.join(spec.choices)}, got {text!r}", key=key)
+        raise SettingsError(f"{key}: must be one of {', '.join(spec.choices)}, got {_show(text)}", key=key)
     return text
 
 
@@ -202,7 +214,7 @@ def _parse(spec: SettingSpec, stored: str | None) -> Any:
         if spec.kind == "json":
             return json.loads(stored)
     except (ValueError, SettingsError):
-        raise SettingsError(f"{spec.key}: the stored value {stored!r} is not valid; set it again",
+        raise SettingsError(f"{spec.key}: the stored value {_show(stored)} is not valid; set it again",
                             key=spec.key) from None
     return stored
 
@@ -242,14 +254,13 @@ class Settings:
             return {k: v for k, v in rows}
 
     def _write(self, conn: sa.Connection, values: Mapping[str, str | None]) -> None:
-        t = schema.settings
-        existing = {r[0] for r in conn.execute(sa.select(t.c.setting_key).where(t.c.setting_key.in_(list(values))))}
-        for key, text in values.items():
-            if key in existing:
-                conn.execute(sa.update(t).where(t.c.setting_key == key).values(setting_value=text))
-            else:
-                conn.execute(sa.insert(t).values(setting_key=key, setting_value=text,
-                                                 setting_description=SPECS[key].description[:255]))
+        # An upsert, not select-then-insert: two processes starting together (two workers, the
+        # dashboard and the worker) may both write a setting for the first time.
+        from pms.db.upsert import upsert_rows
+
+        rows = [{"setting_key": key, "setting_value": text, "setting_description": SPECS[key].description[:255]}
+                for key, text in values.items()]
+        upsert_rows(conn, schema.settings, rows, key=("setting_key",), compare=("setting_value",))
 
     # --- typed access --------------------------------------------------------------------
 

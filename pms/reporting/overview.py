@@ -69,33 +69,35 @@ def rooms_total(engine: sa.Engine, property_id: str) -> int:
 def occupancy(engine: sa.Engine, property_id: str, start: date, days: int = 30) -> pd.DataFrame:
     """Rooms sold per night from ``start`` for ``days`` nights: ``date, rooms_sold, rooms_total, occupancy``.
 
-    A room counts on night ``d`` when its stay covers it (check-in ≤ d < check-out). The nights
-    are a small calendar of bound dates joined in SQL, so only the stays overlapping the window
-    are read, through the reservations' check-in index.
+    A room counts on night ``d`` when its stay covers it (check-in ≤ d < check-out). SQL returns
+    the stays overlapping the window grouped by their (clipped) first and last night, a few
+    hundred rows at most, which are then spread over the nights. The stays are found through the
+    check-out index from ``start`` on: that side of the calendar is bounded by the hotel's rooms,
+    while the history before it grows every day.
     """
     days = max(1, min(int(days), 366))
     end = start + timedelta(days=days)
-    nights = [start + timedelta(days=i) for i in range(days)]
-    calendar = sa.union_all(*[sa.select(sa.literal(d, sa.Date).label("night")) for d in nights]).cte("nights")
     room_in = sa.func.coalesce(_rr.c.check_in, _r.c.check_in)
     room_out = sa.func.coalesce(_rr.c.check_out, _r.c.check_out)
-    stays = (
-        sa.select(room_in.label("room_in"), room_out.label("room_out"))
-        .select_from(_rr.join(_r, _rr.c.reservasi_id == _r.c.id))
-        .where(_r.c.property_id == property_id, _r.c.check_in < end, _r.c.check_out > start, _live(),
-               _rr.c.is_deleted.is_(False))
-        .cte("stays")
-    )
     query = (
-        sa.select(calendar.c.night, sa.func.count(stays.c.room_in).label("rooms_sold"))
-        .select_from(calendar.outerjoin(stays, sa.and_(stays.c.room_in <= calendar.c.night,
-                                                       stays.c.room_out > calendar.c.night)))
-        .group_by(calendar.c.night)
+        sa.select(room_in.label("room_in"), room_out.label("room_out"), sa.func.count().label("rooms"))
+        .select_from(_r.join(_rr, _rr.c.reservasi_id == _r.c.id))
+        # Only check-out is compared as a bare column, so the planner can only take the check-out
+        # index (SQLite without statistics would otherwise walk the check-in one through history).
+        .where(_r.c.property_id == property_id, _r.c.check_out > start, room_out > start, room_in < end, _live(),
+               _rr.c.is_deleted.is_(False))
+        .group_by(room_in, room_out)
     )
+    sold = [0] * days
     with reader(engine).connect() as conn:
-        sold = {_as_date(r.night): int(r.rooms_sold) for r in conn.execute(query)}
+        for row in conn.execute(query):
+            first = max(_as_date(row.room_in), start)
+            last = min(_as_date(row.room_out), end)
+            for i in range((first - start).days, (last - start).days):
+                sold[i] += int(row.rooms)
     total = rooms_total(engine, property_id)
-    out = pd.DataFrame({"date": nights, "rooms_sold": [sold.get(d, 0) for d in nights]})
+    nights = [start + timedelta(days=i) for i in range(days)]
+    out = pd.DataFrame({"date": nights, "rooms_sold": sold})
     out["rooms_total"] = total
     out["occupancy"] = (out["rooms_sold"] / total).clip(upper=1.0) if total else 0.0
     return out

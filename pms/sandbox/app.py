@@ -23,7 +23,7 @@ from pms.sandbox import api_bookings, api_catalog, api_guests, api_oauth, api_ra
 from pms.sandbox.auth import AuthFailure, TokenError
 from pms.sandbox.backend import Backend
 from pms.sandbox.endpoint import Call, Endpoint, Forbidden, NotFound, Refused
-from pms.sandbox.faults import Fault
+from pms.sandbox.faults import RESHAPE_KINDS, Fault, reshape
 from pms.sandbox.forms import ParamError, Params, nest_brackets, parse_form
 from pms.sandbox.queries import PropertyMismatch
 
@@ -123,13 +123,25 @@ async def api_entry(request: Request) -> Response:
 
 async def _pipeline(request: Request, backend: Backend, endpoint: Endpoint, version: str) -> Response:
     fault = backend.faults.take(endpoint.name)
-    if fault is not None and fault.kind not in ("timeout", "revoke_token"):
+    if fault is not None and fault.kind not in ("timeout", "revoke_token", *RESHAPE_KINDS):
         return _fault_response(fault)
     response = await _answer(request, backend, endpoint, version, fault)
+    if fault is not None and fault.kind in RESHAPE_KINDS:
+        response = _reshaped(fault, response)
     if fault is not None and fault.kind == "timeout":
         # The work is done (a create really happened); only the answer comes too late.
         await asyncio.sleep(fault.delay)
     return response
+
+
+def _reshaped(fault: Fault, response: Response) -> Response:
+    """A successful JSON answer rewritten by a reshape fault; anything else passes unchanged."""
+    if response.status_code != 200 or response.media_type != "application/json":
+        return response
+    body = json.loads(response.body)
+    if not isinstance(body, dict) or body.get("success") is not True:
+        return response
+    return json_response(reshape(fault, body))
 
 
 async def _answer(request: Request, backend: Backend, endpoint: Endpoint, version: str,

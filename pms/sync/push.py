@@ -84,8 +84,8 @@ def _candidates(conn: sa.Connection, run: RunState, *, new: bool) -> list[Mappin
                     R.c.sync_attempts < MAX_CREATE_ATTEMPTS if not run.force else sa.true())
     else:
         q = q.where(R.c.cloudbed_reservation_id.is_not(None), R.c.local_modified_at.is_not(None))
-    if since is not None and not new:
-        q = q.where(R.c.local_modified_at >= since)
+    if since is not None:  # rule 14: older records were typed into Cloudbeds by hand
+        q = q.where(sa.func.coalesce(R.c.local_modified_at, R.c.created_at) >= since)
     rows = list(conn.execute(q.order_by(R.c.id).limit(500)).mappings())
     if new:
         return rows
@@ -278,16 +278,19 @@ def _update(run: RunState, guard: OutboundGuard, res: Mapping[str, Any], rooms: 
                       "shortened through the OTA (DOMAIN rule 16)")
         else:
             params["checkout_date"] = res["check_out"]
+    price_note = None
     if res.get("total") is not None and res.get("cloudbed_total") is not None \
             and res["total"] != res["cloudbed_total"]:
         kind = "lowered" if res["total"] < res["cloudbed_total"] else "raised"
-        reason = (f"the price was {kind} in the hotel system ({res['cloudbed_total']} → {res['total']}); price "
-                  "changes are made by hand in Cloudbeds, never as a negative adjustment (DOMAIN rule 13)")
+        price_note = (f"the price was {kind} in the hotel system ({res['cloudbed_total']} → {res['total']}); "
+                      "price changes are made by hand in Cloudbeds, never as a negative adjustment (DOMAIN rule 13)")
         if run.apply:
-            guard.refuse("postAdjustment", reason, local_table="reservasi", local_id=res["id"], cloudbed_id=cid,
+            guard.refuse("postAdjustment", price_note, local_table="reservasi", local_id=res["id"], cloudbed_id=cid,
                          payload={"total": res["total"], "cloudbed_total": res["cloudbed_total"]})
-        run.warn("push", cid, reason)
+        run.warn("push", cid, price_note)
     if not params and not refuse:
+        if price_note and run.apply:  # nothing else to send: flagged, and it expires like a failing edit
+            _fail(run, R, res["id"], f"not sent: {price_note}", attempts=(res.get("sync_attempts") or 0) + 1)
         return
     if not run.apply:
         policy = refuse or guard.policy(_changed_at(res))

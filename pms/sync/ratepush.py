@@ -72,34 +72,45 @@ def push_rates(run: RunState, guard: OutboundGuard) -> None:
         _set(run, stale, status="expired", error="not sent: kept failing, dropped (rule 17)")
         run.warn("rates", f"{len(stale)} night(s)", "rate edits that kept failing expired and were dropped")
     rows = [r for r in rows if r["id"] not in set(stale)]
-    groups = intervals(rows)
     counts = run.result.entity("rates_push")
+    groups = []
+    for rate, items in intervals(rows):
+        ids = [r["id"] for r in items]
+        changed = min((r["local_modified_at"] or r["created_at"]) for r in items)
+        refuse = None
+        if any(r["is_derived"] for r in items):
+            refuse = f"rate {rate} is derived in Cloudbeds: change its parent rate instead"
+        elif any(Decimal(str(r["adf_rate"])) < 0 for r in items):
+            refuse = f"rate {rate}: a price below zero cannot be sent"
+        policy = refuse or guard.policy(changed)
+        if policy is None:
+            groups.append((rate, items))
+            continue
+        if not run.apply:
+            run.warn("rates", rate, f"would not be sent: {policy}")
+            continue
+        try:  # refused: the guard records it, the rows keep the reason
+            guard.send("patchRate", lambda: None, local_table="cloudbed_rate_sync", local_id=ids[0],
+                       changed_at=changed, payload={"rateID": rate, "nights": len(ids)}, refuse=refuse)
+        except PushRefusedError as exc:
+            counts.failed += len(ids)
+            run.result.errors.append(f"patchRate: {exc}")
+            _set(run, ids, status="error", error=str(exc)[:4000])
     for start in range(0, len(groups), MAX_RATE_INTERVALS):
         batch = groups[start:start + MAX_RATE_INTERVALS]
         ids = [r["id"] for _, items in batch for r in items]
         changed = min((r["local_modified_at"] or r["created_at"]) for _, items in batch for r in items)
-        refuse = None
-        derived = sorted({rate for rate, items in batch if any(r["is_derived"] for r in items)})
-        negative = [r for _, items in batch for r in items if Decimal(str(r["adf_rate"])) < 0]
-        if derived:
-            refuse = f"rate(s) {', '.join(derived)} are derived in Cloudbeds: change the parent rate instead"
-        elif negative:
-            refuse = "a rate below zero cannot be sent"
         updates = [RateUpdate(rate, items[0]["rate_date"], items[-1]["rate_date"], items[0]["adf_rate"])
                    for rate, items in batch]
         payload = {"rates": [{"rateID": u.rate_id, "startDate": u.start_date, "endDate": u.end_date,
                               "rate": u.rate} for u in updates]}
         if not run.apply:
-            policy = refuse or guard.policy(changed)
-            if policy:
-                run.warn("rates", f"{len(ids)} night(s)", f"would not be sent: {policy}")
-            else:
-                for u in updates:
-                    run.action("push_rate", "rates", u.rate_id, f"{u.start_date}..{u.end_date} → {u.rate}")
+            for u in updates:
+                run.action("push_rate", "rates", u.rate_id, f"{u.start_date}..{u.end_date} → {u.rate}")
             continue
         try:
-            job = guard.send("patchRate", lambda updates=updates: run.client.patch_rate(updates), local_table="cloudbed_rate_sync",
-                             local_id=ids[0], changed_at=changed, payload=payload, refuse=refuse)
+            job = guard.send("patchRate", lambda updates=updates: run.client.patch_rate(updates),
+                             local_table="cloudbed_rate_sync", local_id=ids[0], changed_at=changed, payload=payload)
         except (PushRefusedError, CloudbedsError) as exc:
             counts.failed += len(ids)
             run.result.errors.append(f"patchRate: {exc}")

@@ -48,11 +48,12 @@ def load_settings(engine: sa.Engine) -> RunSettings:
     )
 
 
-def property_zone(engine: sa.Engine, client, property_id: str) -> tzinfo:
+def property_zone(engine: sa.Engine, client, property_id: str, *, save: bool = True) -> tzinfo:
     """The property's time zone (DOMAIN rule 19): the client's, else the stored one, else one call.
 
     What is learnt is given to the client, which needs it to read property-local timestamps and
-    to send date-time filters in property time.
+    to send date-time filters in property time; a zone asked from Cloudbeds is stored (``save``)
+    so later runs need not ask again.
     """
     if client.property_timezone is not None:
         return client.property_timezone
@@ -68,6 +69,13 @@ def property_zone(engine: sa.Engine, client, property_id: str) -> tzinfo:
     client.load_property_timezone()
     if client.property_timezone is None:
         client.property_timezone = DEFAULT_ZONE
+    elif save:
+        with engine.begin() as conn:
+            zone = zone_name(client.property_timezone)
+            done = conn.execute(sa.update(props).where(props.c.property_id == property_id)
+                                .values(timezone=zone)).rowcount
+            if not done:
+                conn.execute(sa.insert(props).values(property_id=property_id, timezone=zone))
     return client.property_timezone
 
 
@@ -93,6 +101,7 @@ class RunState:
     force: bool = False  # retries re-evaluate rows even when Cloudbeds' time did not move
     done: int = 0
     known_seen: int = 0  # stored, not deleted bookings read again (a preview's vanished count)
+    failed_ids: set[str] = field(default_factory=set)  # bookings that could not be stored this run
 
     @property
     def property_id(self) -> str:

@@ -29,7 +29,9 @@ __all__ = [
     "MAX_ATTEMPTS",
     "StoredEvent",
     "Recorded",
+    "Incoming",
     "record",
+    "record_many",
     "claim",
     "mark_processed",
     "mark_ignored",
@@ -72,42 +74,64 @@ class Recorded:
     duplicate: bool
 
 
-def record(engine: sa.Engine, parsed: ParsedEvent, raw: str, *, status: str = "pending",
-           error: str | None = None, now: datetime | None = None) -> Recorded:
-    """Store one received event durably (committed on return); a known dedupe key is a duplicate."""
-    now = now or utcnow()
+@dataclass(frozen=True)
+class Incoming:
+    """One event to store: what it is, its raw body, and the status to store it with."""
+
+    parsed: ParsedEvent
+    raw: str
+    status: str = "pending"
+    error: str | None = None
+
+
+def _insert(conn: sa.Connection, item: Incoming, now: datetime) -> Recorded:
+    parsed = item.parsed
     row = {
         "property_id": parsed.property_id,
         "event": parsed.event[:64],
         "entity_id": parsed.entity_id,
         "dedupe_key": parsed.dedupe_key,
-        "payload": raw,
+        "payload": item.raw,
         "event_time": parsed.event_time,
         "received_at": now,
-        "status": status,
+        "status": item.status,
         "attempts": 0,
-        "error": error[:_MAX_ERROR] if error else None,
-        "processed_at": now if status != "pending" else None,
+        "error": item.error[:_MAX_ERROR] if item.error else None,
+        "processed_at": now if item.status != "pending" else None,
     }
-    if is_mysql(engine):
+    mysql = is_mysql(conn)
+    if mysql:
         from sqlalchemy.dialects.mysql import insert
 
         stmt = insert(T).values(row)
-        # A no-op update on a duplicate: affected rows 0 (inserted: 1), without IGNORE's habit of
-        # turning every other error into a warning.
+        # A no-op update on a duplicate, without IGNORE's habit of turning every other error into
+        # a warning.
         stmt = stmt.on_duplicate_key_update(dedupe_key=stmt.inserted.dedupe_key)
     else:
         from sqlalchemy.dialects.sqlite import insert
 
         stmt = insert(T).values(row).on_conflict_do_nothing(index_elements=["dedupe_key"])
-    with engine.begin() as conn:
-        result = conn.execute(stmt)
-        # MySQL counts the matched duplicate as a row (FOUND_ROWS), but gives it no insert id.
-        inserted = bool(result.lastrowid) if is_mysql(engine) else result.rowcount == 1
-        if inserted and result.lastrowid:
-            return Recorded(int(result.lastrowid), False)
-        found = conn.execute(sa.select(T.c.id).where(T.c.dedupe_key == parsed.dedupe_key)).scalar_one_or_none()
+    result = conn.execute(stmt)
+    # MySQL counts the matched duplicate as a row (FOUND_ROWS), but gives it no insert id.
+    inserted = bool(result.lastrowid) if mysql else result.rowcount == 1
+    if inserted and result.lastrowid:
+        return Recorded(int(result.lastrowid), False)
+    found = conn.execute(sa.select(T.c.id).where(T.c.dedupe_key == parsed.dedupe_key)).scalar_one_or_none()
     return Recorded(found, not inserted)
+
+
+def record_many(engine: sa.Engine, items: Sequence[Incoming], now: datetime | None = None) -> list[Recorded]:
+    """Store several events in one transaction (committed on return), in order; duplicates of
+    stored events, or of earlier items, come back as duplicates."""
+    now = now or utcnow()
+    with engine.begin() as conn:
+        return [_insert(conn, item, now) for item in items]
+
+
+def record(engine: sa.Engine, parsed: ParsedEvent, raw: str, *, status: str = "pending",
+           error: str | None = None, now: datetime | None = None) -> Recorded:
+    """Store one received event durably (committed on return); a known dedupe key is a duplicate."""
+    return record_many(engine, [Incoming(parsed, raw, status, error)], now)[0]
 
 
 def _stored(row: sa.Row) -> StoredEvent:

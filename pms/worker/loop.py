@@ -50,7 +50,7 @@ class WorkerConfig:
     renew_every: float = 10.0  # seconds between lease renewals / heartbeats
     event_poll: float = 1.0  # how often the table is looked at without a wake-up
     debounce: float = 0.3  # quiet time that ends a burst
-    max_delay: float = 2.0  # the oldest event never waits longer than this
+    max_delay: float = 5.0  # the oldest event never waits longer than this (a burst ends first)
     schedule_every: float = 5.0
     alerts_every: float = 60.0
     retention_every: float = 3600.0
@@ -291,9 +291,9 @@ class Worker:
             return None
         cfg = Settings(self.engine).get_many(["cloudbed_auto_sync", "cloudbed_sync_interval",
                                               "cloudbed_full_sync_hour", "cloudbed_timezone"])
+        # A run still marked running is not trusted to be alive (a killed process leaves one behind):
+        # the sync engine's own lease decides, and refuses with SyncLockedError while it is held.
         history = load_history(self.engine, property_id)
-        if history.running:
-            return None
         plan = due_jobs(now, history, auto_sync=cfg["cloudbed_auto_sync"],
                         interval_minutes=cfg["cloudbed_sync_interval"], full_hour=cfg["cloudbed_full_sync_hour"],
                         tz=cfg["cloudbed_timezone"])

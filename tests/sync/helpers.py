@@ -162,3 +162,25 @@ def mismatches(engine, property_id: str, truth: list[dict], *, check_guests: boo
                         out.append(f"{rid} guest {want['guestID']}: {col} is {have[col]!r}, Cloudbeds has "
                                    f"{want[key]!r}")
     return out
+
+
+def set_reservation(engine, cloudbed_id: str, **values: Any) -> None:
+    """Change a stored booking as the hotel system would (for arranging a test)."""
+    r = schema.reservasi
+    with engine.begin() as conn:
+        done = conn.execute(sa.update(r).where(r.c.cloudbed_reservation_id == cloudbed_id).values(**values)).rowcount
+    assert done == 1, cloudbed_id
+
+
+def pick(truth: list[dict], today: date, n: int, *, status: str = "confirmed", rooms: int | None = None,
+         source_suffix: str | None = None) -> list[dict]:
+    """``n`` upcoming live bookings with ``status`` (and optionally a room count or source kind)."""
+    found = [t for t in truth if not t["isDeleted"] and t["status"] == status
+             and date.fromisoformat(t["startDate"]) > today and (rooms is None or len(t["rooms"]) == rooms)
+             and (source_suffix is None or t["sourceID"].endswith(source_suffix))]
+    assert len(found) >= n, f"the sandbox has only {len(found)} such bookings"
+    return found[:n]
+
+
+def today_of(admin: Admin) -> date:
+    return date.fromisoformat(admin.state()["today"])
