@@ -8,4 +8,4 @@ Heavy parts run in their own subprocess (``python -m bench.child``) so each peak
 
 __all__ = ["Figure"]
 
-from bench.figures import Figure  # noqa: E402  (re-export)
+from bench.figures import Figure

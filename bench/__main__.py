@@ -45,6 +45,25 @@ def _figure(d: dict) -> Figure:
     return Figure(**{k: v for k, v in d.items() if k in Figure.__dataclass_fields__})
 
 
+def _rewrite(out: Path) -> int:
+    data = json.loads(out.with_suffix(".json").read_text(encoding="utf-8"))
+    full = data["full_run"]
+    reruns = {n: v["at"] for n, v in data["suites"].items() if v["at"][:19] > _end(full)}
+    figures = [_figure(d) for n in SUITES if n in data["suites"] for d in data["suites"][n]["figures"]]
+    out.write_text(render_markdown(figures, full["machine"], data["mode"], datetime.fromisoformat(full["started"]),
+                                   full["seconds"], rerun=reruns or None,
+                                   rerun_load=data.get("rerun_load")), encoding="utf-8")
+    print(render_text(figures))
+    return 0
+
+
+def _end(full: dict) -> str:
+    from datetime import timedelta
+
+    # Suites are stamped when they finish; a minute's slack keeps the full run's last suite its own.
+    return (datetime.fromisoformat(full["started"]) + timedelta(seconds=full["seconds"] + 60)).isoformat()[:19]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="smoke sizes (not the issue's figures)")
@@ -55,7 +74,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-mysql", action="store_true", help="SQLite only")
     parser.add_argument("--profile", metavar="DIR", help="sample the server with py-spy during the webhook "
                         "burst; collapsed stacks are written to DIR")
+    parser.add_argument("--rewrite", action="store_true", help="re-render the page from its .json sidecar "
+                        "without measuring anything")
     args = parser.parse_args(argv)
+    if args.rewrite:
+        return _rewrite(args.out or ROOT / "docs" / "benchmarks.md")
     cfg = BenchConfig(quick=args.quick, mysql_url=args.mysql_url,
                       databases=("sqlite",) if args.no_mysql else ("sqlite", "mysql"), profile_dir=args.profile)
     out = args.out or (None if args.quick else ROOT / "docs" / "benchmarks.md")
@@ -85,15 +108,20 @@ def main(argv: list[str] | None = None) -> int:
         info = machine(_mysql_version(cfg.mysql_url) if "mysql" in cfg.databases else None, load_at_start)
         out.parent.mkdir(parents=True, exist_ok=True)
         sidecar = out.with_suffix(".json")
-        rerun = None
+        run_info = {"started": started.isoformat(timespec="seconds"), "seconds": round(seconds, 1), "machine": info}
+        full_run, rerun = run_info, None
         if args.only and sidecar.exists():  # re-running some suites: keep the other suites' rows
             old = json.loads(sidecar.read_text(encoding="utf-8"))
             if old.get("mode") == cfg.mode:
                 rerun = {n: by_suite[n]["at"] for n in by_suite}
                 by_suite = {**old["suites"], **by_suite}
+                full_run = old.get("full_run") or run_info
                 figures = [_figure(d) for n in SUITES if n in by_suite for d in by_suite[n]["figures"]]
-        out.write_text(render_markdown(figures, info, cfg.mode, started, seconds, rerun=rerun), encoding="utf-8")
-        sidecar.write_text(json.dumps({"mode": cfg.mode, "machine": info, "suites": by_suite}, indent=1,
+        out.write_text(render_markdown(figures, full_run["machine"], cfg.mode,
+                                       datetime.fromisoformat(full_run["started"]), full_run["seconds"],
+                                       rerun=rerun, rerun_load=info["load"] if rerun else None), encoding="utf-8")
+        sidecar.write_text(json.dumps({"mode": cfg.mode, "full_run": full_run, "suites": by_suite,
+                                       "rerun_load": info["load"] if rerun else None}, indent=1,
                                       default=str) + "\n", encoding="utf-8")
         print(f"bench: wrote {out} and {sidecar.name}", file=sys.stderr)
     return 1 if failed else 0

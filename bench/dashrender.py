@@ -21,9 +21,9 @@ def run(args: dict[str, Any]) -> dict[str, Any]:
     os.environ["PMS_DATABASE_URL"] = args["db_url"]
     from streamlit.testing.v1 import AppTest
 
+    from bench.procs import ROOT
     from pms import users
     from pms.db.engine import make_engine
-    from bench.procs import ROOT
 
     engine = make_engine(args["db_url"])
     user = users.get_user(engine, "bench") or users.create_user(engine, "bench", "a long enough passphrase",

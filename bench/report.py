@@ -60,7 +60,7 @@ def _cell(text: str) -> str:
 
 
 def render_markdown(figures: list[Figure], info: dict[str, str], mode: str, started: datetime,
-                    seconds: float, rerun: dict[str, str] | None = None) -> str:
+                    seconds: float, rerun: dict[str, str] | None = None, rerun_load: str | None = None) -> str:
     lines = [
         "# Benchmarks",
         "",
@@ -73,8 +73,9 @@ def render_markdown(figures: list[Figure], info: dict[str, str], mode: str, star
         f"- **Mode**: {mode}",
     ]
     if rerun:
-        lines[-2] = (f"- **Date**: the full run's rows as before; re-run now: "
-                     + ", ".join(f"{name} ({at[:16].replace('T', ' ')} UTC)" for name, at in rerun.items()))
+        lines.append("- **Re-run since**: " + ", ".join(
+            f"the {name} suite at {at[:16].replace('T', ' ')} UTC" for name, at in rerun.items())
+            + f" (`python -m bench --only`; {rerun_load}); its rows replace the full run's")
     lines += [f"- **{k.upper() if k in ('cpu', 'ram', 'os') else k.capitalize()}**: {v}" for k, v in info.items()]
     lines += ["", "| figure | how | value | baseline | ratio | goal | verdict |", "|---|---|---|---|---|---|---|"]
     for f in figures:

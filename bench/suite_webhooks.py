@@ -11,9 +11,9 @@ import math
 import os
 
 from bench.config import BenchConfig
+from bench.databases import mysql_available
 from bench.figures import Figure, not_measured
 from bench.procs import ROOT
-from bench.databases import mysql_available
 from bench.syncrun import missing_sync
 
 __all__ = ["run"]
@@ -108,8 +108,9 @@ ACK_MISS_NOTE = {
         "concurrent receivers plus the worker the pool (SQLAlchemy's default 5 + overflow) keeps opening "
         "and discarding overflow connections: 1,341 of 3,463 samples were `SSLContext.load_default_certs` "
         "under `store.record`. Re-measured in this session with `ssl_disabled=true` in the URL: p95 304 → "
-        "113 ms, p50 63 → 26 ms. (2) What remains is one durable commit per event (InnoDB flushes the log "
-        "at every commit here; the idle server's acknowledgement is about 10 ms). Next step (lead, "
+        "113 ms, p50 63 → 26 ms. (2) What remains is one durable commit per event (InnoDB flushes its log "
+        "at every commit here; in the profiling session the idle server acknowledged in about 10 ms). "
+        "Next step (lead, "
         "`pms/db/engine.py`): pass `ssl_disabled=True` for unix-socket/localhost URLs and a larger pool "
         "(`pool_size` ≥ the receiver's concurrency, e.g. 16); (realtime stream) group-commit the receiver "
         "as for SQLite."),

@@ -78,7 +78,8 @@ def product_env(data_dir: str) -> dict[str, str]:
 def store_credentials(db_url: str, sandbox: SandboxProcess, env: dict[str, str]) -> None:
     cmd = [sys.executable, "-m", "pms", "credentials", "set", "--db", db_url, "--api-key", sandbox.api_key,
            "--api-base", sandbox.base_url, "--property-id", sandbox.property_id, "--no-verify"]
-    proc = subprocess.run(cmd, cwd=ROOT, env={**_base_env(), **env}, capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(cmd, cwd=ROOT, env={**_base_env(), **env}, capture_output=True, text=True, timeout=120,
+                          check=False)
     if proc.returncode != 0:
         raise RuntimeError(f"pms credentials set failed: {proc.stderr[-2000:]}")
 

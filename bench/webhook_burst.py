@@ -13,6 +13,7 @@ meanwhile.
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import statistics
 import subprocess
@@ -209,6 +210,7 @@ def run_burst(events: int, reservations: int, rate: float = 5.0, profile: str | 
                 os.environ.pop("PMS_SECRET_KEY", None)
             else:
                 os.environ["PMS_SECRET_KEY"] = old_key
+    shutil.rmtree(data_dir, ignore_errors=True)
     return out
 
 
