@@ -6,7 +6,8 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
 PMS_PORT ?= 8501
-PYTEST_ARGS ?=
+# Both cores: the suite is mostly waiting on sandboxes, servers and databases.
+PYTEST_ARGS ?= -n 2
 
 .PHONY: run test soak bench venv clean
 
@@ -34,7 +35,7 @@ test: $(VENV)/.dev
 # Kill points, hypothesis examples and fault rounds scaled up (see tests/reliability/conftest.py),
 # then the measured figures rendered into docs/reliability.md.
 soak: $(VENV)/.dev
-	PMS_SOAK=1 $(PY) -m pytest tests/reliability -n 2 --timeout 3600 $(PYTEST_ARGS)
+	PMS_SOAK=1 $(PY) -m pytest tests/reliability --timeout 3600 $(PYTEST_ARGS)
 	$(PY) tests/reliability/report.py --write
 
 bench: $(VENV)/.dev

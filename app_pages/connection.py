@@ -8,9 +8,15 @@ from pms.connection import connection_info
 from pms.connection_checks import run_connection_checks
 from pms.db.credentials import DEFAULT_API_BASE, CredentialStore
 from ui.context import open_page
+from ui.widgets import plain
 
 ctx = open_page("connection", "connection.title")
 t = ctx.t
+outcome = st.query_params.get("oauth")  # set by the OAuth callback route when it sends the manager back
+if outcome == "connected":
+    st.success(t("connection.oauth_done"), icon="✅")
+elif outcome == "error":
+    st.error(t("connection.oauth_error", message=plain(st.query_params.get("message", ""))[:300]), icon="⚠️")
 info = connection_info(ctx.engine)
 creds = CredentialStore(ctx.engine).load()
 hints = creds.hints() if creds else {}

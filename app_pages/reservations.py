@@ -24,10 +24,12 @@ RES_COLUMNS = {"cloudbed_reservation_id": "reservations.col.id", "guest_name": "
                "origin": "reservations.col.origin", "last_sync_at": "reservations.col.last_sync",
                "is_deleted": "reservations.col.removed"}
 
-tab_res, tab_guests, tab_new = st.tabs([t("reservations.tab_list"), t("reservations.tab_guests"),
-                                        t("reservations.tab_new")])
+# One view at a time (not tabs, whose contents all run): a render pays only for the list it shows.
+VIEWS = {"list": "reservations.tab_list", "guests": "reservations.tab_guests", "new": "reservations.tab_new"}
+view = st.radio(t("reservations.view"), list(VIEWS), horizontal=True, key="res_view", label_visibility="collapsed",
+                format_func=lambda v: t(VIEWS[v]))
 
-with tab_res, ctx.errors():
+def list_view() -> None:
     c = st.columns([3, 2, 2, 2])
     text = c[0].text_input(t("reservations.search"), max_chars=200, key="res_search",
                            placeholder=t("reservations.search_hint"))
@@ -64,7 +66,7 @@ with tab_res, ctx.errors():
                              "room_total": "reservations.col.total"}, key="res_rooms", money=["room_total"],
                   currency=ctx.prop.currency)
 
-with tab_guests, ctx.errors():
+def guests_view() -> None:
     gtext = st.text_input(t("reservations.guest_search"), max_chars=200, key="guest_search")
     gpage = ctx.q(listing.search_guests, ctx.pid, gtext, (), page_number("guest_page"), 50)
     if gpage.total == 0:
@@ -91,7 +93,7 @@ with tab_guests, ctx.errors():
                             ctx.wrote()
                             st.success(t("reservations.guest_saved" if changed else "reservations.guest_unchanged"))
 
-with tab_new, ctx.errors():
+def new_view() -> None:
     types = ctx.q(catalog.room_types, ctx.pid)
     sources = ctx.q(catalog.sources, ctx.pid)
     if types.empty:
@@ -127,3 +129,7 @@ with tab_new, ctx.errors():
                     ctx.wrote()
                     total = ctx.money(out["total"]) if out["total"] is not None else t("reservations.total_unknown")
                     st.success(t("reservations.created", ref=out["local_ref"][:8], total=total), icon="✅")
+
+
+with ctx.errors():
+    {"list": list_view, "guests": guests_view, "new": new_view}[view]()

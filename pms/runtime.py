@@ -18,6 +18,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
+import time
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -66,17 +67,28 @@ def _demo_config() -> dict[str, Any]:
 
 def _subscribe_demo(engine: sa.Engine, demo: Any) -> None:
     """Subscribe the in-process sandbox's webhooks to this server (a few calls, in the background)."""
-    from pms.cloudbeds import ApiKeyAuth, CloudbedsClient
     from pms.config import server_port
+    from pms.connection import build_client
+    from pms.db.apilog import ApiLogWriter
     from pms.webhooks.subscriptions import subscribe
 
     url = os.environ.get("PMS_PUBLIC_URL") or f"http://127.0.0.1:{server_port()}"
+    api_log = ApiLogWriter(engine)
     try:
-        with CloudbedsClient(demo.base_url, ApiKeyAuth(demo.api_key), property_id=demo.property_id) as client:
-            report = subscribe(engine, client, public_url=url)
-        log.info("demo webhooks subscribed at %s (%d new)", report.endpoint, len(report.created))
-    except Exception:  # the demo still works without webhooks: the worker's syncs pick changes up
-        log.exception("could not subscribe the demo sandbox's webhooks")
+        for attempt in range(1, 6):
+            try:
+                with build_client(engine, on_call=api_log) as client:
+                    report = subscribe(engine, client, public_url=url)
+                log.info("demo webhooks subscribed at %s (%d new)", report.endpoint, len(report.created))
+                return
+            except Exception as exc:  # e.g. a deadlock with the worker's first sync on MySQL: try again
+                if attempt == 5:  # the demo still works without webhooks: the syncs pick changes up
+                    log.exception("could not subscribe the demo sandbox's webhooks")
+                    return
+                log.info("subscribing the demo's webhooks failed (%s); trying again", type(exc).__name__)
+                time.sleep(attempt)
+    finally:
+        api_log.close()
 
 
 def start(database_url: str | None = None, *, mode: str | None = None) -> Runtime:
@@ -84,7 +96,6 @@ def start(database_url: str | None = None, *, mode: str | None = None) -> Runtim
     global _current
     from pms.config import database_url as configured_url
     from pms.db.engine import make_engine, redact_url
-    from pms.db.settings import Settings
     from pms.db.setup import ensure_schema
     from pms.webhooks.properties import is_demo_mode
     from pms.webhooks.receiver import Receiver
@@ -102,8 +113,12 @@ def start(database_url: str | None = None, *, mode: str | None = None) -> Runtim
         if is_demo_mode(engine):
             from pms.demo import ensure_demo
 
+            from pms.connection import mark_demo_property
+
             demo = ensure_demo(**_demo_config())
-            Settings(engine).set("pms_demo_property_id", demo.property_id)
+            # Flag the demo property once here, before the worker and the subscriber race to
+            # insert its row (a deadlock on MySQL).
+            mark_demo_property(engine, demo.property_id)
             if mode == "external":
                 log.info("demo mode: the worker runs inside the server (the demo sandbox lives here)")
                 mode = "embedded"

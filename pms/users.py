@@ -4,10 +4,8 @@ Two roles, because a hotel has two kinds of users: ``manager`` (everything, incl
 syncs and accounts) and ``staff`` (the overview, room mapping, reservations and guests, read-only
 monitoring). The role check lives here (``can``), so pages and their actions ask the same question.
 
-Passwords are hashed with scrypt from the standard library (memory-hard, no extra dependency; the
-decision is in docs/architecture.md) with OWASP's parameters N=2^15, r=8, p=3. The parameters are
-stored in each hash, so they can be raised later: ``authenticate`` re-hashes an old-format hash on
-the next successful login.
+Passwords are hashed in ``pms.passwords`` (scrypt); ``authenticate`` re-hashes an old-format hash
+on the next successful login.
 
 Failed logins are throttled per account in the database (``failed_attempts``/``locked_until``), so
 every dashboard replica sees the same lock: after ``LOCK_AFTER`` failures in a row the account is
@@ -18,10 +16,6 @@ in-process counter locks them too), so the login form does not tell which names 
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
-import os
 import threading
 import unicodedata
 from dataclasses import dataclass
@@ -31,7 +25,15 @@ import sqlalchemy as sa
 
 from pms.db import schema
 from pms.db.types import utcnow
-from pms.errors import PMSError
+from pms.passwords import (
+    DUMMY_HASH,
+    MAX_PASSWORD,
+    MIN_PASSWORD,
+    UserError,
+    hash_password,
+    needs_rehash,
+    verify_password,
+)
 
 __all__ = [
     "ROLES",
@@ -62,8 +64,6 @@ __all__ = [
 
 ROLES = ("manager", "staff")
 LANGUAGES = ("en", "id")
-MIN_PASSWORD = 10
-MAX_PASSWORD = 1024  # long enough for any passphrase, short enough that nobody hashes megabytes
 LOCK_AFTER = 5
 LOCK_SECONDS = 60
 MAX_LOCK_SECONDS = 15 * 60
@@ -72,16 +72,6 @@ MAX_LOCK_SECONDS = 15 * 60
 _STAFF = frozenset({"overview", "room_mapping", "reservations", "monitoring", "reservations.edit",
                     "room_mapping.edit"})
 _PERMISSIONS = {"staff": _STAFF}
-
-_SCRYPT = {"n": 2**15, "r": 8, "p": 3}
-_SALT_BYTES = 16
-_KEY_BYTES = 32
-_MAXMEM = 256 * 1024 * 1024
-
-
-class UserError(PMSError):
-    """An account operation was refused (invalid name or password, duplicate, last manager ...)."""
-
 
 @dataclass(frozen=True)
 class User:
@@ -131,58 +121,6 @@ def can(role: str | None, action: str) -> bool:
     return action in _PERMISSIONS.get(role or "", frozenset())
 
 
-# --- hashing -------------------------------------------------------------------------------------
-
-
-def _b64(raw: bytes) -> str:
-    return base64.urlsafe_b64encode(raw).decode("ascii").rstrip("=")
-
-
-def _unb64(text: str) -> bytes:
-    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
-
-
-def _derive(password: str, salt: bytes, n: int, r: int, p: int) -> bytes:
-    data = unicodedata.normalize("NFC", password).encode("utf-8")
-    return hashlib.scrypt(data, salt=salt, n=n, r=r, p=p, maxmem=_MAXMEM, dklen=_KEY_BYTES)
-
-
-def hash_password(password: str) -> str:
-    """``scrypt$<n>$<r>$<p>$<salt>$<key>`` for ``password`` (validated first).
-
-    Raises:
-        UserError: the password is too short, too long or contains control characters.
-    """
-    _check_password(password)
-    salt = os.urandom(_SALT_BYTES)
-    key = _derive(password, salt, **_SCRYPT)
-    return f"scrypt${_SCRYPT['n']}${_SCRYPT['r']}${_SCRYPT['p']}${_b64(salt)}${_b64(key)}"
-
-
-def verify_password(password: str, stored: str) -> bool:
-    """Whether ``password`` matches ``stored``, compared in constant time; malformed hashes never match."""
-    try:
-        scheme, n, r, p, salt, key = stored.split("$")
-        if scheme != "scrypt":
-            return False
-        expected = _unb64(key)
-        actual = _derive(password or "", _unb64(salt), int(n), int(r), int(p))
-    except (ValueError, TypeError, MemoryError):
-        return False
-    return hmac.compare_digest(actual, expected)
-
-
-def needs_rehash(stored: str) -> bool:
-    """True when ``stored`` was made with other parameters than today's."""
-    parts = stored.split("$")
-    return len(parts) != 6 or parts[0] != "scrypt" or parts[1:4] != [str(_SCRYPT[k]) for k in ("n", "r", "p")]
-
-
-# Checked against unknown user names so a failed login costs the same whether or not the name exists.
-_DUMMY_HASH = (f"scrypt${_SCRYPT['n']}${_SCRYPT['r']}${_SCRYPT['p']}$"
-               f"{_b64(b'pms-dummy-salt!!')}${_b64(bytes(_KEY_BYTES))}")
-
-
 # --- validation ------------------------------------------------------------------------------------
 
 
@@ -199,17 +137,6 @@ def normalize_username(username: str) -> str:
     if not all(ch.isalnum() or ch in "._-@" for ch in text):
         raise UserError("A user name may contain letters, digits and . _ - @ only.")
     return text
-
-
-def _check_password(password: str) -> None:
-    if not isinstance(password, str) or len(password) < MIN_PASSWORD:
-        raise UserError(f"A password needs at least {MIN_PASSWORD} characters.")
-    if len(password) > MAX_PASSWORD:
-        raise UserError(f"A password may have at most {MAX_PASSWORD} characters.")
-    if any(unicodedata.category(ch) == "Cc" for ch in password):
-        raise UserError("A password may not contain control characters.")
-    if not password.strip():
-        raise UserError("A password cannot be only spaces.")
 
 
 def _check_role(role: str) -> str:
@@ -415,7 +342,7 @@ def authenticate(engine: sa.Engine, username: str, password: str, now: datetime 
     try:
         name = normalize_username(username)
     except UserError:
-        verify_password(password or "", _DUMMY_HASH)
+        verify_password(password or "", DUMMY_HASH)
         return LoginResult(None, "invalid")
     if isinstance(password, str) and len(password) > MAX_PASSWORD:
         password = password[: MAX_PASSWORD + 1]  # can never match; keeps the hashing cost bounded
@@ -426,7 +353,7 @@ def authenticate(engine: sa.Engine, username: str, password: str, now: datetime 
         wait = _unknown.locked_for(name, now)
         if wait:
             return LoginResult(None, "locked", wait)
-        verify_password(password or "", _DUMMY_HASH)
+        verify_password(password or "", DUMMY_HASH)
         _unknown.fail(name, now)
         wait = _unknown.locked_for(name, now)
         return LoginResult(None, "locked" if wait else "invalid", wait)

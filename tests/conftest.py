@@ -18,6 +18,10 @@ from pms.config import find_openapi_spec
 MYSQL_URL = os.environ.get("PMS_TEST_MYSQL_URL")
 REQUIRE_ALL = os.environ.get("PMS_REQUIRE_ALL") == "1"
 CHROMIUM = Path(os.environ.get("PMS_CHROMIUM", "/usr/bin/chromium"))
+# Bounds on waits for background work (deliveries, workers, servers) are multiplied by this: they
+# only limit how long a test waits for something that should happen, and a loaded 2-core CI machine
+# is several times slower than a quiet one. Healthy runs return as soon as the condition holds.
+WAIT_SCALE = float(os.environ.get("PMS_TEST_WAIT_SCALE", "4"))
 _MYSQL_PREFIX = "pms_t_"
 
 

@@ -15,7 +15,7 @@ import streamlit as st
 from ui.context import PageContext
 
 __all__ = ["client_for", "retry_failed", "prune", "push_rates", "subscribe_webhooks", "unsubscribe_webhooks",
-           "rotate_webhook_token"]
+           "rotate_webhook_token", "webhook_list"]
 
 
 @contextmanager

@@ -9,7 +9,15 @@ import streamlit as st
 
 from pms.reporting.paging import Page
 
-__all__ = ["pager", "page_number", "table", "empty", "status_label", "localize_times"]
+__all__ = ["pager", "page_number", "table", "empty", "status_label", "localize_times", "plain"]
+
+_MARKDOWN = set("\\`*_{}[]()<>#+-.!|~$:")
+
+
+def plain(text: str) -> str:
+    """``text`` with Markdown's special characters escaped: text from outside (a URL parameter, an
+    error from Cloudbeds) is shown as written and can never become a link or formatting."""
+    return "".join("\\" + ch if ch in _MARKDOWN else ch for ch in str(text))
 
 
 def pager(page: Page, key: str, t: Callable[..., str]) -> None:

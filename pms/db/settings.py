@@ -254,14 +254,13 @@ class Settings:
             return {k: v for k, v in rows}
 
     def _write(self, conn: sa.Connection, values: Mapping[str, str | None]) -> None:
-        t = schema.settings
-        existing = {r[0] for r in conn.execute(sa.select(t.c.setting_key).where(t.c.setting_key.in_(list(values))))}
-        for key, text in values.items():
-            if key in existing:
-                conn.execute(sa.update(t).where(t.c.setting_key == key).values(setting_value=text))
-            else:
-                conn.execute(sa.insert(t).values(setting_key=key, setting_value=text,
-                                                 setting_description=SPECS[key].description[:255]))
+        # An upsert, not select-then-insert: two processes starting together (two workers, the
+        # dashboard and the worker) may both write a setting for the first time.
+        from pms.db.upsert import upsert_rows
+
+        rows = [{"setting_key": key, "setting_value": text, "setting_description": SPECS[key].description[:255]}
+                for key, text in values.items()]
+        upsert_rows(conn, schema.settings, rows, key=("setting_key",), compare=("setting_value",))
 
     # --- typed access --------------------------------------------------------------------
 

@@ -162,6 +162,11 @@ def _add_indexes(conn: sa.Connection, insp: sa.Inspector, table: sa.Table) -> li
             cols = [c.name for c in cons.columns]
             if tuple(cols) not in unique_sets:
                 wanted.append((cons.name, cols, True))
+    # A hotel's table may have its own primary key (an id column in a legacy settings table): ours
+    # must then at least be unique, since the upserts conflict on it.
+    want_pk = [c.name for c in table.primary_key.columns]
+    if tuple(want_pk) not in unique_sets:
+        wanted.append((f"uq_{table.name}_{'_'.join(want_pk)}"[:60], want_pk, True))
     quote = conn.dialect.identifier_preparer.quote
     for name, cols, unique in wanted:
         if name in have or not set(cols) <= existing_cols:
@@ -185,17 +190,17 @@ def _inspect_table(conn: sa.Connection, insp: sa.Inspector, table: sa.Table, cha
         if got not in _COMPATIBLE.get(want, {want}):
             problems.append(f"column {col.name} is {have['type']} but must hold {want}")
     ours = {c.name for c in table.columns}
+    pk = insp.get_pk_constraint(table.name).get("constrained_columns") or []
     for name, info in reflected.items():
         if name in ours or info.get("nullable", True) or info.get("default") is not None:
             continue
-        if info.get("autoincrement") is True:
+        if info.get("autoincrement") is True or (name in pk and _family(info["type"]) == "int"):
             continue
         problems.append(f"the hotel's column {name} is NOT NULL without a default, so rows from Cloudbeds "
                         f"cannot be stored; give it a default (ALTER TABLE {table.name} ...)")
-    pk = insp.get_pk_constraint(table.name).get("constrained_columns") or []
     want_pk = [c.name for c in table.primary_key.columns]
-    if pk != want_pk:
-        problems.append(f"primary key is ({', '.join(pk) or 'none'}), expected ({', '.join(want_pk)})")
+    if pk != want_pk and tuple(want_pk) not in _unique_column_sets(insp, table.name):
+        problems.append(f"primary key is ({', '.join(pk) or 'none'}) and ({', '.join(want_pk)}) is not unique")
     charset = charsets.get(table.name)
     if charset and not charset.startswith("utf8mb4"):
         problems.append(f"table uses {charset}; guest names need utf8mb4: "

@@ -89,10 +89,16 @@ def reservation_rooms(engine: sa.Engine, property_id: str, reservasi_id: int) ->
 
 def search_guests(engine: sa.Engine, property_id: str, text: str | None = None,
                   sync_statuses: tuple[str, ...] = (), page: int = 1, page_size: int = 50) -> Page:
-    """One page of guests, searchable by name, e-mail, phone and Cloudbeds id."""
+    """One page of guests, searchable by name, e-mail, phone and Cloudbeds id.
+
+    Anonymised guests (their personal data already blanked by Cloudbeds) are listed too, marked
+    ``is_anonymized``: leaving them out would make the unfiltered count visit every guest row
+    instead of reading the ``(property_id, sync_status)`` index.
+    """
     cols = [_g.c.id, _g.c.cloudbed_guest_id, _g.c.first_name, _g.c.last_name, _g.c.email, _g.c.phone,
-            _g.c.country, _g.c.city, _g.c.origin, _g.c.sync_status, _g.c.sync_error, _g.c.last_sync_at]
-    query = sa.select(*cols).where(_g.c.property_id == property_id, _g.c.is_anonymized.is_(False))
+            _g.c.country, _g.c.city, _g.c.origin, _g.c.sync_status, _g.c.sync_error, _g.c.last_sync_at,
+            _g.c.is_anonymized]
+    query = sa.select(*cols).where(_g.c.property_id == property_id)
     text = clean_text(text)
     if text:
         query = query.where(sa.or_(*[c.icontains(text, autoescape=True) for c in

@@ -12,7 +12,8 @@ Modules: ``request`` (what to do), ``engine`` (plan/run, lease, log, cursors), `
 (one page of bookings, the conflict rules), ``rules`` (DOMAIN.md as pure functions), ``records``
 (records → rows), ``sources`` (pages per mode), ``guests``, ``catalog``, ``rates`` (rates and
 availability), ``push`` / ``ratepush`` / ``guard`` (hotel → Cloudbeds through one guard),
-``refresh`` (webhook re-reads, retries, rate jobs), ``state`` (cursors and the lease), ``synclog``,
+``rooms`` (room rows and the mapping), ``refresh`` (webhook re-reads, retries, rate jobs), ``state``
+(cursors and the lease), ``synclog``,
 ``mapping`` / ``mapping_data`` (room-type mapping for the dashboard).
 """
 

@@ -31,7 +31,7 @@ from pms.sync.request import SyncContext, SyncRequest
 from pms.sync.reservations import mark_vanished, process_page, warn_unmapped
 from pms.sync.result import SyncResult
 from pms.sync.runstate import RunState, load_settings, property_zone
-from pms.sync.state import Lease, read_cursor, write_cursor, write_mark
+from pms.sync.state import Lease, read_cursor, read_ids, write_cursor, write_ids, write_mark
 from pms.sync.synclog import close_interrupted, close_log, open_log
 
 __all__ = ["plan_sync", "run_sync", "new_run", "execute", "held_run", "transaction", "error_message"]
@@ -91,26 +91,61 @@ def _pull_reservations(run: RunState, with_guests: bool) -> None:
             mode = "full"
             run.result.mode = "full"
             run.warn("reservations", "", "no incremental cursor yet: ran a full pull instead")
+    if run.apply:
+        _retry_earlier_failures(run, with_guests)
     if mode == "full":
         pages = sources.full_pages(client)
     elif mode == "incremental":
         pages = sources.modified_pages(client, old - timedelta(minutes=run.settings.overlap_minutes))
     else:
         pages = sources.window_pages(client, req.date_from, req.date_to)
-    for page in sources.with_last(pages):
-        with transaction(run) as conn:
-            process_page(conn, run, page.items, with_guests=with_guests, full=mode == "full")
-            if page.last and mode == "full":
-                mark_vanished(conn, run)
-                if run.apply:
-                    write_mark(conn, pid, "last_full:reservations", run.started_at)
-            if page.last and mode in ("full", "incremental") and run.apply:
-                cursor = _next_cursor(run, old, "reservations")
-                write_cursor(conn, pid, "reservations", cursor, note=f"{mode} run at {run.started_at:%Y-%m-%d %H:%M}")
-                if with_guests and mode == "full":
-                    with_guest_cursor = _next_cursor(run, read_cursor(conn, pid, "guests"), "reservations")
-                    write_cursor(conn, pid, "guests", with_guest_cursor, note="read with reservations")
-        run.progress(page.total, "reservations")
+    with contextlib.closing(sources.prefetch(pages)) as fetched:
+        for page in sources.with_last(fetched):
+            with transaction(run) as conn:
+                process_page(conn, run, page.items, with_guests=with_guests, full=mode == "full")
+                if page.last:
+                    _close_pull(conn, run, mode, old, with_guests, complete=pages.complete)
+            run.progress(page.total, "reservations")
+
+
+RETRY = "retry:reservations"
+
+
+def _retry_earlier_failures(run: RunState, with_guests: bool) -> None:
+    """Bookings an earlier run could not store are read again first (one call per 100)."""
+    with run.engine.connect() as conn:
+        ids = read_ids(conn, run.property_id, RETRY)
+    if not ids:
+        return
+    run.force = True
+    try:
+        for page in sources.id_pages(run.client, ids):
+            with transaction(run) as conn:
+                process_page(conn, run, page.items, with_guests=with_guests)
+    finally:
+        run.force = False
+
+
+def _close_pull(conn: sa.Connection, run: RunState, mode: str, old: datetime | None, with_guests: bool, *,
+                complete: bool) -> None:
+    """In the last page's transaction: vanished bookings (full), the cursors, what to retry."""
+    pid = run.property_id
+    if run.apply:
+        write_ids(conn, pid, RETRY, sorted(run.failed_ids))
+    if not complete and mode in ("full", "incremental"):
+        run.warn("reservations", "", "Cloudbeds' list ended before the total it reported: nothing was marked "
+                                     "deleted and the cursor was not moved; the next run reads again")
+        return
+    if mode == "full":
+        mark_vanished(conn, run)
+        if run.apply:
+            write_mark(conn, pid, "last_full:reservations", run.started_at)
+    if mode in ("full", "incremental") and run.apply:
+        note = f"{mode} run at {run.started_at:%Y-%m-%d %H:%M}"
+        write_cursor(conn, pid, "reservations", _next_cursor(run, old, "reservations"), note=note)
+        if with_guests and mode == "full":  # the guests came with their bookings
+            guests = _next_cursor(run, read_cursor(conn, pid, "guests"), "reservations")
+            write_cursor(conn, pid, "guests", guests, note="read with reservations")
 
 
 def _pull_guests(run: RunState) -> None:
@@ -123,17 +158,17 @@ def _pull_guests(run: RunState) -> None:
         since = (old or run.started_at) - timedelta(minutes=run.settings.overlap_minutes)
         pages = sources.guest_pages(client, since)
     elif req.mode == "window":
-        pages = (sources.PageOf(p.items, p.total) for p in client.get_guest_list(
-            check_in_to=req.date_to, check_out_from=req.date_from).pages())
+        pages = sources.guest_list_pages(client, check_in_to=req.date_to, check_out_from=req.date_from)
     else:
-        pages = (sources.PageOf(p.items, p.total) for p in client.get_guest_list().pages())
-    for page in sources.with_last(pages):
-        with transaction(run) as conn:
-            process_guest_page(conn, run, page.items)
-            if page.last and req.mode != "window" and run.apply:
-                write_cursor(conn, pid, "guests", _next_cursor(run, old, "guests"),
-                             note=f"{req.mode} run at {run.started_at:%Y-%m-%d %H:%M}")
-        run.progress(page.total, "guests")
+        pages = sources.guest_list_pages(client)
+    with contextlib.closing(sources.prefetch(pages)) as fetched:
+        for page in sources.with_last(fetched):
+            with transaction(run) as conn:
+                process_guest_page(conn, run, page.items)
+                if page.last and req.mode != "window" and run.apply and pages.complete:
+                    write_cursor(conn, pid, "guests", _next_cursor(run, old, "guests"),
+                                 note=f"{req.mode} run at {run.started_at:%Y-%m-%d %H:%M}")
+            run.progress(page.total, "guests")
 
 
 def _push(run: RunState) -> None:
@@ -185,6 +220,7 @@ def plan_sync(ctx: SyncContext, req: SyncRequest) -> SyncPlan:
         execute(run)
     except (PMSError, sa.exc.SQLAlchemyError) as exc:
         run.result.status, run.result.error = "failed", error_message(exc)
+        run.result.error_kind = type(exc).__name__
     _finish(run, calls0, t0)
     plan = run.plan
     plan.entities = run.result.counts
@@ -217,6 +253,7 @@ def held_run(ctx: SyncContext, req: SyncRequest, *, log_mode: str | None = None,
             elif not isinstance(exc, CloudbedsError):
                 log.warning("sync of property %s failed: %s", run.property_id, error_message(exc))
             run.result.status, run.result.error = "failed", error_message(exc)
+            run.result.error_kind = type(exc).__name__
         _finish(run, calls0, t0)
         if log_mode:
             run.result.mode = log_mode

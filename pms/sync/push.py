@@ -278,16 +278,19 @@ def _update(run: RunState, guard: OutboundGuard, res: Mapping[str, Any], rooms: 
                       "shortened through the OTA (DOMAIN rule 16)")
         else:
             params["checkout_date"] = res["check_out"]
+    price_note = None
     if res.get("total") is not None and res.get("cloudbed_total") is not None \
             and res["total"] != res["cloudbed_total"]:
         kind = "lowered" if res["total"] < res["cloudbed_total"] else "raised"
-        reason = (f"the price was {kind} in the hotel system ({res['cloudbed_total']} → {res['total']}); price "
-                  "changes are made by hand in Cloudbeds, never as a negative adjustment (DOMAIN rule 13)")
+        price_note = (f"the price was {kind} in the hotel system ({res['cloudbed_total']} → {res['total']}); "
+                      "price changes are made by hand in Cloudbeds, never as a negative adjustment (DOMAIN rule 13)")
         if run.apply:
-            guard.refuse("postAdjustment", reason, local_table="reservasi", local_id=res["id"], cloudbed_id=cid,
+            guard.refuse("postAdjustment", price_note, local_table="reservasi", local_id=res["id"], cloudbed_id=cid,
                          payload={"total": res["total"], "cloudbed_total": res["cloudbed_total"]})
-        run.warn("push", cid, reason)
+        run.warn("push", cid, price_note)
     if not params and not refuse:
+        if price_note and run.apply:  # nothing else to send: flagged, and it expires like a failing edit
+            _fail(run, R, res["id"], f"not sent: {price_note}", attempts=(res.get("sync_attempts") or 0) + 1)
         return
     if not run.apply:
         policy = refuse or guard.policy(_changed_at(res))

@@ -15,6 +15,8 @@ Decisions, per booking:
 - cancelled in Cloudbeds → cancelled here only if not checked in and unpaid (rule 6);
 - deleted in Cloudbeds → marked deleted, never removed (rule 7);
 - totals by rules 9-11 (``rules.choose_total``).
+
+The rooms of the page are written by ``rooms``.
 """
 
 from __future__ import annotations
@@ -31,22 +33,27 @@ from pms.sync.compare import differs, write
 from pms.sync.records import (
     GUEST_COMPARE,
     RES_COMPARE,
-    ROOM_COMPARE,
     RecordError,
     guest_row,
     reservation_row,
-    room_rows,
 )
-from pms.sync.rules import cancel_block, choose_total, edit_expired, has_local_edit, is_cancellation, names_match
+from pms.sync.rooms import preview_rooms, warn_unmapped, write_rooms
+from pms.sync.rules import (
+    cancel_block,
+    choose_total,
+    edit_expired,
+    has_local_edit,
+    is_cancellation,
+    names_match,
+)
 from pms.sync.runstate import RunState
 
-__all__ = ["process_page", "mark_vanished", "warn_unmapped"]
+__all__ = ["process_page", "mark_vanished", "warn_unmapped"]  # warn_unmapped: from rooms, for callers
 
 R = schema.reservasi
 ROOM = schema.reservasi_room
 G = schema.guest
 _RES_KEY = ("property_id", "cloudbed_reservation_id")
-_ROOM_KEY = ("property_id", "sub_reservation_id")
 _GUEST_KEY = ("property_id", "cloudbed_guest_id")
 
 
@@ -207,6 +214,8 @@ def process_page(conn: sa.Connection, run: RunState, records: Iterable[Reservati
             row = reservation_row(r, pid, collect=run.collect, now=run.started_at, warnings=warned)
         except RecordError as exc:
             run.result.fail_record("reservations", str(exc))
+            if r.reservation_id and len(run.failed_ids) < 1000:
+                run.failed_ids.add(r.reservation_id)
             run.action("warn", "reservations", r.reservation_id or "?", str(exc))
             continue
         for message in warned:
@@ -241,7 +250,7 @@ def process_page(conn: sa.Connection, run: RunState, records: Iterable[Reservati
     if run.apply:
         _apply(conn, run, page, guest_ids, with_guests, full)
     else:
-        _preview_rooms(conn, run, page)
+        preview_rooms(conn, run, page.rooms_for, page.existing_ids)
 
 
 def _existing(conn: sa.Connection, pid: str, ids: list[str]) -> dict[tuple, Mapping[str, Any]]:
@@ -254,21 +263,6 @@ def _count(run: RunState, entity: str, res) -> None:
     counts.created += res.created
     counts.updated += res.updated
     counts.unchanged += res.unchanged
-
-
-def _room_rows_for(run: RunState, page: _Page, reservasi_ids: Mapping[str, int | None]) -> list[dict]:
-    rows: list[dict] = []
-    for r in page.rooms_for:
-        rows += room_rows(r, run.property_id, reservasi_ids.get(r.reservation_id), mapping=run.mapping,
-                          unmapped=run.unmapped)
-    return rows
-
-
-def _preview_rooms(conn: sa.Connection, run: RunState, page: _Page) -> None:
-    rows = _room_rows_for(run, page, page.existing_ids)
-    res = write(conn, ROOM, rows, key=_ROOM_KEY, compare=[c for c in ROOM_COMPARE if c != "reservasi_id"],
-                apply=False)
-    _count(run, "rooms", res)
 
 
 def _apply(conn: sa.Connection, run: RunState, page: _Page, guest_ids: Mapping[str, int], with_guests: bool,
@@ -297,55 +291,18 @@ def _apply(conn: sa.Connection, run: RunState, page: _Page, guest_ids: Mapping[s
     ids: dict[str, int | None] = dict(page.existing_ids)
     ids.update({k[1]: v for k, v in res.ids.items()})
 
-    rows = _room_rows_for(run, page, ids)
-    if page.links:
-        _adopt_local_rooms(conn, [link["b_id"] for link in page.links], rows)
-    _count(run, "rooms", write(conn, ROOM, rows, key=_ROOM_KEY, compare=ROOM_COMPARE, apply=True))
-    _mark_removed_rooms(conn, page, ids, rows)
+    write_rooms(conn, run, page.rooms_for, ids, [link["b_id"] for link in page.links])
     if full and page.stamp:
-        conn.execute(sa.update(R).where(R.c.property_id == pid, R.c.cloudbed_reservation_id.in_(page.stamp))
-                     .values(last_sync_at=run.started_at, updated_at=R.c.updated_at))
+        conn.execute(sa.update(R).where(R.c.property_id == pid, R.c.cloudbed_reservation_id.in_(page.stamp),
+                                        ~_unsent_edit()).values(last_sync_at=run.started_at,
+                                                                updated_at=R.c.updated_at))
 
 
-def _adopt_local_rooms(conn: sa.Connection, reservasi_ids: list[int], rows: list[dict]) -> None:
-    """A linked booking's rooms typed into the hotel system take their Cloudbeds sub-reservation ids
-    (matched by room type, then in order), so they are updated rather than duplicated."""
-    local = list(conn.execute(sa.select(ROOM.c.id, ROOM.c.reservasi_id, ROOM.c.adf_room_type,
-                                        ROOM.c.cloudbed_room_type_id).where(
-        ROOM.c.reservasi_id.in_(reservasi_ids), ROOM.c.sub_reservation_id.is_(None), ROOM.c.is_deleted.is_(False))
-        .order_by(ROOM.c.id)))
-    if not local:
-        return
-    wanted: dict[int, list[dict]] = {}
-    for row in rows:
-        if row["reservasi_id"] in reservasi_ids:
-            wanted.setdefault(row["reservasi_id"], []).append(row)
-    updates = []
-    for room in local:
-        pool = wanted.get(room.reservasi_id) or []
-        match = next((w for w in pool if w["cloudbed_room_type_id"] == room.cloudbed_room_type_id
-                      or (room.adf_room_type and w["adf_room_type"] == room.adf_room_type)), None)
-        match = match or (pool[0] if pool else None)
-        if match is not None:
-            pool.remove(match)
-            updates.append({"b_id": room.id, "b_sub": match["sub_reservation_id"]})
-    if updates:
-        conn.execute(sa.update(ROOM).where(ROOM.c.id == sa.bindparam("b_id"))
-                     .values(sub_reservation_id=sa.bindparam("b_sub")), updates)
-
-
-def _mark_removed_rooms(conn: sa.Connection, page: _Page, ids: Mapping[str, int | None], rows: list[dict]) -> None:
-    """Rooms that left a booking are marked deleted (rule 7), for the bookings just written."""
-    parents = sorted({ids[r.reservation_id] for r in page.rooms_for if r.rooms and ids.get(r.reservation_id)})
-    if not parents:
-        return
-    present = {row["sub_reservation_id"] for row in rows}
-    stale = [row.id for row in conn.execute(
-        sa.select(ROOM.c.id, ROOM.c.sub_reservation_id).where(
-            ROOM.c.reservasi_id.in_(parents), ROOM.c.is_deleted.is_(False)))
-        if row.sub_reservation_id not in present]
-    if stale:
-        conn.execute(sa.update(ROOM).where(ROOM.c.id.in_(stale)).values(is_deleted=True))
+def _unsent_edit():
+    """SQL for ``rules.has_local_edit``: such rows are neither stamped (their edit would look sent)
+    nor taken for vanished by a full reconcile."""
+    return sa.and_(R.c.sync_status.in_(("pending", "error")), R.c.local_modified_at.is_not(None),
+                   sa.or_(R.c.last_sync_at.is_(None), R.c.local_modified_at > R.c.last_sync_at))
 
 
 def mark_vanished(conn: sa.Connection, run: RunState) -> int:
@@ -356,10 +313,11 @@ def mark_vanished(conn: sa.Connection, run: RunState) -> int:
     """
     pid = run.property_id
     cond = sa.and_(R.c.property_id == pid, R.c.cloudbed_reservation_id.is_not(None), R.c.is_deleted.is_(False),
-                   sa.or_(R.c.last_sync_at.is_(None), R.c.last_sync_at < run.started_at))
+                   sa.or_(R.c.last_sync_at.is_(None), R.c.last_sync_at < run.started_at), ~_unsent_edit())
     if not run.apply:
         stored = conn.execute(sa.select(sa.func.count()).select_from(R).where(
-            R.c.property_id == pid, R.c.cloudbed_reservation_id.is_not(None), R.c.is_deleted.is_(False))).scalar()
+            R.c.property_id == pid, R.c.cloudbed_reservation_id.is_not(None), R.c.is_deleted.is_(False),
+            ~_unsent_edit())).scalar()
         vanished = max(0, int(stored or 0) - run.known_seen)
         run.result.entity("reservations").deleted += vanished
         if vanished:
@@ -376,19 +334,3 @@ def mark_vanished(conn: sa.Connection, run: RunState) -> int:
     if ids:
         run.action("update", "reservations", f"{len(ids)} booking(s)", "no longer in Cloudbeds: marked deleted")
     return len(ids)
-
-
-def warn_unmapped(run: RunState) -> None:
-    """One warning per Cloudbeds room type without an ADF room type (counted, never guessed)."""
-    if not run.unmapped:
-        return
-    names: dict[str, str] = {}
-    t = schema.cloudbed_room_types
-    with run.engine.connect() as conn:
-        for row in conn.execute(sa.select(t.c.room_type_id, t.c.name).where(
-                t.c.property_id == run.property_id, t.c.room_type_id.in_(sorted(run.unmapped)))):
-            names[row.room_type_id] = row.name
-    for type_id, n in sorted(run.unmapped.items()):
-        label = f"{names.get(type_id) or 'unknown type'} ({type_id or 'no type'})"
-        run.warn("rooms", type_id, f"{n} room(s) of Cloudbeds room type {label} have no ADF room type: "
-                                   "map it on the Room mapping page")

@@ -60,6 +60,8 @@ class SyncResult:
         warnings: up to ``MAX_MESSAGES`` messages; ``warning_count`` counts them all.
         errors: up to ``MAX_MESSAGES`` per-record or fatal error messages.
         error: the fatal error's message when ``status`` is ``failed``.
+        error_kind: that error's class name (``AuthenticationError``, ``RateLimitError``,
+            ``SyncLockedError``, ``OperationalError`` ...), for callers that react to the kind.
         api_calls, rate_limited: HTTP attempts and 429 answers during the run.
         sync_log_id: the ``cloudbed_sync_log`` row.
     """
@@ -75,6 +77,7 @@ class SyncResult:
     warning_count: int = 0
     errors: list[str] = field(default_factory=list)
     error: str | None = None
+    error_kind: str | None = None
     api_calls: int = 0
     rate_limited: int = 0
     started_at: datetime | None = None
@@ -136,4 +139,5 @@ class SyncResult:
                     "run_status": self.status, "sync_log_id": self.sync_log_id})
         if self.error:
             out["error"] = self.error
+            out["error_kind"] = self.error_kind
         return out

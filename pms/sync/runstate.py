@@ -101,6 +101,7 @@ class RunState:
     force: bool = False  # retries re-evaluate rows even when Cloudbeds' time did not move
     done: int = 0
     known_seen: int = 0  # stored, not deleted bookings read again (a preview's vanished count)
+    failed_ids: set[str] = field(default_factory=set)  # bookings that could not be stored this run
 
     @property
     def property_id(self) -> str:

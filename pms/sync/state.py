@@ -13,6 +13,7 @@ stops renewing and the lease lapses after ``LEASE_TTL``. A holder that died on t
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import time
@@ -36,6 +37,8 @@ __all__ = [
     "write_cursor",
     "read_mark",
     "write_mark",
+    "read_ids",
+    "write_ids",
     "lease_info",
 ]
 
@@ -82,6 +85,23 @@ def read_mark(conn: sa.Connection, property_id: str, name: str) -> datetime | No
 
 def write_mark(conn: sa.Connection, property_id: str, name: str, value: datetime, note: str | None = None) -> None:
     _set(conn, property_id, name, cursor_at=value, cursor_value=note)
+
+
+def read_ids(conn: sa.Connection, property_id: str, name: str) -> list[str]:
+    """A short list of ids kept between runs (``retry:reservations``: bookings to read again)."""
+    row = _row(conn, property_id, name)
+    if row is None or not row["cursor_value"]:
+        return []
+    try:
+        value = json.loads(row["cursor_value"])
+    except ValueError:
+        return []
+    return [str(v) for v in value] if isinstance(value, list) else []
+
+
+def write_ids(conn: sa.Connection, property_id: str, name: str, ids: list[str], limit: int = 1000) -> None:
+    kept = list(dict.fromkeys(str(i) for i in ids))[:limit]
+    _set(conn, property_id, name, cursor_at=utcnow(), cursor_value=json.dumps(kept))
 
 
 @dataclass(frozen=True)
@@ -146,11 +166,27 @@ class Lease:
         self.owner = f"{socket.gethostname()[:40]}:{os.getpid()}:{uuid.uuid4().hex[:8]}:{purpose}"[:128]
         self.held = False
 
+    def _ensure_row(self) -> None:
+        """Create the free lease row if it is missing, in its own transaction.
+
+        On MySQL/MariaDB, ``SELECT ... FOR UPDATE`` on a row that does not exist yet takes a gap
+        lock; two syncs doing that and then inserting deadlock each other (1213). An idempotent
+        insert first means the locking read below always finds a row.
+        """
+        from pms.db.upsert import upsert_rows
+
+        with self.engine.begin() as conn:
+            if _row(conn, self.property_id, LEASE_NAME) is None:
+                upsert_rows(conn, _STATE, [{"property_id": self.property_id, "name": LEASE_NAME}],
+                            key=("property_id", "name"), compare=())
+
     def _try(self) -> LeaseInfo | None:
         """Take the lease if it is free; otherwise return who holds it."""
         now = utcnow()
-        for _ in range(3):
+        for attempt in range(5):
             try:
+                if attempt == 0:
+                    self._ensure_row()
                 with self.engine.begin() as conn:
                     row = _row(conn, self.property_id, LEASE_NAME, lock=True)
                     if row is None:
@@ -172,6 +208,12 @@ class Lease:
                         return None
             except sa.exc.IntegrityError:
                 continue  # another process inserted the row first: look again
+            except sa.exc.OperationalError as exc:
+                code = getattr(exc.orig, "args", (None,))[0]
+                if code in (1205, 1213):  # lock wait timeout / deadlock: the other side won; look again
+                    time.sleep(0.05 * (attempt + 1))
+                    continue
+                raise
         return LeaseInfo("unknown", None, None, None)
 
     def acquire(self, *, wait: bool = False, timeout: float = 600.0, poll: float = 0.5) -> Lease:

@@ -71,30 +71,47 @@ def connected_properties(engine: sa.Engine) -> set[str]:
 
 
 class PropertyCache:
-    """``connected_properties`` re-read at most every ``ttl`` seconds (the receiver's hot path)."""
+    """``connected_properties`` from memory, re-read every ``ttl`` seconds in the background (the
+    receiver's hot path never waits for it, except on the very first event and when an event names
+    a property it does not know, which is looked up again at most twice a second)."""
 
     def __init__(self, engine: sa.Engine, ttl: float = 5.0) -> None:
-        self.engine = engine
+        self.engine = reader(engine)
         self.ttl = ttl
         self._lock = threading.Lock()
-        self._value: set[str] = set()
+        self._value: set[str] | None = None
         self._at = float("-inf")
+        self._refreshing = False
 
     def invalidate(self) -> None:
         with self._lock:
+            self._value = None
             self._at = float("-inf")
 
-    def __contains__(self, property_id: object) -> bool:
+    def _load(self) -> set[str]:
+        value = connected_properties(self.engine)
         with self._lock:
-            if time.monotonic() - self._at > self.ttl:
-                self._value = connected_properties(self.engine)
-                self._at = time.monotonic()
-            hit = property_id in self._value
-        if not hit and time.monotonic() - self._at > 0.5:
+            self._value, self._at = value, time.monotonic()
+        return value
+
+    def _refresh(self) -> None:
+        try:
+            self._load()
+        except Exception:  # keep the last known set; the next lookup tries again
+            pass
+        finally:
+            self._refreshing = False
+
+    def __contains__(self, property_id: object) -> bool:
+        value = self._value
+        if value is None:
+            value = self._load()
+        elif time.monotonic() - self._at > self.ttl and not self._refreshing:
+            self._refreshing = True
+            threading.Thread(target=self._refresh, name="pms-webhook-properties", daemon=True).start()
+        if property_id in value:
+            return True
+        if time.monotonic() - self._at > 0.5:
             # A property connected a moment ago (credentials just saved): look once more.
-            self.invalidate()
-            with self._lock:
-                self._value = connected_properties(self.engine)
-                self._at = time.monotonic()
-                hit = property_id in self._value
-        return hit
+            return property_id in self._load()
+        return False

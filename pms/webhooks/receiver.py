@@ -82,6 +82,8 @@ class Receiver:
             decoded = json.loads(text)
         except (UnicodeDecodeError, ValueError):
             return Answer(400, {"error": "invalid_json", "message": "the body must be a UTF-8 JSON object"})
+        except RecursionError:  # thousands of nested brackets fit in the size limit
+            return Answer(400, {"error": "invalid_json", "message": "the JSON is nested too deeply"})
         try:
             return parse_event(decoded), text
         except EventError as exc:

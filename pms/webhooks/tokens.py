@@ -80,35 +80,57 @@ def _valid_tokens(settings: Settings, now: datetime) -> list[str]:
 
 
 class TokenCheck:
-    """Answers "is this the webhook token?" in constant time, reading the database at most every
-    ``ttl`` seconds (a rotation made by another process is seen within that time).
+    """Answers "is this the webhook token?" in constant time, from memory.
 
-    Both sides are hashed first, so the comparison takes the same time whatever the length or the
-    first differing character of the guess.
+    The valid tokens are re-read from the database every ``ttl`` seconds in the background (a
+    rotation made by another process is seen within a few seconds); a request never waits for
+    that read except the very first. Both sides are hashed first, so the comparison takes the same
+    time whatever the length or the first differing character of the guess.
     """
 
     def __init__(self, engine: sa.Engine, ttl: float = 2.0) -> None:
-        self.settings = Settings(engine)
+        from pms.db.engine import reader
+
+        self.settings = Settings(reader(engine))  # reads only: never queue for SQLite's write lock
         self.ttl = ttl
         self._lock = threading.Lock()
-        self._digests: list[bytes] = []
+        self._digests: list[bytes] | None = None
         self._loaded_at = float("-inf")
+        self._refreshing = False
 
     def invalidate(self) -> None:
+        """Forget the cached tokens: the next check reads them again (a rotation in this process)."""
         with self._lock:
+            self._digests = None
             self._loaded_at = float("-inf")
 
     @property
     def fresh(self) -> bool:
         """Whether a check now answers from memory (no database read)."""
-        return time.monotonic() - self._loaded_at <= self.ttl
+        return self._digests is not None
+
+    def _load(self) -> list[bytes]:
+        digests = [_digest(t) for t in _valid_tokens(self.settings, utcnow())]
+        with self._lock:
+            self._digests, self._loaded_at = digests, time.monotonic()
+        return digests
+
+    def _refresh(self) -> None:
+        try:
+            self._load()
+        except Exception:  # keep the last known tokens; the next check tries again
+            pass
+        finally:
+            self._refreshing = False
 
     def _current(self) -> list[bytes]:
-        with self._lock:
-            if time.monotonic() - self._loaded_at > self.ttl:
-                self._digests = [_digest(t) for t in _valid_tokens(self.settings, utcnow())]
-                self._loaded_at = time.monotonic()
-            return self._digests
+        digests = self._digests
+        if digests is None:
+            return self._load()
+        if time.monotonic() - self._loaded_at > self.ttl and not self._refreshing:
+            self._refreshing = True
+            threading.Thread(target=self._refresh, name="pms-webhook-token", daemon=True).start()
+        return digests
 
     def __call__(self, given: str | None) -> bool:
         expected = self._current()

@@ -291,9 +291,9 @@ class Worker:
             return None
         cfg = Settings(self.engine).get_many(["cloudbed_auto_sync", "cloudbed_sync_interval",
                                               "cloudbed_full_sync_hour", "cloudbed_timezone"])
+        # A run still marked running is not trusted to be alive (a killed process leaves one behind):
+        # the sync engine's own lease decides, and refuses with SyncLockedError while it is held.
         history = load_history(self.engine, property_id)
-        if history.running:
-            return None
         plan = due_jobs(now, history, auto_sync=cfg["cloudbed_auto_sync"],
                         interval_minutes=cfg["cloudbed_sync_interval"], full_hour=cfg["cloudbed_full_sync_hour"],
                         tz=cfg["cloudbed_timezone"])

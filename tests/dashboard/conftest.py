@@ -90,7 +90,7 @@ def synced_world(engine, property_id: str = "254042") -> None:
     Real credentials are stored (pointing at a closed port; rendering never calls Cloudbeds), so
     the dashboard is out of demo mode and shows this property.
     """
-    from datetime import date, timedelta
+    from datetime import timedelta
     from decimal import Decimal
 
     import sqlalchemy as sa
@@ -128,4 +128,3 @@ def synced_world(engine, property_id: str = "254042") -> None:
              "rooms_available": 3, "rooms_total": 5} for rt in ("rt-1", "rt-2") for d in range(20)])
         conn.execute(sa.insert(schema.cloudbed_alerts).values(
             property_id=property_id, alert_key="sync_failed", message="The last sync failed: timeout", status="active"))
-    assert date.today()  # keep the import used

@@ -38,6 +38,7 @@ def test_setup_installs_and_reports_every_table(dash):
 def test_create_walk_in_reservation(dash):
     synced_world(dash.engine)
     at = dash.app(as_user=dash.user("budi", role="staff"), page="reservations")
+    at.radio(key="res_view").set_value("new").run()
     at.text_input(key="new_first").input("Putu")
     at.text_input(key="new_last").input("Ariani")
     at.text_input(key="new_email").input("putu@example.id")
@@ -52,6 +53,7 @@ def test_create_walk_in_reservation(dash):
         row = conn.execute(sa.select(r).where(r.c.origin == "local")).one()
     assert (row.guest_name, row.sync_status, row.check_in) == ("Putu Ariani", "pending", _today())
     # the new booking is in the list at once (the cache was cleared)
+    at.radio(key="res_view").set_value("list").run()
     at.text_input(key="res_search").input("Ariani").run()
     assert "Putu Ariani" in set(at.dataframe(key="res_table").value["guest_name"])
 
@@ -59,6 +61,7 @@ def test_create_walk_in_reservation(dash):
 def test_invalid_reservation_is_refused_with_a_message(dash):
     synced_world(dash.engine)
     at = dash.app(as_user=dash.user("gm"), page="reservations")
+    at.radio(key="res_view").set_value("new").run()
     at.text_input(key="new_first").input("Putu")
     at.text_input(key="new_last").input("'; DROP TABLE reservasi; --")
     at.text_input(key="new_email").input("not an email")
@@ -73,6 +76,7 @@ def test_invalid_reservation_is_refused_with_a_message(dash):
 def test_guest_edit_through_the_form(dash):
     synced_world(dash.engine)
     at = dash.app(as_user=dash.user("gm"), page="reservations")
+    at.radio(key="res_view").set_value("guests").run()
     at.text_input(key="guest_search").input("Tamu 2").run()
     at.session_state["guest_table"] = {"selection": {"rows": [0], "columns": [], "cells": []}}
     at.run()

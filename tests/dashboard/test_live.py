@@ -170,3 +170,49 @@ def test_retry_failed_from_monitoring(live):
     at.button(key="retry_failed").click().run()
     assert not at.exception
     assert _count(live.engine, r, r.c.sync_status == "error") == 0
+
+
+def test_oauth_app_saved_connected_and_the_outcome_shown(dash, box):
+    from urllib.parse import parse_qs, urlsplit
+
+    import requests
+
+    from pms.oauth import complete_connect
+
+    gm = dash.user()
+    at = dash.app(as_user=gm, page="connection")
+    at.radio(key="conn_method").set_value("oauth").run()
+    at.text_input(key="conn_client_id").input(box.client_id)
+    at.text_input(key="conn_secret").input(box.client_secret)
+    at.text_input(key="conn_oauth_base").input(box.base_url)
+    at.button(key="FormSubmitter:oauth_form-Save the OAuth app").click().run()
+    assert not at.exception and "OAuth app saved. Now connect with Cloudbeds." in texts(at)
+    assert "has not been connected yet" in texts(at)
+    at.button(key="start_oauth").click().run()
+    links = [el.proto.url for el in at.get("link_button")]
+    assert len(links) == 1 and links[0].startswith(f"{box.base_url}/oauth?")
+    consent = requests.get(links[0], timeout=30, allow_redirects=False)  # the sandbox approves at once
+    back = parse_qs(urlsplit(consent.headers["Location"]).query)
+    outcome = complete_connect(dash.engine, state=back["state"][0], code=back["code"][0])
+    assert outcome.ok
+    done = _connection_page(dash, gm, {"oauth": "connected"})
+    assert "Cloudbeds is connected through OAuth." in texts(done)
+    assert "Connected with OAuth app" in texts(done) and box.client_secret not in texts(done)
+    bad = _connection_page(dash, gm, {"oauth": "error", "message": "[Click here](http://evil.example)"})
+    shown = [e.value for e in bad.error][0]
+    assert "\\[Click here\\]\\(http\\://evil\\.example\\)" in shown
+
+
+def _connection_page(dash, user, query):
+    """The Connection page as the browser opens it when the OAuth callback sends the manager back."""
+    from streamlit.testing.v1 import AppTest
+
+    from tests.dashboard.conftest import DASHBOARD
+
+    at = AppTest.from_file(DASHBOARD, default_timeout=60)
+    at.session_state["pms_user_id"] = user.id
+    at.run()
+    at.switch_page("app_pages/connection.py")
+    for key, value in query.items():
+        at.query_params[key] = value
+    return at.run()

@@ -115,3 +115,47 @@ def test_setup_on_unreachable_database_says_what_to_check(tmp_path):
         assert "Check the address" in str(exc)
     else:
         raise AssertionError("setup on a closed port did not fail")
+
+
+def test_setup_reuses_a_legacy_settings_table_with_its_own_id(engine):
+    auto = "AUTOINCREMENT" if engine.dialect.name == "sqlite" else "AUTO_INCREMENT"
+    with engine.begin() as conn:
+        conn.exec_driver_sql(f"CREATE TABLE settings (id INTEGER PRIMARY KEY {auto}, setting_key VARCHAR(100) NOT NULL, "
+                             "setting_value TEXT, setting_description VARCHAR(255))")
+        conn.exec_driver_sql("INSERT INTO settings (setting_key, setting_value, setting_description) "
+                             "VALUES ('cloudbed_sync_interval', '15', 'Interval sinkronisasi (menit)')")
+    report = setup_database(engine)
+    assert report.ok, report.lines()
+    assert {t.name: t.status for t in report.tables}["settings"] == "adopted"
+    from pms.db.settings import Settings
+
+    settings = Settings(engine)
+    assert settings.sync_interval_minutes == 15
+    settings.set_many({"cloudbed_sync_interval": 20, "cloudbed_active": True})
+    assert (settings.sync_interval_minutes, settings.integration_active) == (20, True)
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT COUNT(*) FROM settings").scalar() == 2
+    assert {t.status for t in setup_database(engine).tables} == {"ok"}
+
+
+def test_an_installed_database_is_upgraded_in_place_by_the_migrations(engine):
+    """A database set up at revision 0001 (before the dashboard indexes) gets them from revision 0002."""
+    from alembic import command
+    from alembic.runtime.migration import MigrationContext
+
+    from pms.db.setup import _alembic_config
+
+    assert setup_database(engine).ok
+    with engine.begin() as conn:
+        for name, table in (("ix_reservasi_live", "reservasi"), ("ix_guest_live", "guest")):
+            conn.exec_driver_sql(f"DROP INDEX {name}" + ("" if engine.dialect.name == "sqlite" else f" ON {table}"))
+        command.stamp(_alembic_config(conn), "0001")
+        conn.execute(sa.insert(schema.settings).values(setting_key="cloudbed_active", setting_value="1"))
+    report = setup_database(engine)
+    assert report.ok, report.lines()
+    assert report.revision == head_revision() == "0002"
+    assert {ix["name"] for ix in sa.inspect(engine).get_indexes("reservasi")} >= {"ix_reservasi_live"}
+    assert {ix["name"] for ix in sa.inspect(engine).get_indexes("guest")} >= {"ix_guest_live"}
+    with engine.connect() as conn:
+        assert MigrationContext.configure(conn).get_current_revision() == "0002"
+        assert conn.execute(sa.select(schema.settings.c.setting_value)).scalar() == "1"  # data kept

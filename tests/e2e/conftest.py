@@ -58,13 +58,16 @@ def start_server(folder: Path) -> Server:
         if proc.poll() is not None:
             raise RuntimeError(f"the server stopped at start-up:\n{log.read_text(errors='replace')[-3000:]}")
         try:
-            if requests.get(f"{url}/healthz", timeout=2).status_code == 200:
+            health = requests.get(f"{url}/healthz", timeout=2)
+            # Up, and the worker's first sync of the demo sandbox is done (the pages then show the
+            # demo property by name, as a newcomer sees it a few seconds after `make run`).
+            if health.status_code == 200 and health.json().get("last_successful_sync"):
                 return Server(url, proc, log)
-        except requests.RequestException:
+        except (requests.RequestException, ValueError):
             pass
         time.sleep(0.3)
     stop_server(Server(url, proc, log))
-    raise RuntimeError("the server did not answer /healthz within 90 s")
+    raise RuntimeError("the server did not answer /healthz with a first sync within 90 s")
 
 
 def stop_server(server: Server) -> None:

@@ -59,6 +59,10 @@ def test_connection_test_passes_every_step(page: Page, server):
 def test_mapping_edit_is_saved(page: Page, server):
     log_in(page, server)
     open_page(page, "Room mapping")
+    if page.get_by_text("No Cloudbeds room types are known yet").count():
+        page.get_by_role("button", name="Refresh the Cloudbeds catalogue").click()
+        expect(page.get_by_text("Catalogue refreshed.")).to_be_visible(timeout=60_000)
+        idle(page)
     start = page.get_by_role("button", name="Start from the Cloudbeds room types")
     if start.count():
         start.click()

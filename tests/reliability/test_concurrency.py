@@ -114,11 +114,6 @@ def test_two_syncs_in_threads_one_is_refused_with_a_clear_message(sqlite_engine,
     assert diff.ok, diff
 
 
-@pytest.mark.xfail(strict=True, reason="pms.sync.state.Lease._try on MariaDB: when the lease row does not "
-                                       "exist yet, concurrent SELECT ... FOR UPDATE + INSERT deadlock (1213); "
-                                       "only IntegrityError is retried, so the OperationalError escapes and "
-                                       "the second sync crashes (exit 1, SQL in the message) instead of "
-                                       "waiting or refusing")
 @pytest.mark.mysql
 def test_the_first_lease_is_taken_cleanly_by_concurrent_syncs(mysql_url, tally):
     from pms.db.setup import setup_database

@@ -68,7 +68,9 @@ def wait_for(predicate, timeout: float = 10.0, interval: float = 0.02):
     """Poll ``predicate`` until it returns something truthy (background work: deliveries, jobs)."""
     import time
 
-    deadline = time.monotonic() + timeout
+    from conftest import WAIT_SCALE  # the root tests/conftest.py
+
+    deadline = time.monotonic() + timeout * WAIT_SCALE
     while True:
         value = predicate()
         if value:

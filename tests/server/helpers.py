@@ -28,7 +28,9 @@ def free_port() -> int:
 
 
 def wait_for(predicate, timeout: float = 15.0, interval: float = 0.05):
-    deadline = time.monotonic() + timeout
+    from conftest import WAIT_SCALE  # the root tests/conftest.py
+
+    deadline = time.monotonic() + timeout * WAIT_SCALE
     while True:
         value = predicate()
         if value:

@@ -57,6 +57,7 @@ def test_success_false_and_revoked_key_fail_with_a_readable_error(sctx, admin):
     admin.fault("getReservationsWithRateDetails", "revoke_token", times=1)
     second = run_sync(sctx, SyncRequest(mode="full", entities="reservations"))
     assert second.status == "failed" and "API key" in second.error
+    assert second.error_kind == "AuthenticationError" and first.error_kind == "APIError"
     assert sctx.client.auth.credential() not in second.error  # no secret in the message
     assert count(sctx.engine, schema.reservasi) == 0
 
@@ -82,6 +83,8 @@ def test_killed_mid_sync_leaves_whole_batches_and_the_rerun_converges(sqlite_url
         proc.send_signal(signal.SIGKILL)
     finally:
         proc.wait(30)
+    # On a loaded machine the first run can finish before the kill lands; then it is a completed run.
+    first_completed = proc.returncode == 0
     stored = count(engine, schema.reservasi)
     assert stored % 100 == 0 or stored == 700  # only whole pages were committed
     with engine.connect() as conn:
@@ -94,7 +97,7 @@ def test_killed_mid_sync_leaves_whole_batches_and_the_rerun_converges(sqlite_url
     assert mismatches(engine, box.property_id, admin.truth()) == []
     with engine.connect() as conn:
         statuses = [r[0] for r in conn.execute(sa.select(schema.cloudbed_sync_log.c.status))]
-    assert statuses.count("completed") == 1 and "running" not in statuses
+    assert statuses.count("completed") == (2 if first_completed else 1) and "running" not in statuses
     engine.dispose()
 
 

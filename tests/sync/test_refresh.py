@@ -117,3 +117,31 @@ def test_unexpected_shapes_fail_only_the_bad_record(sctx, admin):
     assert any("no readable check-in" in e for e in run.result.errors)
     assert any("out of range" in e for e in run.result.errors)
 
+
+
+def test_bookings_that_failed_are_read_again_on_the_next_run(sctx, admin):
+    from dataclasses import replace
+
+    from pms.sync.engine import RETRY, new_run
+    from pms.sync.reservations import process_page
+    from pms.sync.state import read_ids, write_ids
+
+    run_sync(sctx, SyncRequest(mode="full", entities="reservations,guests"))
+    (t,) = pick(admin.truth(), today_of(admin), 1)
+    rid = t["reservationID"]
+    # An earlier run could not store this booking (an unreadable answer) ...
+    page = list(sctx.client.get_reservations_with_rate_details(reservation_ids=[rid]))
+    run = new_run(sctx, SyncRequest(mode="incremental"), apply=True)
+    with sctx.engine.begin() as conn:
+        process_page(conn, run, [replace(page[0], check_in=None)])
+        assert run.failed_ids == {rid}
+        write_ids(conn, sctx.property_id, RETRY, sorted(run.failed_ids))
+    set_reservation(sctx.engine, rid, status="stale")
+    # ... so the next run reads it again first, although Cloudbeds did not touch it since.
+    admin.reset_counters()
+    result = run_sync(sctx, SyncRequest(mode="incremental"))
+    assert result.status == "completed"
+    assert reservation(sctx.engine, rid)["status"] == t["status"]
+    assert admin.calls()["getReservationsWithRateDetails"] == 2  # the retry, then the usual page
+    with sctx.engine.connect() as conn:
+        assert read_ids(conn, sctx.property_id, RETRY) == []

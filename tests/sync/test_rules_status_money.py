@@ -138,3 +138,16 @@ def test_rule_12_payment_collect_from_the_source_field(ctx, admin):
     # Channel Collect sources say so in the field; their names alone would not tell which they are.
     channel = [s for s in sources.values() if s["payment_collect"] == "channel"]
     assert channel and all(s["source_id"].endswith("-0") for s in channel)
+
+
+def test_a_full_reconcile_keeps_an_unsent_hotel_edit(ctx, admin):
+    _full(ctx)
+    (t,) = pick(admin.truth(), today_of(admin), 1)
+    from pms.db.types import utcnow
+
+    set_reservation(ctx.engine, t["reservationID"], status="checked_in", sync_status="pending",
+                    last_sync_at=utcnow() - timedelta(minutes=10), local_modified_at=utcnow() - timedelta(minutes=5))
+    _full(ctx)
+    _full(ctx)  # a second reconcile must still see the edit as unsent
+    row = reservation(ctx.engine, t["reservationID"])
+    assert (row["status"], row["sync_status"], row["is_deleted"]) == ("checked_in", "pending", False)

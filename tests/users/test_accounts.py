@@ -26,8 +26,10 @@ def test_malformed_hashes_never_match(stored):
 
 def test_old_parameters_are_upgraded_on_login(sdb):
     users.create_user(sdb, "budi", PW, role="staff")
-    weak = "scrypt$1024$8$1$" + users._b64(b"0123456789abcdef") + "$" + users._b64(
-        users._derive(PW, b"0123456789abcdef", 1024, 8, 1))
+    from pms import passwords
+
+    weak = "scrypt$1024$8$1$" + passwords._b64(b"0123456789abcdef") + "$" + passwords._b64(
+        passwords._derive(PW, b"0123456789abcdef", 1024, 8, 1))
     with sdb.begin() as conn:
         conn.execute(sa.update(schema.app_user).values(password_hash=weak))
     assert users.needs_rehash(weak)

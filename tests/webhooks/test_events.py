@@ -56,3 +56,13 @@ def test_known_and_unknown_events():
     assert not parse_event({**BASE, "event": "housekeeping/room_condition_changed"}).known
     assert parse_event({"event": "guest/details_changed", "guestId": 61, "reservationId": "52"}).entity_id == "61"
     assert parse_event({"event": "api_queue_task/rate_status_changed", "queueTaskId": "job9"}).entity_id == "job9"
+
+
+def test_deeply_nested_json_is_refused_not_a_crash(sqlite_engine):
+    from pms.db.setup import ensure_schema
+    from pms.webhooks.receiver import Receiver
+
+    ensure_schema(sqlite_engine)
+    receiver = Receiver(sqlite_engine)
+    for data in (b"[" * 20_000 + b"]" * 20_000, b"{\"a\":" * 9_000 + b"1" + b"}" * 9_000):
+        assert receiver.accept(data).status == 400

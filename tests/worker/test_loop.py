@@ -70,7 +70,9 @@ def db(engine):
 
 
 def _wait(predicate, timeout=15.0):
-    deadline = time.monotonic() + timeout
+    from conftest import WAIT_SCALE  # the root tests/conftest.py
+
+    deadline = time.monotonic() + timeout * WAIT_SCALE
     while not predicate():
         if time.monotonic() > deadline:
             raise AssertionError("condition not met")
