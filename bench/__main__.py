@@ -120,7 +120,7 @@ def main(argv: list[str] | None = None) -> int:
                 figures = [_figure(d) for n in SUITES if n in by_suite for d in by_suite[n]["figures"]]
         out.write_text(render_markdown(figures, full_run["machine"], cfg.mode,
                                        datetime.fromisoformat(full_run["started"]), full_run["seconds"],
-                                       rerun=rerun, rerun_load=info["load"] if rerun else None), encoding="utf-8")
+                                       rerun=rerun, rerun_load={n: info["load"] for n in rerun or {}}), encoding="utf-8")
         if rerun:
             for name in rerun:
                 by_suite[name]["load"] = info["load"]
