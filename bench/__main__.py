@@ -45,15 +45,16 @@ def _figure(d: dict) -> Figure:
     return Figure(**{k: v for k, v in d.items() if k in Figure.__dataclass_fields__})
 
 
-def _rewrite(out: Path) -> int:
+def _rewrite(out: Path, quiet: bool = False) -> int:
     data = json.loads(out.with_suffix(".json").read_text(encoding="utf-8"))
     full = data["full_run"]
     reruns = {n: v["at"] for n, v in data["suites"].items() if v["at"][:19] > _end(full)}
     figures = [_figure(d) for n in SUITES if n in data["suites"] for d in data["suites"][n]["figures"]]
+    loads = {n: data["suites"][n].get("load", "") for n in reruns}
     out.write_text(render_markdown(figures, full["machine"], data["mode"], datetime.fromisoformat(full["started"]),
-                                   full["seconds"], rerun=reruns or None,
-                                   rerun_load=data.get("rerun_load")), encoding="utf-8")
-    print(render_text(figures))
+                                   full["seconds"], rerun=reruns or None, rerun_load=loads), encoding="utf-8")
+    if not quiet:
+        print(render_text(figures))
     return 0
 
 
@@ -119,10 +120,14 @@ def main(argv: list[str] | None = None) -> int:
                 figures = [_figure(d) for n in SUITES if n in by_suite for d in by_suite[n]["figures"]]
         out.write_text(render_markdown(figures, full_run["machine"], cfg.mode,
                                        datetime.fromisoformat(full_run["started"]), full_run["seconds"],
-                                       rerun=rerun, rerun_load=info["load"] if rerun else None), encoding="utf-8")
-        sidecar.write_text(json.dumps({"mode": cfg.mode, "full_run": full_run, "suites": by_suite,
-                                       "rerun_load": info["load"] if rerun else None}, indent=1,
+                                       rerun=rerun, rerun_load={n: info["load"] for n in rerun or {}}), encoding="utf-8")
+        if rerun:
+            for name in rerun:
+                by_suite[name]["load"] = info["load"]
+        sidecar.write_text(json.dumps({"mode": cfg.mode, "full_run": full_run, "suites": by_suite}, indent=1,
                                       default=str) + "\n", encoding="utf-8")
+        if rerun:
+            _rewrite(out, quiet=True)
         print(f"bench: wrote {out} and {sidecar.name}", file=sys.stderr)
     return 1 if failed else 0
 

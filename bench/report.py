@@ -60,7 +60,8 @@ def _cell(text: str) -> str:
 
 
 def render_markdown(figures: list[Figure], info: dict[str, str], mode: str, started: datetime,
-                    seconds: float, rerun: dict[str, str] | None = None, rerun_load: str | None = None) -> str:
+                    seconds: float, rerun: dict[str, str] | None = None,
+                    rerun_load: dict[str, str] | None = None) -> str:
     lines = [
         "# Benchmarks",
         "",
@@ -73,9 +74,10 @@ def render_markdown(figures: list[Figure], info: dict[str, str], mode: str, star
         f"- **Mode**: {mode}",
     ]
     if rerun:
-        lines.append("- **Re-run since**: " + ", ".join(
-            f"the {name} suite at {at[:16].replace('T', ' ')} UTC" for name, at in rerun.items())
-            + f" (`python -m bench --only`; {rerun_load}); its rows replace the full run's")
+        loads = rerun_load or {}
+        lines.append("- **Re-run since** (`python -m bench --only`; their rows replace the full run's): " + "; ".join(
+            f"the {name} suite at {at[:16].replace('T', ' ')} UTC"
+            + (f" ({loads[name].split(' (')[0]})" if loads.get(name) else "") for name, at in rerun.items()))
     lines += [f"- **{k.upper() if k in ('cpu', 'ram', 'os') else k.capitalize()}**: {v}" for k, v in info.items()]
     lines += ["", "| figure | how | value | baseline | ratio | goal | verdict |", "|---|---|---|---|---|---|---|"]
     for f in figures:
