@@ -64,7 +64,7 @@ def max_batch_rows(n_columns: int, wanted: int = 500) -> int:
     return max(1, min(wanted, _MAX_PARAMS // max(1, n_columns)))
 
 
-def _same(old: Any, new: Any) -> bool:
+def same(old: Any, new: Any) -> bool:
     """Equality as the database sees it (Decimal scale, aware vs naive UTC, bool vs int)."""
     if old is None or new is None:
         return old is None and new is None
@@ -148,6 +148,7 @@ def upsert_rows(
     compare: Sequence[str] | None = None,
     batch_size: int = 500,
     return_ids: bool = False,
+    dry_run: bool = False,
 ) -> UpsertResult:
     """Insert new rows, update changed ones, leave unchanged ones untouched.
 
@@ -161,6 +162,8 @@ def upsert_rows(
             still written when a row is new or changed.
         batch_size: rows per statement (capped by the database's parameter limit).
         return_ids: fill ``result.ids`` with each key's primary key, for child rows.
+        dry_run: classify only, writing nothing (a sync preview): the counts are the ones the
+            same call would report when writing.
 
     Returns:
         The counts, the keys of created or updated rows, and (optionally) the ids.
@@ -182,14 +185,14 @@ def upsert_rows(
             raise ValueError(f"upsert into {table.name}: every row must have the same columns")
         batch.append(dict(row))
         if len(batch) >= size:
-            result.add(_upsert_batch(conn, table, batch, key, columns, compare, return_ids))
+            result.add(_upsert_batch(conn, table, batch, key, columns, compare, return_ids, dry_run))
             batch = []
     if batch and columns is not None:
-        result.add(_upsert_batch(conn, table, batch, key, columns, compare, return_ids))
+        result.add(_upsert_batch(conn, table, batch, key, columns, compare, return_ids, dry_run))
     return result
 
 
-def _upsert_batch(conn, table, batch, key, columns, compare, return_ids) -> UpsertResult:
+def _upsert_batch(conn, table, batch, key, columns, compare, return_ids, dry_run) -> UpsertResult:
     key = list(key)
     compare_cols = [c for c in (compare if compare is not None else columns)
                     if c not in key and c not in _TIMESTAMP_COLUMNS]
@@ -206,7 +209,7 @@ def _upsert_batch(conn, table, batch, key, columns, compare, return_ids) -> Upse
         old = found.get(k)
         if old is None:
             result.created += 1
-        elif all(_same(old[c], row[c]) for c in compare_cols if c in row):
+        elif all(same(old[c], row[c]) for c in compare_cols if c in row):
             result.unchanged += 1
             continue
         else:
@@ -215,6 +218,8 @@ def _upsert_batch(conn, table, batch, key, columns, compare, return_ids) -> Upse
         if "updated_at" in table.c:
             row = {**row, "updated_at": now}
         to_write.append(row)
+    if dry_run:
+        return result
     if to_write:
         # Column defaults (created_at, sync_status ...) fill the insert branch; the update branch
         # sets only the columns the caller gave, so a default never overwrites a stored value.

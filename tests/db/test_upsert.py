@@ -130,3 +130,18 @@ def test_non_ascii_text_round_trips(db):
         guests = [r[0] for r in conn.execute(sa.select(schema.guest.c.first_name).order_by(schema.guest.c.id))]
     assert stored == NAMES
     assert guests == NAMES
+
+
+def test_a_dry_run_counts_what_the_write_would_and_writes_nothing(db):
+    with db.begin() as conn:
+        upsert_rows(conn, schema.reservasi, _rows(10), key=KEY)
+    rows = _rows(12)
+    rows[2]["total"] = Decimal("1")
+    with db.begin() as conn:
+        preview = upsert_rows(conn, schema.reservasi, rows, key=KEY, dry_run=True)
+    with db.connect() as conn:
+        assert conn.execute(sa.select(sa.func.count()).select_from(schema.reservasi)).scalar() == 10
+    with db.begin() as conn:
+        applied = upsert_rows(conn, schema.reservasi, rows, key=KEY)
+    assert preview.as_dict() == applied.as_dict() == {"created": 2, "updated": 1, "unchanged": 9}
+    assert preview.changed_keys == applied.changed_keys
