@@ -185,37 +185,30 @@ def _chunks(ids: Sequence[int], size: int = 500) -> Iterable[Sequence[int]]:
         yield ids[start:start + size]
 
 
-def mark_processed(engine: sa.Engine, ids: Iterable[int], now: datetime | None = None) -> int:
-    now = now or utcnow()
+def _finish_claimed(engine: sa.Engine, ids: Iterable[int], **values) -> int:
+    """Set ``values`` on those of ``ids`` still claimed (``processing``), in chunks, in one transaction."""
     ids = list(ids)
     done = 0
     with engine.begin() as conn:
         for chunk in _chunks(ids):
-            done += conn.execute(sa.update(T).where(T.c.id.in_(chunk), T.c.status == "processing").values(
-                status="processed", processed_at=now, next_attempt_at=None, error=None)).rowcount
+            done += conn.execute(sa.update(T).where(T.c.id.in_(chunk), T.c.status == "processing")
+                                 .values(**values)).rowcount
     return done
+
+
+def mark_processed(engine: sa.Engine, ids: Iterable[int], now: datetime | None = None) -> int:
+    return _finish_claimed(engine, ids, status="processed", processed_at=now or utcnow(), next_attempt_at=None,
+                           error=None)
 
 
 def release(engine: sa.Engine, ids: Iterable[int]) -> int:
     """Give claimed events back untouched (their attempt does not count)."""
-    ids = list(ids)
-    done = 0
-    with engine.begin() as conn:
-        for chunk in _chunks(ids):
-            done += conn.execute(sa.update(T).where(T.c.id.in_(chunk), T.c.status == "processing").values(
-                status="pending", attempts=T.c.attempts - 1, next_attempt_at=None)).rowcount
-    return done
+    return _finish_claimed(engine, ids, status="pending", attempts=T.c.attempts - 1, next_attempt_at=None)
 
 
 def mark_ignored(engine: sa.Engine, ids: Iterable[int], reason: str, now: datetime | None = None) -> int:
-    now = now or utcnow()
-    ids = list(ids)
-    done = 0
-    with engine.begin() as conn:
-        for chunk in _chunks(ids):
-            done += conn.execute(sa.update(T).where(T.c.id.in_(chunk), T.c.status == "processing").values(
-                status="ignored", processed_at=now, next_attempt_at=None, error=reason[:_MAX_ERROR])).rowcount
-    return done
+    return _finish_claimed(engine, ids, status="ignored", processed_at=now or utcnow(), next_attempt_at=None,
+                           error=reason[:_MAX_ERROR])
 
 
 def retry_delay(attempts: int) -> timedelta:
