@@ -139,13 +139,15 @@ def suggest_rooms(
         if digits is not None:
             by_digits.setdefault(digits, room)
     used: dict[str, str] = {number: cb for cb, number in mapped.items()}
+    todo = [r for r in cloudbed_rooms if str(_get(r, "room_id")) not in mapped]
+    wanted: dict[str, list[str]] = {}
+    for room in todo:
+        digits = room_number(_get(room, "room_name"))
+        if digits in by_digits:
+            wanted.setdefault(digits, []).append(str(_get(room, "room_name") or _get(room, "room_id")))
     out: list[MappingSuggestion] = []
-    for room in sorted(
-        cloudbed_rooms, key=lambda r: (str(_get(r, "room_name") or ""), str(_get(r, "room_id")))
-    ):
+    for room in sorted(todo, key=lambda r: (str(_get(r, "room_name") or ""), str(_get(r, "room_id")))):
         cb = str(_get(room, "room_id"))
-        if cb in mapped:
-            continue
         name = _get(room, "room_name")
         digits = room_number(name)
         adf = by_digits.get(digits) if digits else None
@@ -155,9 +157,11 @@ def suggest_rooms(
         number = str(_get(adf, "room_number"))
         conflict = None
         if number in used:
-            conflict = f"ADF room {number} is already taken by Cloudbeds room {used[number]}"
-        else:
-            used[number] = name or cb
+            conflict = f"ADF room {number} is already mapped from Cloudbeds room {used[number]}"
+        elif len(wanted[digits]) > 1:  # two Cloudbeds rooms, one ADF room: a person chooses
+            conflict = (
+                f"ADF room {number} would be shared by Cloudbeds rooms {', '.join(sorted(wanted[digits]))}"
+            )
         wanted_type = (type_mapping or {}).get(str(_get(room, "room_type_id") or ""))
         if conflict is None and wanted_type is not None and wanted_type != _get(adf, "room_type_id"):
             conflict = f"its room type maps to another ADF type than room {number}'s"
