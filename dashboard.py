@@ -14,11 +14,12 @@ import logging
 
 import streamlit as st
 
-from pms import users
+from pms import accounts
 from pms.errors import PMSError
 from pms.i18n import LANGUAGES
 from pms import alerts as alerts_mod
-from pms.reporting.property import active_property, has_credentials
+from pms.db.credentials import has_credentials
+from pms.reporting.property import active_property
 from ui import boot, session
 from ui.auth import first_manager_form, login_form
 from ui.context import PageContext, set_context
@@ -92,7 +93,7 @@ def main() -> None:
     user = session.current_user(engine)
     language_switch(engine, user)
     t = session.translator()
-    if users.count_users(engine) == 0:
+    if accounts.count_users(engine) == 0:
         first_manager_form(engine, t)
         st.stop()
     if user is None:

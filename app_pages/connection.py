@@ -3,9 +3,9 @@
 import pandas as pd
 import streamlit as st
 
-from pms import connect
+from pms.connection import go_live
 from pms.connection import connection_info
-from pms.connection_checks import run_connection_checks
+from pms.connection.checks import run_connection_checks
 from pms.db.credentials import DEFAULT_API_BASE, CredentialStore
 from ui.context import open_page
 from ui.widgets import plain
@@ -26,7 +26,7 @@ if info.is_demo:
 else:
     st.success(t("connection.live", method=t(f"connection.method.{info.mode}"), url=info.api_base,
                  pid=info.property_id or t("connection.pid_unknown")), icon="🔌")
-    if info.mode == "oauth" and not connect.oauth_connected(ctx.engine):
+    if info.mode == "oauth" and not go_live.oauth_connected(ctx.engine):
         st.warning(t("connection.oauth_pending"), icon="⏳")
 
 
@@ -71,7 +71,7 @@ if method == "api_key":
     if submitted:
         with ctx.errors():
             box, on_step = live_status(t("connection.testing_key"))
-            attempt = connect.try_api_key(ctx.engine, key, property_id=pid, api_base=base, on_step=on_step)
+            attempt = go_live.try_api_key(ctx.engine, key, property_id=pid, api_base=base, on_step=on_step)
             box.update(label=t("connection.saved" if attempt.saved else "connection.not_saved"),
                        state="complete" if attempt.saved else "error")
             ctx.wrote()
@@ -88,13 +88,13 @@ else:
         saved = st.form_submit_button(t("connection.save_app"), type="primary")
     if saved:
         with ctx.errors():
-            connect.save_oauth_app(ctx.engine, client_id, secret or (creds.client_secret if creds else ""),
+            go_live.save_oauth_app(ctx.engine, client_id, secret or (creds.client_secret if creds else ""),
                                    property_id=pid, api_base=base)
             ctx.wrote()
             ctx.flash(t("connection.app_saved"))
     if creds and creds.auth_method == "oauth":
         with ctx.errors():
-            from pms.oauth import start_connect
+            from pms.connection.oauth import start_connect
 
             if st.button(t("connection.start_oauth"), key="start_oauth"):
                 url = start_connect(ctx.engine, return_to="/connection")
@@ -105,6 +105,6 @@ if not info.is_demo:
     sure = st.checkbox(t("connection.demo_confirm"), key="demo_confirm")
     if st.button(t("connection.back_to_demo"), key="back_to_demo", disabled=not sure):
         with ctx.errors():
-            connect.return_to_demo(ctx.engine)
+            go_live.return_to_demo(ctx.engine)
             ctx.wrote()
             ctx.flash(t("connection.demo_on"))

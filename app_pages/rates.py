@@ -5,7 +5,7 @@ from datetime import date, timedelta
 import pandas as pd
 import streamlit as st
 
-from pms import local_edits
+from pms import edits
 from pms.db.settings import Settings
 from pms.reporting import rates
 from ui import actions
@@ -53,13 +53,13 @@ with ctx.errors():
         if save:
             ctx.require("rates.edit")
             by_label = {day_label(d): d for d in cal["rate_date"].unique()}
-            edits = []
+            changes = []
             for (_, before), (_, after) in zip(grid.iterrows(), edited.iterrows()):
                 for col in grid.columns[2:]:
                     if pd.notna(after[col]) and (pd.isna(before[col]) or float(after[col]) != float(before[col])):
-                        edits.append(local_edits.RateEdit(before["rate_id"], by_label[col], after[col]))
+                        changes.append(edits.RateEdit(before["rate_id"], by_label[col], after[col]))
             with ctx.errors():
-                changed = local_edits.set_rates(ctx.engine, ctx.pid, edits, today=ctx.today)
+                changed = edits.set_rates(ctx.engine, ctx.pid, changes, today=ctx.today)
                 ctx.wrote()
                 ctx.flash(t("rates.saved", n=changed))
         if editable and not Settings(ctx.engine).push_enabled:

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 import streamlit as st
 
-from pms import local_edits
+from pms import edits
 from pms.reporting import catalog, listing
 from ui.context import open_page
 from ui.widgets import page_number, pager, status_label, table
@@ -86,10 +86,10 @@ def guests_view() -> None:
                     cols = st.columns(2)
                     values = {name: cols[i % 2].text_input(t(f"guest.{name}"), value=record.get(name) or "",
                                                           max_chars=limit, key=f"guest_{name}")
-                              for i, (name, limit) in enumerate(local_edits.GUEST_FIELDS.items())}
+                              for i, (name, limit) in enumerate(edits.GUEST_FIELDS.items())}
                     if st.form_submit_button(t("reservations.save_guest"), type="primary"):
                         with ctx.errors():
-                            changed = local_edits.update_guest(ctx.engine, ctx.pid, record["id"], values)
+                            changed = edits.update_guest(ctx.engine, ctx.pid, record["id"], values)
                             ctx.wrote()
                             st.success(t("reservations.guest_saved" if changed else "reservations.guest_unchanged"))
 
@@ -121,11 +121,11 @@ def new_view() -> None:
             children = c[1].number_input(t("reservations.children"), 0, 20, 0, key="new_children")
             if st.form_submit_button(t("reservations.create"), type="primary"):
                 with ctx.errors():
-                    booking = local_edits.NewReservation(
+                    booking = edits.NewReservation(
                         check_in=check_in, check_out=check_out, first_name=first, last_name=last, email=email,
                         phone=phone, country=country, source_id=source,
-                        rooms=(local_edits.RoomRequest(room_type, adults=int(adults), children=int(children)),))
-                    out = local_edits.create_local_reservation(ctx.engine, ctx.pid, booking, today=ctx.today)
+                        rooms=(edits.RoomRequest(room_type, adults=int(adults), children=int(children)),))
+                    out = edits.create_local_reservation(ctx.engine, ctx.pid, booking, today=ctx.today)
                     ctx.wrote()
                     total = ctx.money(out["total"]) if out["total"] is not None else t("reservations.total_unknown")
                     st.success(t("reservations.created", ref=out["local_ref"][:8], total=total), icon="✅")

@@ -22,11 +22,11 @@ def run(args: dict[str, Any]) -> dict[str, Any]:
     from streamlit.testing.v1 import AppTest
 
     from bench.procs import ROOT
-    from pms import users
+    from pms import accounts
     from pms.db.engine import make_engine
 
     engine = make_engine(args["db_url"])
-    user = users.get_user(engine, "bench") or users.create_user(engine, "bench", "a long enough passphrase",
+    user = accounts.get_user(engine, "bench") or accounts.create_user(engine, "bench", "a long enough passphrase",
                                                                 role="manager")
     engine.dispose()
     dashboard = str(ROOT / "dashboard.py")

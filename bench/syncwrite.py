@@ -32,7 +32,7 @@ def _client(args: dict[str, Any]):
 def _new_run(engine: sa.Engine, client):
     from pms.sync import SyncContext, SyncRequest
     from pms.sync.catalog import pull_catalog
-    from pms.sync.engine import new_run
+    from pms.sync.run import new_run
     from pms.sync.runstate import property_zone
 
     ctx = SyncContext(engine, client)

@@ -122,6 +122,25 @@ def sqlite_engine(sqlite_url):
     eng.dispose()
 
 
+@pytest.fixture
+def db(engine):
+    """The ``engine`` fixture's database (SQLite and MariaDB), with every table installed."""
+    from pms.db.setup import setup_database
+
+    report = setup_database(engine)
+    assert report.ok, report.tables
+    return engine
+
+
+@pytest.fixture
+def sdb(sqlite_engine):
+    """A set-up SQLite database, for tests about logic rather than dialects."""
+    from pms.db.setup import setup_database
+
+    assert setup_database(sqlite_engine).ok
+    return sqlite_engine
+
+
 # --- the Cloudbeds sandbox ---------------------------------------------------------------------
 
 
@@ -148,6 +167,18 @@ def sandbox_factory():
 def sandbox(sandbox_factory):
     """A fresh seeded sandbox (120 reservations, 5 requests/s per credential like Cloudbeds)."""
     return sandbox_factory()
+
+
+@pytest.fixture
+def sandbox_config() -> dict:
+    """How ``box`` differs from its defaults; a test directory or module overrides this fixture."""
+    return {}
+
+
+@pytest.fixture
+def box(sandbox_factory, sandbox_config):
+    """A seeded sandbox of 120 reservations without a rate limit, so functional tests run fast."""
+    return sandbox_factory(**{"rate_limit": None, "reservations": 120, **sandbox_config})
 
 
 # --- environment-bound resources ---------------------------------------------------------------

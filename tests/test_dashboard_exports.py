@@ -10,7 +10,8 @@ import pytest
 
 from pms.config import PROJECT_ROOT
 
-MODULES = ["pms.users", "pms.passwords", "pms.i18n", "pms.local_edits", "pms.connect", "pms.reporting",
+MODULES = ["pms.accounts", "pms.accounts.users", "pms.accounts.login", "pms.accounts.roles", "pms.accounts.passwords",
+           "pms.i18n", "pms.edits", "pms.connection", "pms.connection.go_live", "pms.alerts", "pms.reporting",
            "pms.reporting.property", "pms.reporting.overview", "pms.reporting.listing", "pms.reporting.logs",
            "pms.reporting.runs", "pms.reporting.rates", "pms.reporting.catalog", "pms.reporting.paging",
            "pms.commands.users"]

@@ -56,12 +56,12 @@ def test_every_key_the_dashboard_uses_exists():
 
 
 def test_dynamic_key_families_are_complete():
-    from pms import alerts, local_edits, users
+    from pms import accounts, alerts, edits
 
     families = {
-        "role": users.ROLES,
+        "role": accounts.ROLES,
         "alert": alerts.KEYS,
-        "guest": tuple(local_edits.GUEST_FIELDS),
+        "guest": tuple(edits.GUEST_FIELDS),
         "status": ("not_confirmed", "confirmed", "checked_in", "checked_out", "canceled", "no_show"),
         "sync_status": ("synced", "pending", "error", "expired"),
         "table_status": ("ok", "created", "adopted", "problem", "missing"),

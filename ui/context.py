@@ -15,7 +15,7 @@ from typing import Any
 import sqlalchemy as sa
 import streamlit as st
 
-from pms import users
+from pms import accounts
 from pms.i18n import Translator, local_now
 from pms.reporting.property import PropertyInfo
 from ui import cache
@@ -31,7 +31,7 @@ FLASH_KEY = "_pms_flash"
 class PageContext:
     engine: sa.Engine
     t: Translator
-    user: users.User
+    user: accounts.User
     prop: PropertyInfo
     now: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from ui.actions import client_for
+from ui.actions import client_for, sync_context
 from ui.context import PageContext
 
 __all__ = ["type_labels", "grid", "save", "refresh_catalogue", "start_from_cloudbeds"]
@@ -87,11 +87,11 @@ def start_from_cloudbeds(ctx: PageContext, inputs) -> None:
 
 def refresh_catalogue(ctx: PageContext) -> None:
     ctx.require("room_mapping.edit")
-    from pms.sync import SyncContext, refresh_catalog
+    from pms.sync import refresh_catalog
 
     with ctx.errors(), st.spinner(ctx.t("mapping.refreshing")):
         with client_for(ctx) as client:
-            result = refresh_catalog(SyncContext(engine=ctx.engine, client=client, property_id=ctx.pid))
+            result = refresh_catalog(sync_context(ctx, client))
         ctx.wrote()
         if result.status == "failed":
             st.error(result.error or ctx.t("mapping.refresh_failed"), icon="⚠️")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from ui.actions import client_for
+from ui.actions import client_for, sync_context
 from ui.context import PageContext
 from ui.widgets import status_label, table
 
@@ -41,12 +41,6 @@ def _request(window, entities, direction, mode):
                        direction=direction, trigger="manual")
 
 
-def _context(ctx: PageContext, client, progress):
-    from pms.sync import SyncContext
-
-    return SyncContext(engine=ctx.engine, client=client, property_id=ctx.pid, progress=progress)
-
-
 def preview(ctx: PageContext, window, entities, direction, mode) -> None:
     ctx.require("sync")
     from pms.sync import plan_sync
@@ -56,7 +50,7 @@ def preview(ctx: PageContext, window, entities, direction, mode) -> None:
         request = _request(window, entities, direction, mode)
         bar, update = _progress(ctx, ctx.t("sync.previewing"))
         with client_for(ctx) as client:
-            plan = plan_sync(_context(ctx, client, update), request)
+            plan = plan_sync(sync_context(ctx, client, update), request)
         bar.progress(1.0, text=ctx.t("sync.previewed"))
         st.session_state[PLAN_KEY] = (request, plan)
 
@@ -99,7 +93,7 @@ def apply(ctx: PageContext, request) -> None:
         with st.status(t("sync.applying"), expanded=True) as box:
             bar, update = _progress(ctx, t("sync.applying"))
             with client_for(ctx) as client:
-                result = run_sync(_context(ctx, client, update), request)
+                result = run_sync(sync_context(ctx, client, update), request)
             bar.progress(1.0, text=t("sync.done"))
             state = "error" if result.status == "failed" else "complete"
             box.update(label=t("sync.result", status=status_label(t, "log_status", result.status),

@@ -1,9 +1,10 @@
 """The Cloudbeds PMS API v1.3 client.
 
-Layers, each testable alone: typed endpoint methods (``catalog``, ``reservations``, ``guests``,
-``rates``, ``webhooks``) → ``CloudbedsClient.request()`` (encodes, rate-limits, authenticates,
-retries, maps errors) → ``transport`` (one HTTP attempt, one ``CallRecord``) → ``requests``.
-Wire answers become typed records (``models``) in ``normalize``. See docs/client.md.
+Layers, each testable alone: typed endpoint methods (``methods_catalog``, ``methods_reservations``,
+``methods_guests``, ``methods_rates``, ``methods_webhooks``) → ``CloudbedsClient.request()``
+(encodes, rate-limits, authenticates, retries, maps errors) → ``transport`` (one HTTP attempt, one
+``CallRecord``) → ``requests``. Wire answers become typed records (``models``, ``models_bookings``)
+in ``normalize`` and ``normalize_bookings``. See docs/client.md.
 
     from pms.cloudbeds import CloudbedsClient, ApiKeyAuth
     client = CloudbedsClient(base_url, ApiKeyAuth(api_key), property_id="318204")
@@ -51,8 +52,8 @@ from pms.cloudbeds.models import (
 )
 from pms.cloudbeds.pagination import Page, Paged
 from pms.cloudbeds.ratelimit import TokenBucket
-from pms.cloudbeds.rates import RateInterval, RateUpdate
-from pms.cloudbeds.reservations import RoomChange, RoomRequest
+from pms.cloudbeds.methods_rates import RateInterval, RateUpdate
+from pms.cloudbeds.methods_reservations import RoomChange, RoomRequest
 from pms.cloudbeds.retry import RetryPolicy, equal_jitter, no_jitter
 from pms.cloudbeds.tokens import MemoryTokenStore, TokenSet, TokenStore
 

@@ -7,8 +7,8 @@ transport (which reports a ``CallRecord``), and then decides: return the body, r
 a 401, or raise the error that ``errors.error_for_response`` builds. Creates whose outcome is
 unknown are only repeated after the caller's look-up says they did not happen.
 
-The typed methods live in endpoint groups (``catalog``, ``reservations``, ``guests``, ``rates``,
-``webhooks``) mixed into ``CloudbedsClient``; this module holds the machinery they share.
+The typed methods live in endpoint groups (the ``methods_*`` modules: catalog, reservations,
+guests, rates, webhooks) mixed into ``CloudbedsClient``; this module holds the machinery they share.
 """
 
 from __future__ import annotations
@@ -27,20 +27,20 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import requests
 
 from pms.cloudbeds.auth import ApiKeyAuth, OAuthAuth
-from pms.cloudbeds.catalog import CatalogMethods
+from pms.cloudbeds.methods_catalog import CatalogMethods
 from pms.cloudbeds.encoding import encode_params
 from pms.cloudbeds.endpoints import endpoint as endpoint_info
 from pms.cloudbeds.errors import error_for_exception, error_for_response
-from pms.cloudbeds.guests import GuestMethods
+from pms.cloudbeds.methods_guests import GuestMethods
 from pms.cloudbeds.hooks import CallHook
 from pms.cloudbeds.pagination import OnPage, Paged, RawPage
 from pms.cloudbeds.ratelimit import TokenBucket, credential_key, shared_limiter
-from pms.cloudbeds.rates import RateMethods
+from pms.cloudbeds.methods_rates import RateMethods
 from pms.cloudbeds.redaction import Redactor
-from pms.cloudbeds.reservations import ReservationMethods
+from pms.cloudbeds.methods_reservations import ReservationMethods
 from pms.cloudbeds.retry import RetryPolicy, parse_retry_after
 from pms.cloudbeds.transport import Outcome, Transport
-from pms.cloudbeds.webhooks import WebhookMethods
+from pms.cloudbeds.methods_webhooks import WebhookMethods
 from pms.cloudbeds.wire import Reader
 from pms.errors import APIConnectionError, CloudbedsError, ConfigurationError
 

@@ -18,7 +18,7 @@ from decimal import Decimal
 from typing import Any
 
 # Booking records live in their own module; re-exported so callers need only this one.
-from pms.cloudbeds.booking_models import (
+from pms.cloudbeds.models_bookings import (
     CreatedReservation,
     Guest,
     Reservation,

@@ -3,7 +3,7 @@
 Each function takes a ``Reader`` (which knows the property's time zone and where to report odd
 values) and one decoded wire object, and returns a record from ``models``. Nested per-property
 answers (getRooms, getAvailableRoomTypes) are flattened here. Booking records live in
-``bookings`` and are re-exported, so callers import every normaliser from this module.
+``normalize_bookings`` and are re-exported, so callers import every normaliser from this module.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from pms.cloudbeds.bookings import (
+from pms.cloudbeds.normalize_bookings import (
     GUEST_STATUSES,
     PAYMENT_COLLECT,
     RESERVATION_STATUSES,

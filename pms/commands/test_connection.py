@@ -1,6 +1,6 @@
 """``python -m pms test-connection``: database, API, property, reservations, rates — one line each.
 
-The same checks as the dashboard's Test connection button (``pms.connection_checks``). With no
+The same checks as the dashboard's Test connection button (``pms.connection.checks``). With no
 credentials stored it tests the demo sandbox. Exit code 0 only when every step passed.
 """
 
@@ -19,7 +19,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from pms.config import database_url
-    from pms.connection_checks import run_connection_checks
+    from pms.connection.checks import run_connection_checks
     from pms.db.engine import make_engine, redact_url
 
     engine = make_engine(database_url(args.db))

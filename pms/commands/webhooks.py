@@ -34,11 +34,11 @@ def run(args: argparse.Namespace) -> int:
     from pms.db.engine import make_engine
     from pms.db.setup import ensure_schema
     from pms.webhooks import subscriptions as subs
-    from pms.webhooks.properties import is_demo_mode
+    from pms.db.credentials import has_credentials
 
     engine = make_engine(database_url(args.db))
     ensure_schema(engine)
-    if is_demo_mode(engine):
+    if not has_credentials(engine):
         print("error: no Cloudbeds credentials are stored (demo mode). In demo mode the server subscribes "
               "its own sandbox; store credentials first (python -m pms credentials set).", file=sys.stderr)
         return 1

@@ -26,13 +26,13 @@ def run(args: argparse.Namespace) -> int:
     from pms.config import database_url
     from pms.db.engine import make_engine, redact_url
     from pms.db.setup import ensure_schema
-    from pms.webhooks.properties import is_demo_mode
+    from pms.db.credentials import has_credentials
     from pms.worker import Worker
 
     url = database_url(args.db)
     engine = make_engine(url)
     ensure_schema(engine)
-    if is_demo_mode(engine):
+    if not has_credentials(engine):
         print("error: no Cloudbeds credentials are stored (demo mode); the demo sandbox and its worker run "
               "inside the server (python -m pms serve).", file=sys.stderr)
         return 1

@@ -6,24 +6,52 @@ client's ``TokenStore``, so renewed OAuth tokens land, encrypted, where every pr
 worker, CLI) reads them.
 
 Saving real credentials ends demo mode: the demo property's rows are purged in the same step, so
-demo data never mixes with a real property's data (``pms.demo.purge_demo_data``).
+demo data never mixes with a real property's data (``pms.db.purge.purge_demo_data``).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 
 from pms.cloudbeds.tokens import TokenSet
+from pms.db.purge import purge_demo_data
 from pms.db.secrets import SecretBox, hint
 from pms.db.settings import Settings
 from pms.errors import SettingsError
 
-__all__ = ["DEFAULT_API_BASE", "CredentialStore", "Credentials"]
+__all__ = ["DEFAULT_API_BASE", "CREDENTIAL_KEYS", "CredentialStore", "Credentials", "consented_properties",
+           "has_credentials"]
 
 DEFAULT_API_BASE = "https://api.cloudbeds.com/api/v1.3"
+# The settings that say whether credentials are stored (read without decrypting anything).
+CREDENTIAL_KEYS = ("cloudbed_auth_method", "cloudbed_api_key", "cloudbed_client_id")
+
+
+def has_credentials(engine: sa.Engine, values: Mapping[str, Any] | None = None) -> bool:
+    """Whether real Cloudbeds credentials are stored; demo mode is on exactly when they are not.
+
+    Args:
+        values: the ``CREDENTIAL_KEYS`` settings when the caller has read them already.
+    """
+    if values is None:
+        values = Settings(engine).get_many(CREDENTIAL_KEYS)
+    if values["cloudbed_auth_method"] == "oauth":
+        return bool(values["cloudbed_client_id"])
+    return bool(values["cloudbed_api_key"])
+
+
+def consented_properties(resources: Any) -> list[str]:
+    """The property ids an OAuth consent names (``cloudbed_token_resources``), in its order."""
+    found = []
+    for res in resources or []:
+        if isinstance(res, dict) and res.get("type") == "property" and res.get("id"):
+            found.append(str(res["id"]))
+    return found
 
 
 @dataclass(frozen=True)
@@ -82,13 +110,11 @@ class CredentialStore:
     def load(self) -> Credentials | None:
         """The stored credentials, or None when there are none (demo mode)."""
         s = self.settings
+        if not has_credentials(self.engine, s.get_many(CREDENTIAL_KEYS)):
+            return None
         method = s.get("cloudbed_auth_method")
         api_key = s.secret("cloudbed_api_key")
         client_id = s.get("cloudbed_client_id")
-        if method == "api_key" and not api_key:
-            return None
-        if method == "oauth" and not client_id:
-            return None
         return Credentials(
             auth_method=method,
             api_base=s.get("cloudbed_api_base") or DEFAULT_API_BASE,
@@ -97,9 +123,6 @@ class CredentialStore:
             client_id=client_id if method == "oauth" else None,
             client_secret=s.secret("cloudbed_client_secret") if method == "oauth" else None,
         )
-
-    def has_credentials(self) -> bool:
-        return self.load() is not None
 
     def save_api_key(self, api_key: str, *, property_id: str | None = None,
                      api_base: str | None = None, purge_demo: bool = True) -> Credentials:
@@ -152,8 +175,6 @@ class CredentialStore:
         self.settings.set("cloudbed_auth_method", "api_key")
 
     def _purge_demo(self) -> None:
-        from pms.demo import purge_demo_data
-
         purge_demo_data(self.engine)
 
     # --- TokenStore ----------------------------------------------------------------------

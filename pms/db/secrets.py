@@ -19,7 +19,7 @@ from pathlib import Path
 
 from cryptography.fernet import Fernet, InvalidToken
 
-from pms.config import PROJECT_ROOT, data_dir
+from pms.config import PROJECT_ROOT, data_dir, secret_key_from_env
 from pms.errors import ConfigurationError
 
 __all__ = ["PREFIX", "SecretBox", "hint", "is_encrypted", "load_secret_key"]
@@ -68,7 +68,7 @@ def load_secret_key(create: bool = True) -> bytes:
     Raises:
         ConfigurationError: the configured key is not a valid Fernet key.
     """
-    raw = os.environ.get("PMS_SECRET_KEY") or _from_secrets_toml() or _generated_key_file(create)
+    raw = secret_key_from_env() or _from_secrets_toml() or _generated_key_file(create)
     if not raw:
         raise ConfigurationError("No secret key: set PMS_SECRET_KEY.", key="PMS_SECRET_KEY")
     key = raw.strip().encode("ascii", "replace")

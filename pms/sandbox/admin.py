@@ -25,10 +25,10 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from pms.sandbox import frontdesk
-from pms.sandbox.app import json_response
 from pms.sandbox.backend import Backend
 from pms.sandbox.clock import format_utc
 from pms.sandbox.faults import Fault
+from pms.sandbox.responses import json_response
 
 __all__ = ["ADMIN_ROUTES", "truth"]
 

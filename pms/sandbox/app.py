@@ -12,7 +12,6 @@ import asyncio
 import json
 import logging
 import uuid
-from typing import Any
 
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -26,8 +25,9 @@ from pms.sandbox.endpoint import Call, Endpoint, Forbidden, NotFound, Refused
 from pms.sandbox.faults import RESHAPE_KINDS, Fault, reshape
 from pms.sandbox.forms import ParamError, Params, nest_brackets, parse_form
 from pms.sandbox.queries import PropertyMismatch
+from pms.sandbox.responses import json_response
 
-__all__ = ["build_app", "ENDPOINTS", "json_response", "VERSIONS"]
+__all__ = ["ENDPOINTS", "VERSIONS", "build_app"]
 
 log = logging.getLogger(__name__)
 
@@ -43,11 +43,6 @@ def register(module) -> None:
 
 for _module in ENDPOINT_MODULES:
     register(_module)
-
-
-def json_response(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
-    content = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    return Response(content, status_code=status, media_type="application/json", headers=headers)
 
 
 def _failure(status: int, message: str, headers: dict[str, str] | None = None) -> Response:

@@ -23,7 +23,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from pms.cloudbeds.reservations import RoomRequest
+from pms.cloudbeds.methods_reservations import RoomRequest
 from pms.db import schema
 from pms.db.types import utcnow
 from pms.errors import CloudbedsError, PushRefusedError

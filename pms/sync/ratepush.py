@@ -19,7 +19,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from pms.cloudbeds.rates import MAX_RATE_INTERVALS, RateUpdate
+from pms.cloudbeds.methods_rates import MAX_RATE_INTERVALS, RateUpdate
 from pms.db import schema
 from pms.db.types import utcnow
 from pms.errors import CloudbedsError, PushRefusedError

@@ -22,7 +22,7 @@ import sqlalchemy as sa
 
 from pms.db import schema
 from pms.sync import sources
-from pms.sync.engine import execute, held_run, transaction
+from pms.sync.run import execute, held_run, transaction
 from pms.sync.guard import OutboundGuard
 from pms.sync.guests import process_guest_page
 from pms.sync.push import push_guests, push_reservations

@@ -19,7 +19,7 @@ from pms.db.types import utcnow
 from pms.sync.plan import SyncPlan
 from pms.sync.request import SyncContext, SyncRequest
 from pms.sync.result import SyncResult
-from pms.sync.state import Lease
+from pms.db.leases import Lease
 
 __all__ = ["RunState", "RunSettings", "load_settings", "property_zone", "zone_name"]
 

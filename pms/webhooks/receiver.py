@@ -35,7 +35,7 @@ from starlette.responses import JSONResponse, Response
 
 from pms.webhooks import store
 from pms.webhooks.events import EventError, ParsedEvent, parse_event
-from pms.webhooks.properties import PropertyCache
+from pms.connection.properties import PropertyCache
 from pms.webhooks.tokens import TokenCheck
 
 __all__ = ["MAX_BODY_BYTES", "Answer", "Receiver", "BatchWriter", "webhook_endpoint"]

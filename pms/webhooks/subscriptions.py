@@ -151,9 +151,10 @@ def unsubscribe(engine: sa.Engine, client, *, only_current: bool = False, public
 
 def rotate(engine: sa.Engine, client, *, public_url: str) -> SubscribeReport:
     """New token, subscribed everywhere, old subscriptions removed; the old token keeps working for
-    the grace period so deliveries already under way still land."""
-    rotate_token(Settings(engine))
-    from pms import runtime
+    the grace period so deliveries already under way still land.
 
-    runtime.invalidate_token_cache()
+    A receiver caches the valid tokens for a few seconds; a caller in the server's own process
+    (the dashboard) invalidates that cache so the new token works at once.
+    """
+    rotate_token(Settings(engine))
     return subscribe(engine, client, public_url=public_url)

@@ -17,7 +17,7 @@ import sqlalchemy as sa
 
 from pms.db import schema
 from pms.db.engine import reader
-from pms.errors import AuthenticationError, PMSError
+from pms.errors import AuthenticationError, RefreshFailed
 
 __all__ = ["SyncJobs", "RefreshFailed"]
 
@@ -89,10 +89,6 @@ class SyncJobs:
         with reader(self.engine).connect() as conn:
             return conn.execute(sa.select(t.c.id).where(t.c.property_id == property_id, t.c.status == "queued")
                                 .limit(1)).first() is not None
-
-
-class RefreshFailed(PMSError):
-    """A re-read stopped early; the events that asked for it are retried."""
 
 
 def _refused(engine: sa.Engine, property_id: str, result: Any) -> bool:

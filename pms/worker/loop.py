@@ -35,8 +35,9 @@ from pms.db.types import utcnow
 from pms.errors import AuthenticationError, SyncLockedError
 from pms.webhooks import store
 from pms.webhooks.processor import Processor
-from pms.webhooks.properties import primary_property
-from pms.worker import lease
+from pms.connection.properties import primary_property
+from pms.db import leases
+from pms.worker import heartbeat
 from pms.worker.schedule import due_jobs, load_history
 
 __all__ = ["WorkerConfig", "Worker", "ensure_switch_initialised"]
@@ -96,7 +97,7 @@ class Worker:
         self.engine = engine
         self.jobs = jobs
         self.config = config or WorkerConfig()
-        self.owner = owner or lease.new_owner_id()
+        self.owner = owner or leases.new_owner("worker")
         self._properties = properties or self._connected_property
         self.processor = Processor(engine, jobs)
         self.stats = WorkerStats()
@@ -121,9 +122,9 @@ class Worker:
             return []
         self._last["detect"] = time.monotonic()
         from pms.connection import build_client, detect_property
-        from pms.webhooks.properties import is_demo_mode
+        from pms.db.credentials import has_credentials
 
-        if is_demo_mode(self.engine):
+        if not has_credentials(self.engine):
             return []
         client = build_client(self.engine, on_call=None)
         try:
@@ -159,7 +160,7 @@ class Worker:
             held, self._held = set(self._held), set()
         for pid in held:
             try:
-                lease.release(self.engine, pid, self.owner)
+                leases.release(self.engine, pid, leases.WORKER_LEASE, self.owner)
             except sa.exc.SQLAlchemyError:
                 log.warning("could not release the lease on property %s", pid, exc_info=True)
         close = getattr(self.jobs, "close", None)
@@ -234,17 +235,17 @@ class Worker:
 
     def renew_leases(self) -> set[str]:
         now = utcnow()
-        lease.beat(self.engine, self.owner, now)
+        heartbeat.beat(self.engine, self.owner, now)
         wanted = set(self._properties())
         got = set()
         for pid in wanted:
-            if lease.acquire(self.engine, pid, self.owner, self.config.lease_ttl, now):
+            if leases.take(self.engine, pid, leases.WORKER_LEASE, self.owner, self.config.lease_ttl, now=now) is None:
                 got.add(pid)
         with self._lock:
             lost = self._held - got
             self._held = got
         for pid in lost - wanted:
-            lease.release(self.engine, pid, self.owner)
+            leases.release(self.engine, pid, leases.WORKER_LEASE, self.owner)
         return got
 
     def api_allowed(self) -> bool:
@@ -324,7 +325,7 @@ class Worker:
 
     def check_alerts(self, property_id: str) -> Any:
         from pms import alerts
-        from pms.alerts_delivery import deliver_pending
+        from pms.alerts.delivery import deliver_pending
 
         result = alerts.evaluate(self.engine, property_id)
         deliver_pending(self.engine)

@@ -32,8 +32,8 @@ NULLABLE = {"nullable": True}
 
 
 @pytest.fixture
-def box(sandbox_factory):
-    return sandbox_factory(rate_limit=None, rate_job_delay=0.05)
+def sandbox_config() -> dict:
+    return {"rate_job_delay": 0.05}
 
 
 def _get(box, method: str, **params) -> dict:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from pms import users
+from pms import accounts
 from pms.config import PROJECT_ROOT
 from pms.db.engine import make_engine
 from pms.db.setup import setup_database
@@ -36,11 +36,11 @@ class Dash:
     url: str
     engine: object
 
-    def user(self, name: str = "gm", role: str = "manager", language: str = "en") -> users.User:
-        return users.get_user(self.engine, name) or users.create_user(self.engine, name, PASSWORD, role=role,
+    def user(self, name: str = "gm", role: str = "manager", language: str = "en") -> accounts.User:
+        return accounts.get_user(self.engine, name) or accounts.create_user(self.engine, name, PASSWORD, role=role,
                                                                       language=language)
 
-    def app(self, as_user: users.User | None = None, page: str | None = None, lang: str | None = None) -> AppTest:
+    def app(self, as_user: accounts.User | None = None, page: str | None = None, lang: str | None = None) -> AppTest:
         at = AppTest.from_file(DASHBOARD, default_timeout=60)
         if as_user is not None:
             at.session_state["pms_user_id"] = as_user.id

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 
-from pms import users
+from pms import accounts
 from pms.db import schema
 from pms.db.settings import Settings
 from pms.i18n import Translator, local_now
@@ -135,12 +135,12 @@ def test_manager_adds_and_changes_users(dash):
     at.text_input(key="new_user_pw").input("another long passphrase")
     at.button(key="FormSubmitter:add_user-Add user").click().run()
     assert not at.exception
-    assert users.get_user(dash.engine, "wayan").role == "staff"
+    assert accounts.get_user(dash.engine, "wayan").role == "staff"
     at.selectbox(key="edit_user_name").set_value("gm")
     at.selectbox(key="edit_user_action").set_value("remove")
     at.button(key="FormSubmitter:edit_user-Apply").click().run()
     assert "You cannot remove, disable or demote yourself." in texts(at)
-    assert users.get_user(dash.engine, "gm") is not None
+    assert accounts.get_user(dash.engine, "gm") is not None
 
 
 def test_retention_saved(dash):

@@ -17,11 +17,6 @@ from tests.sync.helpers import make_client
 
 
 @pytest.fixture
-def box(sandbox_factory):
-    return sandbox_factory(rate_limit=None, reservations=120)
-
-
-@pytest.fixture
 def live(dash, box):
     """The dashboard's database connected to the sandbox with an API key, after a full sync."""
     CredentialStore(dash.engine).save_api_key(box.api_key, property_id=box.property_id, api_base=box.base_url)
@@ -177,7 +172,7 @@ def test_oauth_app_saved_connected_and_the_outcome_shown(dash, box):
 
     import requests
 
-    from pms.oauth import complete_connect
+    from pms.connection.oauth import complete_connect
 
     gm = dash.user()
     at = dash.app(as_user=gm, page="connection")

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from pms.cloudbeds.tokens import TokenSet
 from pms.db import schema
-from pms.db.credentials import CredentialStore
+from pms.db.credentials import has_credentials, CredentialStore
 from pms.db.setup import setup_database
 from pms.errors import SettingsError
 
@@ -22,7 +22,7 @@ def store(engine):
 
 def test_no_credentials_means_demo_mode(store):
     assert store.load() is None
-    assert not store.has_credentials()
+    assert not has_credentials(store.engine)
 
 
 @pytest.mark.parametrize("key", ["", "   ", "cbat_short", "cbat_has a space in it 1234567", "x" * 600])

@@ -9,7 +9,6 @@ import pytest
 import sqlalchemy as sa
 
 from pms.db import schema
-from pms.db.setup import setup_database
 from pms.db.upsert import upsert_rows
 
 KEY = ("property_id", "cloudbed_reservation_id")
@@ -22,12 +21,6 @@ def _rows(n, **over):
          "guest_name": f"Tamu {i}", **over}
         for i in range(n)
     ]
-
-
-@pytest.fixture
-def db(engine):
-    setup_database(engine)
-    return engine
 
 
 def test_counts_are_truthful_across_batches(db):

@@ -21,8 +21,8 @@ AREA = "bad input: CLI"
 
 
 @pytest.fixture
-def box(sandbox_factory):
-    return sandbox_factory(reservations=5, rate_limit=None)
+def sandbox_config() -> dict:
+    return {"reservations": 5}
 
 
 def _stored(url):

@@ -29,11 +29,6 @@ from .truth import compare
 AREA = "concurrency"
 
 
-@pytest.fixture
-def box(sandbox_factory):
-    return sandbox_factory(reservations=120, rate_limit=None)
-
-
 def _start(db_url, *flags):
     return subprocess.Popen([sys.executable, "-m", "pms", "sync", "--full", "--json", *flags, "--db", db_url],
                             cwd=PROJECT_ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -117,7 +112,7 @@ def test_two_syncs_in_threads_one_is_refused_with_a_clear_message(sqlite_engine,
 @pytest.mark.mysql
 def test_the_first_lease_is_taken_cleanly_by_concurrent_syncs(mysql_url, tally):
     from pms.db.setup import setup_database
-    from pms.sync.state import Lease
+    from pms.db.leases import Lease
 
     engine = make_engine(mysql_url)
     assert setup_database(engine).ok

@@ -24,7 +24,6 @@ import sqlalchemy as sa
 from pms.cloudbeds import ApiKeyAuth
 from pms.config import PROJECT_ROOT
 from pms.db import schema
-from pms.db.setup import setup_database
 from pms.sync import SyncContext, SyncRequest, run_sync
 
 from .conftest import SOAK
@@ -53,14 +52,8 @@ if not SOAK:  # make test: the cheaper half of the transient list
 
 
 @pytest.fixture
-def box(sandbox_factory):
-    return sandbox_factory(reservations=250, rate_limit=None)
-
-
-@pytest.fixture
-def db(engine):
-    assert setup_database(engine).ok
-    return engine
+def sandbox_config() -> dict:
+    return {"reservations": 250}
 
 
 def _ctx(db, box, key=None, fake=None):

@@ -15,7 +15,7 @@ from pms.db.secrets import SecretBox
 from pms.db.settings import Settings
 from pms.db.types import utcnow
 from pms.errors import ConfigurationError
-from pms.oauth import complete_connect, pending_connect, start_connect
+from pms.connection.oauth import complete_connect, pending_connect, start_connect
 
 from .helpers import ServerProcess
 

@@ -6,10 +6,8 @@ synced by hand.
 
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
-import time
 
 import pytest
 import requests

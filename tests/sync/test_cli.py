@@ -13,7 +13,7 @@ from pms.config import PROJECT_ROOT
 from pms.db.credentials import CredentialStore
 from pms.db.engine import make_engine
 from pms.db.setup import setup_database
-from pms.sync.state import Lease
+from pms.db.leases import Lease
 
 JSON_KEYS = {"status", "api_calls", "rate_limited", "duration_s", "reservations", "guests", "warnings"}
 COUNT_KEYS = {"created", "updated", "unchanged", "deleted", "failed"}

@@ -12,7 +12,9 @@ from pms.db import schema
 from pms.db.types import utcnow
 from pms.errors import SyncLockedError
 from pms.sync import SyncRequest, lease_info, run_sync
-from pms.sync.state import LEASE_NAME, Lease, read_cursor
+from pms.db.leases import SYNC_LEASE as LEASE_NAME
+from pms.db.leases import Lease
+from pms.sync.state import read_cursor
 
 from .helpers import count, make_ctx, mismatches, rows
 

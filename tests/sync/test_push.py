@@ -13,7 +13,7 @@ from pms.db.settings import Settings
 from pms.db.types import utcnow
 from pms.errors import PushRefusedError
 from pms.sync import SyncRequest, follow_rate_jobs, plan_sync, run_sync
-from pms.sync.engine import new_run
+from pms.sync.run import new_run
 from pms.sync.guard import OutboundGuard
 
 from .helpers import pick, reservation, rows, set_reservation, today_of

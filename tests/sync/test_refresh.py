@@ -103,7 +103,7 @@ def test_unexpected_shapes_fail_only_the_bad_record(sctx, admin):
     """A record that cannot be stored is counted as failed; the rest of its page is stored."""
     from dataclasses import replace
 
-    from pms.sync.engine import new_run
+    from pms.sync.run import new_run
     from pms.sync.reservations import process_page
 
     page = list(next(iter(sctx.client.get_reservations_with_rate_details(include_guests_details=True).pages())).items)
@@ -122,7 +122,7 @@ def test_unexpected_shapes_fail_only_the_bad_record(sctx, admin):
 def test_bookings_that_failed_are_read_again_on_the_next_run(sctx, admin):
     from dataclasses import replace
 
-    from pms.sync.engine import RETRY, new_run
+    from pms.sync.run import RETRY, new_run
     from pms.sync.reservations import process_page
     from pms.sync.state import read_ids, write_ids
 

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from pms.db import schema
 from pms.db.types import utcnow
 from pms.sync import SyncRequest, run_sync
-from pms.sync.engine import new_run
+from pms.sync.run import new_run
 from pms.sync.reservations import process_page
 from pms.sync.rules import map_status, name_words, names_match, room_number
 

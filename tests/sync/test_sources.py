@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from pms.cloudbeds.pagination import Paged, RawPage
 from pms.db import schema
 from pms.sync import SyncRequest
-from pms.sync.engine import _close_pull, new_run
+from pms.sync.run import _close_pull, new_run
 from pms.sync.sources import Listing, PageOf, _pages_of, prefetch, with_last
 from pms.sync.state import read_cursor
 

@@ -6,20 +6,12 @@ import threading
 import time
 from datetime import timedelta
 
-import pytest
 import sqlalchemy as sa
 
 from pms.db import schema
-from pms.db.setup import ensure_schema
 from pms.db.types import utcnow
 from pms.webhooks import store
 from pms.webhooks.events import parse_event
-
-
-@pytest.fixture
-def db(engine):
-    ensure_schema(engine)
-    return engine
 
 
 def _event(n: int, prop: str = "254042", event: str = "reservation/created", ts: float = 1795602710.5):
