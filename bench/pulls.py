@@ -23,8 +23,13 @@ def _client(args: dict[str, Any]):
     from pms.cloudbeds import ApiKeyAuth, CloudbedsClient
 
     rate = args.get("rate_limit") or 1e6  # the client's bucket needs a positive rate; 1e6 = off
-    return CloudbedsClient(args["base_url"], ApiKeyAuth(args["api_key"]), property_id=args["property_id"],
-                           rate_limit=float(rate), property_timezone="Asia/Jakarta")
+    return CloudbedsClient(
+        args["base_url"],
+        ApiKeyAuth(args["api_key"]),
+        property_id=args["property_id"],
+        rate_limit=float(rate),
+        property_timezone="Asia/Jakarta",
+    )
 
 
 def _sandbox_state(args: dict[str, Any]) -> dict[str, Any]:

@@ -19,12 +19,12 @@ __all__ = [
     "data_dir",
     "database_url",
     "database_url_from_env",
-    "server_port",
-    "public_url",
-    "worker_mode",
     "demo_config",
-    "secret_key_from_env",
     "find_openapi_spec",
+    "public_url",
+    "secret_key_from_env",
+    "server_port",
+    "worker_mode",
 ]
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -104,7 +104,9 @@ def demo_config() -> dict[str, Any]:
     except ValueError as exc:
         from pms.errors import ConfigurationError
 
-        raise ConfigurationError(f"PMS_DEMO_RESERVATIONS / PMS_DEMO_RATE_LIMIT must be numbers ({exc})") from None
+        raise ConfigurationError(
+            f"PMS_DEMO_RESERVATIONS / PMS_DEMO_RATE_LIMIT must be numbers ({exc})"
+        ) from None
     return config
 
 

@@ -27,24 +27,24 @@ redacts before it builds an error, and ``__repr__`` shows only the class, status
 from __future__ import annotations
 
 __all__ = [
-    "PMSError",
-    "ConfigurationError",
-    "SettingsError",
-    "CloudbedsError",
-    "AuthenticationError",
-    "PermissionDeniedError",
-    "ValidationError",
-    "NotFoundError",
-    "RateLimitError",
-    "APIError",
     "APIConnectionError",
+    "APIError",
+    "AuthenticationError",
+    "CloudbedsError",
+    "ConfigurationError",
     "DatabaseSetupError",
+    "EditError",
+    "NotFoundError",
+    "PMSError",
+    "PermissionDeniedError",
+    "PushRefusedError",
+    "RateLimitError",
+    "RefreshFailed",
+    "SettingsError",
     "SyncError",
     "SyncLockedError",
-    "RefreshFailed",
-    "PushRefusedError",
     "UserError",
-    "EditError",
+    "ValidationError",
 ]
 
 

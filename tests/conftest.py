@@ -62,7 +62,9 @@ def _drop_stale_mysql_databases(admin) -> None:
 def mysql_admin():
     """An engine on the MariaDB server of PMS_TEST_MYSQL_URL, used to create throwaway databases."""
     if not MYSQL_URL:
-        skip_or_fail("MariaDB not configured: set PMS_TEST_MYSQL_URL (e.g. mysql+pymysql://root@127.0.0.1/test)")
+        skip_or_fail(
+            "MariaDB not configured: set PMS_TEST_MYSQL_URL (e.g. mysql+pymysql://root@127.0.0.1/test)"
+        )
     import sqlalchemy as sa
 
     admin = sa.create_engine(MYSQL_URL, pool_pre_ping=True)
@@ -79,9 +81,7 @@ def mysql_url(mysql_admin):
     """A fresh, empty MariaDB database for one test, dropped afterwards."""
     name = f"{_MYSQL_PREFIX}{os.getpid()}_{uuid.uuid4().hex[:10]}"
     with mysql_admin.begin() as conn:
-        conn.exec_driver_sql(
-            f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"
-        )
+        conn.exec_driver_sql(f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci")
     url = mysql_admin.url.set(database=name)
     query = dict(url.query)
     query.setdefault("charset", "utf8mb4")

@@ -7,15 +7,24 @@ from staff is also refused to staff.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Iterator
 
 import streamlit as st
 
 from ui.context import PageContext
 
-__all__ = ["client_for", "sync_context", "retry_failed", "prune", "push_rates", "subscribe_webhooks", "unsubscribe_webhooks",
-           "rotate_webhook_token", "webhook_list"]
+__all__ = [
+    "client_for",
+    "prune",
+    "push_rates",
+    "retry_failed",
+    "rotate_webhook_token",
+    "subscribe_webhooks",
+    "sync_context",
+    "unsubscribe_webhooks",
+    "webhook_list",
+]
 
 
 @contextmanager
@@ -51,7 +60,9 @@ def retry_failed(ctx: PageContext) -> None:
         with client_for(ctx) as client:
             result = retry_records(sync_context(ctx, client))
         ctx.wrote()
-        box.update(label=ctx.t("monitoring.retried", events=events, result=_summary(ctx, result)), state="complete")
+        box.update(
+            label=ctx.t("monitoring.retried", events=events, result=_summary(ctx, result)), state="complete"
+        )
 
 
 def _summary(ctx: PageContext, result) -> str:
@@ -79,9 +90,17 @@ def push_rates(ctx: PageContext, start, end) -> None:
 
     with ctx.errors(), st.status(ctx.t("rates.pushing"), expanded=True) as box:
         with client_for(ctx) as client:
-            result = run_sync(sync_context(ctx, client), SyncRequest(
-                mode="window", date_from=start, date_to=end, entities=("rates",), direction="push",
-                trigger="manual"))
+            result = run_sync(
+                sync_context(ctx, client),
+                SyncRequest(
+                    mode="window",
+                    date_from=start,
+                    date_to=end,
+                    entities=("rates",),
+                    direction="push",
+                    trigger="manual",
+                ),
+            )
         ctx.wrote()
         box.update(label=ctx.t("rates.pushed", result=_summary(ctx, result)), state="complete")
 

@@ -23,9 +23,12 @@ def first_manager_form(engine: sa.Engine, t: Translator) -> None:
     st.write(t("auth.welcome_text"))
     with st.form("first_manager"):
         name = st.text_input(t("auth.username"), max_chars=64, key="first_username")
-        pw = st.text_input(t("auth.password"), type="password", max_chars=accounts.MAX_PASSWORD, key="first_password")
-        pw2 = st.text_input(t("auth.password_repeat"), type="password", max_chars=accounts.MAX_PASSWORD,
-                            key="first_password2")
+        pw = st.text_input(
+            t("auth.password"), type="password", max_chars=accounts.MAX_PASSWORD, key="first_password"
+        )
+        pw2 = st.text_input(
+            t("auth.password_repeat"), type="password", max_chars=accounts.MAX_PASSWORD, key="first_password2"
+        )
         st.caption(t("auth.password_rule", n=accounts.MIN_PASSWORD))
         submitted = st.form_submit_button(t("auth.create_manager"), type="primary")
     if not submitted:
@@ -46,7 +49,9 @@ def login_form(engine: sa.Engine, t: Translator) -> None:
     st.title(t("auth.login_title"))
     with st.form("login"):
         name = st.text_input(t("auth.username"), max_chars=64, key="login_username")
-        pw = st.text_input(t("auth.password"), type="password", max_chars=accounts.MAX_PASSWORD, key="login_password")
+        pw = st.text_input(
+            t("auth.password"), type="password", max_chars=accounts.MAX_PASSWORD, key="login_password"
+        )
         submitted = st.form_submit_button(t("auth.login"), type="primary")
     if not submitted:
         return

@@ -18,7 +18,7 @@ from pms.config import database_url, database_url_from_env, demo_config
 from pms.db.engine import make_engine
 from pms.db.setup import SetupReport, setup_database
 
-__all__ = ["db_url", "engine_for", "engine", "ensure_setup", "ensure_demo_if_needed"]
+__all__ = ["db_url", "engine", "engine_for", "ensure_demo_if_needed", "ensure_setup"]
 
 log = logging.getLogger(__name__)
 

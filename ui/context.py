@@ -9,7 +9,7 @@ reaching a page script (a stale link, a future refactor) gets round it.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -21,7 +21,7 @@ from pms.reporting.property import PropertyInfo
 from ui import cache
 from ui.errors import shown_errors
 
-__all__ = ["PageContext", "CONTEXT_KEY", "open_page", "set_context"]
+__all__ = ["CONTEXT_KEY", "PageContext", "open_page", "set_context"]
 
 CONTEXT_KEY = "_pms_page_context"
 FLASH_KEY = "_pms_flash"
@@ -33,7 +33,7 @@ class PageContext:
     t: Translator
     user: accounts.User
     prop: PropertyInfo
-    now: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
+    now: datetime = field(default_factory=lambda: datetime.now(UTC))
 
     @property
     def lang(self) -> str:

@@ -13,7 +13,16 @@ import streamlit as st
 from pms import accounts
 from pms.i18n import DEFAULT_LANGUAGE, LANGUAGES, Translator
 
-__all__ = ["USER_KEY", "LANG_KEY", "language", "set_language", "translator", "current_user", "log_in", "log_out"]
+__all__ = [
+    "LANG_KEY",
+    "USER_KEY",
+    "current_user",
+    "language",
+    "log_in",
+    "log_out",
+    "set_language",
+    "translator",
+]
 
 USER_KEY = "pms_user_id"
 LANG_KEY = "pms_lang"

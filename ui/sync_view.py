@@ -15,7 +15,7 @@ from ui.actions import client_for, sync_context
 from ui.context import PageContext
 from ui.widgets import status_label, table
 
-__all__ = ["preview", "show_plan", "runs_table"]
+__all__ = ["preview", "runs_table", "show_plan"]
 
 PLAN_KEY = "sync_plan"
 
@@ -25,9 +25,16 @@ def _progress(ctx: PageContext, label: str):
 
     def update(done: int, expected: int | None, what: str) -> None:
         fraction = min(1.0, done / expected) if expected else 0.0
-        bar.progress(fraction, text=ctx.t("sync.progress", what=ctx.t(f"entity.{what}") if ctx.t.has(f"entity.{what}")
-                                           else what, done=ctx.t.number(done),
-                                           total=ctx.t.number(expected) if expected else "?"))
+        bar.progress(
+            fraction,
+            text=ctx.t(
+                "sync.progress",
+                what=ctx.t(f"entity.{what}") if ctx.t.has(f"entity.{what}") else what,
+                done=ctx.t.number(done),
+                total=ctx.t.number(expected) if expected else "?",
+            ),
+        )
+
     return bar, update
 
 
@@ -37,8 +44,14 @@ def _request(window, entities, direction, mode):
     start, end = (tuple(window) + (None, None))[:2] if isinstance(window, (tuple, list)) else (window, None)
     if mode != "window":
         start = end = None
-    return SyncRequest(mode=mode, date_from=start, date_to=end if end else start, entities=tuple(entities),
-                       direction=direction, trigger="manual")
+    return SyncRequest(
+        mode=mode,
+        date_from=start,
+        date_to=end if end else start,
+        entities=tuple(entities),
+        direction=direction,
+        trigger="manual",
+    )
 
 
 def preview(ctx: PageContext, window, entities, direction, mode) -> None:
@@ -71,12 +84,28 @@ def show_plan(ctx: PageContext) -> None:
         col.metric(t(f"action.{kind}"), t.number(n))
     if not plan.total_actions:
         st.success(t("sync.nothing_to_do"), icon="✅")
-    samples = [{"kind": t(f"action.{a.kind}"), "entity": t(f"entity.{a.entity}") if t.has(f"entity.{a.entity}")
-                else a.entity, "key": a.key, "summary": a.summary}
-               for kind in plan.samples for a in plan.samples[kind]]
+    samples = [
+        {
+            "kind": t(f"action.{a.kind}"),
+            "entity": t(f"entity.{a.entity}") if t.has(f"entity.{a.entity}") else a.entity,
+            "key": a.key,
+            "summary": a.summary,
+        }
+        for kind in plan.samples
+        for a in plan.samples[kind]
+    ]
     if samples:
-        table(pd.DataFrame(samples), t, {"kind": "sync.col.kind", "entity": "sync.col.entity", "key": "sync.col.key",
-                                         "summary": "sync.col.summary"}, key="plan_table")
+        table(
+            pd.DataFrame(samples),
+            t,
+            {
+                "kind": "sync.col.kind",
+                "entity": "sync.col.entity",
+                "key": "sync.col.key",
+                "summary": "sync.col.summary",
+            },
+            key="plan_table",
+        )
     for warning in plan.warnings:
         st.warning(warning, icon="⚠️")
     st.caption(t("sync.preview_cost", calls=plan.api_calls))
@@ -96,17 +125,36 @@ def apply(ctx: PageContext, request) -> None:
                 result = run_sync(sync_context(ctx, client, update), request)
             bar.progress(1.0, text=t("sync.done"))
             state = "error" if result.status == "failed" else "complete"
-            box.update(label=t("sync.result", status=status_label(t, "log_status", result.status),
-                               ok=t.number(result.successful), failed=t.number(result.failed),
-                               calls=t.number(result.api_calls)), state=state)
+            box.update(
+                label=t(
+                    "sync.result",
+                    status=status_label(t, "log_status", result.status),
+                    ok=t.number(result.successful),
+                    failed=t.number(result.failed),
+                    calls=t.number(result.api_calls),
+                ),
+                state=state,
+            )
         ctx.wrote()
         st.session_state.pop(PLAN_KEY, None)
-        rows = [{"entity": t(f"entity.{name}") if t.has(f"entity.{name}") else name, **c.as_dict()}
-                for name, c in result.counts.items()]
+        rows = [
+            {"entity": t(f"entity.{name}") if t.has(f"entity.{name}") else name, **c.as_dict()}
+            for name, c in result.counts.items()
+        ]
         if rows:
-            st.dataframe(pd.DataFrame(rows), hide_index=True, key="result_table", column_config={
-                "entity": t("sync.col.entity"), "created": t("sync.created"), "updated": t("sync.updated"),
-                "unchanged": t("sync.unchanged"), "deleted": t("sync.deleted"), "failed": t("sync.failed_records")})
+            st.dataframe(
+                pd.DataFrame(rows),
+                hide_index=True,
+                key="result_table",
+                column_config={
+                    "entity": t("sync.col.entity"),
+                    "created": t("sync.created"),
+                    "updated": t("sync.updated"),
+                    "unchanged": t("sync.unchanged"),
+                    "deleted": t("sync.deleted"),
+                    "failed": t("sync.failed_records"),
+                },
+            )
         if result.error:
             st.error(result.error, icon="⚠️")
         for message in result.errors[:20]:
@@ -119,10 +167,26 @@ def apply(ctx: PageContext, request) -> None:
 
 def runs_table(ctx: PageContext, runs: pd.DataFrame) -> None:
     t = ctx.t
-    view = runs.assign(status=runs["status"].map(lambda s: status_label(t, "log_status", s)),
-                       mode=runs["mode"].map(lambda m: t(f"mode.{m}") if t.has(f"mode.{m}") else m),
-                       duration=runs["duration_ms"].map(t.duration))
-    table(view, t, {"id": "sync.col.run", "started_at": "log.time", "mode": "log.mode", "status": "log.status",
-                    "processed": "log.processed", "successful": "log.successful", "failed": "log.failed",
-                    "api_calls": "log.api_calls", "duration": "log.duration"},
-          key="runs_table", zone=ctx.prop.timezone, times=["started_at"])
+    view = runs.assign(
+        status=runs["status"].map(lambda s: status_label(t, "log_status", s)),
+        mode=runs["mode"].map(lambda m: t(f"mode.{m}") if t.has(f"mode.{m}") else m),
+        duration=runs["duration_ms"].map(t.duration),
+    )
+    table(
+        view,
+        t,
+        {
+            "id": "sync.col.run",
+            "started_at": "log.time",
+            "mode": "log.mode",
+            "status": "log.status",
+            "processed": "log.processed",
+            "successful": "log.successful",
+            "failed": "log.failed",
+            "api_calls": "log.api_calls",
+            "duration": "log.duration",
+        },
+        key="runs_table",
+        zone=ctx.prop.timezone,
+        times=["started_at"],
+    )

@@ -14,16 +14,30 @@ def render(ctx: PageContext) -> None:
     ctx.require("users")
     t = ctx.t
     everyone = accounts.list_users(ctx.engine)
-    st.dataframe([{t("auth.username"): u.username, t("settings.role"): t(f"role.{u.role}"),
-                   t("settings.active_user"): "✅" if u.is_active else "⛔", t("settings.language"): u.language,
-                   t("settings.last_login"): ctx.dt(u.last_login_at)} for u in everyone],
-                 hide_index=True, key="users_table")
+    st.dataframe(
+        [
+            {
+                t("auth.username"): u.username,
+                t("settings.role"): t(f"role.{u.role}"),
+                t("settings.active_user"): "✅" if u.is_active else "⛔",
+                t("settings.language"): u.language,
+                t("settings.last_login"): ctx.dt(u.last_login_at),
+            }
+            for u in everyone
+        ],
+        hide_index=True,
+        key="users_table",
+    )
     with st.form("add_user", clear_on_submit=True):
         st.markdown(f"**{t('settings.add_user')}**")
         c = st.columns(3)
         name = c[0].text_input(t("auth.username"), max_chars=64, key="new_user_name")
-        role = c[1].selectbox(t("settings.role"), accounts.ROLES, format_func=lambda r: t(f"role.{r}"), key="new_user_role")
-        pw = c[2].text_input(t("auth.password"), type="password", max_chars=accounts.MAX_PASSWORD, key="new_user_pw")
+        role = c[1].selectbox(
+            t("settings.role"), accounts.ROLES, format_func=lambda r: t(f"role.{r}"), key="new_user_role"
+        )
+        pw = c[2].text_input(
+            t("auth.password"), type="password", max_chars=accounts.MAX_PASSWORD, key="new_user_pw"
+        )
         if st.form_submit_button(t("settings.add_user"), type="primary"):
             with ctx.errors():
                 created = accounts.create_user(ctx.engine, name, pw, role=role, language=ctx.lang)
@@ -34,11 +48,15 @@ def render(ctx: PageContext) -> None:
         st.markdown(f"**{t('settings.edit_user')}**")
         c = st.columns(3)
         who = c[0].selectbox(t("auth.username"), names, key="edit_user_name")
-        action = c[1].selectbox(t("settings.action"), ("role_manager", "role_staff", "reset", "disable", "enable",
-                                                       "remove"), format_func=lambda a: t(f"settings.do.{a}"),
-                                key="edit_user_action")
-        pw = c[2].text_input(t("settings.new_password"), type="password", max_chars=accounts.MAX_PASSWORD,
-                             key="edit_user_pw")
+        action = c[1].selectbox(
+            t("settings.action"),
+            ("role_manager", "role_staff", "reset", "disable", "enable", "remove"),
+            format_func=lambda a: t(f"settings.do.{a}"),
+            key="edit_user_action",
+        )
+        pw = c[2].text_input(
+            t("settings.new_password"), type="password", max_chars=accounts.MAX_PASSWORD, key="edit_user_pw"
+        )
         if st.form_submit_button(t("settings.apply"), type="primary"):
             with ctx.errors():
                 if who == ctx.user.username and action in ("remove", "disable", "role_staff"):

@@ -95,8 +95,9 @@ def authenticate(engine: sa.Engine, username: str, password: str, now: datetime 
     if isinstance(password, str) and len(password) > MAX_PASSWORD:
         password = password[: MAX_PASSWORD + 1]  # can never match; keeps the hashing cost bounded
     with engine.connect() as conn:
-        row = conn.execute(sa.select(*USER_COLUMNS, _t.c.password_hash, _t.c.failed_attempts)
-                           .where(_t.c.username == name)).first()
+        row = conn.execute(
+            sa.select(*USER_COLUMNS, _t.c.password_hash, _t.c.failed_attempts).where(_t.c.username == name)
+        ).first()
     if row is None:
         wait = _unknown.locked_for(name, now)
         if wait:
@@ -112,8 +113,13 @@ def authenticate(engine: sa.Engine, username: str, password: str, now: datetime 
         if not good:
             failures = int(row.failed_attempts or 0) + 1
             wait = _lock_seconds(failures)
-            conn.execute(sa.update(_t).where(_t.c.id == row.id).values(
-                failed_attempts=failures, locked_until=now + timedelta(seconds=wait) if wait else None))
+            conn.execute(
+                sa.update(_t)
+                .where(_t.c.id == row.id)
+                .values(
+                    failed_attempts=failures, locked_until=now + timedelta(seconds=wait) if wait else None
+                )
+            )
             return LoginResult(None, "locked" if wait else "invalid", wait)
         values = {"failed_attempts": 0, "locked_until": None, "last_login_at": now}
         if needs_rehash(row.password_hash):

@@ -17,8 +17,15 @@ import unicodedata
 
 from pms.errors import UserError
 
-__all__ = ["MIN_PASSWORD", "MAX_PASSWORD", "hash_password", "verify_password", "needs_rehash",
-           "check_password", "DUMMY_HASH"]
+__all__ = [
+    "DUMMY_HASH",
+    "MAX_PASSWORD",
+    "MIN_PASSWORD",
+    "check_password",
+    "hash_password",
+    "needs_rehash",
+    "verify_password",
+]
 
 MIN_PASSWORD = 10
 MAX_PASSWORD = 1024  # long enough for any passphrase, short enough that nobody hashes megabytes
@@ -86,5 +93,7 @@ def needs_rehash(stored: str) -> bool:
 
 
 # Checked against unknown user names so a failed login costs the same whether or not the name exists.
-DUMMY_HASH = (f"scrypt${_SCRYPT['n']}${_SCRYPT['r']}${_SCRYPT['p']}$"
-               f"{_b64(b'pms-dummy-salt!!')}${_b64(bytes(_KEY_BYTES))}")
+DUMMY_HASH = (
+    f"scrypt${_SCRYPT['n']}${_SCRYPT['r']}${_SCRYPT['p']}$"
+    f"{_b64(b'pms-dummy-salt!!')}${_b64(bytes(_KEY_BYTES))}"
+)

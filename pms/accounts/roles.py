@@ -14,8 +14,9 @@ ROLES = ("manager", "staff")
 LANGUAGES = ("en", "id")
 
 # What each role may open or do. Pages and their actions are named the same way.
-_STAFF = frozenset({"overview", "room_mapping", "reservations", "monitoring", "reservations.edit",
-                    "room_mapping.edit"})
+_STAFF = frozenset(
+    {"overview", "room_mapping", "reservations", "monitoring", "reservations.edit", "room_mapping.edit"}
+)
 _PERMISSIONS = {"staff": _STAFF}
 
 

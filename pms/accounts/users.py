@@ -13,10 +13,10 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
-from pms.db import schema
-from pms.db.types import utcnow
 from pms.accounts.passwords import hash_password
 from pms.accounts.roles import LANGUAGES, ROLES, can
+from pms.db import schema
+from pms.db.types import utcnow
 from pms.errors import UserError
 
 __all__ = [
@@ -88,14 +88,28 @@ def _check_language(language: str) -> str:
 # --- accounts --------------------------------------------------------------------------------------
 
 _t = schema.app_user
-USER_COLUMNS = (_t.c.id, _t.c.username, _t.c.role, _t.c.language, _t.c.is_active, _t.c.last_login_at,
-            _t.c.locked_until)
+USER_COLUMNS = (
+    _t.c.id,
+    _t.c.username,
+    _t.c.role,
+    _t.c.language,
+    _t.c.is_active,
+    _t.c.last_login_at,
+    _t.c.locked_until,
+)
 
 
 def user_from_row(row) -> User:
     """A ``User`` from a row with ``USER_COLUMNS``."""
-    return User(id=row.id, username=row.username, role=row.role, language=row.language or "en",
-                is_active=bool(row.is_active), last_login_at=row.last_login_at, locked_until=row.locked_until)
+    return User(
+        id=row.id,
+        username=row.username,
+        role=row.role,
+        language=row.language or "en",
+        is_active=bool(row.is_active),
+        last_login_at=row.last_login_at,
+        locked_until=row.locked_until,
+    )
 
 
 def count_users(engine: sa.Engine) -> int:
@@ -132,14 +146,25 @@ def _insert(conn: sa.Connection, name: str, password_hash: str, role: str, langu
     if exists:
         raise UserError(f"There is already a user called {name!r}.")
     now = utcnow()
-    conn.execute(sa.insert(_t).values(username=name, password_hash=password_hash, role=role, language=language,
-                                      is_active=True, failed_attempts=0, created_at=now, updated_at=now))
+    conn.execute(
+        sa.insert(_t).values(
+            username=name,
+            password_hash=password_hash,
+            role=role,
+            language=language,
+            is_active=True,
+            failed_attempts=0,
+            created_at=now,
+            updated_at=now,
+        )
+    )
     row = conn.execute(sa.select(*USER_COLUMNS).where(_t.c.username == name)).one()
     return user_from_row(row)
 
 
-def create_user(engine: sa.Engine, username: str, password: str, role: str = "staff",
-                language: str = "en") -> User:
+def create_user(
+    engine: sa.Engine, username: str, password: str, role: str = "staff", language: str = "en"
+) -> User:
     """Add an account.
 
     Raises:
@@ -183,8 +208,13 @@ def _require(conn: sa.Connection, username: str):
 
 
 def _other_active_managers(conn: sa.Connection, user_id: int) -> int:
-    return int(conn.execute(sa.select(sa.func.count()).select_from(_t).where(
-        _t.c.role == "manager", _t.c.is_active.is_(True), _t.c.id != user_id)).scalar_one())
+    return int(
+        conn.execute(
+            sa.select(sa.func.count())
+            .select_from(_t)
+            .where(_t.c.role == "manager", _t.c.is_active.is_(True), _t.c.id != user_id)
+        ).scalar_one()
+    )
 
 
 def set_password(engine: sa.Engine, username: str, password: str) -> None:
@@ -192,8 +222,11 @@ def set_password(engine: sa.Engine, username: str, password: str) -> None:
     password_hash = hash_password(password)
     with engine.begin() as conn:
         row = _require(conn, username)
-        conn.execute(sa.update(_t).where(_t.c.id == row.id).values(
-            password_hash=password_hash, failed_attempts=0, locked_until=None, updated_at=utcnow()))
+        conn.execute(
+            sa.update(_t)
+            .where(_t.c.id == row.id)
+            .values(password_hash=password_hash, failed_attempts=0, locked_until=None, updated_at=utcnow())
+        )
 
 
 def set_role(engine: sa.Engine, username: str, role: str) -> None:
@@ -201,7 +234,12 @@ def set_role(engine: sa.Engine, username: str, role: str) -> None:
     _check_role(role)
     with engine.begin() as conn:
         row = _require(conn, username)
-        if row.role == "manager" and role != "manager" and row.is_active and not _other_active_managers(conn, row.id):
+        if (
+            row.role == "manager"
+            and role != "manager"
+            and row.is_active
+            and not _other_active_managers(conn, row.id)
+        ):
             raise UserError("This is the last manager; make another user a manager first.")
         conn.execute(sa.update(_t).where(_t.c.id == row.id).values(role=role, updated_at=utcnow()))
 
@@ -212,7 +250,9 @@ def set_active(engine: sa.Engine, username: str, active: bool) -> None:
         row = _require(conn, username)
         if not active and row.role == "manager" and not _other_active_managers(conn, row.id):
             raise UserError("This is the last manager; make another user a manager first.")
-        conn.execute(sa.update(_t).where(_t.c.id == row.id).values(is_active=bool(active), updated_at=utcnow()))
+        conn.execute(
+            sa.update(_t).where(_t.c.id == row.id).values(is_active=bool(active), updated_at=utcnow())
+        )
 
 
 def set_language(engine: sa.Engine, username: str, language: str) -> None:
@@ -230,5 +270,3 @@ def remove_user(engine: sa.Engine, username: str) -> None:
         if row.role == "manager" and row.is_active and not _other_active_managers(conn, row.id):
             raise UserError("This is the last manager; make another user a manager first.")
         conn.execute(sa.delete(_t).where(_t.c.id == row.id))
-
-

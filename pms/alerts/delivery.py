@@ -24,7 +24,7 @@ from pms.db.engine import reader
 from pms.db.settings import Settings
 from pms.db.types import utcnow
 
-__all__ = ["Delivery", "notice", "deliver_pending", "send_webhook", "send_email"]
+__all__ = ["Delivery", "deliver_pending", "notice", "send_email", "send_webhook"]
 
 log = logging.getLogger(__name__)
 
@@ -86,8 +86,10 @@ def _subject(alert: Alert, kind: str) -> str:
 
 def _text(alert: Alert, kind: str) -> str:
     if kind == "recovery":
-        return (f"Resolved at {alert.resolved_at:%Y-%m-%d %H:%M} UTC, after "
-                f"{(alert.resolved_at - alert.first_seen_at).total_seconds() / 60:.0f} minutes:\n\n{alert.message}\n")
+        return (
+            f"Resolved at {alert.resolved_at:%Y-%m-%d %H:%M} UTC, after "
+            f"{(alert.resolved_at - alert.first_seen_at).total_seconds() / 60:.0f} minutes:\n\n{alert.message}\n"
+        )
     return f"{alert.message}\n\nFirst seen {alert.first_seen_at:%Y-%m-%d %H:%M} UTC. See the dashboard's Monitoring page.\n"
 
 
@@ -97,11 +99,20 @@ def deliver_pending(engine: sa.Engine, now: datetime | None = None) -> Delivery:
     settings = Settings(engine)
     cfg = settings.get_many(["alert_webhook_url", "alert_email_to"])
     with reader(engine).connect() as conn:
-        rows = conn.execute(sa.select(A).where(sa.or_(
-            sa.and_(A.c.notified_at.is_(None), A.c.first_seen_at >= now - GIVE_UP_AFTER),
-            sa.and_(A.c.status == "resolved", A.c.recovery_notified_at.is_(None),
-                    A.c.resolved_at >= now - GIVE_UP_AFTER)))
-            .order_by(A.c.id)).all()
+        rows = conn.execute(
+            sa.select(A)
+            .where(
+                sa.or_(
+                    sa.and_(A.c.notified_at.is_(None), A.c.first_seen_at >= now - GIVE_UP_AFTER),
+                    sa.and_(
+                        A.c.status == "resolved",
+                        A.c.recovery_notified_at.is_(None),
+                        A.c.resolved_at >= now - GIVE_UP_AFTER,
+                    ),
+                )
+            )
+            .order_by(A.c.id)
+        ).all()
     out = Delivery()
     for row in rows:
         alert = alert_from_row(row)
@@ -127,8 +138,12 @@ def deliver_pending(engine: sa.Engine, now: datetime | None = None) -> Delivery:
                 except (OSError, smtplib.SMTPException, RuntimeError) as exc:
                     ok = False
                     out.failed.append((alert.id, kind, "email"))
-                    log.warning("alert %s: the alert e-mail failed (%s: %s)", alert.key, type(exc).__name__,
-                                str(exc)[:200])
+                    log.warning(
+                        "alert %s: the alert e-mail failed (%s: %s)",
+                        alert.key,
+                        type(exc).__name__,
+                        str(exc)[:200],
+                    )
             if ok:
                 column = "notified_at" if kind == "alert" else "recovery_notified_at"
                 with engine.begin() as conn:

@@ -41,7 +41,9 @@ def _runs(conn: sa.Connection, property_id: str, limit: int = 100):
     return conn.execute(
         sa.select(L.c.id, L.c.trigger, L.c.status, L.c.started_at, L.c.finished_at, L.c.error_details)
         .where(L.c.property_id == property_id, L.c.status != "running")
-        .order_by(L.c.started_at.desc(), L.c.id.desc()).limit(limit)).all()
+        .order_by(L.c.started_at.desc(), L.c.id.desc())
+        .limit(limit)
+    ).all()
 
 
 def _short(text: str | None, limit: int = 300) -> str:
@@ -55,13 +57,24 @@ def evaluate(engine: sa.Engine, property_id: str, now: datetime | None = None) -
     cfg = Settings(engine).get_many(["alert_consecutive_failures", "alert_stale_minutes"])
     with reader(engine).connect() as conn:
         runs = _runs(conn, property_id)
-        last_ok = conn.execute(sa.select(sa.func.max(L.c.finished_at)).where(
-            L.c.property_id == property_id, L.c.status == "completed")).scalar()
-        first_run = conn.execute(sa.select(sa.func.min(L.c.started_at)).where(
-            L.c.property_id == property_id)).scalar()
-        failed_events = conn.execute(sa.select(sa.func.count()).where(
-            E.c.property_id == property_id, E.c.status == "failed",
-            E.c.received_at >= now - timedelta(hours=24))).scalar() or 0
+        last_ok = conn.execute(
+            sa.select(sa.func.max(L.c.finished_at)).where(
+                L.c.property_id == property_id, L.c.status == "completed"
+            )
+        ).scalar()
+        first_run = conn.execute(
+            sa.select(sa.func.min(L.c.started_at)).where(L.c.property_id == property_id)
+        ).scalar()
+        failed_events = (
+            conn.execute(
+                sa.select(sa.func.count()).where(
+                    E.c.property_id == property_id,
+                    E.c.status == "failed",
+                    E.c.received_at >= now - timedelta(hours=24),
+                )
+            ).scalar()
+            or 0
+        )
     out = Evaluation([], [])
 
     def want(key: str, active: bool, message: str = "", severity: str = "error") -> None:
@@ -76,8 +89,11 @@ def evaluate(engine: sa.Engine, property_id: str, now: datetime | None = None) -
 
     if runs:
         latest = runs[0]
-        want("sync_failed", latest.status == "failed",
-             f"The last sync failed: {_short(latest.error_details) or 'see the sync log'}")
+        want(
+            "sync_failed",
+            latest.status == "failed",
+            f"The last sync failed: {_short(latest.error_details) or 'see the sync log'}",
+        )
         auto = [r for r in runs if r.trigger == "auto"]
         n = int(cfg["alert_consecutive_failures"])
         if auto:
@@ -86,19 +102,29 @@ def evaluate(engine: sa.Engine, property_id: str, now: datetime | None = None) -
                 if r.status != "failed":
                     break
                 in_row += 1
-            want("sync_failures_in_row", in_row >= n,
-                 f"{in_row} automatic syncs failed in a row; the latest: {_short(auto[0].error_details)}",
-                 severity="critical")
+            want(
+                "sync_failures_in_row",
+                in_row >= n,
+                f"{in_row} automatic syncs failed in a row; the latest: {_short(auto[0].error_details)}",
+                severity="critical",
+            )
         if latest.status == "completed":
             want("auth_revoked", False)
     stale_after = timedelta(minutes=int(cfg["alert_stale_minutes"]))
     reference = last_ok or first_run
     stale = reference is not None and now - reference > stale_after
     hours = (now - reference).total_seconds() / 3600 if reference else 0
-    want("stale_sync", stale,
-         f"No sync has succeeded for {hours:.1f} hours." if last_ok else "No sync has succeeded yet.",
-         severity="warning" if not runs or runs[0].status != "failed" else "error")
-    want("webhook_failures", failed_events > 0,
-         f"{failed_events} webhook event(s) could not be applied in the last 24 hours; retry them on the "
-         "Monitoring page.", severity="warning")
+    want(
+        "stale_sync",
+        stale,
+        f"No sync has succeeded for {hours:.1f} hours." if last_ok else "No sync has succeeded yet.",
+        severity="warning" if not runs or runs[0].status != "failed" else "error",
+    )
+    want(
+        "webhook_failures",
+        failed_events > 0,
+        f"{failed_events} webhook event(s) could not be applied in the last 24 hours; retry them on the "
+        "Monitoring page.",
+        severity="warning",
+    )
     return out

@@ -17,12 +17,26 @@ from pms.db import schema
 from pms.db.engine import reader
 from pms.db.types import utcnow
 
-__all__ = ["KEYS", "Alert", "active_alerts", "alert_from_row", "raise_alert", "recent_alerts", "resolve_alert"]
+__all__ = [
+    "KEYS",
+    "Alert",
+    "active_alerts",
+    "alert_from_row",
+    "raise_alert",
+    "recent_alerts",
+    "resolve_alert",
+]
 
 A = schema.cloudbed_alerts
 
-KEYS = ("sync_failed", "sync_failures_in_row", "stale_sync", "auth_revoked", "webhook_failures",
-        "connection_disabled")
+KEYS = (
+    "sync_failed",
+    "sync_failures_in_row",
+    "stale_sync",
+    "auth_revoked",
+    "webhook_failures",
+    "connection_disabled",
+)
 
 
 @dataclass(frozen=True)
@@ -43,8 +57,20 @@ class Alert:
 
 def alert_from_row(row) -> Alert:
     """An ``Alert`` from a ``cloudbed_alerts`` row."""
-    return Alert(row.id, row.property_id, row.alert_key, row.severity, row.message, row.status, row.occurrences,
-                 row.first_seen_at, row.last_seen_at, row.resolved_at, row.notified_at, row.recovery_notified_at)
+    return Alert(
+        row.id,
+        row.property_id,
+        row.alert_key,
+        row.severity,
+        row.message,
+        row.status,
+        row.occurrences,
+        row.first_seen_at,
+        row.last_seen_at,
+        row.resolved_at,
+        row.notified_at,
+        row.recovery_notified_at,
+    )
 
 
 def active_alerts(engine: sa.Engine, property_id: str | None = None) -> list[Alert]:
@@ -70,32 +96,53 @@ def recent_alerts(engine: sa.Engine, property_id: str | None = None, limit: int 
 
 def _active_row(conn: sa.Connection, property_id: str | None, key: str):
     pid = A.c.property_id.is_(None) if property_id is None else A.c.property_id == property_id
-    return conn.execute(sa.select(A).where(pid, A.c.alert_key == key, A.c.status == "active")
-                        .order_by(A.c.id.desc()).limit(1)).first()
+    return conn.execute(
+        sa.select(A).where(pid, A.c.alert_key == key, A.c.status == "active").order_by(A.c.id.desc()).limit(1)
+    ).first()
 
 
-def raise_alert(engine: sa.Engine, property_id: str | None, key: str, message: str, *,
-                severity: str = "error", now: datetime | None = None) -> tuple[Alert, bool]:
+def raise_alert(
+    engine: sa.Engine,
+    property_id: str | None,
+    key: str,
+    message: str,
+    *,
+    severity: str = "error",
+    now: datetime | None = None,
+) -> tuple[Alert, bool]:
     """Make the alert active; returns it and whether it is new (an active one is only touched)."""
     now = now or utcnow()
     message = message[:2000]
     with engine.begin() as conn:
         row = _active_row(conn, property_id, key)
         if row is not None:
-            conn.execute(sa.update(A).where(A.c.id == row.id).values(
-                occurrences=A.c.occurrences + 1, last_seen_at=now, message=message, severity=severity))
+            conn.execute(
+                sa.update(A)
+                .where(A.c.id == row.id)
+                .values(occurrences=A.c.occurrences + 1, last_seen_at=now, message=message, severity=severity)
+            )
             new, alert_id = False, row.id
         else:
-            alert_id = conn.execute(sa.insert(A).values(
-                property_id=property_id, alert_key=key, severity=severity, message=message, status="active",
-                occurrences=1, first_seen_at=now, last_seen_at=now)).inserted_primary_key[0]
+            alert_id = conn.execute(
+                sa.insert(A).values(
+                    property_id=property_id,
+                    alert_key=key,
+                    severity=severity,
+                    message=message,
+                    status="active",
+                    occurrences=1,
+                    first_seen_at=now,
+                    last_seen_at=now,
+                )
+            ).inserted_primary_key[0]
             new = True
         stored = conn.execute(sa.select(A).where(A.c.id == alert_id)).one()
     return alert_from_row(stored), new
 
 
-def resolve_alert(engine: sa.Engine, property_id: str | None, key: str,
-                  now: datetime | None = None) -> Alert | None:
+def resolve_alert(
+    engine: sa.Engine, property_id: str | None, key: str, now: datetime | None = None
+) -> Alert | None:
     """Resolve the active alert, if any; returns it (now resolved)."""
     now = now or utcnow()
     with engine.begin() as conn:

@@ -24,14 +24,20 @@ from pms.errors import (
     ValidationError,
 )
 
-__all__ = ["error_for_response", "error_for_exception", "server_message", "AuthKind"]
+__all__ = ["AuthKind", "error_for_exception", "error_for_response", "server_message"]
 
 AuthKind = Literal["api_key", "oauth", "none"]
 _MAX_SERVER_TEXT = 300
 
 # Phrases with which Cloudbeds reports, on HTTP 200 with success:false, what is really a 404.
-_NOT_FOUND_HINTS = ("not found", "does not exist", "doesn't exist", "no reservation", "invalid reservationid",
-                    "invalid guestid")
+_NOT_FOUND_HINTS = (
+    "not found",
+    "does not exist",
+    "doesn't exist",
+    "no reservation",
+    "invalid reservationid",
+    "invalid guestid",
+)
 
 
 def server_message(body: Any, redact: Callable[[str], str] = lambda s: s) -> str:

@@ -42,7 +42,9 @@ class CatalogMethods:
 
     def userinfo(self: CloudbedsClient, *, role_details: bool = False) -> UserInfo:
         """``GET /userinfo``: who the credential belongs to (no scope needed)."""
-        body = self.request("userinfo", {"property_id": self.property_id, "role_details": role_details or None})
+        body = self.request(
+            "userinfo", {"property_id": self.property_id, "role_details": role_details or None}
+        )
         return normalize.user_info(self.reader(), body)
 
     def get_hotels(
@@ -64,7 +66,9 @@ class CatalogMethods:
         def convert(reader, items):
             hotels = [normalize.hotel(reader, item) for item in items]
             for hotel in hotels:
-                ours = hotel.property_id == self.property_id or (self.property_id is None and len(hotels) == 1)
+                ours = hotel.property_id == self.property_id or (
+                    self.property_id is None and len(hotels) == 1
+                )
                 if self.property_timezone is None and hotel.timezone and ours:
                     try:
                         self.property_timezone = hotel.timezone
@@ -104,12 +108,21 @@ class CatalogMethods:
     ) -> Paged[RoomType]:
         """``getRoomTypes`` (no ``total`` in its answer: paging stops on a short page)."""
         params = {
-            "propertyIDs": self._group_ids(property_ids), "roomTypeIDs": id_list(room_type_ids),
-            "startDate": start_date, "endDate": end_date, "adults": adults, "children": children,
+            "propertyIDs": self._group_ids(property_ids),
+            "roomTypeIDs": id_list(room_type_ids),
+            "startDate": start_date,
+            "endDate": end_date,
+            "adults": adults,
+            "children": children,
             "detailedRates": detailed_rates,
         }
-        return self.paged("getRoomTypes", params, lambda r, items: [normalize.room_type(r, i) for i in items],
-                          page_size=page_size, on_page=on_page)
+        return self.paged(
+            "getRoomTypes",
+            params,
+            lambda r, items: [normalize.room_type(r, i) for i in items],
+            page_size=page_size,
+            on_page=on_page,
+        )
 
     def get_rooms(
         self: CloudbedsClient,
@@ -130,8 +143,10 @@ class CatalogMethods:
         if (start_date is None) != (end_date is None):
             raise ValueError("get_rooms needs both start_date and end_date, or neither")
         params = {
-            "propertyIDs": self._group_ids(property_ids), "roomTypeID": id_list(room_type_ids),
-            "startDate": start_date, "endDate": end_date,
+            "propertyIDs": self._group_ids(property_ids),
+            "roomTypeID": id_list(room_type_ids),
+            "startDate": start_date,
+            "endDate": end_date,
             "includeRoomRelations": 1 if include_room_relations else None,
         }
 
@@ -140,7 +155,9 @@ class CatalogMethods:
 
         return self.paged("getRooms", params, convert, page_size=page_size, on_page=on_page)
 
-    def get_sources(self: CloudbedsClient, *, property_ids: str | Iterable[str] | None = None) -> list[Source]:
+    def get_sources(
+        self: CloudbedsClient, *, property_ids: str | Iterable[str] | None = None
+    ) -> list[Source]:
         """``getSources``: booking sources with their payment collect (hotel or channel)."""
         body = self.request("getSources", {"propertyIDs": self._group_ids(property_ids)})
         reader = self.reader()

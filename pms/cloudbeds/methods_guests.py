@@ -80,15 +80,28 @@ class GuestMethods:
     ) -> Paged[Guest]:
         """``getGuestList`` (its ``data`` is a map keyed by guest id; read as a list here)."""
         params = {
-            "propertyIDs": self._group_ids(property_ids), "resultsFrom": results_from, "resultsTo": results_to,
-            "checkInFrom": check_in_from, "checkInTo": check_in_to,
-            "checkOutFrom": check_out_from, "checkOutTo": check_out_to,
-            "guestFirstName": first_name, "guestLastName": last_name, "guestEmail": email,
-            "status": id_list(status), "sortBy": sort_by, "includeGuestInfo": include_guest_info or None,
+            "propertyIDs": self._group_ids(property_ids),
+            "resultsFrom": results_from,
+            "resultsTo": results_to,
+            "checkInFrom": check_in_from,
+            "checkInTo": check_in_to,
+            "checkOutFrom": check_out_from,
+            "checkOutTo": check_out_to,
+            "guestFirstName": first_name,
+            "guestLastName": last_name,
+            "guestEmail": email,
+            "status": id_list(status),
+            "sortBy": sort_by,
+            "includeGuestInfo": include_guest_info or None,
             "excludeSecondaryGuests": exclude_secondary_guests,
         }
-        return self.paged("getGuestList", params, lambda r, items: [normalize.guest(r, i) for i in items],
-                          page_size=page_size, on_page=on_page)
+        return self.paged(
+            "getGuestList",
+            params,
+            lambda r, items: [normalize.guest(r, i) for i in items],
+            page_size=page_size,
+            on_page=on_page,
+        )
 
     def get_guests_modified(
         self: CloudbedsClient,
@@ -109,15 +122,28 @@ class GuestMethods:
         Without any window Cloudbeds returns only today's changes.
         """
         params = {
-            "propertyIDs": self._group_ids(property_ids), "resultsFrom": results_from, "resultsTo": results_to,
-            "checkInFrom": check_in_from, "checkInTo": check_in_to,
-            "checkOutFrom": check_out_from, "checkOutTo": check_out_to, "inHouse": in_house,
+            "propertyIDs": self._group_ids(property_ids),
+            "resultsFrom": results_from,
+            "resultsTo": results_to,
+            "checkInFrom": check_in_from,
+            "checkInTo": check_in_to,
+            "checkOutFrom": check_out_from,
+            "checkOutTo": check_out_to,
+            "inHouse": in_house,
         }
-        return self.paged("getGuestsModified", params, lambda r, items: [normalize.guest(r, i) for i in items],
-                          page_size=page_size, on_page=on_page)
+        return self.paged(
+            "getGuestsModified",
+            params,
+            lambda r, items: [normalize.guest(r, i) for i in items],
+            page_size=page_size,
+            on_page=on_page,
+        )
 
     def get_guest(
-        self: CloudbedsClient, *, guest_id: str | None = None, reservation_id: str | None = None,
+        self: CloudbedsClient,
+        *,
+        guest_id: str | None = None,
+        reservation_id: str | None = None,
         property_id: str | None = None,
     ) -> Guest:
         """``getGuest`` by guest id, or the main guest of a reservation.
@@ -127,8 +153,11 @@ class GuestMethods:
         if not guest_id and not reservation_id:
             raise ValueError("get_guest needs guest_id or reservation_id")
         pid = self._pid(property_id)
-        body = self.request("getGuest", {"propertyID": pid, "guestID": guest_id, "reservationID": reservation_id},
-                            property_id=pid)
+        body = self.request(
+            "getGuest",
+            {"propertyID": pid, "guestID": guest_id, "reservationID": reservation_id},
+            property_id=pid,
+        )
         guest = normalize.guest(self.reader(), body.get("data"), guest_id=guest_id)
         if guest.reservation_id is None and reservation_id:
             guest = replace(guest, reservation_id=str(reservation_id))
@@ -152,18 +181,26 @@ class GuestMethods:
         """
         pid = self._pid(property_id)
         params = {
-            "propertyID": pid, "reservationID": reservation_id,
-            **_guest_body({"first_name": first_name, "last_name": last_name, "email": email, "country": country}),
+            "propertyID": pid,
+            "reservationID": reservation_id,
+            **_guest_body(
+                {"first_name": first_name, "last_name": last_name, "email": email, "country": country}
+            ),
             **_guest_body(fields),
-            "customFields": [{"customFieldName": k, "customFieldValue": v} for k, v in (custom_fields or {}).items()]
+            "customFields": [
+                {"customFieldName": k, "customFieldValue": v} for k, v in (custom_fields or {}).items()
+            ]
             or None,
         }
 
         def check() -> str | None:
             booking = self.get_reservation(reservation_id, property_id=pid)
             for guest in booking.guests:
-                if _same(guest.email, email) and _same(guest.first_name, first_name) and _same(
-                        guest.last_name, last_name):
+                if (
+                    _same(guest.email, email)
+                    and _same(guest.first_name, first_name)
+                    and _same(guest.last_name, last_name)
+                ):
                     return guest.guest_id
             return None
 
@@ -192,9 +229,13 @@ class GuestMethods:
             raise ValueError("put_guest needs at least one field to change")
         pid = self._pid(property_id)
         params = {
-            "propertyID": pid, "guestID": guest_id, **_guest_body(fields),
-            "guestCustomFields": [{"customFieldName": k, "customFieldValue": v}
-                                  for k, v in (custom_fields or {}).items()] or None,
+            "propertyID": pid,
+            "guestID": guest_id,
+            **_guest_body(fields),
+            "guestCustomFields": [
+                {"customFieldName": k, "customFieldValue": v} for k, v in (custom_fields or {}).items()
+            ]
+            or None,
         }
         body = self.request("putGuest", params, property_id=pid)
         message = body.get("message")

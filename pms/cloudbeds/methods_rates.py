@@ -24,7 +24,7 @@ from pms.errors import ValidationError
 if TYPE_CHECKING:
     from pms.cloudbeds.client import CloudbedsClient
 
-__all__ = ["RateMethods", "RateUpdate", "RateInterval", "MAX_RATE_INTERVALS"]
+__all__ = ["MAX_RATE_INTERVALS", "RateInterval", "RateMethods", "RateUpdate"]
 
 MAX_RATE_INTERVALS = 30
 _MAX_JOB_PAGES = 100
@@ -59,7 +59,9 @@ class RateInterval:
 
 def _check_interval(where: str, start: date, end: date, rate: Any) -> None:
     if end < start:
-        raise ValidationError(f"{where}: the end date {end} is before the start date {start}.", endpoint=where)
+        raise ValidationError(
+            f"{where}: the end date {end} is before the start date {start}.", endpoint=where
+        )
     try:
         value = Decimal(str(rate))
     except Exception:
@@ -88,10 +90,17 @@ class RateMethods:
     ) -> list[RatePlan]:
         """``getRatePlans``: rate plans with nightly prices and restrictions (not paged)."""
         params = {
-            "propertyIDs": self._group_ids(property_ids), "startDate": start_date, "endDate": end_date,
-            "rateIDs": id_list(rate_ids), "roomTypeID": id_list(room_type_ids), "promoCode": id_list(promo_codes),
-            "includePromoCode": include_promo_code, "adults": adults, "children": children,
-            "detailedRates": detailed_rates, "includeSharedRooms": include_shared_rooms,
+            "propertyIDs": self._group_ids(property_ids),
+            "startDate": start_date,
+            "endDate": end_date,
+            "rateIDs": id_list(rate_ids),
+            "roomTypeID": id_list(room_type_ids),
+            "promoCode": id_list(promo_codes),
+            "includePromoCode": include_promo_code,
+            "adults": adults,
+            "children": children,
+            "detailedRates": detailed_rates,
+            "includeSharedRooms": include_shared_rooms,
         }
         body = self.request("getRatePlans", params)
         reader = self.reader()
@@ -108,45 +117,85 @@ class RateMethods:
         detailed_rates: bool = True,
     ) -> RatePlan:
         """``getRate``: the base rate of one room type (property comes from ``X-PROPERTY-ID``)."""
-        params = {"roomTypeID": room_type_id, "startDate": start_date, "endDate": end_date, "adults": adults,
-                  "children": children, "detailedRates": detailed_rates}
+        params = {
+            "roomTypeID": room_type_id,
+            "startDate": start_date,
+            "endDate": end_date,
+            "adults": adults,
+            "children": children,
+            "detailedRates": detailed_rates,
+        }
         body = self.request("getRate", params)
         return normalize.rate_plan(self.reader(), body.get("data"), room_type_id=str(room_type_id))
 
-    def patch_rate(self: CloudbedsClient, updates: Sequence[RateUpdate], *, property_id: str | None = None) -> str:
+    def patch_rate(
+        self: CloudbedsClient, updates: Sequence[RateUpdate], *, property_id: str | None = None
+    ) -> str:
         """``patchRate`` (HTTP POST): change prices/restrictions; returns the job reference id."""
         if not updates:
             raise ValueError("patch_rate needs at least one update")
         if len(updates) > MAX_RATE_INTERVALS:
-            raise ValidationError(f"patchRate takes at most {MAX_RATE_INTERVALS} intervals per call; split the "
-                                  f"{len(updates)} updates into several calls.", endpoint="patchRate")
+            raise ValidationError(
+                f"patchRate takes at most {MAX_RATE_INTERVALS} intervals per call; split the "
+                f"{len(updates)} updates into several calls.",
+                endpoint="patchRate",
+            )
         rates = []
         for u in updates:
             _check_interval("patchRate", u.start_date, u.end_date, u.rate)
-            rates.append({"rateID": u.rate_id, "interval": {
-                "startDate": u.start_date, "endDate": u.end_date, "rate": u.rate, "minLos": u.min_los,
-                "maxLos": u.max_los, "closedToArrival": u.closed_to_arrival,
-                "closedToDeparture": u.closed_to_departure, "cutOff": u.cut_off,
-                "lastMinuteBooking": u.last_minute_booking, "blocked": u.blocked}})
+            rates.append(
+                {
+                    "rateID": u.rate_id,
+                    "interval": {
+                        "startDate": u.start_date,
+                        "endDate": u.end_date,
+                        "rate": u.rate,
+                        "minLos": u.min_los,
+                        "maxLos": u.max_los,
+                        "closedToArrival": u.closed_to_arrival,
+                        "closedToDeparture": u.closed_to_departure,
+                        "cutOff": u.cut_off,
+                        "lastMinuteBooking": u.last_minute_booking,
+                        "blocked": u.blocked,
+                    },
+                }
+            )
         return self._rate_job("patchRate", rates, property_id)
 
     def put_rate(
-        self: CloudbedsClient, intervals: Mapping[str, Sequence[RateInterval]], *, property_id: str | None = None
+        self: CloudbedsClient,
+        intervals: Mapping[str, Sequence[RateInterval]],
+        *,
+        property_id: str | None = None,
     ) -> str:
         """``putRate`` (HTTP POST): replace prices of rates ({rate id: intervals}); returns the job id."""
         count = sum(len(v) for v in intervals.values())
         if count == 0:
             raise ValueError("put_rate needs at least one interval")
         if count > MAX_RATE_INTERVALS:
-            raise ValidationError(f"putRate takes at most {MAX_RATE_INTERVALS} intervals per call; split the "
-                                  f"{count} intervals into several calls.", endpoint="putRate")
+            raise ValidationError(
+                f"putRate takes at most {MAX_RATE_INTERVALS} intervals per call; split the "
+                f"{count} intervals into several calls.",
+                endpoint="putRate",
+            )
         rates = []
         for rate_id, items in intervals.items():
             for i in items:
                 _check_interval("putRate", i.start_date, i.end_date, i.rate)
-            rates.append({"rateID": rate_id, "interval": [
-                {"startDate": i.start_date, "endDate": i.end_date, "rate": i.rate, "blocked": i.blocked}
-                for i in items]})
+            rates.append(
+                {
+                    "rateID": rate_id,
+                    "interval": [
+                        {
+                            "startDate": i.start_date,
+                            "endDate": i.end_date,
+                            "rate": i.rate,
+                            "blocked": i.blocked,
+                        }
+                        for i in items
+                    ],
+                }
+            )
         return self._rate_job("putRate", rates, property_id)
 
     def _rate_job(self: CloudbedsClient, name: str, rates: list[dict], property_id: str | None) -> str:
@@ -197,9 +246,15 @@ class RateMethods:
     ) -> Paged[AvailableRoomType]:
         """``getAvailableRoomTypes``: what can be sold for a stay, with prices (paged per property)."""
         params = {
-            "propertyIDs": self._group_ids(property_ids), "startDate": start_date, "endDate": end_date,
-            "rooms": rooms, "adults": adults, "children": children, "detailedRates": detailed_rates,
-            "promoCode": promo_code, "includeSharedRooms": include_shared_rooms,
+            "propertyIDs": self._group_ids(property_ids),
+            "startDate": start_date,
+            "endDate": end_date,
+            "rooms": rooms,
+            "adults": adults,
+            "children": children,
+            "detailedRates": detailed_rates,
+            "promoCode": promo_code,
+            "includeSharedRooms": include_shared_rooms,
         }
 
         def convert(reader, items):

@@ -21,7 +21,7 @@ from pms.cloudbeds.pagination import OnPage, Paged
 if TYPE_CHECKING:
     from pms.cloudbeds.client import CloudbedsClient
 
-__all__ = ["ReservationMethods", "RoomRequest", "RoomChange"]
+__all__ = ["ReservationMethods", "RoomChange", "RoomRequest"]
 
 
 @dataclass(frozen=True)
@@ -66,8 +66,10 @@ def _room_arrays(rooms: Sequence[RoomRequest]) -> dict[str, list[dict]]:
         raise ValueError("post_reservation needs at least one room")
     keys = [(r.room_type_id, r.room_id) for r in rooms]
     if len(set(keys)) != len(keys):
-        raise ValueError("post_reservation: one RoomRequest per room type (or per room_id); use quantity for "
-                         "several rooms of one type")
+        raise ValueError(
+            "post_reservation: one RoomRequest per room type (or per room_id); use quantity for "
+            "several rooms of one type"
+        )
     out: dict[str, list[dict]] = {"rooms": [], "adults": [], "children": []}
     for room in rooms:
         if room.quantity < 1 or room.adults < 1 or room.children < 0:
@@ -125,24 +127,43 @@ class ReservationMethods:
         """
         pid = self._pid(property_id)
         params = {
-            "propertyID": pid, "status": status,
-            "modifiedFrom": modified_from, "modifiedTo": modified_to,
-            "resultsFrom": results_from, "resultsTo": results_to,
-            "checkInFrom": check_in_from, "checkInTo": check_in_to,
-            "checkOutFrom": check_out_from, "checkOutTo": check_out_to,
-            "datesQueryMode": dates_query_mode, "roomID": room_id, "roomName": room_name,
-            "roomTypeID": room_type_id, "sourceId": source_id, "sourceReservationId": source_reservation_id,
-            "thirdPartyIdentifier": third_party_identifier, "ratePlanId": rate_plan_id,
-            "firstName": first_name, "lastName": last_name, "guestID": guest_id,
-            "allotmentBlockCode": allotment_block_code, "groupCode": group_code,
+            "propertyID": pid,
+            "status": status,
+            "modifiedFrom": modified_from,
+            "modifiedTo": modified_to,
+            "resultsFrom": results_from,
+            "resultsTo": results_to,
+            "checkInFrom": check_in_from,
+            "checkInTo": check_in_to,
+            "checkOutFrom": check_out_from,
+            "checkOutTo": check_out_to,
+            "datesQueryMode": dates_query_mode,
+            "roomID": room_id,
+            "roomName": room_name,
+            "roomTypeID": room_type_id,
+            "sourceId": source_id,
+            "sourceReservationId": source_reservation_id,
+            "thirdPartyIdentifier": third_party_identifier,
+            "ratePlanId": rate_plan_id,
+            "firstName": first_name,
+            "lastName": last_name,
+            "guestID": guest_id,
+            "allotmentBlockCode": allotment_block_code,
+            "groupCode": group_code,
             "includeGuestsDetails": include_guests_details or None,
             "includeGuestRequirements": include_guest_requirements or None,
             "includeCustomFields": include_custom_fields or None,
             "includeAllRooms": include_all_rooms or None,
             "sortByRecent": sort_by_recent,
         }
-        return self.paged("getReservations", params, lambda r, items: [normalize.reservation(r, i) for i in items],
-                          property_id=pid, page_size=page_size, on_page=on_page)
+        return self.paged(
+            "getReservations",
+            params,
+            lambda r, items: [normalize.reservation(r, i) for i in items],
+            property_id=pid,
+            page_size=page_size,
+            on_page=on_page,
+        )
 
     def get_reservations_with_rate_details(
         self: CloudbedsClient,
@@ -172,37 +193,56 @@ class ReservationMethods:
         """
         pid = self._pid(property_id)
         params = {
-            "propertyID": pid, "reservationID": id_list(reservation_ids),
-            "modifiedFrom": modified_from, "modifiedTo": modified_to,
-            "resultsFrom": results_from, "resultsTo": results_to,
-            "reservationCheckOutFrom": check_out_from, "reservationCheckOutTo": check_out_to,
-            "includeDeleted": include_deleted or None, "excludeStatuses": id_list(exclude_statuses),
+            "propertyID": pid,
+            "reservationID": id_list(reservation_ids),
+            "modifiedFrom": modified_from,
+            "modifiedTo": modified_to,
+            "resultsFrom": results_from,
+            "resultsTo": results_to,
+            "reservationCheckOutFrom": check_out_from,
+            "reservationCheckOutTo": check_out_to,
+            "includeDeleted": include_deleted or None,
+            "excludeStatuses": id_list(exclude_statuses),
             "guestID": guest_id,
             "includeGuestsDetails": include_guests_details or None,
             "includeGuestRequirements": include_guest_requirements or None,
             "includeCustomFields": include_custom_fields or None,
             "sortByRecent": sort_by_recent,
         }
-        return self.paged("getReservationsWithRateDetails", params,
-                          lambda r, items: [normalize.reservation(r, i) for i in items],
-                          property_id=pid, page_size=page_size, on_page=on_page)
+        return self.paged(
+            "getReservationsWithRateDetails",
+            params,
+            lambda r, items: [normalize.reservation(r, i) for i in items],
+            property_id=pid,
+            page_size=page_size,
+            on_page=on_page,
+        )
 
     def get_reservation(
-        self: CloudbedsClient, reservation_id: str, *, include_guest_requirements: bool = False,
+        self: CloudbedsClient,
+        reservation_id: str,
+        *,
+        include_guest_requirements: bool = False,
         property_id: str | None = None,
     ) -> Reservation:
         """``getReservation``: the richest view of one booking (guests, rooms, daily rates)."""
         pid = self._pid(property_id)
         body = self.request(
             "getReservation",
-            {"propertyID": pid, "reservationID": reservation_id,
-             "includeGuestRequirements": include_guest_requirements or None},
+            {
+                "propertyID": pid,
+                "reservationID": reservation_id,
+                "includeGuestRequirements": include_guest_requirements or None,
+            },
             property_id=pid,
         )
         return normalize.reservation(self.reader(), body.get("data"))
 
     def find_reservation_by_third_party_id(
-        self: CloudbedsClient, third_party_identifier: str, *, check_in: date | None = None,
+        self: CloudbedsClient,
+        third_party_identifier: str,
+        *,
+        check_in: date | None = None,
         property_id: str | None = None,
     ) -> Reservation | None:
         """The reservation carrying ``thirdPartyIdentifier``, or None.
@@ -213,7 +253,9 @@ class ReservationMethods:
         """
         wanted = str(third_party_identifier)
         if check_in is not None:
-            candidates = self.get_reservations(check_in_from=check_in, check_in_to=check_in, property_id=property_id)
+            candidates = self.get_reservations(
+                check_in_from=check_in, check_in_to=check_in, property_id=property_id
+            )
         else:
             candidates = self.get_reservations(source_reservation_id=wanted, property_id=property_id)
         for found in candidates:
@@ -252,29 +294,47 @@ class ReservationMethods:
         """
         pid = self._pid(property_id)
         params: dict[str, Any] = {
-            "propertyID": pid, "startDate": start_date, "endDate": end_date,
-            "guestFirstName": guest_first_name, "guestLastName": guest_last_name,
-            "guestEmail": guest_email, "guestCountry": guest_country,
-            "guestZip": guest_zip, "guestPhone": guest_phone,
-            "guestGender": guest_gender, "paymentMethod": payment_method, "sourceID": source_id,
-            "thirdPartyIdentifier": third_party_identifier, "estimatedArrivalTime": estimated_arrival_time,
+            "propertyID": pid,
+            "startDate": start_date,
+            "endDate": end_date,
+            "guestFirstName": guest_first_name,
+            "guestLastName": guest_last_name,
+            "guestEmail": guest_email,
+            "guestCountry": guest_country,
+            "guestZip": guest_zip,
+            "guestPhone": guest_phone,
+            "guestGender": guest_gender,
+            "paymentMethod": payment_method,
+            "sourceID": source_id,
+            "thirdPartyIdentifier": third_party_identifier,
+            "estimatedArrivalTime": estimated_arrival_time,
             "customFields": _custom_fields(custom_fields, "fieldName", "fieldValue"),
-            "dateCreated": date_created, "sendEmailConfirmation": send_email_confirmation,
-            **_room_arrays(rooms), **extra,
+            "dateCreated": date_created,
+            "sendEmailConfirmation": send_email_confirmation,
+            **_room_arrays(rooms),
+            **extra,
         }
 
         check = None
         if third_party_identifier:
+
             def check() -> CreatedReservation | None:
-                found = self.find_reservation_by_third_party_id(third_party_identifier, check_in=start_date,
-                                                                property_id=pid)
+                found = self.find_reservation_by_third_party_id(
+                    third_party_identifier, check_in=start_date, property_id=pid
+                )
                 if found is None:
                     return None
                 full = self.get_reservation(found.reservation_id, property_id=pid)
                 return CreatedReservation(
-                    reservation_id=full.reservation_id, status=full.status, guest_id=full.guest_id,
-                    check_in=full.check_in, check_out=full.check_out, created_at=full.created_at,
-                    grand_total=full.total, rooms=full.rooms, third_party_identifier=full.third_party_identifier,
+                    reservation_id=full.reservation_id,
+                    status=full.status,
+                    guest_id=full.guest_id,
+                    check_in=full.check_in,
+                    check_out=full.check_out,
+                    created_at=full.created_at,
+                    grand_total=full.total,
+                    rooms=full.rooms,
+                    third_party_identifier=full.third_party_identifier,
                     recovered=True,
                 )
 
@@ -307,16 +367,28 @@ class ReservationMethods:
         room_rows = None
         if rooms:
             room_rows = [
-                {"subReservationID": r.sub_reservation_id, "roomTypeID": r.room_type_id, "checkinDate": r.check_in,
-                 "checkoutDate": r.check_out, "adults": r.adults, "children": r.children, "rateID": r.rate_id,
-                 "adjustPrice": r.adjust_price}
+                {
+                    "subReservationID": r.sub_reservation_id,
+                    "roomTypeID": r.room_type_id,
+                    "checkinDate": r.check_in,
+                    "checkoutDate": r.check_out,
+                    "adults": r.adults,
+                    "children": r.children,
+                    "rateID": r.rate_id,
+                    "adjustPrice": r.adjust_price,
+                }
                 for r in rooms
             ]
         params = {
-            "propertyID": pid, "reservationID": reservation_id, "status": status, "checkoutDate": checkout_date,
+            "propertyID": pid,
+            "reservationID": reservation_id,
+            "status": status,
+            "checkoutDate": checkout_date,
             "estimatedArrivalTime": estimated_arrival_time,
             "customFields": _custom_fields(custom_fields, "customFieldName", "customFieldValue"),
-            "rooms": room_rows, "sendStatusChangeEmail": send_status_change_email, **extra,
+            "rooms": room_rows,
+            "sendStatusChangeEmail": send_status_change_email,
+            **extra,
         }
         body = self.request("putReservation", params, property_id=pid)
         if body.get("message"):

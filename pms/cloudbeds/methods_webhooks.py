@@ -35,8 +35,10 @@ class WebhookMethods:
             return None
 
         result = self.request(
-            "postWebhook", {"propertyID": pid, "object": object, "action": action, "endpointUrl": endpoint_url},
-            property_id=pid, check=check,
+            "postWebhook",
+            {"propertyID": pid, "object": object, "action": action, "endpointUrl": endpoint_url},
+            property_id=pid,
+            check=check,
         )
         if not isinstance(result, dict):
             return result.value
@@ -57,5 +59,6 @@ class WebhookMethods:
         self: CloudbedsClient, subscription_id: str, *, property_ids: str | Iterable[str] | None = None
     ) -> None:
         """``deleteWebhook`` (HTTP DELETE with a query string): remove one subscription."""
-        self.request("deleteWebhook", {"subscriptionID": subscription_id,
-                                       "propertyIDs": self._group_ids(property_ids)})
+        self.request(
+            "deleteWebhook", {"subscriptionID": subscription_id, "propertyIDs": self._group_ids(property_ids)}
+        )

@@ -11,7 +11,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-__all__ = ["ReservationRoom", "ReservationGuest", "Reservation", "Guest", "CreatedReservation"]
+__all__ = ["CreatedReservation", "Guest", "Reservation", "ReservationGuest", "ReservationRoom"]
 
 Extra = dict[str, Any]
 

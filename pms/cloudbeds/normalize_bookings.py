@@ -13,27 +13,37 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
-from pms.cloudbeds.models_bookings import CreatedReservation, Guest, Reservation, ReservationGuest, ReservationRoom
+from pms.cloudbeds.models_bookings import (
+    CreatedReservation,
+    Guest,
+    Reservation,
+    ReservationGuest,
+    ReservationRoom,
+)
 from pms.cloudbeds.wire import Fields, Reader
 
 __all__ = [
-    "RESERVATION_STATUSES",
-    "ROOM_STATUSES",
     "GUEST_STATUSES",
     "PAYMENT_COLLECT",
-    "reservation",
-    "reservation_room",
-    "reservation_guest",
-    "guest",
+    "RESERVATION_STATUSES",
+    "ROOM_STATUSES",
     "created_reservation",
-    "payment_collect",
     "custom_fields",
+    "guest",
+    "payment_collect",
+    "reservation",
+    "reservation_guest",
+    "reservation_room",
 ]
 
-RESERVATION_STATUSES = frozenset({"not_confirmed", "confirmed", "canceled", "checked_in", "checked_out", "no_show"})
+RESERVATION_STATUSES = frozenset(
+    {"not_confirmed", "confirmed", "canceled", "checked_in", "checked_out", "no_show"}
+)
 ROOM_STATUSES = frozenset({"not_checked_in", "in_house", "checked_out", "cancelled", "canceled"})
-GUEST_STATUSES = RESERVATION_STATUSES | ROOM_STATUSES | frozenset(
-    {"in_progress", "call2confirm", "paypal_init", "pending_payment"}
+GUEST_STATUSES = (
+    RESERVATION_STATUSES
+    | ROOM_STATUSES
+    | frozenset({"in_progress", "call2confirm", "paypal_init", "pending_payment"})
 )
 # The rate-details source says "collect" where getSources says "channel" (API.md §10.7).
 PAYMENT_COLLECT = {"hotel": "hotel", "channel": "channel", "collect": "channel"}
@@ -96,7 +106,9 @@ def reservation_room(r: Reader, raw: Any, *, where: str = "reservation") -> Rese
     )
 
 
-def reservation_guest(r: Reader, raw: Any, key: str | None = None, *, where: str = "reservation") -> ReservationGuest:
+def reservation_guest(
+    r: Reader, raw: Any, key: str | None = None, *, where: str = "reservation"
+) -> ReservationGuest:
     """A guest from a reservation's ``guestList`` (a map keyed by guestID)."""
     f = Fields(raw)
     guest_id = r.id(f.get("guestID")) or r.id(key) or ""
@@ -182,7 +194,9 @@ def reservation(r: Reader, raw: Any) -> Reservation:
         check_out=r.day(f.get("reservationCheckOut", "endDate"), f"{what} check-out"),
         created_at=r.utc(created_utc) if created_utc else r.local(created_local, f"{what} dateCreated"),
         modified_at=r.utc(modified_utc) if modified_utc else r.local(modified_local, f"{what} dateModified"),
-        cancelled_at=r.utc(cancelled_utc) if cancelled_utc else r.local(cancelled_local, f"{what} dateCancelled"),
+        cancelled_at=r.utc(cancelled_utc)
+        if cancelled_utc
+        else r.local(cancelled_local, f"{what} dateCancelled"),
         is_deleted=bool(r.boolean(f.get("isDeleted"), f"{what} isDeleted")),
         guest_id=guest_id,
         guest_name=r.text(f.get("guestName")),
@@ -197,7 +211,9 @@ def reservation(r: Reader, raw: Any) -> Reservation:
         additional_items=money["additionalItems"],
         currency=r.text(f.get("propertyCurrency", "currency")),
         source_id=r.id(f.get("sourceID") or source_obj.get("sourceID")),
-        source_name=r.text(f.get("sourceName") or (source if isinstance(source, str) else source_obj.get("name"))),
+        source_name=r.text(
+            f.get("sourceName") or (source if isinstance(source, str) else source_obj.get("name"))
+        ),
         source_category=r.text(f.get("sourceCategory") or source_obj.get("category")),
         payment_collect=payment_collect(r, source_obj.get("paymentCollect"), f"{what} paymentCollect"),
         third_party_identifier=r.text(f.get("thirdPartyIdentifier")),

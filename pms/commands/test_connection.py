@@ -13,8 +13,12 @@ __all__ = ["add_arguments", "run"]
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--db", metavar="URL", help="database URL (default: PMS_DATABASE_URL or data/pms.sqlite3)")
-    parser.add_argument("--json", action="store_true", help="also print the steps as one JSON object (last line)")
+    parser.add_argument(
+        "--db", metavar="URL", help="database URL (default: PMS_DATABASE_URL or data/pms.sqlite3)"
+    )
+    parser.add_argument(
+        "--json", action="store_true", help="also print the steps as one JSON object (last line)"
+    )
 
 
 def run(args: argparse.Namespace) -> int:

@@ -13,7 +13,7 @@ import contextlib
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
@@ -29,9 +29,15 @@ from pms.errors import (
     RateLimitError,
 )
 
-__all__ = ["CheckStep", "STEP_NAMES", "run_connection_checks", "advice_for"]
+__all__ = ["STEP_NAMES", "CheckStep", "advice_for", "run_connection_checks"]
 
-STEP_NAMES = ("database setup", "API connection", "property info", "reservation read", "rates and availability")
+STEP_NAMES = (
+    "database setup",
+    "API connection",
+    "property info",
+    "reservation read",
+    "rates and availability",
+)
 
 
 @dataclass(frozen=True)
@@ -51,8 +57,10 @@ def advice_for(exc: BaseException, base_url: str | None = None) -> str:
     """What a manager should do about an error from Cloudbeds or the configuration."""
     host = urlsplit(base_url).netloc if base_url else "Cloudbeds"
     if isinstance(exc, AuthenticationError):
-        return ("Cloudbeds refused the credentials. Create a new API key in Cloudbeds (Settings → Apps & "
-                "Marketplace → API access) or reconnect OAuth, and save it on the Connection page.")
+        return (
+            "Cloudbeds refused the credentials. Create a new API key in Cloudbeds (Settings → Apps & "
+            "Marketplace → API access) or reconnect OAuth, and save it on the Connection page."
+        )
     if isinstance(exc, PermissionDeniedError):
         return f"The credential lacks a permission: {exc} Reconnect and approve every requested permission."
     if isinstance(exc, RateLimitError):
@@ -91,8 +99,9 @@ def _timed(name: str, fn: Callable[[], str]) -> CheckStep:
     return CheckStep(name, ok, message, int((time.perf_counter() - t0) * 1000))
 
 
-def run_connection_checks(engine: sa.Engine, *, client=None, on_step: Callable[[CheckStep], None] | None = None
-                          ) -> list[CheckStep]:
+def run_connection_checks(
+    engine: sa.Engine, *, client=None, on_step: Callable[[CheckStep], None] | None = None
+) -> list[CheckStep]:
     """Run the five checks; ``on_step`` sees each as it finishes (the CLI prints it at once).
 
     Args:
@@ -116,7 +125,9 @@ def run_connection_checks(engine: sa.Engine, *, client=None, on_step: Callable[[
             bad = [f"{t.name}: {t.detail or t.status}" for t in report_.tables if not t.ok]
             raise ConfigurationError("Some tables could not be set up: " + "; ".join(bad[:5]))
         made = [t.name for t in report_.tables if t.status in ("created", "adopted")]
-        extra = f" (created or adopted: {', '.join(made[:6])}{' ...' if len(made) > 6 else ''})" if made else ""
+        extra = (
+            f" (created or adopted: {', '.join(made[:6])}{' ...' if len(made) > 6 else ''})" if made else ""
+        )
         return f"{len(report_.tables)} tables ready at {report_.database}{extra}"
 
     def api() -> str:
@@ -146,8 +157,11 @@ def run_connection_checks(engine: sa.Engine, *, client=None, on_step: Callable[[
         hotel = next((h for h in hotels if h.property_id == pid), None)
         if hotel is None:
             seen = ", ".join(f"{h.property_id} ({h.name})" for h in hotels[:5]) or "none"
-            raise ConfigurationError(f"The credential cannot see property {pid} (it sees: {seen}): correct the "
-                                     "property id on the Connection page.", key="cloudbed_property_id")
+            raise ConfigurationError(
+                f"The credential cannot see property {pid} (it sees: {seen}): correct the "
+                "property id on the Connection page.",
+                key="cloudbed_property_id",
+            )
         if hotel.timezone and c.property_timezone is None:
             c.property_timezone = hotel.timezone
         currency = hotel.currency.code if hotel.currency else "?"
@@ -162,14 +176,19 @@ def run_connection_checks(engine: sa.Engine, *, client=None, on_step: Callable[[
     def rates() -> str:
         c = state["client"]
         zone = c.property_timezone
-        today = datetime.now(zone or timezone.utc).date()
+        today = datetime.now(zone or UTC).date()
         plans = c.get_rate_plans(start_date=today, end_date=today + timedelta(days=7))
         available = c.get_available_room_types(start_date=today, end_date=today + timedelta(days=1)).all()
         free = sum(t.rooms_available or 0 for t in available)
         return f"{len(plans)} rate plan(s); tonight {free} room(s) free in {len(available)} room type(s)"
 
-    plan = [("database setup", database), ("API connection", api), ("property info", prop),
-            ("reservation read", reservations), ("rates and availability", rates)]
+    plan = [
+        ("database setup", database),
+        ("API connection", api),
+        ("property info", prop),
+        ("reservation read", reservations),
+        ("rates and availability", rates),
+    ]
     blocked: str | None = None
     for name, fn in plan:
         if blocked:

@@ -34,12 +34,17 @@ def mark_demo_property(engine: sa.Engine, property_id: str) -> None:
     # (update-then-insert deadlocked on MariaDB).
     with engine.begin() as conn:
         upsert_rows(conn, props, [{"property_id": property_id, "is_demo": True}], key=("property_id",))
-        conn.execute(sa.update(props).where(props.c.property_id == property_id, props.c.name.is_(None))
-                     .values(name="Demo property"))
+        conn.execute(
+            sa.update(props)
+            .where(props.c.property_id == property_id, props.c.name.is_(None))
+            .values(name="Demo property")
+        )
     Settings(engine).set("pms_demo_property_id", property_id)
 
 
-def build_client(engine: sa.Engine, *, on_call=_UNSET, rate_limit: float = 5.0, **client_kw) -> CloudbedsClient:
+def build_client(
+    engine: sa.Engine, *, on_call=_UNSET, rate_limit: float = 5.0, **client_kw
+) -> CloudbedsClient:
     """A ``CloudbedsClient`` from the stored credentials, or for the demo sandbox when there are none.
 
     Args:
@@ -59,23 +64,39 @@ def build_client(engine: sa.Engine, *, on_call=_UNSET, rate_limit: float = 5.0, 
         from pms.connection import demo
 
         info = demo.ensure_demo()
-        client = CloudbedsClient(info.base_url, ApiKeyAuth(info.api_key), property_id=info.property_id,
-                                 rate_limit=rate_limit, on_call=CallTap(hook), **client_kw)
+        client = CloudbedsClient(
+            info.base_url,
+            ApiKeyAuth(info.api_key),
+            property_id=info.property_id,
+            rate_limit=rate_limit,
+            on_call=CallTap(hook),
+            **client_kw,
+        )
         try:
             mark_demo_property(engine, info.property_id)
         except sa.exc.SQLAlchemyError as exc:
-            raise ConfigurationError("The database is not set up yet: run `python -m pms setup` (or open the "
-                                     f"Setup page) first ({type(exc).__name__}).") from None
+            raise ConfigurationError(
+                "The database is not set up yet: run `python -m pms setup` (or open the "
+                f"Setup page) first ({type(exc).__name__})."
+            ) from None
         return client
     if creds.auth_method == "oauth":
         if not creds.client_id or not creds.client_secret:
-            raise ConfigurationError("The OAuth app is incomplete: enter the client id and secret on the "
-                                     "Connection page.", key="cloudbed_client_id")
+            raise ConfigurationError(
+                "The OAuth app is incomplete: enter the client id and secret on the Connection page.",
+                key="cloudbed_client_id",
+            )
         auth = OAuthAuth(OAuthApp(creds.client_id, creds.client_secret), store)
     else:
         auth = ApiKeyAuth(creds.api_key or "")
-    return CloudbedsClient(creds.api_base, auth, property_id=creds.property_id, rate_limit=rate_limit,
-                           on_call=CallTap(hook), **client_kw)
+    return CloudbedsClient(
+        creds.api_base,
+        auth,
+        property_id=creds.property_id,
+        rate_limit=rate_limit,
+        on_call=CallTap(hook),
+        **client_kw,
+    )
 
 
 def detect_property(engine: sa.Engine, client: CloudbedsClient) -> str:
@@ -94,8 +115,13 @@ def detect_property(engine: sa.Engine, client: CloudbedsClient) -> str:
         CredentialStore(engine).set_property_id(client.property_id)
         return client.property_id
     if not hotels:
-        raise ConfigurationError("The Cloudbeds credential sees no property: check that the API key belongs to "
-                                 "the hotel's Cloudbeds account.", key="cloudbed_property_id")
+        raise ConfigurationError(
+            "The Cloudbeds credential sees no property: check that the API key belongs to "
+            "the hotel's Cloudbeds account.",
+            key="cloudbed_property_id",
+        )
     names = ", ".join(f"{h.property_id} ({h.name})" for h in hotels[:10])
-    raise ConfigurationError(f"The credential sees {len(hotels)} properties ({names}): choose one on the "
-                             "Connection page.", key="cloudbed_property_id")
+    raise ConfigurationError(
+        f"The credential sees {len(hotels)} properties ({names}): choose one on the Connection page.",
+        key="cloudbed_property_id",
+    )

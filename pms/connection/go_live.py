@@ -19,7 +19,7 @@ from pms.connection.checks import CheckStep, run_connection_checks
 from pms.db.credentials import DEFAULT_API_BASE, CredentialStore, check_api_key, check_property_id
 from pms.errors import SettingsError
 
-__all__ = ["ConnectAttempt", "try_api_key", "save_oauth_app", "return_to_demo", "oauth_connected"]
+__all__ = ["ConnectAttempt", "oauth_connected", "return_to_demo", "save_oauth_app", "try_api_key"]
 
 
 @dataclass
@@ -38,14 +38,27 @@ class ConnectAttempt:
 def _api_base(value: str | None) -> str:
     text = (value or "").strip() or DEFAULT_API_BASE
     parts = urlsplit(text)
-    if parts.scheme not in ("http", "https") or not parts.netloc or any(ch.isspace() for ch in text) or len(text) > 500:
-        raise SettingsError("cloudbed_api_base: expected an address such as https://api.cloudbeds.com/api/v1.3",
-                            key="cloudbed_api_base")
+    if (
+        parts.scheme not in ("http", "https")
+        or not parts.netloc
+        or any(ch.isspace() for ch in text)
+        or len(text) > 500
+    ):
+        raise SettingsError(
+            "cloudbed_api_base: expected an address such as https://api.cloudbeds.com/api/v1.3",
+            key="cloudbed_api_base",
+        )
     return text.rstrip("/")
 
 
-def try_api_key(engine: sa.Engine, api_key: str, *, property_id: str | None = None, api_base: str | None = None,
-                on_step: Callable[[CheckStep], None] | None = None) -> ConnectAttempt:
+def try_api_key(
+    engine: sa.Engine,
+    api_key: str,
+    *,
+    property_id: str | None = None,
+    api_base: str | None = None,
+    on_step: Callable[[CheckStep], None] | None = None,
+) -> ConnectAttempt:
     """Test ``api_key`` against Cloudbeds and store it only if every check passes.
 
     Raises:
@@ -65,11 +78,18 @@ def try_api_key(engine: sa.Engine, api_key: str, *, property_id: str | None = No
     return attempt
 
 
-def save_oauth_app(engine: sa.Engine, client_id: str, client_secret: str, *, property_id: str | None = None,
-                   api_base: str | None = None) -> None:
+def save_oauth_app(
+    engine: sa.Engine,
+    client_id: str,
+    client_secret: str,
+    *,
+    property_id: str | None = None,
+    api_base: str | None = None,
+) -> None:
     """Store the Cloudbeds app (ends demo mode); "Connect with Cloudbeds" then fetches the tokens."""
-    CredentialStore(engine).save_oauth_app(client_id, client_secret, property_id=check_property_id(property_id),
-                                           api_base=_api_base(api_base))
+    CredentialStore(engine).save_oauth_app(
+        client_id, client_secret, property_id=check_property_id(property_id), api_base=_api_base(api_base)
+    )
 
 
 def oauth_connected(engine: sa.Engine) -> bool:

@@ -36,13 +36,13 @@ __all__ = [
     "CALLBACK_PATH",
     "STATE_TTL",
     "ConnectOutcome",
+    "authorize_base",
+    "complete_connect",
+    "pending_connect",
     "public_base_url",
     "redirect_uri",
-    "authorize_base",
-    "start_connect",
-    "pending_connect",
-    "complete_connect",
     "return_url",
+    "start_connect",
 ]
 
 log = logging.getLogger(__name__)
@@ -87,13 +87,21 @@ def _safe_return_path(path: str | None) -> str:
 def _app(engine: sa.Engine, redirect: str) -> tuple[OAuthApp, str]:
     creds = CredentialStore(engine).load()
     if creds is None or creds.auth_method != "oauth" or not creds.client_id or not creds.client_secret:
-        raise ConfigurationError("Save the Cloudbeds app's Client ID and Client Secret first, then connect.",
-                                 key="cloudbed_client_id")
+        raise ConfigurationError(
+            "Save the Cloudbeds app's Client ID and Client Secret first, then connect.",
+            key="cloudbed_client_id",
+        )
     return OAuthApp(creds.client_id, creds.client_secret, redirect_uri=redirect), creds.api_base
 
 
-def start_connect(engine: sa.Engine, *, public_url: str | None = None, return_to: str = "/",
-                  scopes: Iterable[str] = DEFAULT_SCOPES, now: datetime | None = None) -> str:
+def start_connect(
+    engine: sa.Engine,
+    *,
+    public_url: str | None = None,
+    return_to: str = "/",
+    scopes: Iterable[str] = DEFAULT_SCOPES,
+    now: datetime | None = None,
+) -> str:
     """Begin the OAuth connect; returns the link to open in the manager's browser.
 
     Args:
@@ -107,10 +115,17 @@ def start_connect(engine: sa.Engine, *, public_url: str | None = None, return_to
     redirect = redirect_uri(public_base_url(engine, public_url))
     app, api_base = _app(engine, redirect)
     state = secrets.token_urlsafe(32)
-    Settings(engine).set(_KEY, json.dumps({
-        "state": state, "expires_at": (now + STATE_TTL).isoformat(), "return_to": _safe_return_path(return_to),
-        "redirect_uri": redirect,
-    }))
+    Settings(engine).set(
+        _KEY,
+        json.dumps(
+            {
+                "state": state,
+                "expires_at": (now + STATE_TTL).isoformat(),
+                "return_to": _safe_return_path(return_to),
+                "redirect_uri": redirect,
+            }
+        ),
+    )
     return build_authorize_url(app, scopes, state, base=authorize_base(api_base))
 
 
@@ -139,8 +154,15 @@ def _fail(message: str, return_to: str = "/") -> ConnectOutcome:
     return ConnectOutcome(False, message, return_to)
 
 
-def complete_connect(engine: sa.Engine, *, state: str | None, code: str | None, error: str | None = None,
-                     now: datetime | None = None, on_call=None) -> ConnectOutcome:
+def complete_connect(
+    engine: sa.Engine,
+    *,
+    state: str | None,
+    code: str | None,
+    error: str | None = None,
+    now: datetime | None = None,
+    on_call=None,
+) -> ConnectOutcome:
     """Finish the connect from the callback's query parameters; never raises for bad input."""
     now = now or utcnow()
     settings = Settings(engine)
@@ -180,9 +202,12 @@ def complete_connect(engine: sa.Engine, *, state: str | None, code: str | None, 
     if property_id and not settings.get("cloudbed_property_id"):
         values["cloudbed_property_id"] = property_id
     settings.set_many(values)
-    log.info("Cloudbeds connected through OAuth (property %s)", property_id or settings.get("cloudbed_property_id"))
-    return ConnectOutcome(True, "Cloudbeds is connected.", return_to,
-                          property_id or settings.get("cloudbed_property_id"))
+    log.info(
+        "Cloudbeds connected through OAuth (property %s)", property_id or settings.get("cloudbed_property_id")
+    )
+    return ConnectOutcome(
+        True, "Cloudbeds is connected.", return_to, property_id or settings.get("cloudbed_property_id")
+    )
 
 
 def return_url(outcome: ConnectOutcome) -> str:

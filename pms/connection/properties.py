@@ -55,8 +55,9 @@ def connected_properties(engine: sa.Engine) -> set[str]:
     found.update(consented_properties(settings.get("cloudbed_token_resources")))
     props = schema.cloudbed_properties
     with reader(engine).connect() as conn:
-        found.update(r[0] for r in conn.execute(
-            sa.select(props.c.property_id).where(props.c.is_demo.is_(False))))
+        found.update(
+            r[0] for r in conn.execute(sa.select(props.c.property_id).where(props.c.is_demo.is_(False)))
+        )
     return found
 
 

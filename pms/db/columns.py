@@ -10,7 +10,7 @@ from sqlalchemy import Boolean, Column, Integer, MetaData, String, Text
 
 from pms.db.types import UTCDateTime, utcnow
 
-__all__ = ["metadata", "MYSQL", "bool_column", "timestamps", "sync_columns"]
+__all__ = ["MYSQL", "bool_column", "metadata", "sync_columns", "timestamps"]
 
 metadata = MetaData()
 
@@ -40,4 +40,3 @@ def sync_columns() -> list[Column]:
         # switched on (DOMAIN rule 14) and drops edits that kept failing (rule 17).
         Column("local_modified_at", UTCDateTime),
     ]
-

@@ -38,7 +38,9 @@ class HealthSummary:
 
     def as_dict(self) -> dict:
         data = asdict(self)
-        data["last_successful_sync"] = self.last_successful_sync.isoformat() if self.last_successful_sync else None
+        data["last_successful_sync"] = (
+            self.last_successful_sync.isoformat() if self.last_successful_sync else None
+        )
         data["reasons"] = list(self.reasons)
         return data
 
@@ -63,29 +65,47 @@ def health_summary(engine: sa.Engine, property_id: str | None, now: datetime | N
     def scoped(table: sa.Table):
         return table.c.property_id == property_id if property_id is not None else sa.true()
 
-    res, gst, log, api, ev = (schema.reservasi, schema.guest, schema.cloudbed_sync_log,
-                              schema.cloudbed_api_log, schema.cloudbed_webhook_events)
+    res, gst, log, api, ev = (
+        schema.reservasi,
+        schema.guest,
+        schema.cloudbed_sync_log,
+        schema.cloudbed_api_log,
+        schema.cloudbed_webhook_events,
+    )
     with reader(engine).connect() as conn:
-        r = conn.execute(sa.select(
-            _count_if(sa.and_(res.c.sync_status == "synced", res.c.is_deleted.is_(False))),
-            _count_if(res.c.sync_status == "pending"),
-            _count_if(res.c.sync_status == "error"),
-        ).where(scoped(res))).one()
-        g = conn.execute(sa.select(
-            _count_if(gst.c.sync_status == "pending"), _count_if(gst.c.sync_status == "error"),
-        ).where(scoped(gst))).one()
+        r = conn.execute(
+            sa.select(
+                _count_if(sa.and_(res.c.sync_status == "synced", res.c.is_deleted.is_(False))),
+                _count_if(res.c.sync_status == "pending"),
+                _count_if(res.c.sync_status == "error"),
+            ).where(scoped(res))
+        ).one()
+        g = conn.execute(
+            sa.select(
+                _count_if(gst.c.sync_status == "pending"),
+                _count_if(gst.c.sync_status == "error"),
+            ).where(scoped(gst))
+        ).one()
         last_ok = conn.execute(
             sa.select(sa.func.max(log.c.finished_at)).where(scoped(log), log.c.status == "completed")
         ).scalar()
-        failed_today = conn.execute(
-            sa.select(sa.func.count()).where(scoped(log), log.c.status == "failed", log.c.started_at >= today)
-        ).scalar() or 0
-        calls, errors = conn.execute(sa.select(
-            sa.func.count(), _count_if(sa.or_(api.c.http_status.is_(None), api.c.http_status >= 400)),
-        ).where(scoped(api), api.c.created_at >= today)).one()
-        failed_events = conn.execute(
-            sa.select(sa.func.count()).where(scoped(ev), ev.c.status == "failed")
-        ).scalar() or 0
+        failed_today = (
+            conn.execute(
+                sa.select(sa.func.count()).where(
+                    scoped(log), log.c.status == "failed", log.c.started_at >= today
+                )
+            ).scalar()
+            or 0
+        )
+        calls, errors = conn.execute(
+            sa.select(
+                sa.func.count(),
+                _count_if(sa.or_(api.c.http_status.is_(None), api.c.http_status >= 400)),
+            ).where(scoped(api), api.c.created_at >= today)
+        ).one()
+        failed_events = (
+            conn.execute(sa.select(sa.func.count()).where(scoped(ev), ev.c.status == "failed")).scalar() or 0
+        )
     if last_ok is not None and not isinstance(last_ok, datetime):  # raw aggregate on SQLite: text
         last_ok = UTCDateTime().process_result_value(last_ok, engine.dialect)
     elif last_ok is not None and last_ok.tzinfo is None:

@@ -105,8 +105,9 @@ def lease_info(engine: sa.Engine, property_id: str, name: str = SYNC_LEASE) -> L
     return LeaseInfo(None, None, None, None) if row is None else _info(row)
 
 
-def holder(engine: sa.Engine, property_id: str, name: str = SYNC_LEASE, now: datetime | None = None
-           ) -> LeaseInfo | None:
+def holder(
+    engine: sa.Engine, property_id: str, name: str = SYNC_LEASE, now: datetime | None = None
+) -> LeaseInfo | None:
     """Who holds a live lease on the property at ``now``, if anyone."""
     info = lease_info(engine, property_id, name)
     now = now or utcnow()
@@ -119,16 +120,31 @@ def _where(property_id: str, name: str):
     return (_S.c.property_id == property_id, _S.c.name == name)
 
 
-def _take_once(engine: sa.Engine, property_id: str, name: str, owner: str, ttl: timedelta, purpose: str,
-               now: datetime) -> LeaseInfo | None:
+def _take_once(
+    engine: sa.Engine, property_id: str, name: str, owner: str, ttl: timedelta, purpose: str, now: datetime
+) -> LeaseInfo | None:
     # What the holder does and when it last took or renewed the lease travel with it.
-    taken_values = {"lease_owner": owner, "lease_expires_at": now + ttl, "cursor_at": now,
-                    "cursor_value": purpose, "updated_at": now}
-    free = sa.or_(_S.c.lease_owner.is_(None), _S.c.lease_owner == owner, _S.c.lease_expires_at.is_(None),
-                  _S.c.lease_expires_at <= now)
+    taken_values = {
+        "lease_owner": owner,
+        "lease_expires_at": now + ttl,
+        "cursor_at": now,
+        "cursor_value": purpose,
+        "updated_at": now,
+    }
+    free = sa.or_(
+        _S.c.lease_owner.is_(None),
+        _S.c.lease_owner == owner,
+        _S.c.lease_expires_at.is_(None),
+        _S.c.lease_expires_at <= now,
+    )
     with engine.begin() as conn:
         # MySQL reports matched rows (SQLAlchemy sets FOUND_ROWS), so a renewal with equal values counts.
-        if conn.execute(sa.update(_S).where(*_where(property_id, name), free).values(**taken_values)).rowcount == 1:
+        if (
+            conn.execute(
+                sa.update(_S).where(*_where(property_id, name), free).values(**taken_values)
+            ).rowcount
+            == 1
+        ):
             return None
         row = conn.execute(sa.select(_S).where(*_where(property_id, name))).first()
     if row is None:
@@ -138,13 +154,24 @@ def _take_once(engine: sa.Engine, property_id: str, name: str, owner: str, ttl: 
     if not owner_is_dead(row.lease_owner):
         return _info(row)
     with engine.begin() as conn:
-        taken = conn.execute(sa.update(_S).where(*_where(property_id, name), _S.c.lease_owner == row.lease_owner)
-                             .values(**taken_values)).rowcount
+        taken = conn.execute(
+            sa.update(_S)
+            .where(*_where(property_id, name), _S.c.lease_owner == row.lease_owner)
+            .values(**taken_values)
+        ).rowcount
     return None if taken == 1 else _info(row)
 
 
-def take(engine: sa.Engine, property_id: str, name: str, owner: str, ttl: timedelta, *,
-         purpose: str | None = None, now: datetime | None = None) -> LeaseInfo | None:
+def take(
+    engine: sa.Engine,
+    property_id: str,
+    name: str,
+    owner: str,
+    ttl: timedelta,
+    *,
+    purpose: str | None = None,
+    now: datetime | None = None,
+) -> LeaseInfo | None:
     """Take (or renew) the lease for ``owner``; None when it holds it now, else who does.
 
     Args:
@@ -168,15 +195,27 @@ def take(engine: sa.Engine, property_id: str, name: str, owner: str, ttl: timede
 def renew(conn: sa.Connection, property_id: str, name: str, owner: str, ttl: timedelta) -> bool:
     """Extend a lease ``owner`` holds, inside the caller's transaction; False when it was lost."""
     now = utcnow()
-    return conn.execute(sa.update(_S).where(*_where(property_id, name), _S.c.lease_owner == owner)
-                        .values(lease_expires_at=now + ttl, updated_at=now)).rowcount == 1
+    return (
+        conn.execute(
+            sa.update(_S)
+            .where(*_where(property_id, name), _S.c.lease_owner == owner)
+            .values(lease_expires_at=now + ttl, updated_at=now)
+        ).rowcount
+        == 1
+    )
 
 
 def release(engine: sa.Engine, property_id: str, name: str, owner: str) -> bool:
     """Give the lease up (only if ``owner`` holds it), so another holder can take it at once."""
     with engine.begin() as conn:
-        return conn.execute(sa.update(_S).where(*_where(property_id, name), _S.c.lease_owner == owner)
-                            .values(lease_owner=None, lease_expires_at=None, updated_at=utcnow())).rowcount == 1
+        return (
+            conn.execute(
+                sa.update(_S)
+                .where(*_where(property_id, name), _S.c.lease_owner == owner)
+                .values(lease_owner=None, lease_expires_at=None, updated_at=utcnow())
+            ).rowcount
+            == 1
+        )
 
 
 class Lease:
@@ -189,8 +228,15 @@ class Lease:
         ttl: how long the lease lasts without renewal (the run renews it with every batch).
     """
 
-    def __init__(self, engine: sa.Engine, property_id: str, purpose: str, *, ttl: timedelta = SYNC_LEASE_TTL,
-                 name: str = SYNC_LEASE) -> None:
+    def __init__(
+        self,
+        engine: sa.Engine,
+        property_id: str,
+        purpose: str,
+        *,
+        ttl: timedelta = SYNC_LEASE_TTL,
+        name: str = SYNC_LEASE,
+    ) -> None:
         self.engine = engine
         self.property_id = property_id
         self.purpose = purpose[:200]
@@ -203,7 +249,9 @@ class Lease:
         """Take the lease, or raise ``SyncLockedError`` (after waiting up to ``timeout`` if asked)."""
         deadline = time.monotonic() + (timeout if wait else 0)
         while True:
-            holder = take(self.engine, self.property_id, self.name, self.owner, self.ttl, purpose=self.purpose)
+            holder = take(
+                self.engine, self.property_id, self.name, self.owner, self.ttl, purpose=self.purpose
+            )
             if holder is None:
                 self.held = True
                 return self
@@ -215,10 +263,17 @@ class Lease:
         what = holder.purpose or "another sync"
         since = f" since {holder.since:%Y-%m-%d %H:%M} UTC" if holder.since else ""
         until = f"; its lease runs until {holder.expires_at:%H:%M} UTC" if holder.expires_at else ""
-        advice = "It did not finish in time; try again later." if waited else \
-            "Wait for it to finish (it usually takes a minute or two) and try again."
-        return SyncLockedError(f"Another sync is already running for property {self.property_id} ({what}{since}"
-                               f"{until}). {advice}", owner=holder.owner, expires_at=holder.expires_at)
+        advice = (
+            "It did not finish in time; try again later."
+            if waited
+            else "Wait for it to finish (it usually takes a minute or two) and try again."
+        )
+        return SyncLockedError(
+            f"Another sync is already running for property {self.property_id} ({what}{since}"
+            f"{until}). {advice}",
+            owner=holder.owner,
+            expires_at=holder.expires_at,
+        )
 
     def renew(self, conn: sa.Connection | None = None) -> None:
         """Extend the lease (in ``conn``'s transaction when given); raise when it was lost."""
@@ -231,9 +286,11 @@ class Lease:
                 done = renew(own, self.property_id, self.name, self.owner, self.ttl)
         if not done:
             self.held = False
-            raise SyncLockedError(f"The sync of property {self.property_id} lost its lease (it paused longer than "
-                                  f"{int(self.ttl.total_seconds() // 60)} minutes and another sync took over); "
-                                  "it stopped without writing further. Run it again.")
+            raise SyncLockedError(
+                f"The sync of property {self.property_id} lost its lease (it paused longer than "
+                f"{int(self.ttl.total_seconds() // 60)} minutes and another sync took over); "
+                "it stopped without writing further. Run it again."
+            )
 
     def release(self) -> None:
         if not self.held:

@@ -47,7 +47,9 @@ def purge_demo_data(engine: sa.Engine, property_id: str | None = None) -> dict[s
     props = schema.cloudbed_properties
     with engine.begin() as conn:
         if property_id is None:
-            ids = [r[0] for r in conn.execute(sa.select(props.c.property_id).where(props.c.is_demo.is_(True)))]
+            ids = [
+                r[0] for r in conn.execute(sa.select(props.c.property_id).where(props.c.is_demo.is_(True)))
+            ]
         else:
             flagged = conn.execute(
                 sa.select(props.c.is_demo).where(props.c.property_id == property_id)

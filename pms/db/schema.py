@@ -41,27 +41,27 @@ from pms.db.tables_ops import (
 )
 
 __all__ = [
-    "metadata",
+    "ADOPTABLE_TABLES",
     "SCHEMA_VERSION",
-    "reservasi",
-    "reservasi_room",
-    "guest",
+    "app_user",
+    "cloudbed_alerts",
+    "cloudbed_api_log",
+    "cloudbed_availability",
+    "cloudbed_outbound_log",
     "cloudbed_properties",
+    "cloudbed_rate_sync",
     "cloudbed_room_mapping",
     "cloudbed_room_types",
     "cloudbed_rooms",
     "cloudbed_sources",
-    "cloudbed_rate_sync",
-    "cloudbed_availability",
-    "cloudbed_api_log",
     "cloudbed_sync_log",
     "cloudbed_sync_state",
     "cloudbed_webhook_events",
-    "cloudbed_outbound_log",
-    "cloudbed_alerts",
+    "guest",
+    "metadata",
+    "reservasi",
+    "reservasi_room",
     "settings",
-    "app_user",
-    "ADOPTABLE_TABLES",
 ]
 
 

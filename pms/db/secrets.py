@@ -77,8 +77,8 @@ def load_secret_key(create: bool = True) -> bytes:
     except ValueError:
         raise ConfigurationError(
             "PMS_SECRET_KEY (or pms_secret_key in secrets.toml) is not a valid key: it must be 32 url-safe "
-            "base64-encoded bytes, e.g. from `python -c \"from cryptography.fernet import Fernet; "
-            "print(Fernet.generate_key().decode())\"`.",
+            'base64-encoded bytes, e.g. from `python -c "from cryptography.fernet import Fernet; '
+            'print(Fernet.generate_key().decode())"`.',
             key="PMS_SECRET_KEY",
         ) from None
     return key
@@ -107,7 +107,7 @@ class SecretBox:
         if not is_encrypted(stored):
             raise ConfigurationError(f"{name} is stored unencrypted; store it again to encrypt it.", key=name)
         try:
-            return self._fernet.decrypt(stored[len(PREFIX):].encode("ascii")).decode("utf-8")
+            return self._fernet.decrypt(stored[len(PREFIX) :].encode("ascii")).decode("utf-8")
         except (InvalidToken, ValueError):
             raise ConfigurationError(
                 f"{name} was encrypted with a different secret key than the one configured now. Restore the "

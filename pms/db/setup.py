@@ -30,7 +30,14 @@ from pms.db import schema
 from pms.db.engine import is_mysql, redact_url
 from pms.errors import DatabaseSetupError
 
-__all__ = ["SetupReport", "TableStatus", "ensure_schema", "head_revision", "setup_database", "verify_database"]
+__all__ = [
+    "SetupReport",
+    "TableStatus",
+    "ensure_schema",
+    "head_revision",
+    "setup_database",
+    "verify_database",
+]
 
 _MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 # Existing rows of an adopted table were typed into the hotel system, not pulled from Cloudbeds.
@@ -129,8 +136,9 @@ def _add_column(conn: sa.Connection, table: sa.Table, col: sa.Column) -> None:
     server_default = None
     if default is not None:
         server_default = sa.text(default if default.isdigit() else "'" + default.replace("'", "''") + "'")
-    copy = sa.Column(col.name, col.type, nullable=True if default is None else col.nullable,
-                     server_default=server_default)
+    copy = sa.Column(
+        col.name, col.type, nullable=True if default is None else col.nullable, server_default=server_default
+    )
     ddl = sa.schema.CreateColumn(copy).compile(dialect=conn.dialect)
     conn.exec_driver_sql(f"ALTER TABLE {conn.dialect.identifier_preparer.quote(table.name)} ADD COLUMN {ddl}")
 
@@ -171,13 +179,17 @@ def _add_indexes(conn: sa.Connection, insp: sa.Inspector, table: sa.Table) -> li
     for name, cols, unique in wanted:
         if name in have or not set(cols) <= existing_cols:
             continue
-        conn.exec_driver_sql(f"CREATE {'UNIQUE ' if unique else ''}INDEX {quote(name)} ON {quote(table.name)} "
-                             f"({', '.join(quote(c) for c in cols)})")
+        conn.exec_driver_sql(
+            f"CREATE {'UNIQUE ' if unique else ''}INDEX {quote(name)} ON {quote(table.name)} "
+            f"({', '.join(quote(c) for c in cols)})"
+        )
         added.append(name)
     return added
 
 
-def _inspect_table(conn: sa.Connection, insp: sa.Inspector, table: sa.Table, charsets: dict[str, str]) -> list[str]:
+def _inspect_table(
+    conn: sa.Connection, insp: sa.Inspector, table: sa.Table, charsets: dict[str, str]
+) -> list[str]:
     """Problems with an existing table that setup cannot repair on its own (empty = fine)."""
     problems = []
     reflected = {c["name"]: c for c in insp.get_columns(table.name)}
@@ -196,15 +208,21 @@ def _inspect_table(conn: sa.Connection, insp: sa.Inspector, table: sa.Table, cha
             continue
         if info.get("autoincrement") is True or (name in pk and _family(info["type"]) == "int"):
             continue
-        problems.append(f"the hotel's column {name} is NOT NULL without a default, so rows from Cloudbeds "
-                        f"cannot be stored; give it a default (ALTER TABLE {table.name} ...)")
+        problems.append(
+            f"the hotel's column {name} is NOT NULL without a default, so rows from Cloudbeds "
+            f"cannot be stored; give it a default (ALTER TABLE {table.name} ...)"
+        )
     want_pk = [c.name for c in table.primary_key.columns]
     if pk != want_pk and tuple(want_pk) not in _unique_column_sets(insp, table.name):
-        problems.append(f"primary key is ({', '.join(pk) or 'none'}) and ({', '.join(want_pk)}) is not unique")
+        problems.append(
+            f"primary key is ({', '.join(pk) or 'none'}) and ({', '.join(want_pk)}) is not unique"
+        )
     charset = charsets.get(table.name)
     if charset and not charset.startswith("utf8mb4"):
-        problems.append(f"table uses {charset}; guest names need utf8mb4: "
-                        f"ALTER TABLE {table.name} CONVERT TO CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci")
+        problems.append(
+            f"table uses {charset}; guest names need utf8mb4: "
+            f"ALTER TABLE {table.name} CONVERT TO CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"
+        )
     return problems
 
 
@@ -287,8 +305,13 @@ def _run(engine: sa.Engine, *, write: bool) -> SetupReport:
     except sa.exc.SQLAlchemyError as exc:
         raise DatabaseSetupError(f"Setting up {report.database} failed: {_short(exc)}") from None
     if report.revision != head and not any(t.status == "missing" for t in report.tables):
-        report.tables.append(TableStatus("alembic_version", "problem",
-                                         f"schema revision {report.revision or 'none'}, expected {head}: run setup"))
+        report.tables.append(
+            TableStatus(
+                "alembic_version",
+                "problem",
+                f"schema revision {report.revision or 'none'}, expected {head}: run setup",
+            )
+        )
     return report
 
 

@@ -22,9 +22,9 @@ from pms.db.columns import timestamps as _timestamps
 from pms.db.types import CloudbedsId, Money, PropertyId, UTCDateTime
 
 __all__ = [
+    "guest",
     "reservasi",
     "reservasi_room",
-    "guest",
 ]
 
 # --- reservations and guests -------------------------------------------------------------------

@@ -12,8 +12,17 @@ from datetime import date
 
 from pms.errors import EditError
 
-__all__ = ["GUEST_FIELDS", "MAX_GUESTS_PER_ROOM", "MAX_NIGHTS", "MAX_ROOMS", "check_stay", "country", "email",
-           "phone", "text"]
+__all__ = [
+    "GUEST_FIELDS",
+    "MAX_GUESTS_PER_ROOM",
+    "MAX_NIGHTS",
+    "MAX_ROOMS",
+    "check_stay",
+    "country",
+    "email",
+    "phone",
+    "text",
+]
 
 MAX_NIGHTS = 365
 MAX_ROOMS = 10
@@ -21,8 +30,19 @@ MAX_GUESTS_PER_ROOM = 20
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _PHONE = re.compile(r"^[0-9+()./\- ]{4,40}$")
 # The guest fields the dashboard may edit, with the column's length.
-GUEST_FIELDS = {"first_name": 255, "last_name": 255, "email": 255, "phone": 64, "cell_phone": 64,
-                "country": 64, "address1": 255, "address2": 255, "city": 128, "state": 128, "zip": 32}
+GUEST_FIELDS = {
+    "first_name": 255,
+    "last_name": 255,
+    "email": 255,
+    "phone": 64,
+    "cell_phone": 64,
+    "country": 64,
+    "address1": 255,
+    "address2": 255,
+    "city": 128,
+    "state": 128,
+    "zip": 32,
+}
 
 
 def text(value, name: str, limit: int, required: bool = False) -> str | None:
@@ -68,11 +88,10 @@ def check_stay(check_in: date, check_out: date, today: date) -> None:
         raise EditError("Choose a check-in and a check-out date.", field="check_in")
     if check_in < today:
         # Cloudbeds refuses a start date in the past; an in-house walk-in starts today (rule 18).
-        raise EditError("Check-in cannot be in the past; a walk-in who is already here starts today.",
-                        field="check_in")
+        raise EditError(
+            "Check-in cannot be in the past; a walk-in who is already here starts today.", field="check_in"
+        )
     if check_out <= check_in:
         raise EditError("Check-out must be after check-in.", field="check_out")
     if (check_out - check_in).days > MAX_NIGHTS:
         raise EditError(f"A stay can last at most {MAX_NIGHTS} nights.", field="check_out")
-
-

@@ -15,8 +15,9 @@ from pms.errors import EditError
 __all__ = ["update_guest"]
 
 
-def update_guest(engine: sa.Engine, property_id: str, guest_id: int, changes: dict,
-                 now: datetime | None = None) -> bool:
+def update_guest(
+    engine: sa.Engine, property_id: str, guest_id: int, changes: dict, now: datetime | None = None
+) -> bool:
     """Change a guest's contact data and mark it for the push. Returns False when nothing changed.
 
     Raises:
@@ -34,18 +35,33 @@ def update_guest(engine: sa.Engine, property_id: str, guest_id: int, changes: di
         elif name == "country":
             clean[name] = fields.country(value)
         else:
-            clean[name] = fields.text(value, name, GUEST_FIELDS[name], required=name in ("first_name", "last_name"))
+            clean[name] = fields.text(
+                value, name, GUEST_FIELDS[name], required=name in ("first_name", "last_name")
+            )
     g = schema.guest
     now = now or utcnow()
     with engine.begin() as conn:
-        row = conn.execute(sa.select(*[g.c[n] for n in GUEST_FIELDS]).where(
-            g.c.property_id == property_id, g.c.id == int(guest_id))).first()
+        row = conn.execute(
+            sa.select(*[g.c[n] for n in GUEST_FIELDS]).where(
+                g.c.property_id == property_id, g.c.id == int(guest_id)
+            )
+        ).first()
         if row is None:
             raise EditError("That guest does not exist (any more).", field="guest")
         current = dict(row._mapping)
         diff = {k: v for k, v in clean.items() if (current.get(k) or None) != v}
         if not diff:
             return False
-        conn.execute(sa.update(g).where(g.c.id == int(guest_id)).values(
-            **diff, sync_status="pending", sync_error=None, sync_attempts=0, local_modified_at=now, updated_at=now))
+        conn.execute(
+            sa.update(g)
+            .where(g.c.id == int(guest_id))
+            .values(
+                **diff,
+                sync_status="pending",
+                sync_error=None,
+                sync_attempts=0,
+                local_modified_at=now,
+                updated_at=now,
+            )
+        )
     return True

@@ -22,8 +22,9 @@ class RateEdit:
     rate: Decimal | float | int | str
 
 
-def set_rates(engine: sa.Engine, property_id: str, edits: list[RateEdit], today: date,
-              now: datetime | None = None) -> int:
+def set_rates(
+    engine: sa.Engine, property_id: str, edits: list[RateEdit], today: date, now: datetime | None = None
+) -> int:
     """Store the hotel's new nightly rates for the push (``direction='to_cloudbed'``, ``pending``).
 
     Returns:
@@ -51,19 +52,36 @@ def set_rates(engine: sa.Engine, property_id: str, edits: list[RateEdit], today:
     changed = 0
     with engine.begin() as conn:
         for rate_id, night, amount in parsed:
-            row = conn.execute(sa.select(rs.c.id, rs.c.is_derived, rs.c.cloudbed_rate, rs.c.adf_rate, rs.c.status)
-                               .where(rs.c.property_id == property_id, rs.c.rate_id == rate_id,
-                                      rs.c.rate_date == night)).first()
+            row = conn.execute(
+                sa.select(rs.c.id, rs.c.is_derived, rs.c.cloudbed_rate, rs.c.adf_rate, rs.c.status).where(
+                    rs.c.property_id == property_id, rs.c.rate_id == rate_id, rs.c.rate_date == night
+                )
+            ).first()
             if row is None:
                 raise EditError("That rate is not synced yet; run a sync of rates first.", field="rate")
             if row.is_derived:
-                raise EditError("A derived rate follows its parent plan; edit the parent instead.", field="rate")
-            current = row.adf_rate if row.status in ("pending", "queued") and row.adf_rate is not None \
+                raise EditError(
+                    "A derived rate follows its parent plan; edit the parent instead.", field="rate"
+                )
+            current = (
+                row.adf_rate
+                if row.status in ("pending", "queued") and row.adf_rate is not None
                 else row.cloudbed_rate
+            )
             if current is not None and Decimal(str(current)) == amount:
                 continue
-            conn.execute(sa.update(rs).where(rs.c.id == row.id).values(
-                adf_rate=amount, direction="to_cloudbed", status="pending", error=None, job_reference_id=None,
-                local_modified_at=now, updated_at=now))
+            conn.execute(
+                sa.update(rs)
+                .where(rs.c.id == row.id)
+                .values(
+                    adf_rate=amount,
+                    direction="to_cloudbed",
+                    status="pending",
+                    error=None,
+                    job_reference_id=None,
+                    local_modified_at=now,
+                    updated_at=now,
+                )
+            )
             changed += 1
     return changed

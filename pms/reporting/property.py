@@ -19,8 +19,13 @@ from pms.db.settings import Settings
 
 __all__ = ["PropertyInfo", "active_property"]
 
-_KEYS = (*CREDENTIAL_KEYS, "cloudbed_property_id", "pms_demo_property_id", "cloudbed_timezone",
-         "cloudbed_token_resources")
+_KEYS = (
+    *CREDENTIAL_KEYS,
+    "cloudbed_property_id",
+    "pms_demo_property_id",
+    "cloudbed_timezone",
+    "cloudbed_token_resources",
+)
 
 
 @dataclass(frozen=True)
@@ -52,18 +57,29 @@ def active_property(engine: sa.Engine, demo_property_id: str | None = None) -> P
         if is_demo:
             pid = demo_property_id or values["pms_demo_property_id"]
             if pid is None:
-                pid = conn.execute(sa.select(props.c.property_id).where(props.c.is_demo.is_(True))
-                                   .order_by(props.c.updated_at.desc()).limit(1)).scalar()
+                pid = conn.execute(
+                    sa.select(props.c.property_id)
+                    .where(props.c.is_demo.is_(True))
+                    .order_by(props.c.updated_at.desc())
+                    .limit(1)
+                ).scalar()
         else:
             consented = consented_properties(values["cloudbed_token_resources"])
             pid = values["cloudbed_property_id"] or (consented[0] if consented else None)
             if pid is None:
-                pid = conn.execute(sa.select(props.c.property_id).where(props.c.is_demo.is_(False))
-                                   .order_by(props.c.id).limit(1)).scalar()
+                pid = conn.execute(
+                    sa.select(props.c.property_id)
+                    .where(props.c.is_demo.is_(False))
+                    .order_by(props.c.id)
+                    .limit(1)
+                ).scalar()
         row = None
         if pid is not None:
-            row = conn.execute(sa.select(props.c.name, props.c.timezone, props.c.currency_code)
-                               .where(props.c.property_id == str(pid))).first()
+            row = conn.execute(
+                sa.select(props.c.name, props.c.timezone, props.c.currency_code).where(
+                    props.c.property_id == str(pid)
+                )
+            ).first()
     return PropertyInfo(
         property_id=str(pid) if pid is not None else None,
         name=row.name if row else None,

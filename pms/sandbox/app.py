@@ -18,7 +18,15 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Mount, Route
 
-from pms.sandbox import api_bookings, api_catalog, api_guests, api_oauth, api_rates, api_reservations, api_webhooks
+from pms.sandbox import (
+    api_bookings,
+    api_catalog,
+    api_guests,
+    api_oauth,
+    api_rates,
+    api_reservations,
+    api_webhooks,
+)
 from pms.sandbox.auth import AuthFailure, TokenError
 from pms.sandbox.backend import Backend
 from pms.sandbox.endpoint import Call, Endpoint, Forbidden, NotFound, Refused
@@ -32,7 +40,15 @@ __all__ = ["ENDPOINTS", "VERSIONS", "build_app"]
 log = logging.getLogger(__name__)
 
 VERSIONS = ("v1.2", "v1.3")
-ENDPOINT_MODULES = [api_catalog, api_reservations, api_bookings, api_guests, api_rates, api_webhooks, api_oauth]
+ENDPOINT_MODULES = [
+    api_catalog,
+    api_reservations,
+    api_bookings,
+    api_guests,
+    api_rates,
+    api_webhooks,
+    api_oauth,
+]
 ENDPOINTS: dict[str, Endpoint] = {}
 
 
@@ -89,13 +105,18 @@ def _fault_response(fault: Fault) -> Response:
     if fault.kind == "http_500":
         return _failure(500, fault.message or "Internal Server Error")
     if fault.kind == "http_503":  # what a load balancer in front of an overloaded API sends
-        return Response(fault.message or "<html><body><h1>503 Service Unavailable</h1></body></html>",
-                        status_code=503, media_type="text/html")
+        return Response(
+            fault.message or "<html><body><h1>503 Service Unavailable</h1></body></html>",
+            status_code=503,
+            media_type="text/html",
+        )
     if fault.kind == "http_429":
         headers = {"Retry-After": f"{fault.retry_after:g}"} if fault.retry_after is not None else None
         return _failure(429, fault.message or "Rate limit exceeded", headers)
     if fault.kind == "malformed_json":
-        return Response(b'{"success":true,"data":[{"reservationID":"52', status_code=200, media_type="application/json")
+        return Response(
+            b'{"success":true,"data":[{"reservationID":"52', status_code=200, media_type="application/json"
+        )
     # success_false
     return _failure(200, fault.message or "Sandbox fault: the request could not be completed (success:false)")
 
@@ -139,8 +160,9 @@ def _reshaped(fault: Fault, response: Response) -> Response:
     return json_response(reshape(fault, body))
 
 
-async def _answer(request: Request, backend: Backend, endpoint: Endpoint, version: str,
-                  fault: Fault | None) -> Response:
+async def _answer(
+    request: Request, backend: Backend, endpoint: Endpoint, version: str, fault: Fault | None
+) -> Response:
     if request.method != endpoint.verb:
         return _failure(405, f"{endpoint.name} must be called with HTTP {endpoint.verb}")
     try:
@@ -150,7 +172,9 @@ async def _answer(request: Request, backend: Backend, endpoint: Endpoint, versio
     credential = None
     if endpoint.auth:
         try:
-            credential = backend.auth.authenticate(request.headers.get("x-api-key"), request.headers.get("authorization"))
+            credential = backend.auth.authenticate(
+                request.headers.get("x-api-key"), request.headers.get("authorization")
+            )
         except AuthFailure as exc:
             return json_response(exc.body, 401)
         if fault is not None and fault.kind == "revoke_token":

@@ -11,7 +11,14 @@ from datetime import date
 
 from pms.sandbox.models import RatePlan, RoomType
 
-__all__ = ["base_nightly", "nightly_rate", "night_restrictions", "DEFAULT_RESTRICTIONS", "EXTRA_ADULT", "EXTRA_CHILD"]
+__all__ = [
+    "DEFAULT_RESTRICTIONS",
+    "EXTRA_ADULT",
+    "EXTRA_CHILD",
+    "base_nightly",
+    "night_restrictions",
+    "nightly_rate",
+]
 
 # Per extra person per night beyond what the room type includes (rupiah).
 EXTRA_ADULT = 150_000
@@ -42,7 +49,9 @@ def base_nightly(room_type: RoomType, day: date) -> int:
     return int(round(room_type.base_rate * factor / 5000.0)) * 5000
 
 
-def nightly_rate(plan: RatePlan, day: date, plans: dict[str, RatePlan], room_types: dict[str, RoomType]) -> int:
+def nightly_rate(
+    plan: RatePlan, day: date, plans: dict[str, RatePlan], room_types: dict[str, RoomType]
+) -> int:
     """The price of ``day`` under ``plan``: an override if a rate job wrote one, else the sheet price."""
     override = plan.overrides.get(day)
     if override is not None and "rate" in override:

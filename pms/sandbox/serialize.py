@@ -16,7 +16,7 @@ from pms.sandbox.clock import format_local, format_utc
 from pms.sandbox.models import ROOM_STATUS, Guest, Reservation, ReservationRoom
 from pms.sandbox.store import Store
 
-__all__ = ["reservation_row", "reservation_rate_row", "reservation_detail", "money_str"]
+__all__ = ["money_str", "reservation_detail", "reservation_rate_row", "reservation_row"]
 
 # What a guest's status is called in guestList (getReservation), by reservation status.
 _GUEST_STATUS = {
@@ -83,8 +83,14 @@ def _guest_rooms(store: Store, res: Reservation, guest: Guest) -> tuple[list[dic
         if room.room_id:
             # This enum has no "cancelled": a cancelled booking's room reads as never checked in.
             status = ROOM_STATUS[res.status]
-            assigned.append({**base, "roomID": room.room_id, "roomName": store.rooms[room.room_id].name,
-                             "roomStatus": "not_checked_in" if status == "cancelled" else status})
+            assigned.append(
+                {
+                    **base,
+                    "roomID": room.room_id,
+                    "roomName": store.rooms[room.room_id].name,
+                    "roomStatus": "not_checked_in" if status == "cancelled" else status,
+                }
+            )
         else:
             unassigned.append(base)
     return assigned, unassigned
@@ -145,13 +151,20 @@ def _guest_list(store: Store, res: Reservation, detail: bool = False) -> dict[st
 
 def _custom_fields(res: Reservation) -> list[dict]:
     return [
-        {"customFieldID": str(i), "shortcode": f["name"], "isActive": True,
-         "customFieldName": f["name"], "customFieldValue": f["value"]}
+        {
+            "customFieldID": str(i),
+            "shortcode": f["name"],
+            "isActive": True,
+            "customFieldName": f["name"],
+            "customFieldValue": f["value"],
+        }
         for i, f in enumerate(res.custom_fields, start=1)
     ]
 
 
-def reservation_row(store: Store, res: Reservation, guests: bool, rooms: bool, custom: bool) -> dict[str, Any]:
+def reservation_row(
+    store: Store, res: Reservation, guests: bool, rooms: bool, custom: bool
+) -> dict[str, Any]:
     """One ``getReservations`` item."""
     tz = store.clock.tz
     main = store.guests[res.main_guest_id]
@@ -278,8 +291,15 @@ def _stay_room(store: Store, room: ReservationRoom) -> dict[str, Any]:
         "roomTotal": money_str(room.total),
     }
     if room.room_id:
-        out.update({"dormRoomName": None, "roomName": store.rooms[room.room_id].name, "roomID": room.room_id,
-                    "marketName": "Leisure", "marketCode": "LEI"})
+        out.update(
+            {
+                "dormRoomName": None,
+                "roomName": store.rooms[room.room_id].name,
+                "roomID": room.room_id,
+                "marketName": "Leisure",
+                "marketCode": "LEI",
+            }
+        )
     else:
         del out["roomTypeNameShort"]
     return out

@@ -11,6 +11,7 @@ import re
 
 __all__ = ["install_log_redaction"]
 
+
 class _AccessLogRedaction(logging.Filter):
     """Masks the webhook token and OAuth code/state in access-log lines (uvicorn logs the path)."""
 
@@ -18,7 +19,9 @@ class _AccessLogRedaction(logging.Filter):
         from pms.webhooks.subscriptions import redact_endpoint
 
         if isinstance(record.args, tuple):
-            record.args = tuple(_mask_query(redact_endpoint(a)) if isinstance(a, str) else a for a in record.args)
+            record.args = tuple(
+                _mask_query(redact_endpoint(a)) if isinstance(a, str) else a for a in record.args
+            )
         elif isinstance(record.msg, str):
             record.msg = _mask_query(redact_endpoint(record.msg))
         return True

@@ -22,7 +22,7 @@ from starlette.routing import Route
 
 from pms.server import runtime
 
-__all__ = ["routes", "health", "WORKER_FRESH"]
+__all__ = ["WORKER_FRESH", "health", "routes"]
 
 log = logging.getLogger(__name__)
 
@@ -36,8 +36,13 @@ def health(rt: runtime.Runtime | None) -> dict[str, Any]:
     from pms.db.types import utcnow
     from pms.worker import heartbeat
 
-    doc: dict[str, Any] = {"status": "degraded", "database": False, "worker": False,
-                           "last_successful_sync": None, "demo_sandbox": None}
+    doc: dict[str, Any] = {
+        "status": "degraded",
+        "database": False,
+        "worker": False,
+        "last_successful_sync": None,
+        "demo_sandbox": None,
+    }
     if rt is None:
         return doc
     doc["demo_sandbox"] = rt.demo.base_url if rt.demo is not None else None
@@ -45,8 +50,9 @@ def health(rt: runtime.Runtime | None) -> dict[str, Any]:
         log_t = schema.cloudbed_sync_log
         with reader(rt.engine).connect() as conn:
             conn.execute(sa.text("SELECT 1"))
-            last = conn.execute(sa.select(sa.func.max(log_t.c.finished_at))
-                                .where(log_t.c.status == "completed")).scalar()
+            last = conn.execute(
+                sa.select(sa.func.max(log_t.c.finished_at)).where(log_t.c.status == "completed")
+            ).scalar()
         doc["database"] = True
         doc["last_successful_sync"] = last.isoformat() if last is not None else None
         if rt.worker is not None:
@@ -64,8 +70,9 @@ def health(rt: runtime.Runtime | None) -> dict[str, Any]:
 
 async def healthz(request: Request) -> Response:
     doc = await run_in_threadpool(health, runtime.current())
-    return JSONResponse(doc, status_code=200 if doc["status"] == "ok" else 503,
-                        headers={"Cache-Control": "no-store"})
+    return JSONResponse(
+        doc, status_code=200 if doc["status"] == "ok" else 503, headers={"Cache-Control": "no-store"}
+    )
 
 
 async def oauth_callback(request: Request) -> Response:
@@ -77,7 +84,10 @@ async def oauth_callback(request: Request) -> Response:
     else:
         q = request.query_params
         outcome = await run_in_threadpool(
-            lambda: complete_connect(rt.engine, state=q.get("state"), code=q.get("code"), error=q.get("error")))
+            lambda: complete_connect(
+                rt.engine, state=q.get("state"), code=q.get("code"), error=q.get("error")
+            )
+        )
         if outcome.ok:
             rt.receiver.properties.invalidate()
     return RedirectResponse(return_url(outcome), status_code=303, headers={"Cache-Control": "no-store"})

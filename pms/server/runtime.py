@@ -26,7 +26,7 @@ import sqlalchemy as sa
 
 from pms.server.access_log import install_log_redaction
 
-__all__ = ["Runtime", "current", "start", "stop", "lifespan", "invalidate_token_cache"]
+__all__ = ["Runtime", "current", "invalidate_token_cache", "lifespan", "start", "stop"]
 
 log = logging.getLogger(__name__)
 
@@ -80,9 +80,9 @@ def start(database_url: str | None = None, *, mode: str | None = None) -> Runtim
     global _current
     from pms.config import database_url as configured_url
     from pms.config import demo_config, worker_mode
+    from pms.db.credentials import has_credentials
     from pms.db.engine import make_engine, redact_url
     from pms.db.setup import ensure_schema
-    from pms.db.credentials import has_credentials
     from pms.webhooks.receiver import Receiver
 
     with _lock:
@@ -116,7 +116,9 @@ def start(database_url: str | None = None, *, mode: str | None = None) -> Runtim
         if worker is not None:
             worker.start()
         if demo is not None:
-            t = threading.Thread(target=_subscribe_demo, args=(engine, demo), name="pms-demo-webhooks", daemon=True)
+            t = threading.Thread(
+                target=_subscribe_demo, args=(engine, demo), name="pms-demo-webhooks", daemon=True
+            )
             t.start()
             rt.threads.append(t)
         _current = rt

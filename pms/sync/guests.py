@@ -17,7 +17,7 @@ from pms.sync.compare import write
 from pms.sync.records import GUEST_COMPARE, guest_row_from_guest
 from pms.sync.runstate import RunState
 
-__all__ = ["process_guest_page", "guest_rows"]
+__all__ = ["guest_rows", "process_guest_page"]
 
 _KEY = ("property_id", "cloudbed_guest_id")
 

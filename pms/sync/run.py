@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 
 from pms.db.engine import reader
+from pms.db.leases import Lease
 from pms.errors import CloudbedsError, PMSError
 from pms.sync import sources
 from pms.sync.catalog import pull_catalog
@@ -31,19 +32,23 @@ from pms.sync.request import SyncContext, SyncRequest
 from pms.sync.reservations import mark_vanished, process_page, warn_unmapped
 from pms.sync.result import SyncResult
 from pms.sync.runstate import RunState, load_settings, property_zone
-from pms.db.leases import Lease
 from pms.sync.state import read_cursor, read_ids, write_cursor, write_ids, write_mark
 from pms.sync.synclog import close_interrupted, close_log, open_log
 
-__all__ = ["plan_sync", "run_sync", "new_run", "execute", "held_run", "transaction", "error_message"]
+__all__ = ["error_message", "execute", "held_run", "new_run", "plan_sync", "run_sync", "transaction"]
 
 log = logging.getLogger("pms.sync")
 
 
 def new_run(ctx: SyncContext, req: SyncRequest, *, apply: bool) -> RunState:
     run = RunState(ctx=ctx, req=req, apply=apply, settings=load_settings(ctx.engine))
-    run.result = SyncResult(mode=req.mode, direction=req.direction, trigger=req.trigger, entities=req.entities,
-                            started_at=run.started_at)
+    run.result = SyncResult(
+        mode=req.mode,
+        direction=req.direction,
+        trigger=req.trigger,
+        entities=req.entities,
+        started_at=run.started_at,
+    )
     run.plan = SyncPlan(description=req.describe())
     return run
 
@@ -68,8 +73,10 @@ def error_message(exc: BaseException) -> str:
         return str(exc)
     if isinstance(exc, sa.exc.SQLAlchemyError):
         orig = getattr(exc, "orig", None)
-        return f"database error ({type(orig or exc).__name__}): {str(orig or exc).splitlines()[0][:300]}; " \
-               "nothing of the failed batch was kept: run the sync again"
+        return (
+            f"database error ({type(orig or exc).__name__}): {str(orig or exc).splitlines()[0][:300]}; "
+            "nothing of the failed batch was kept: run the sync again"
+        )
     return f"internal error ({type(exc).__name__}): {exc}"
 
 
@@ -127,15 +134,20 @@ def _retry_earlier_failures(run: RunState, with_guests: bool) -> None:
         run.force = False
 
 
-def _close_pull(conn: sa.Connection, run: RunState, mode: str, old: datetime | None, with_guests: bool, *,
-                complete: bool) -> None:
+def _close_pull(
+    conn: sa.Connection, run: RunState, mode: str, old: datetime | None, with_guests: bool, *, complete: bool
+) -> None:
     """In the last page's transaction: vanished bookings (full), the cursors, what to retry."""
     pid = run.property_id
     if run.apply:
         write_ids(conn, pid, RETRY, sorted(run.failed_ids))
     if not complete and mode in ("full", "incremental"):
-        run.warn("reservations", "", "Cloudbeds' list ended before the total it reported: nothing was marked "
-                                     "deleted and the cursor was not moved; the next run reads again")
+        run.warn(
+            "reservations",
+            "",
+            "Cloudbeds' list ended before the total it reported: nothing was marked "
+            "deleted and the cursor was not moved; the next run reads again",
+        )
         return
     if mode == "full":
         mark_vanished(conn, run)
@@ -167,8 +179,13 @@ def _pull_guests(run: RunState) -> None:
             with transaction(run) as conn:
                 process_guest_page(conn, run, page.items)
                 if page.last and req.mode != "window" and run.apply and pages.complete:
-                    write_cursor(conn, pid, "guests", _next_cursor(run, old, "guests"),
-                                 note=f"{req.mode} run at {run.started_at:%Y-%m-%d %H:%M}")
+                    write_cursor(
+                        conn,
+                        pid,
+                        "guests",
+                        _next_cursor(run, old, "guests"),
+                        note=f"{req.mode} run at {run.started_at:%Y-%m-%d %H:%M}",
+                    )
             run.progress(page.total, "guests")
 
 
@@ -231,8 +248,9 @@ def plan_sync(ctx: SyncContext, req: SyncRequest) -> SyncPlan:
 
 
 @contextlib.contextmanager
-def held_run(ctx: SyncContext, req: SyncRequest, *, log_mode: str | None = None,
-             purpose: str | None = None) -> Iterator[RunState]:
+def held_run(
+    ctx: SyncContext, req: SyncRequest, *, log_mode: str | None = None, purpose: str | None = None
+) -> Iterator[RunState]:
     """A run that holds the lease and is logged; the body's failure is recorded, not raised.
 
     ``SyncLockedError`` from taking the lease is raised (nothing ran, nothing is logged).
@@ -245,7 +263,9 @@ def held_run(ctx: SyncContext, req: SyncRequest, *, log_mode: str | None = None,
     try:
         with ctx.engine.begin() as conn:
             close_interrupted(conn, run.property_id)
-        run.result.sync_log_id = open_log(ctx.engine, run.property_id, req, mode=log_mode, started_at=run.started_at)
+        run.result.sync_log_id = open_log(
+            ctx.engine, run.property_id, req, mode=log_mode, started_at=run.started_at
+        )
         try:
             yield run
         except Exception as exc:  # recorded in the log and the result; the caller gets status=failed

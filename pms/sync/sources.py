@@ -25,8 +25,19 @@ from typing import Generic, TypeVar
 
 from pms.cloudbeds.models import Reservation
 
-__all__ = ["PageOf", "Listing", "with_last", "prefetch", "full_pages", "modified_pages", "window_pages", "id_pages",
-           "guest_pages", "guest_list_pages", "ID_BATCH"]
+__all__ = [
+    "ID_BATCH",
+    "Listing",
+    "PageOf",
+    "full_pages",
+    "guest_list_pages",
+    "guest_pages",
+    "id_pages",
+    "modified_pages",
+    "prefetch",
+    "window_pages",
+    "with_last",
+]
 
 T = TypeVar("T")
 ID_BATCH = 100
@@ -164,7 +175,7 @@ def id_pages(client, ids: Iterable[str]) -> Listing[Reservation]:
 
     def pages(listing: Listing) -> Iterator[PageOf[Reservation]]:
         for start in range(0, len(wanted), ID_BATCH):
-            chunk = wanted[start:start + ID_BATCH]
+            chunk = wanted[start : start + ID_BATCH]
             yield PageOf(tuple(listing.track(_rate_details(client, reservation_ids=chunk))), len(wanted))
 
     return Listing(pages)

@@ -40,8 +40,9 @@ def _row(conn: sa.Connection, property_id: str, name: str):
 
 def _set(conn: sa.Connection, property_id: str, name: str, **values) -> None:
     values.setdefault("updated_at", utcnow())
-    done = conn.execute(sa.update(_STATE).where(_STATE.c.property_id == property_id, _STATE.c.name == name)
-                        .values(**values)).rowcount
+    done = conn.execute(
+        sa.update(_STATE).where(_STATE.c.property_id == property_id, _STATE.c.name == name).values(**values)
+    ).rowcount
     if not done:
         conn.execute(sa.insert(_STATE).values(property_id=property_id, name=name, **values))
 
@@ -52,7 +53,9 @@ def read_cursor(conn: sa.Connection, property_id: str, entity: str) -> datetime 
     return row["cursor_at"] if row else None
 
 
-def write_cursor(conn: sa.Connection, property_id: str, entity: str, value: datetime, note: str | None = None) -> None:
+def write_cursor(
+    conn: sa.Connection, property_id: str, entity: str, value: datetime, note: str | None = None
+) -> None:
     """Move the cursor; call it in the transaction of the last batch it covers."""
     _set(conn, property_id, cursor_name(entity), cursor_at=value, cursor_value=note)
 
@@ -63,7 +66,9 @@ def read_mark(conn: sa.Connection, property_id: str, name: str) -> datetime | No
     return row["cursor_at"] if row else None
 
 
-def write_mark(conn: sa.Connection, property_id: str, name: str, value: datetime, note: str | None = None) -> None:
+def write_mark(
+    conn: sa.Connection, property_id: str, name: str, value: datetime, note: str | None = None
+) -> None:
     _set(conn, property_id, name, cursor_at=value, cursor_value=note)
 
 

@@ -25,22 +25,35 @@ def beat(engine: sa.Engine, owner: str, now: datetime | None = None) -> None:
     """Record that a worker is alive (one shared row: the latest beat wins)."""
     now = now or utcnow()
     with engine.begin() as conn:
-        done = conn.execute(sa.update(S).where(S.c.property_id == HEARTBEAT_PROPERTY, S.c.name == HEARTBEAT_NAME)
-                            .values(cursor_at=now, lease_owner=owner, updated_at=now)).rowcount
+        done = conn.execute(
+            sa.update(S)
+            .where(S.c.property_id == HEARTBEAT_PROPERTY, S.c.name == HEARTBEAT_NAME)
+            .values(cursor_at=now, lease_owner=owner, updated_at=now)
+        ).rowcount
     if done:
         return
     try:
         with engine.begin() as conn:
-            conn.execute(sa.insert(S).values(property_id=HEARTBEAT_PROPERTY, name=HEARTBEAT_NAME,
-                                             cursor_at=now, lease_owner=owner, updated_at=now))
+            conn.execute(
+                sa.insert(S).values(
+                    property_id=HEARTBEAT_PROPERTY,
+                    name=HEARTBEAT_NAME,
+                    cursor_at=now,
+                    lease_owner=owner,
+                    updated_at=now,
+                )
+            )
     except sa.exc.IntegrityError:
         pass  # another worker beat first; ours is as good as theirs
 
 
 def last_beat(engine: sa.Engine) -> tuple[str, datetime] | None:
     with reader(engine).connect() as conn:
-        row = conn.execute(sa.select(S.c.lease_owner, S.c.cursor_at)
-                           .where(S.c.property_id == HEARTBEAT_PROPERTY, S.c.name == HEARTBEAT_NAME)).first()
+        row = conn.execute(
+            sa.select(S.c.lease_owner, S.c.cursor_at).where(
+                S.c.property_id == HEARTBEAT_PROPERTY, S.c.name == HEARTBEAT_NAME
+            )
+        ).first()
     if row is None or row.cursor_at is None:
         return None
     return row.lease_owner, row.cursor_at

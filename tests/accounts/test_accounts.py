@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 import pytest
+import sqlalchemy as sa
 
 from pms import accounts
 from pms.db import schema
@@ -28,8 +28,12 @@ def test_old_parameters_are_upgraded_on_login(sdb):
     accounts.create_user(sdb, "budi", PW, role="staff")
     from pms.accounts import passwords
 
-    weak = "scrypt$1024$8$1$" + passwords._b64(b"0123456789abcdef") + "$" + passwords._b64(
-        passwords._derive(PW, b"0123456789abcdef", 1024, 8, 1))
+    weak = (
+        "scrypt$1024$8$1$"
+        + passwords._b64(b"0123456789abcdef")
+        + "$"
+        + passwords._b64(passwords._derive(PW, b"0123456789abcdef", 1024, 8, 1))
+    )
     with sdb.begin() as conn:
         conn.execute(sa.update(schema.app_user).values(password_hash=weak))
     assert accounts.needs_rehash(weak)
@@ -74,8 +78,11 @@ def test_first_manager_only_once(db):
 def test_last_manager_cannot_be_removed_demoted_or_disabled(db):
     accounts.create_user(db, "gm", PW, role="manager")
     accounts.create_user(db, "staff1", PW, role="staff")
-    for action in (lambda: accounts.remove_user(db, "gm"), lambda: accounts.set_role(db, "gm", "staff"),
-                   lambda: accounts.set_active(db, "gm", False)):
+    for action in (
+        lambda: accounts.remove_user(db, "gm"),
+        lambda: accounts.set_role(db, "gm", "staff"),
+        lambda: accounts.set_active(db, "gm", False),
+    ):
         with pytest.raises(accounts.UserError, match="last manager"):
             action()
     accounts.set_role(db, "staff1", "manager")

@@ -13,16 +13,34 @@ PW = "correct horse battery"
 
 
 def _cli(url, *args, stdin=""):
-    return subprocess.run([sys.executable, "-m", "pms", "users", "--db", url, *args], cwd=PROJECT_ROOT,
-                          input=stdin, capture_output=True, text=True, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "pms", "users", "--db", url, *args],
+        cwd=PROJECT_ROOT,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
 
 
 def test_add_list_set_password_remove(sqlite_url):
     out = _cli(sqlite_url, "add", "GM", "--role", "manager", "--password-stdin", stdin=PW + "\n")
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "added gm (manager)"
-    assert _cli(sqlite_url, "add", "budi", "--role", "staff", "--language", "id", "--password-stdin",
-                stdin=PW + "\n").returncode == 0
+    assert (
+        _cli(
+            sqlite_url,
+            "add",
+            "budi",
+            "--role",
+            "staff",
+            "--language",
+            "id",
+            "--password-stdin",
+            stdin=PW + "\n",
+        ).returncode
+        == 0
+    )
     listed = _cli(sqlite_url, "list")
     lines = listed.stdout.splitlines()
     assert listed.returncode == 0 and len(lines) == 2
@@ -30,7 +48,10 @@ def test_add_list_set_password_remove(sqlite_url):
     engine = make_engine(sqlite_url)
     assert accounts.authenticate(engine, "budi", PW).ok
 
-    assert _cli(sqlite_url, "set-password", "budi", "--password-stdin", stdin="another long secret\n").returncode == 0
+    assert (
+        _cli(sqlite_url, "set-password", "budi", "--password-stdin", stdin="another long secret\n").returncode
+        == 0
+    )
     assert not accounts.authenticate(engine, "budi", PW).ok
     assert accounts.authenticate(engine, "budi", "another long secret").ok
 

@@ -27,7 +27,10 @@ def test_login_success_records_time_and_resets_failures(db):
 def test_lock_after_repeated_failures_even_with_the_right_password(db):
     accounts.create_user(db, "budi", PW)
     now = utcnow()
-    reasons = [accounts.authenticate(db, "budi", f"guess number {i}", now=now).reason for i in range(accounts.LOCK_AFTER)]
+    reasons = [
+        accounts.authenticate(db, "budi", f"guess number {i}", now=now).reason
+        for i in range(accounts.LOCK_AFTER)
+    ]
     assert reasons == ["invalid"] * (accounts.LOCK_AFTER - 1) + ["locked"]
     locked = accounts.authenticate(db, "budi", PW, now=now + timedelta(seconds=10))
     assert not locked.ok and locked.reason == "locked" and 0 < locked.retry_after <= 60
@@ -56,8 +59,10 @@ def test_new_password_lifts_the_lock(sdb):
 
 def test_unknown_names_answer_like_known_ones_and_lock_too(sdb):
     now = utcnow()
-    reasons = [accounts.authenticate(sdb, "nobody-here", "whatever pw", now=now).reason
-               for _ in range(accounts.LOCK_AFTER)]
+    reasons = [
+        accounts.authenticate(sdb, "nobody-here", "whatever pw", now=now).reason
+        for _ in range(accounts.LOCK_AFTER)
+    ]
     assert reasons == ["invalid"] * (accounts.LOCK_AFTER - 1) + ["locked"]
 
 
@@ -68,9 +73,16 @@ def test_disabled_account_cannot_log_in(sdb):
     assert accounts.authenticate(sdb, "budi", PW).reason == "invalid"
 
 
-@pytest.mark.parametrize("name,password", [
-    ("' OR '1'='1", "' OR '1'='1"), ("budi", "x" * 100_000), ("", ""), ("budi", None), ("😀", "😀"),
-])
+@pytest.mark.parametrize(
+    "name,password",
+    [
+        ("' OR '1'='1", "' OR '1'='1"),
+        ("budi", "x" * 100_000),
+        ("", ""),
+        ("budi", None),
+        ("😀", "😀"),
+    ],
+)
 def test_hostile_input_is_just_a_failed_login(sdb, name, password):
     accounts.create_user(sdb, "budi", PW)
     assert accounts.authenticate(sdb, name, password).reason == "invalid"

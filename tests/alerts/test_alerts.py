@@ -23,9 +23,18 @@ PID = "254042"
 def _run(db, status: str, minutes_ago: float, trigger: str = "auto", error: str | None = None) -> None:
     start = utcnow() - timedelta(minutes=minutes_ago)
     with db.begin() as conn:
-        conn.execute(sa.insert(schema.cloudbed_sync_log).values(
-            property_id=PID, sync_type="reservations", trigger=trigger, mode="incremental", status=status,
-            started_at=start, finished_at=start + timedelta(seconds=5), error_details=error))
+        conn.execute(
+            sa.insert(schema.cloudbed_sync_log).values(
+                property_id=PID,
+                sync_type="reservations",
+                trigger=trigger,
+                mode="incremental",
+                status=status,
+                started_at=start,
+                finished_at=start + timedelta(seconds=5),
+                error_details=error,
+            )
+        )
 
 
 def _keys(db) -> set[str]:
@@ -59,14 +68,25 @@ def test_consecutive_auto_failures_and_staleness(db):
     _run(db, "completed", 0)
     alerts.evaluate(db, PID)
     assert _keys(db) == set()
-    assert {a.key for a in alerts.recent_alerts(db, PID)} == {"sync_failed", "sync_failures_in_row", "stale_sync"}
+    assert {a.key for a in alerts.recent_alerts(db, PID)} == {
+        "sync_failed",
+        "sync_failures_in_row",
+        "stale_sync",
+    }
 
 
 def test_failed_webhook_events_and_explicit_alerts(db):
     with db.begin() as conn:
-        conn.execute(sa.insert(schema.cloudbed_webhook_events).values(
-            property_id=PID, event="reservation/created", dedupe_key="k1", payload="{}", status="failed",
-            received_at=utcnow()))
+        conn.execute(
+            sa.insert(schema.cloudbed_webhook_events).values(
+                property_id=PID,
+                event="reservation/created",
+                dedupe_key="k1",
+                payload="{}",
+                status="failed",
+                received_at=utcnow(),
+            )
+        )
     alerts.evaluate(db, PID)
     assert "webhook_failures" in _keys(db)
     alert, new = alerts.raise_alert(db, PID, "auth_revoked", "refused", severity="critical")
@@ -82,7 +102,7 @@ class _Hook:
         hook = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):  # noqa: N802
+            def do_POST(self):
                 hook.bodies.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
                 self.send_response(hook.statuses.pop(0) if hook.statuses else 200)
                 self.send_header("Content-Length", "0")
@@ -115,7 +135,7 @@ def smtp():
         def __init__(self):
             self.messages = []
 
-        async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
+        async def handle_DATA(self, server, session, envelope):
             self.messages.append((envelope.rcpt_tos, envelope.content.decode("utf-8", "replace")))
             return "250 OK"
 
@@ -131,9 +151,16 @@ def smtp():
 
 
 def test_notices_go_out_once_by_webhook_and_email_with_a_recovery(db, hook, smtp):
-    Settings(db).set_many({"alert_webhook_url": hook.url, "alert_email_to": "gm@hotel.test, it@hotel.test",
-                           "smtp_host": "127.0.0.1", "smtp_port": smtp.port, "smtp_starttls": False,
-                           "smtp_from": "pms@hotel.test"})
+    Settings(db).set_many(
+        {
+            "alert_webhook_url": hook.url,
+            "alert_email_to": "gm@hotel.test, it@hotel.test",
+            "smtp_host": "127.0.0.1",
+            "smtp_port": smtp.port,
+            "smtp_starttls": False,
+            "smtp_from": "pms@hotel.test",
+        }
+    )
     _run(db, "failed", 5, error="AuthenticationError: key revoked")
     alerts.evaluate(db, PID)
     sent = deliver_pending(db)
@@ -142,7 +169,9 @@ def test_notices_go_out_once_by_webhook_and_email_with_a_recovery(db, hook, smtp
     assert hook.bodies[0]["alert"] == "sync_failed" and hook.bodies[0]["kind"] == "alert"
     assert "key revoked" in hook.bodies[0]["message"]
     rcpts, text = smtp.messages[0]
-    assert rcpts == ["gm@hotel.test", "it@hotel.test"] and "Subject: [Cloudbeds sync] Error: sync failed" in text
+    assert (
+        rcpts == ["gm@hotel.test", "it@hotel.test"] and "Subject: [Cloudbeds sync] Error: sync failed" in text
+    )
     _run(db, "completed", 0)
     alerts.evaluate(db, PID)
     deliver_pending(db)

@@ -90,8 +90,13 @@ def test_connection_refused_is_a_connection_error(fake_time):
     with socket.socket() as s:  # a port nobody listens on
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    c = CloudbedsClient(f"http://127.0.0.1:{port}/api/v1.3", ApiKeyAuth("cbat_nobody_listens_here"),
-                        clock=fake_time.clock, sleep=fake_time.sleep, retry=RetryPolicy(max_attempts=3, jitter=no_jitter))
+    c = CloudbedsClient(
+        f"http://127.0.0.1:{port}/api/v1.3",
+        ApiKeyAuth("cbat_nobody_listens_here"),
+        clock=fake_time.clock,
+        sleep=fake_time.sleep,
+        retry=RetryPolicy(max_attempts=3, jitter=no_jitter),
+    )
     with pytest.raises(APIConnectionError, match="Could not reach Cloudbeds at 127.0.0.1") as info:
         c.get_sources()
     assert "3 attempts" in str(info.value) and fake_time.sleeps == [0.5, 1.0]

@@ -65,8 +65,12 @@ def test_registry_shares_one_bucket_per_credential_and_server(fake_time):
     assert "cbat" not in key and "secret" not in key
     a = shared_limiter(key, 5.0, clock=fake_time.clock, sleep=fake_time.sleep)
     b = shared_limiter(key, 5.0, clock=fake_time.clock, sleep=fake_time.sleep)
-    other = shared_limiter(credential_key("http://127.0.0.1:2", "cbat_secret_value"), 5.0,
-                           clock=fake_time.clock, sleep=fake_time.sleep)
+    other = shared_limiter(
+        credential_key("http://127.0.0.1:2", "cbat_secret_value"),
+        5.0,
+        clock=fake_time.clock,
+        sleep=fake_time.sleep,
+    )
     assert a is b
     assert other is not a
 

@@ -5,19 +5,19 @@ from __future__ import annotations
 import pytest
 
 from pms.cloudbeds import ApiKeyAuth, OAuthAuth
+from pms.connection import build_client, connection_info, detect_property
+from pms.connection.checks import STEP_NAMES, run_connection_checks
 from pms.db import schema
 from pms.db.credentials import CredentialStore
 from pms.errors import ConfigurationError
-from pms.connection import build_client, connection_info, detect_property
-from pms.connection.checks import STEP_NAMES, run_connection_checks
 from pms.sync import SyncContext, SyncRequest, run_sync
-
 from tests.sync.helpers import Admin, count, rows
 
 
 def test_build_client_from_a_stored_api_key_logs_every_call(sdb, box):
-    CredentialStore(sdb).save_api_key(box.api_key, property_id=box.property_id, api_base=box.base_url,
-                                      purge_demo=False)
+    CredentialStore(sdb).save_api_key(
+        box.api_key, property_id=box.property_id, api_base=box.base_url, purge_demo=False
+    )
     client = build_client(sdb, rate_limit=1000)
     assert isinstance(client.auth, ApiKeyAuth) and client.property_id == box.property_id
     assert connection_info(sdb).mode == "api_key"
@@ -29,8 +29,9 @@ def test_build_client_from_a_stored_api_key_logs_every_call(sdb, box):
 
 
 def test_build_client_with_oauth_uses_the_store_for_tokens(sdb, box):
-    CredentialStore(sdb).save_oauth_app(box.client_id, box.client_secret, property_id=box.property_id,
-                                        api_base=box.base_url, purge_demo=False)
+    CredentialStore(sdb).save_oauth_app(
+        box.client_id, box.client_secret, property_id=box.property_id, api_base=box.base_url, purge_demo=False
+    )
     client = build_client(sdb, on_call=None)
     assert isinstance(client.auth, OAuthAuth) and isinstance(client.auth.store, CredentialStore)
     steps = run_connection_checks(sdb, client=client)
@@ -59,7 +60,9 @@ def test_property_is_detected_when_the_credential_sees_one(sdb, box):
 
 
 def test_wrong_property_is_reported(sdb, box):
-    CredentialStore(sdb).save_api_key(box.api_key, property_id="123456", api_base=box.base_url, purge_demo=False)
+    CredentialStore(sdb).save_api_key(
+        box.api_key, property_id="123456", api_base=box.base_url, purge_demo=False
+    )
     steps = run_connection_checks(sdb, client=build_client(sdb, on_call=None, rate_limit=1000))
     assert [s.name for s in steps] == list(STEP_NAMES)
     assert steps[1].ok and not steps[2].ok and steps[3].skipped
@@ -68,8 +71,9 @@ def test_wrong_property_is_reported(sdb, box):
 
 def test_checks_pass_and_cost_a_handful_of_calls(sdb, box):
     admin = Admin(box)
-    CredentialStore(sdb).save_api_key(box.api_key, property_id=box.property_id, api_base=box.base_url,
-                                      purge_demo=False)
+    CredentialStore(sdb).save_api_key(
+        box.api_key, property_id=box.property_id, api_base=box.base_url, purge_demo=False
+    )
     seen = []
     steps = run_connection_checks(sdb, client=build_client(sdb, rate_limit=1000), on_step=seen.append)
     assert all(s.ok for s in steps) and seen == steps

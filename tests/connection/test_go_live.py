@@ -32,11 +32,18 @@ def test_wrong_key_is_not_saved(db, box):
     assert CredentialStore(db).load() is None
 
 
-@pytest.mark.parametrize("key,base,pid", [
-    ("", None, None), ("cbat key with spaces 0000", None, None), ("cbat_ключ_0000000000000", None, None),
-    ("cbat_valid_looking_key_0000", "ftp://example.com", None), ("cbat_valid_looking_key_0000", "not a url", None),
-    ("cbat_valid_looking_key_0000", None, "12ab"), ("cbat_valid_looking_key_0000", None, "1" * 30),
-])
+@pytest.mark.parametrize(
+    "key,base,pid",
+    [
+        ("", None, None),
+        ("cbat key with spaces 0000", None, None),
+        ("cbat_ключ_0000000000000", None, None),
+        ("cbat_valid_looking_key_0000", "ftp://example.com", None),
+        ("cbat_valid_looking_key_0000", "not a url", None),
+        ("cbat_valid_looking_key_0000", None, "12ab"),
+        ("cbat_valid_looking_key_0000", None, "1" * 30),
+    ],
+)
 def test_malformed_input_is_refused_before_anything_is_sent(db, box, key, base, pid):
     with pytest.raises(SettingsError):
         go_live.try_api_key(db, key, api_base=base or box.base_url, property_id=pid)
@@ -44,8 +51,13 @@ def test_malformed_input_is_refused_before_anything_is_sent(db, box, key, base, 
 
 
 def test_oauth_app_saved_then_back_to_demo(db):
-    go_live.save_oauth_app(db, "client-id-123", "client-secret-456", property_id="254042",
-                           api_base="https://api.cloudbeds.com/api/v1.3")
+    go_live.save_oauth_app(
+        db,
+        "client-id-123",
+        "client-secret-456",
+        property_id="254042",
+        api_base="https://api.cloudbeds.com/api/v1.3",
+    )
     creds = CredentialStore(db).load()
     assert creds.auth_method == "oauth" and creds.client_secret == "client-secret-456"
     assert not go_live.oauth_connected(db)

@@ -69,8 +69,14 @@ def test_invalid_reservation_is_refused_with_a_message(dash):
     assert not at.exception
     assert "is not an e-mail address" in texts(at)
     with dash.engine.connect() as conn:
-        assert conn.execute(sa.select(sa.func.count()).select_from(schema.reservasi)
-                            .where(schema.reservasi.c.origin == "local")).scalar() == 0
+        assert (
+            conn.execute(
+                sa.select(sa.func.count())
+                .select_from(schema.reservasi)
+                .where(schema.reservasi.c.origin == "local")
+            ).scalar()
+            == 0
+        )
 
 
 def test_guest_edit_through_the_form(dash):
@@ -98,7 +104,11 @@ def test_rate_edit_saved_from_the_grid(dash):
     column = f"{Translator('en').weekday(day)} {day.day:02d}/{day.month:02d}"
     grid = at.data_editor(key="rates_editor").value
     row = list(grid["rate_id"]).index("rate-rt-1")
-    at.session_state["rates_editor"] = {"edited_rows": {row: {column: 990000}}, "added_rows": [], "deleted_rows": []}
+    at.session_state["rates_editor"] = {
+        "edited_rows": {row: {column: 990000}},
+        "added_rows": [],
+        "deleted_rows": [],
+    }
     at.button(key="FormSubmitter:rates_form-Save rates").click().run()
     assert not at.exception
     assert "1 rate(s) changed" in texts(at)

@@ -119,10 +119,14 @@ def test_mapping_edit_saved_and_rooms_relabelled(live):
     assert len(grid) >= 5
     m = schema.cloudbed_room_mapping
     with live.engine.connect() as conn:
-        first_type = conn.execute(sa.select(m.c.cloudbed_room_type_id).where(m.c.adf_room_type == grid["adf_room_type"][0])).scalar()
-    at.session_state["mapping_editor"] = {"edited_rows": {0: {"cloudbeds": None}},
-                                          "added_rows": [{"adf_room_type": "Kamar Baru", "cloudbeds": grid["cloudbeds"][0]}],
-                                          "deleted_rows": []}
+        first_type = conn.execute(
+            sa.select(m.c.cloudbed_room_type_id).where(m.c.adf_room_type == grid["adf_room_type"][0])
+        ).scalar()
+    at.session_state["mapping_editor"] = {
+        "edited_rows": {0: {"cloudbeds": None}},
+        "added_rows": [{"adf_room_type": "Kamar Baru", "cloudbeds": grid["cloudbeds"][0]}],
+        "deleted_rows": [],
+    }
     at.button(key="FormSubmitter:mapping_form-Save mappings").click().run()
     assert not at.exception
     assert "2 mapping(s) saved." in texts(at)
@@ -130,8 +134,12 @@ def test_mapping_edit_saved_and_rooms_relabelled(live):
         rows = {r.adf_room_type: (r.cloudbed_room_type_id, r.is_active) for r in conn.execute(sa.select(m))}
     assert rows["Kamar Baru"] == (first_type, True)
     assert rows[grid["adf_room_type"][0]][1] is False
-    rooms = _count(live.engine, schema.reservasi_room, schema.reservasi_room.c.cloudbed_room_type_id == first_type,
-                   schema.reservasi_room.c.adf_room_type == "Kamar Baru")
+    rooms = _count(
+        live.engine,
+        schema.reservasi_room,
+        schema.reservasi_room.c.cloudbed_room_type_id == first_type,
+        schema.reservasi_room.c.adf_room_type == "Kamar Baru",
+    )
     assert rooms > 0
 
 
@@ -146,7 +154,11 @@ def test_rate_edit_pushed_as_a_job(live):
     at = live.app(as_user=live.user(), page="rates")
     grid = at.data_editor(key="rates_editor").value
     day_col = grid.columns[3]
-    at.session_state["rates_editor"] = {"edited_rows": {0: {day_col: 1234000}}, "added_rows": [], "deleted_rows": []}
+    at.session_state["rates_editor"] = {
+        "edited_rows": {0: {day_col: 1234000}},
+        "added_rows": [],
+        "deleted_rows": [],
+    }
     at.button(key="FormSubmitter:rates_form-Save rates").click().run()
     assert "1 rate(s) changed" in texts(at)
     at.button(key="rates_push").click().run()
@@ -160,7 +172,9 @@ def test_retry_failed_from_monitoring(live):
     r = schema.reservasi
     with live.engine.begin() as conn:
         first = conn.execute(sa.select(r.c.id).limit(1)).scalar()
-        conn.execute(sa.update(r).where(r.c.id == first).values(sync_status="error", sync_error="timeout earlier"))
+        conn.execute(
+            sa.update(r).where(r.c.id == first).values(sync_status="error", sync_error="timeout earlier")
+        )
     at = live.app(as_user=live.user(), page="monitoring")
     at.button(key="retry_failed").click().run()
     assert not at.exception

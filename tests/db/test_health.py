@@ -15,8 +15,13 @@ PID = "254042"
 
 
 def _reservation(i, status="synced", pid=PID):
-    return {"property_id": pid, "cloudbed_reservation_id": str(i), "check_in": date(2026, 12, 1),
-            "check_out": date(2026, 12, 2), "sync_status": status}
+    return {
+        "property_id": pid,
+        "cloudbed_reservation_id": str(i),
+        "check_in": date(2026, 12, 1),
+        "check_out": date(2026, 12, 2),
+        "sync_status": status,
+    }
 
 
 def test_empty_database_scores_low_for_never_having_synced(engine):
@@ -30,14 +35,33 @@ def test_empty_database_scores_low_for_never_having_synced(engine):
 def test_healthy_property_scores_100_and_counts_are_scoped(engine):
     setup_database(engine)
     with engine.begin() as conn:
-        conn.execute(sa.insert(schema.reservasi), [_reservation(i) for i in range(5)]
-                     + [_reservation(9, "pending"), _reservation(99, "synced", pid="1")])
-        conn.execute(sa.insert(schema.cloudbed_sync_log).values(
-            property_id=PID, sync_type="reservations", status="completed",
-            started_at=NOW - timedelta(minutes=11), finished_at=NOW - timedelta(minutes=10)))
-        conn.execute(sa.insert(schema.cloudbed_api_log), [
-            {"property_id": PID, "endpoint": "getReservations", "method": "GET", "http_status": 200,
-             "created_at": NOW - timedelta(minutes=10)}] * 4)
+        conn.execute(
+            sa.insert(schema.reservasi),
+            [_reservation(i) for i in range(5)]
+            + [_reservation(9, "pending"), _reservation(99, "synced", pid="1")],
+        )
+        conn.execute(
+            sa.insert(schema.cloudbed_sync_log).values(
+                property_id=PID,
+                sync_type="reservations",
+                status="completed",
+                started_at=NOW - timedelta(minutes=11),
+                finished_at=NOW - timedelta(minutes=10),
+            )
+        )
+        conn.execute(
+            sa.insert(schema.cloudbed_api_log),
+            [
+                {
+                    "property_id": PID,
+                    "endpoint": "getReservations",
+                    "method": "GET",
+                    "http_status": 200,
+                    "created_at": NOW - timedelta(minutes=10),
+                }
+            ]
+            * 4,
+        )
     h = health_summary(engine, PID, now=NOW)
     assert (h.score, h.synced_reservations, h.pending_push, h.api_calls_today) == (100, 5, 1, 4)
     assert h.minutes_since_success == 10
@@ -48,14 +72,38 @@ def test_failures_stale_sync_and_api_errors_take_points_off(engine):
     setup_database(engine)
     with engine.begin() as conn:
         conn.execute(sa.insert(schema.reservasi), [_reservation(i, "error") for i in range(3)])
-        conn.execute(sa.insert(schema.cloudbed_sync_log), [
-            {"property_id": PID, "sync_type": "reservations", "status": "completed",
-             "started_at": NOW - timedelta(hours=6), "finished_at": NOW - timedelta(hours=6)},
-            {"property_id": PID, "sync_type": "reservations", "status": "failed",
-             "started_at": NOW - timedelta(hours=1), "finished_at": None}])
-        conn.execute(sa.insert(schema.cloudbed_api_log), [
-            {"property_id": PID, "endpoint": "getReservations", "method": "GET", "http_status": s,
-             "created_at": NOW - timedelta(hours=1)} for s in (200, 500, None, 429)])
+        conn.execute(
+            sa.insert(schema.cloudbed_sync_log),
+            [
+                {
+                    "property_id": PID,
+                    "sync_type": "reservations",
+                    "status": "completed",
+                    "started_at": NOW - timedelta(hours=6),
+                    "finished_at": NOW - timedelta(hours=6),
+                },
+                {
+                    "property_id": PID,
+                    "sync_type": "reservations",
+                    "status": "failed",
+                    "started_at": NOW - timedelta(hours=1),
+                    "finished_at": None,
+                },
+            ],
+        )
+        conn.execute(
+            sa.insert(schema.cloudbed_api_log),
+            [
+                {
+                    "property_id": PID,
+                    "endpoint": "getReservations",
+                    "method": "GET",
+                    "http_status": s,
+                    "created_at": NOW - timedelta(hours=1),
+                }
+                for s in (200, 500, None, 429)
+            ],
+        )
     h = health_summary(engine, PID, now=NOW)
     assert (h.failed_syncs_today, h.failed_records, h.api_errors_today) == (1, 3, 3)
     assert h.score == 100 - 40 - 10 - 5 - 25

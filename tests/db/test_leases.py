@@ -5,7 +5,6 @@ from __future__ import annotations
 import threading
 from datetime import timedelta
 
-
 from pms.db import leases
 from pms.db.types import utcnow
 from pms.worker import heartbeat

@@ -58,8 +58,9 @@ class Admin:
     def truth(self) -> list[dict]:
         out, offset = [], 0
         while True:
-            page = requests.get(f"{self.url}/reservations", params={"offset": offset, "limit": 1000},
-                                timeout=60).json()["data"]
+            page = requests.get(
+                f"{self.url}/reservations", params={"offset": offset, "limit": 1000}, timeout=60
+            ).json()["data"]
             out += page
             if len(page) < 1000:
                 return out

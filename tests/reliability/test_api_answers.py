@@ -20,7 +20,14 @@ LISTS = {
     "getGuestList": lambda c: c.get_guest_list(),
     "getRooms": lambda c: c.get_rooms(),
 }
-ID_FIELDS = (".reservation_id", ".guest_id", ".room_id", ".property_id", ".sub_reservation_id", ".room_type_id")
+ID_FIELDS = (
+    ".reservation_id",
+    ".guest_id",
+    ".room_id",
+    ".property_id",
+    ".sub_reservation_id",
+    ".room_type_id",
+)
 
 
 @pytest.fixture(scope="module")
@@ -53,8 +60,17 @@ def clean(shared_box):
         c.close()
 
 
-@pytest.mark.parametrize("kind", ["numbers_as_strings", "strings_as_numbers", "extra_fields",
-                                  "missing_optional", "nulls", "unknown_status"])
+@pytest.mark.parametrize(
+    "kind",
+    [
+        "numbers_as_strings",
+        "strings_as_numbers",
+        "extra_fields",
+        "missing_optional",
+        "nulls",
+        "unknown_status",
+    ],
+)
 @pytest.mark.parametrize("name", list(LISTS))
 def test_drifted_answers_give_the_same_records(shared_box, admin, clean, name, kind, tally):
     before = admin.served().get(kind, 0)  # the sandbox counts served faults since its start

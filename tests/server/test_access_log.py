@@ -15,10 +15,22 @@ def test_access_log_records_are_masked(caplog):
     with caplog.at_level(logging.INFO, logger="uvicorn.access"):
         logger.propagate, before = True, logger.propagate
         try:
-            logger.info('%s - "%s %s HTTP/%s" %d', "127.0.0.1:5000", "POST",
-                        "/webhooks/cloudbeds/s3cr3tT0kenValue_abc", "1.1", 200)
-            logger.info('%s - "%s %s HTTP/%s" %d', "127.0.0.1:5000", "GET",
-                        "/oauth/cloudbeds/callback?code=c0deValue&state=st4teValue", "1.1", 303)
+            logger.info(
+                '%s - "%s %s HTTP/%s" %d',
+                "127.0.0.1:5000",
+                "POST",
+                "/webhooks/cloudbeds/s3cr3tT0kenValue_abc",
+                "1.1",
+                200,
+            )
+            logger.info(
+                '%s - "%s %s HTTP/%s" %d',
+                "127.0.0.1:5000",
+                "GET",
+                "/oauth/cloudbeds/callback?code=c0deValue&state=st4teValue",
+                "1.1",
+                303,
+            )
         finally:
             logger.propagate = before
     text = caplog.text

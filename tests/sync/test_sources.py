@@ -20,6 +20,7 @@ from .helpers import reservation
 
 def _lying(total: int, sizes: list[int]) -> Paged:
     """A list whose server claims ``total`` items but sends pages of ``sizes`` (then empty pages)."""
+
     def fetch(number: int, size: int) -> RawPage:
         n = sizes[number - 1] if number <= len(sizes) else 0
         return RawPage(items=list(range(n)), count=n, total=total, body={})
@@ -36,9 +37,15 @@ def test_a_list_that_ends_before_its_total_is_incomplete():
 
 def test_an_incomplete_full_marks_nothing_deleted_and_keeps_the_cursor(sctx, box):
     with sctx.engine.begin() as conn:
-        conn.execute(sa.insert(schema.reservasi).values(
-            property_id=box.property_id, cloudbed_reservation_id="5200000001", status="confirmed",
-            check_in=date(2026, 1, 1), check_out=date(2026, 1, 2)))
+        conn.execute(
+            sa.insert(schema.reservasi).values(
+                property_id=box.property_id,
+                cloudbed_reservation_id="5200000001",
+                status="confirmed",
+                check_in=date(2026, 1, 1),
+                check_out=date(2026, 1, 2),
+            )
+        )
     run = new_run(sctx, SyncRequest(mode="full", entities="reservations"), apply=True)
     with sctx.engine.begin() as conn:
         _close_pull(conn, run, "full", None, False, complete=False)

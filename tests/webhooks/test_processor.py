@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 
-
 from pms import alerts
 from pms.db.settings import Settings
 from pms.errors import AuthenticationError
@@ -47,7 +46,9 @@ def _put(sdb, **body):
 
 def test_many_events_about_few_bookings_become_one_batched_reread(sdb):
     for n in range(30):
-        _put(sdb, event="reservation/status_changed", reservationID=str(5200000000 + n % 3), timestamp=1.0 + n)
+        _put(
+            sdb, event="reservation/status_changed", reservationID=str(5200000000 + n % 3), timestamp=1.0 + n
+        )
     _put(sdb, event="reservation/deleted", reservationId=5200000009, timestamp=100.0)
     rec = Recorder()
     report = Processor(sdb, rec).process(PID)
@@ -60,8 +61,12 @@ def test_new_guests_ride_along_with_their_booking_and_others_get_their_own_rerea
     _put(sdb, event="reservation/created", reservationID="52001", timestamp=1.0)
     _put(sdb, event="guest/created", guestId="61001", reservationId="52001", timestamp=1.1)
     _put(sdb, event="guest/details_changed", guestId="61002", reservationId="52002", timestamp=1.2)
-    _put(sdb, event="api_queue_task/rate_status_changed", queueTaskId="job1", status="completed", timestamp=1.3)
-    _put(sdb, event="api_queue_task/rate_status_changed", queueTaskId="job2", status="completed", timestamp=1.4)
+    _put(
+        sdb, event="api_queue_task/rate_status_changed", queueTaskId="job1", status="completed", timestamp=1.3
+    )
+    _put(
+        sdb, event="api_queue_task/rate_status_changed", queueTaskId="job2", status="completed", timestamp=1.4
+    )
     rec = Recorder()
     report = Processor(sdb, rec).process(PID)
     assert rec.calls == [("reservations", ("52001",)), ("guests", ("61002",), ("52002",)), ("rate_jobs",)]
@@ -86,8 +91,14 @@ def test_authentication_failures_are_reported(sdb):
 
 def test_app_disabled_switches_the_connection_off_and_enabled_back_on(sdb):
     Settings(sdb).set("cloudbed_active", True)
-    _put(sdb, event="integration/appstate_changed", clientID="live1_cl_55", oldState="enabled", newState="disabled",
-         timestamp=5.0)
+    _put(
+        sdb,
+        event="integration/appstate_changed",
+        clientID="live1_cl_55",
+        oldState="enabled",
+        newState="disabled",
+        timestamp=5.0,
+    )
     _put(sdb, event="reservation/created", reservationID="1", timestamp=6.0)
     rec = Recorder()
     Processor(sdb, rec).process(PID)
@@ -96,8 +107,14 @@ def test_app_disabled_switches_the_connection_off_and_enabled_back_on(sdb):
     assert [a.key for a in alerts.active_alerts(sdb, PID)] == ["connection_disabled"]
     # While disabled, only app-state events are taken; the booking waits.
     _put(sdb, event="reservation/created", reservationID="2", timestamp=7.0)
-    _put(sdb, event="integration/appstate_changed", clientID="live1_cl_55", oldState="disabled", newState="enabled",
-         timestamp=8.0)
+    _put(
+        sdb,
+        event="integration/appstate_changed",
+        clientID="live1_cl_55",
+        oldState="disabled",
+        newState="enabled",
+        timestamp=8.0,
+    )
     Processor(sdb, rec).process(PID, api_allowed=False)
     assert Settings(sdb).get("cloudbed_active") is True and alerts.active_alerts(sdb, PID) == []
     assert store.counts(sdb)["pending"] == 2

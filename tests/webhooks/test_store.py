@@ -28,7 +28,9 @@ def test_record_is_durable_and_deduplicated(db):
     assert first.id and not first.duplicate
     assert again.duplicate and again.id == first.id
     with db.connect() as conn:
-        assert conn.execute(sa.select(sa.func.count()).select_from(schema.cloudbed_webhook_events)).scalar() == 1
+        assert (
+            conn.execute(sa.select(sa.func.count()).select_from(schema.cloudbed_webhook_events)).scalar() == 1
+        )
     assert store.counts(db) == {"pending": 1, "processing": 0, "processed": 0, "failed": 0, "ignored": 0}
 
 

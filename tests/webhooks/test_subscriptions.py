@@ -22,8 +22,9 @@ def setup(sqlite_engine, sandbox_factory):
     ensure_schema(sqlite_engine)
     box = sandbox_factory(rate_limit=None)
     log = ApiLogWriter(sqlite_engine)
-    client = CloudbedsClient(box.base_url, ApiKeyAuth(box.api_key), property_id=box.property_id, on_call=log,
-                             rate_limit=1000)
+    client = CloudbedsClient(
+        box.base_url, ApiKeyAuth(box.api_key), property_id=box.property_id, on_call=log, rate_limit=1000
+    )
     yield sqlite_engine, client, box, log
     client.close()
     log.close()
@@ -31,8 +32,10 @@ def setup(sqlite_engine, sandbox_factory):
 
 def _remote(box, key):
     resp = requests.get(f"{box.base_url}/getWebhooks", headers={"x-api-key": key}, timeout=10)
-    return [(s["event"]["entity"] + "/" + s["event"]["action"], s["subscriptionData"]["endpoint"])
-            for s in resp.json()["data"]]
+    return [
+        (s["event"]["entity"] + "/" + s["event"]["action"], s["subscriptionData"]["endpoint"])
+        for s in resp.json()["data"]
+    ]
 
 
 def test_subscribe_is_idempotent_and_complete(setup):
@@ -98,8 +101,9 @@ def test_the_token_never_reaches_the_api_log(setup):
     log.flush()
     token = current_token(Settings(engine))
     with engine.connect() as conn:
-        rows = conn.execute(sa.select(schema.cloudbed_api_log.c.params,
-                                      schema.cloudbed_api_log.c.response_summary)).all()
+        rows = conn.execute(
+            sa.select(schema.cloudbed_api_log.c.params, schema.cloudbed_api_log.c.response_summary)
+        ).all()
     assert len(rows) >= len(subs.NEEDED_EVENTS)
     assert all(token not in (p or "") + (s or "") for p, s in rows)
 

@@ -14,15 +14,22 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from pms.db import schema
+from pms.db import leases, schema
 from pms.db.settings import Settings
 from pms.db.types import utcnow
-from pms.db import leases
 from pms.worker import Worker, WorkerConfig
 
 PID = "254042"
-FAST = WorkerConfig(lease_ttl=timedelta(seconds=2), renew_every=0.2, event_poll=0.05, schedule_every=0.05,
-                    alerts_every=3600, retention_every=3600, rate_jobs_every=3600, max_backoff=0.2)
+FAST = WorkerConfig(
+    lease_ttl=timedelta(seconds=2),
+    renew_every=0.2,
+    event_poll=0.05,
+    schedule_every=0.05,
+    alerts_every=3600,
+    retention_every=3600,
+    rate_jobs_every=3600,
+    max_backoff=0.2,
+)
 
 
 class LoggedJobs:
@@ -42,9 +49,17 @@ class LoggedJobs:
         started = utcnow()
         time.sleep(self.seconds)
         with self.engine.begin() as conn:
-            conn.execute(sa.insert(schema.cloudbed_sync_log).values(
-                property_id=pid, sync_type="reservations", trigger="auto", mode=mode, status="completed",
-                started_at=started, finished_at=utcnow()))
+            conn.execute(
+                sa.insert(schema.cloudbed_sync_log).values(
+                    property_id=pid,
+                    sync_type="reservations",
+                    trigger="auto",
+                    mode=mode,
+                    status="completed",
+                    started_at=started,
+                    finished_at=utcnow(),
+                )
+            )
         with self.lock:
             self.runs.append((self.name, start, time.monotonic()))
 
@@ -80,8 +95,16 @@ def _wait(predicate, timeout=15.0):
 
 def test_two_workers_never_work_one_property_at_once(worker_db):
     runs, lock = [], threading.Lock()
-    workers = [Worker(worker_db, LoggedJobs(worker_db, f"w{i}", runs, lock, seconds=0.3), properties=lambda: [PID], config=FAST,
-                      owner=f"w{i}") for i in range(2)]
+    workers = [
+        Worker(
+            worker_db,
+            LoggedJobs(worker_db, f"w{i}", runs, lock, seconds=0.3),
+            properties=lambda: [PID],
+            config=FAST,
+            owner=f"w{i}",
+        )
+        for i in range(2)
+    ]
     for w in workers:
         w.start()
     try:
@@ -113,7 +136,9 @@ def test_two_workers_never_work_one_property_at_once(worker_db):
 
 def test_the_worker_survives_errors_and_backs_off(worker_db):
     runs, lock = [], threading.Lock()
-    worker = Worker(worker_db, LoggedJobs(worker_db, "w", runs, lock, fail_first=2), properties=lambda: [PID], config=FAST)
+    worker = Worker(
+        worker_db, LoggedJobs(worker_db, "w", runs, lock, fail_first=2), properties=lambda: [PID], config=FAST
+    )
     worker.start()
     try:
         _wait(lambda: len(runs) == 1)
@@ -126,23 +151,33 @@ def test_the_worker_survives_errors_and_backs_off(worker_db):
 
 def test_a_restarted_worker_does_not_rerun_what_the_last_one_did(worker_db):
     runs, lock = [], threading.Lock()
-    first = Worker(worker_db, LoggedJobs(worker_db, "a", runs, lock), properties=lambda: [PID], config=FAST).start()
+    first = Worker(
+        worker_db, LoggedJobs(worker_db, "a", runs, lock), properties=lambda: [PID], config=FAST
+    ).start()
     _wait(lambda: len(runs) == 1)  # the first reconcile; the next incremental is 5 minutes later
     first.stop()
-    second = Worker(worker_db, LoggedJobs(worker_db, "b", runs, lock), properties=lambda: [PID], config=FAST).start()
+    second = Worker(
+        worker_db, LoggedJobs(worker_db, "b", runs, lock), properties=lambda: [PID], config=FAST
+    ).start()
     time.sleep(1.0)
     second.stop()
     assert [name for name, _, _ in runs] == ["a"]
     with worker_db.connect() as conn:
-        modes = [m for (m,) in conn.execute(sa.select(schema.cloudbed_sync_log.c.mode)
-                                            .order_by(schema.cloudbed_sync_log.c.id))]
+        modes = [
+            m
+            for (m,) in conn.execute(
+                sa.select(schema.cloudbed_sync_log.c.mode).order_by(schema.cloudbed_sync_log.c.id)
+            )
+        ]
     assert modes == ["full"]
 
 
 def test_a_switched_off_integration_is_left_alone(worker_db):
     Settings(worker_db).set("cloudbed_active", False)
     runs, lock = [], threading.Lock()
-    worker = Worker(worker_db, LoggedJobs(worker_db, "w", runs, lock), properties=lambda: [PID], config=FAST).start()
+    worker = Worker(
+        worker_db, LoggedJobs(worker_db, "w", runs, lock), properties=lambda: [PID], config=FAST
+    ).start()
     time.sleep(0.5)
     worker.stop()
     assert runs == []
