@@ -71,7 +71,7 @@ STATUSES = {
 }
 
 names = list(COLUMNS) + ["failed", "alerts"] + (["retention"] if manager else [])
-tabs = dict(zip(names, st.tabs([t(f"monitoring.tab.{n}") for n in names])))
+tabs = dict(zip(names, st.tabs([t(f"monitoring.tab.{n}") for n in names]), strict=True))
 
 
 def log_tab(kind: str) -> None:

@@ -71,7 +71,7 @@ with ctx.errors():
             ctx.require("rates.edit")
             by_label = {day_label(d): d for d in cal["rate_date"].unique()}
             changes = []
-            for (_, before), (_, after) in zip(grid.iterrows(), edited.iterrows()):
+            for (_, before), (_, after) in zip(grid.iterrows(), edited.iterrows(), strict=True):
                 for col in grid.columns[2:]:
                     if pd.notna(after[col]) and (
                         pd.isna(before[col]) or float(after[col]) != float(before[col])

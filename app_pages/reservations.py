@@ -64,7 +64,7 @@ def list_view() -> None:
     hide_removed = st.toggle(
         t("reservations.hide_removed"), key="res_hide_removed", help=t("reservations.removed_help")
     )
-    stay_from, stay_to = (window + (None, None))[:2] if isinstance(window, tuple) else (window, None)
+    stay_from, stay_to = ((*window, None, None))[:2] if isinstance(window, tuple) else (window, None)
     flt = listing.ReservationFilter(
         text=text,
         statuses=tuple(statuses),
@@ -181,8 +181,8 @@ def new_view() -> None:
         st.info(t("reservations.no_room_types"), icon="ℹ️")
     elif ctx.can("reservations.edit"):
         st.caption(t("reservations.new_help"))
-        type_names = dict(zip(types["room_type_id"], types["name"]))
-        source_names = dict(zip(sources["source_id"], sources["name"]))
+        type_names = dict(zip(types["room_type_id"], types["name"], strict=True))
+        source_names = dict(zip(sources["source_id"], sources["name"], strict=True))
         with st.form("new_reservation"):
             c = st.columns(2)
             check_in = c[0].date_input(

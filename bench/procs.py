@@ -36,7 +36,7 @@ class SandboxProcess:
         self.seed = seed
         self.proc: subprocess.Popen | None = None
         self.base_url = self.api_key = self.property_id = ""
-        self._stderr = tempfile.TemporaryFile()
+        self._stderr = tempfile.TemporaryFile()  # noqa: SIM115 (the child writes to it until stop())
 
     @property
     def root_url(self) -> str:
@@ -151,10 +151,10 @@ def _run(cmd: list[str], env: dict[str, str] | None, timeout: float) -> tuple[st
 
 def _last_json(stdout: str) -> dict[str, Any]:
     for line in reversed(stdout.strip().splitlines()):
-        line = line.strip()
-        if line.startswith("{"):
+        text = line.strip()
+        if text.startswith("{"):
             try:
-                return json.loads(line)
+                return json.loads(text)
             except ValueError:
                 continue
     return {}

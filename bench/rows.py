@@ -78,7 +78,7 @@ def make_rows(n: int, seed: int = 8, property_id: str = PROPERTY_ID) -> RowSet:
         nights = rnd.choice([1, 1, 2, 2, 3, 4, 7])
         n_guests = 2 if rnd.random() < 0.2 else 1
         first_gid = None
-        for g in range(n_guests):
+        for _ in range(n_guests):
             gid = str(6_100_000_000 + len(guests))
             first_gid = first_gid or gid
             fn, ln = rnd.choice(_FIRST), rnd.choice(_LAST)

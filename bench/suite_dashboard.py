@@ -63,7 +63,10 @@ def _renders(n: int, repeats: int) -> dict:
 
 def run(cfg: BenchConfig):
     small, large = cfg.dashboard_n
-    how = f"AppTest render (cold, best of 3) with {large:,} reservations ÷ with {small:,}, SQLite filled by a full sync"
+    how = (
+        f"AppTest render (cold, best of 3) with {large:,} reservations ÷ with {small:,}, "
+        "SQLite filled by a full sync"
+    )
     reason = missing_dashboard()
     if reason:
         return [

@@ -85,8 +85,8 @@ def _one_database(kind: str, cfg: BenchConfig) -> list[Figure]:
     floor = orm["seconds"] / bare_s
     f2 = Figure(
         name=f"write path vs row-by-row ORM ({label})",
-        how=f"same rows; baseline: ORM session per row (select by natural key, add/update, flush for the id), "
-        f"one transaction; ORM {orm['seconds']:.1f} s",
+        how="same rows; baseline: ORM session per row (select by natural key, add/update, flush for "
+        f"the id), one transaction; ORM {orm['seconds']:.1f} s",
         value=f"{speedup:.1f} × faster",
         baseline=f"{orm['seconds']:.1f} s",
         ratio=f"{speedup:.1f} ×",
@@ -178,8 +178,8 @@ def _sync_writer(kind: str, cfg: BenchConfig, sb: SandboxProcess) -> list[Figure
         f1.note = _write_note(label, up_s, bare_s, ratio, d["profile"])
     f2 = Figure(
         name=f"write path vs row-by-row ORM ({label})",
-        how="the same rows; baseline: an ORM session per row (select by natural key, add/update, flush for the "
-        "id), one transaction",
+        how="the same rows; baseline: an ORM session per row (select by natural key, add/update, flush for "
+        "the id), one transaction",
         value=f"{speedup:.1f} × faster",
         baseline=f"{orm_s:.1f} s",
         ratio=f"{speedup:.1f} ×",
@@ -236,12 +236,13 @@ def _write_note(label: str, up_s: float, bare_s: float, ratio: float, prof: dict
     return (
         f"the sync's writer takes {up_s:.2f} s against {bare_s:.2f} s for the bare insert ({ratio:.2f} ×). "
         f"Where it goes (a separate instrumented pass, {total:.2f} s, timed per statement at the cursor): "
-        f"{parts}; commits {prof['commits']}; everything else, i.e. Python (records → rows, comparing, building "
-        f"and binding statements) {prof['other_s']:.2f} s. The upserts themselves ({upsert_s:.2f} s) are the "
-        f"bare insert's work; the overhead is {selects} SELECTs ({select_s:.2f} s: per page the reservations are "
-        f"read 4 times — process_page's own read, link candidates, upsert_rows' existing-row read, the id "
-        f"re-read after the insert — guests and rooms twice), the per-page last_sync_at UPDATE, one commit per "
-        f"page, and the Python around them. Next step: see the fix list in the bench report (pass the rows "
+        f"{parts}; commits {prof['commits']}; everything else, i.e. Python (records → rows, comparing, "
+        f"building and binding statements) {prof['other_s']:.2f} s. The upserts themselves "
+        f"({upsert_s:.2f} s) are the bare insert's work; the overhead is {selects} SELECTs "
+        f"({select_s:.2f} s: per page the reservations are read 4 times — process_page's own read, link "
+        "candidates, upsert_rows' existing-row read, the id re-read after the insert — guests and rooms "
+        "twice), the per-page last_sync_at UPDATE, one commit per page, and the Python around them. "
+        "Next step: see the fix list in the bench report (pass the rows "
         f"process_page already read to upsert_rows instead of reading them again; take new ids from "
         f"INSERT ... RETURNING where the database supports it; skip link candidates when the property has no "
         f"unlinked local rows; stamp last_sync_at only on rows not written in the page; cache the built "

@@ -49,8 +49,9 @@ def _figures(cfg: BenchConfig, kind: str) -> list[Figure]:
     applied = d["applied_s"] is not None and d["not_applied"] == 0 and d["statuses"].get("200", 0) == n
     burst = Figure(
         name=f"webhook burst ({label})",
-        how=f"{n:,} reservation events ({distinct:,} distinct changed bookings) POSTed by 8 threads at once to "
-        f"`pms serve` (embedded worker, sandbox at {cfg.rate_limit:g} req/s with {seeded:,} bookings): "
+        how=f"{n:,} reservation events ({distinct:,} distinct changed bookings) POSTed by 8 threads at "
+        f"once to `pms serve` (embedded worker, sandbox at {cfg.rate_limit:g} req/s with {seeded:,} "
+        "bookings): "
         "time until every booking matches the sandbox; calls counted by the sandbox",
         value=(
             f"all applied in {d['applied_s']:.1f} s, {d['api_calls']} calls"

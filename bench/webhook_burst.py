@@ -1,13 +1,13 @@
 """The webhook burst: N reservation events POSTed at once to a running ``pms serve``.
 
-Set-up (not timed): a sandbox at 5 req/s, a fresh SQLite database with stored credentials and a
-full sync, ``python -m pms serve`` (embedded worker) on a free loopback port, its first reconcile
+Set-up (not timed): a sandbox at 5 req/s, a fresh SQLite database with stored credentials and a full
+sync, ``python -m pms serve`` (embedded worker) on a free loopback port, its first reconcile
 finished and the API quiet. Then N bookings are changed in the sandbox (``/_sandbox/mutate``; no
 subscriptions, so the sandbox itself delivers nothing) and one event per changed booking is POSTed
-to ``/webhooks/cloudbeds/<token>`` from 8 threads at once (the size of the sandbox's delivery pool), the way Cloudbeds' delivery pool sends
-a burst. Measured: each POST's time to its 2xx (client side), the time until every changed
-booking in ``reservasi`` matches the sandbox's truth, and the API calls the sandbox counted
-meanwhile.
+to ``/webhooks/cloudbeds/<token>`` from 8 threads at once (the size of the sandbox's delivery pool),
+the way Cloudbeds' delivery pool sends a burst. Measured: each POST's time to its 2xx (client side),
+the time until every changed booking in ``reservasi`` matches the sandbox's truth, and the API calls
+the sandbox counted meanwhile.
 """
 
 from __future__ import annotations
@@ -166,7 +166,7 @@ def run_burst(
         engine = make_engine(url)
         token = ensure_token(Settings(engine))
         port = _free_port()
-        log = open(os.path.join(data_dir, "serve.log"), "wb")
+        log = open(os.path.join(data_dir, "serve.log"), "wb")  # noqa: SIM115 (the server writes to it until the end)
         server = subprocess.Popen(
             [sys.executable, "-m", "pms", "serve", "--db", url, "--host", "127.0.0.1", "--port", str(port)],
             cwd=ROOT,
@@ -184,7 +184,7 @@ def run_burst(
             with requests.Session() as s:
                 first = _first_id(engine)
                 idle = []
-                for i in range(50):
+                for _ in range(50):
                     t = time.perf_counter()
                     s.post(idle_url, json=_event(sb.property_id, first, 0), timeout=30)
                     idle.append((time.perf_counter() - t) * 1000)

@@ -18,7 +18,10 @@ TEAL, RED, GREY, AMBER = "#0f766e", "#dc2626", "#94a3b8", "#d97706"
 
 def _layout(fig: go.Figure, height: int = 300, **kw) -> go.Figure:
     fig.update_layout(
-        height=height, margin=dict(l=10, r=10, t=30, b=10), legend=dict(orientation="h", y=-0.2), **kw
+        height=height,
+        margin={"l": 10, "r": 10, "t": 30, "b": 10},
+        legend={"orientation": "h", "y": -0.2},
+        **kw,
     )
     return fig
 
@@ -35,7 +38,7 @@ def occupancy_chart(occ: pd.DataFrame, t: Callable[..., str]) -> go.Figure:
             hovertemplate="%{x}: %{y:.0f}% (%{customdata[0]}/%{customdata[1]})<extra></extra>",
         )
     )
-    return _layout(fig, yaxis=dict(range=[0, 100], ticksuffix="%"))
+    return _layout(fig, yaxis={"range": [0, 100], "ticksuffix": "%"})
 
 
 def sources_chart(src: pd.DataFrame, t: Callable[..., str]) -> go.Figure:
@@ -50,7 +53,7 @@ def sources_chart(src: pd.DataFrame, t: Callable[..., str]) -> go.Figure:
             hovertemplate="%{y}: %{x}<extra></extra>",
         )
     )
-    return _layout(fig, height=max(200, 40 * len(src) + 60), yaxis=dict(autorange="reversed"))
+    return _layout(fig, height=max(200, 40 * len(src) + 60), yaxis={"autorange": "reversed"})
 
 
 def activity_chart(act: pd.DataFrame, t: Callable[..., str]) -> go.Figure:
@@ -59,9 +62,9 @@ def activity_chart(act: pd.DataFrame, t: Callable[..., str]) -> go.Figure:
     fig.add_bar(x=days, y=act["successful"], name=t("sync.successful"), marker_color=TEAL)
     fig.add_bar(x=days, y=act["failed"], name=t("sync.failed_records"), marker_color=RED)
     fig.add_scatter(
-        x=days, y=act["runs"], name=t("sync.runs"), yaxis="y2", mode="lines+markers", line=dict(color=GREY)
+        x=days, y=act["runs"], name=t("sync.runs"), yaxis="y2", mode="lines+markers", line={"color": GREY}
     )
-    return _layout(fig, barmode="stack", yaxis2=dict(overlaying="y", side="right", showgrid=False))
+    return _layout(fig, barmode="stack", yaxis2={"overlaying": "y", "side": "right", "showgrid": False})
 
 
 def runs_chart(runs: pd.DataFrame, t: Callable[..., str]) -> go.Figure:
@@ -76,9 +79,9 @@ def runs_chart(runs: pd.DataFrame, t: Callable[..., str]) -> go.Figure:
         name=t("sync.api_calls"),
         yaxis="y2",
         mode="lines+markers",
-        line=dict(color=AMBER),
+        line={"color": AMBER},
     )
-    return _layout(fig, barmode="stack", yaxis2=dict(overlaying="y", side="right", showgrid=False))
+    return _layout(fig, barmode="stack", yaxis2={"overlaying": "y", "side": "right", "showgrid": False})
 
 
 def duration_chart(runs: pd.DataFrame, t: Callable[..., str]) -> go.Figure:
@@ -94,4 +97,4 @@ def duration_chart(runs: pd.DataFrame, t: Callable[..., str]) -> go.Figure:
             hovertemplate="%{x}: %{y:.1f} s<extra></extra>",
         )
     )
-    return _layout(fig, yaxis=dict(ticksuffix=" s"))
+    return _layout(fig, yaxis={"ticksuffix": " s"})

@@ -79,7 +79,7 @@ def save(
         after = after.copy()
         after["cloudbeds"] = [
             c if isinstance(c, str) and c else best.get(a)
-            for a, c in zip(after["adf_room_type"], after["cloudbeds"])
+            for a, c in zip(after["adf_room_type"], after["cloudbeds"], strict=True)
         ]
     changes = _changes(before, after, ids)
     with ctx.errors():

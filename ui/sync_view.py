@@ -41,7 +41,7 @@ def _progress(ctx: PageContext, label: str):
 def _request(window, entities, direction, mode):
     from pms.sync import SyncRequest
 
-    start, end = (tuple(window) + (None, None))[:2] if isinstance(window, (tuple, list)) else (window, None)
+    start, end = ((*tuple(window), None, None))[:2] if isinstance(window, (tuple, list)) else (window, None)
     if mode != "window":
         start = end = None
     return SyncRequest(
@@ -80,7 +80,7 @@ def show_plan(ctx: PageContext) -> None:
         st.error(plan.error, icon="⚠️")
     counts = {k: n for k, n in plan.counts.items() if n}
     cols = st.columns(max(1, len(counts) or 1))
-    for col, (kind, n) in zip(cols, counts.items()):
+    for col, (kind, n) in zip(cols, counts.items(), strict=False):
         col.metric(t(f"action.{kind}"), t.number(n))
     if not plan.total_actions:
         st.success(t("sync.nothing_to_do"), icon="✅")

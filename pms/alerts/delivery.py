@@ -88,9 +88,13 @@ def _text(alert: Alert, kind: str) -> str:
     if kind == "recovery":
         return (
             f"Resolved at {alert.resolved_at:%Y-%m-%d %H:%M} UTC, after "
-            f"{(alert.resolved_at - alert.first_seen_at).total_seconds() / 60:.0f} minutes:\n\n{alert.message}\n"
+            f"{(alert.resolved_at - alert.first_seen_at).total_seconds() / 60:.0f} "
+            f"minutes:\n\n{alert.message}\n"
         )
-    return f"{alert.message}\n\nFirst seen {alert.first_seen_at:%Y-%m-%d %H:%M} UTC. See the dashboard's Monitoring page.\n"
+    return (
+        f"{alert.message}\n\nFirst seen {alert.first_seen_at:%Y-%m-%d %H:%M} UTC. "
+        "See the dashboard's Monitoring page.\n"
+    )
 
 
 def deliver_pending(engine: sa.Engine, now: datetime | None = None) -> Delivery:

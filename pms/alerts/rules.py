@@ -2,14 +2,16 @@
 
 An integration that silently stopped is what hotels complain about most (docs/domain.md), so:
 
-| key | raised when | resolved when |
-|---|---|---|
-| ``sync_failed`` | the latest finished sync run failed | a later run completes |
-| ``sync_failures_in_row`` | ``alert_consecutive_failures`` automatic syncs failed in a row | an automatic sync completes |
-| ``stale_sync`` | no sync succeeded for ``alert_stale_minutes`` | a sync succeeds |
-| ``auth_revoked`` | Cloudbeds refused the credentials (raised by the worker) | a sync completes after it |
-| ``webhook_failures`` | webhook events ended as failures in the last 24 hours | none are left failed |
-| ``connection_disabled`` | Cloudbeds reported the app disabled (raised by the processor) | it is enabled again |
+- ``sync_failed``: the latest finished sync run failed; resolved when a later run completes.
+- ``sync_failures_in_row``: ``alert_consecutive_failures`` automatic syncs failed in a row;
+  resolved when an automatic sync completes.
+- ``stale_sync``: no sync succeeded for ``alert_stale_minutes``; resolved when one succeeds.
+- ``auth_revoked``: Cloudbeds refused the credentials (raised by the worker); resolved when a sync
+  completes after it.
+- ``webhook_failures``: webhook events ended as failures in the last 24 hours; resolved when none
+  are left failed.
+- ``connection_disabled``: Cloudbeds reported the app disabled (raised by the processor);
+  resolved when it is enabled again.
 """
 
 from __future__ import annotations

@@ -100,7 +100,8 @@ def run(args: argparse.Namespace) -> int:
             for u in everyone:
                 state = "active" if u.is_active else "disabled"
                 print(
-                    f"{u.username:<{width}}  {u.role:<7}  {state:<8}  {u.language}  last login {_when(u.last_login_at)}"
+                    f"{u.username:<{width}}  {u.role:<7}  {state:<8}  {u.language}  last login "
+                    f"{_when(u.last_login_at)}"
                 )
         return 0
     finally:

@@ -54,8 +54,8 @@ def run(args: argparse.Namespace) -> int:
             report = worker.process_events(pid, force=True)
             if report is not None:
                 print(
-                    f"property {pid}: {report.processed} webhook event(s) applied, {report.retried} to retry, "
-                    f"{report.failed} failed"
+                    f"property {pid}: {report.processed} webhook event(s) applied, {report.retried} to "
+                    f"retry, {report.failed} failed"
                 )
         worker.run_scheduled()
         worker.stop()

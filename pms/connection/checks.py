@@ -75,7 +75,10 @@ def advice_for(exc: BaseException, base_url: str | None = None) -> str:
     if isinstance(exc, (ConfigurationError, PMSError)):
         return str(exc)
     if isinstance(exc, sa.exc.SQLAlchemyError):
-        return f"The database could not be used ({type(exc).__name__}): check the database address and that it runs."
+        return (
+            f"The database could not be used ({type(exc).__name__}): check the database address "
+            "and that it runs."
+        )
     return f"Unexpected error ({type(exc).__name__}): {exc}"
 
 

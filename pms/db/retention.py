@@ -23,7 +23,7 @@ CHUNK = 5000
 
 
 def _delete_chunked(engine: sa.Engine, table: sa.Table, where) -> int:
-    pk = list(table.primary_key.columns)[0]
+    pk = next(iter(table.primary_key.columns))
     total = 0
     while True:
         with engine.begin() as conn:

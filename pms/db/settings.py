@@ -359,7 +359,7 @@ class Settings:
             rows = conn.execute(
                 sa.select(t.c.setting_key, t.c.setting_value).where(t.c.setting_key.in_(keys))
             )
-            return {k: v for k, v in rows}
+            return dict(rows.all())
 
     def _write(self, conn: sa.Connection, values: Mapping[str, str | None]) -> None:
         # An upsert, not select-then-insert: two processes starting together (two workers, the

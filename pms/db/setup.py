@@ -252,8 +252,8 @@ def _run(engine: sa.Engine, *, write: bool) -> SetupReport:
             pass
     except sa.exc.DBAPIError as exc:
         raise DatabaseSetupError(
-            f"Cannot reach the database {report.database}: {_short(exc)}. Check the address, user and password "
-            "(PMS_DATABASE_URL or --db) and that the server is running."
+            f"Cannot reach the database {report.database}: {_short(exc)}. Check the address, user and "
+            "password (PMS_DATABASE_URL or --db) and that the server is running."
         ) from None
     try:
         conn_ctx = engine.begin() if write else engine.connect()

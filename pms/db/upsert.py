@@ -219,9 +219,7 @@ def _upsert_batch(conn, table, batch, key, columns, compare, return_ids, dry_run
         else:
             result.updated += 1
         result.changed_keys.append(k)
-        if "updated_at" in table.c:
-            row = {**row, "updated_at": now}
-        to_write.append(row)
+        to_write.append({**row, "updated_at": now} if "updated_at" in table.c else row)
     if dry_run:
         return result
     if to_write:
@@ -230,7 +228,7 @@ def _upsert_batch(conn, table, batch, key, columns, compare, return_ids, dry_run
         update_cols = [c for c in columns if c not in key and c != "created_at"]
         conn.execute(_native_upsert(conn, table, key, update_cols), to_write)
     if return_ids:
-        pk = list(table.primary_key.columns)[0].name
+        pk = next(iter(table.primary_key.columns)).name
         for k, old in found.items():
             result.ids[k] = old[pk]
         new_keys = [k for k in keys if k not in found]

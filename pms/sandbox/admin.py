@@ -81,7 +81,7 @@ async def faults(request: Request) -> Response:
         return _json({"ok": True})
     try:
         body = await _body(request)
-        specs = body["faults"] if "faults" in body else [body]
+        specs = body.get("faults", [body])
         parsed = [Fault.from_json(spec) for spec in specs]
     except (ValueError, TypeError) as exc:
         return _error(str(exc))
@@ -189,7 +189,9 @@ def truth(
                             "adults": r.adults,
                             "children": r.children,
                             "roomTotal": r.total,
-                            "nightlyRates": {n.isoformat(): v for n, v in zip(r.nights(), r.rates)},
+                            "nightlyRates": {
+                                n.isoformat(): v for n, v in zip(r.nights(), r.rates, strict=False)
+                            },
                         }
                         for r in res.rooms
                     ],

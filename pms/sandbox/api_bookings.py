@@ -97,13 +97,16 @@ def _room_requests(store: Store, p: Params) -> list[mutations.RoomRequest]:
         n_children = guests_for(children, rt_id, room_id, "children")
         if n_adults < quantity:
             raise ParamError(f"adults[] must give at least one adult per room for roomTypeID {rt_id}")
-        for a, c in zip(_split(n_adults, quantity), _split(n_children, quantity)):
+        for a, c in zip(_split(n_adults, quantity), _split(n_children, quantity), strict=False):
             out.append(mutations.RoomRequest(rt_id, rate_id, a, c, room_id))
     return out
 
 
 def guest_fields_from(p: Params, required: tuple[str, ...], allowed: dict[str, str]) -> dict[str, Any]:
-    """Guest form fields (``guestFirstName`` ...) → Guest attributes, validated; ``required`` must be present."""
+    """Guest form fields (``guestFirstName`` ...) → Guest attributes, validated.
+
+    ``required`` fields must be present.
+    """
     fields: dict[str, Any] = {}
     for name in required:
         p.str(name, required=True)
@@ -187,7 +190,9 @@ def post_reservation(call: Call) -> dict[str, Any]:
             "roomTypeID": rt.room_type_id,
             "adults": room.adults,  # ints here, strings in the read endpoints (API.md §10.1)
             "children": room.children,
-            "dailyRates": [{"date": n.isoformat(), "rate": r} for n, r in zip(room.nights(), room.rates)],
+            "dailyRates": [
+                {"date": n.isoformat(), "rate": r} for n, r in zip(room.nights(), room.rates, strict=False)
+            ],
             "roomTotal": room.total,
         }
         if room.room_id:

@@ -99,7 +99,9 @@ def get_hotel_details(call: Call) -> dict[str, Any]:
                 "propertyLateCheckOutAllowed": True,
                 "propertyLateCheckOutType": "percent",
                 "propertyLateCheckOutValue": "50",
-                "propertyTermsAndConditions": "Check-in from 14:00, check-out until 12:00. Non-refundable rates are charged at booking.",
+                "propertyTermsAndConditions": (
+                    "Check-in from 14:00, check-out until 12:00. Non-refundable rates are charged at booking."
+                ),
                 "propertyFullPaymentBeforeCheckin": False,
             },
             "propertyAmenities": prop.amenities,

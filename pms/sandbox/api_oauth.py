@@ -67,7 +67,7 @@ async def authorize_page(request: Request) -> Response:
     except TokenError as exc:
         return JSONResponse(exc.body, status_code=exc.status)
     parts = urlsplit(q["redirect_uri"])
-    query = parse_qsl(parts.query, keep_blank_values=True) + [("code", code)]
+    query = [*parse_qsl(parts.query, keep_blank_values=True), ("code", code)]
     if q.get("state") is not None:
         query.append(("state", q["state"]))
     return RedirectResponse(urlunsplit(parts._replace(query=urlencode(query))), status_code=302)

@@ -96,7 +96,7 @@ def _plan_json(store: Store, plan: RatePlan, nights: list[date], p: Params) -> d
                 "roomsAvailable": avail,
                 **night_restrictions(plan, n, store.rate_plans),
             }
-            for n, price, avail in zip(nights, prices, available)
+            for n, price, avail in zip(nights, prices, available, strict=False)
         ]
     return item
 
@@ -198,7 +198,7 @@ def get_available_room_types(call: Call) -> dict[str, Any]:
         }
         if detailed:
             item["roomRateDetailed"] = [
-                {"date": n.isoformat(), "rate": price} for n, price in zip(nights, prices)
+                {"date": n.isoformat(), "rate": price} for n, price in zip(nights, prices, strict=False)
             ]
         offered.append(item)
     if sort == "room_name":

@@ -96,7 +96,8 @@ async def _read_params(request: Request) -> Params:
                 pairs += parse_form(body)
             else:
                 raise ParamError(
-                    f"Unsupported Content-Type {ctype!r}: send parameters as application/x-www-form-urlencoded"
+                    f"Unsupported Content-Type {ctype!r}: send parameters as "
+                    "application/x-www-form-urlencoded"
                 )
     return Params(nest_brackets(pairs))
 

@@ -115,13 +115,13 @@ class Backend:
                 f"changeable: {', '.join(RUNTIME_FIELDS)}"
             )
         parsed: dict[str, Any] = {}
-        for name, value in changes.items():
+        for name, raw in changes.items():
             if name == "rate_limit":
-                value = None if value in (None, 0) else float(value)
+                value = None if raw in (None, 0) else float(raw)
             elif name in ("token_ttl", "webhook_retries"):
-                value = int(value)
+                value = int(raw)
             else:
-                value = float(value)
+                value = float(raw)
             if value is not None and value < 0:
                 raise ValueError(f"{name} must not be negative")
             parsed[name] = value

@@ -38,7 +38,8 @@ FAULT_KINDS = (
     "malformed_json",
     "success_false",
     "revoke_token",
-) + RESHAPE_KINDS
+    *RESHAPE_KINDS,
+)
 # Fields Cloudbeds documents as optional or leaves out in practice; ``fields`` in a spec overrides.
 DEFAULT_OPTIONAL_FIELDS = (
     "guestName",

@@ -58,12 +58,12 @@ def nest_brackets(pairs: list[tuple[str, str]]) -> dict[str, Any]:
         path = parts
         for i, part in enumerate(path):
             last = i == len(path) - 1
-            if part == "":
-                part = str(sum(1 for k in node if k.isdigit()))
+            # An empty bracket pair (``rooms[][roomTypeID]``) appends: the next free index.
+            key = part if part != "" else str(sum(1 for k in node if k.isdigit()))
             if last:
-                node[part] = value
+                node[key] = value
             else:
-                child = node.setdefault(part, {})
+                child = node.setdefault(key, {})
                 if not isinstance(child, dict):
                     raise ParamError(f"Parameter {raw_key} conflicts with an earlier value")
                 node = child

@@ -121,7 +121,8 @@ def create_reservation(
     today = store.clock.today()
     if start < today:
         raise Refused(
-            f"startDate {start.isoformat()} is in the past; the earliest possible arrival is {today.isoformat()}"
+            f"startDate {start.isoformat()} is in the past; the earliest possible arrival is "
+            f"{today.isoformat()}"
         )
     if end <= start:
         raise Refused("endDate must be after startDate")
@@ -132,7 +133,8 @@ def create_reservation(
         rt = store.room_types[req.room_type_id]
         if req.adults < 1 or req.adults + req.children > rt.max_guests:
             raise Refused(
-                f"{rt.name} takes 1 to {rt.max_guests} guests, {req.adults} adults and {req.children} children requested"
+                f"{rt.name} takes 1 to {rt.max_guests} guests, {req.adults} adults and {req.children} "
+                "children requested"
             )
         if req.room_id:
             _check_room_free(store, req.room_id, nights)
@@ -251,7 +253,7 @@ def set_status(store: Store, res: Reservation, status: str) -> None:
 
 def _reprice(store: Store, room: ReservationRoom, start: date, end: date) -> None:
     """New stay window for a room: nights kept keep their price, new nights get today's price."""
-    old = dict(zip(room.nights(), room.rates))
+    old = dict(zip(room.nights(), room.rates, strict=False))
     room.check_in, room.check_out = start, end
     room.rates = [old.get(n) or store.price(room.rate_id, n) for n in _nights(start, end)]
 

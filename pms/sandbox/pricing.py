@@ -46,7 +46,7 @@ def _season_factor(day: date) -> float:
 def base_nightly(room_type: RoomType, day: date) -> int:
     """The list price of one night, rounded to Rp 5,000 like a hotel's price sheet."""
     factor = _season_factor(day) * (1.15 if day.weekday() in (4, 5) else 1.0)  # Fri, Sat nights
-    return int(round(room_type.base_rate * factor / 5000.0)) * 5000
+    return round(room_type.base_rate * factor / 5000.0) * 5000
 
 
 def nightly_rate(
@@ -59,7 +59,7 @@ def nightly_rate(
     if plan.is_derived and plan.parent_rate_id:
         parent = nightly_rate(plans[plan.parent_rate_id], day, plans, room_types)
         if plan.derived_type == "percentage":
-            return int(round(parent * (100 + (plan.derived_value or 0)) / 100 / 1000.0)) * 1000
+            return round(parent * (100 + (plan.derived_value or 0)) / 100 / 1000.0) * 1000
         return max(0, parent + int(plan.derived_value or 0))
     return base_nightly(room_types[plan.room_type_id], day)
 

@@ -3,8 +3,9 @@
 Reservations spread over about 18 months of past stays, the guests in house today and six months of
 future bookings, with every status, multi-room groups, OTA and direct sources and guests from the
 hotel's real source markets. Stays from tonight on respect inventory (a room is never sold twice;
-bookings that do not fit become history instead); past stays beyond capacity are allowed, because a benchmark asking for 100,000 reservations would otherwise
-need decades of history, and nobody queries availability in the past.
+bookings that do not fit become history instead); past stays beyond capacity are allowed, because
+a benchmark asking for 100,000 reservations would otherwise need decades of history, and nobody
+queries availability in the past.
 
 Seeded timestamps all lie before the property's local midnight of ``today``, so two sandboxes started
 on the same day at different hours hold the same data; ids grow with creation time, as in Cloudbeds.
@@ -59,7 +60,10 @@ def _ascii(text: str) -> str:
 
 
 class _FastRandom(random.Random):
-    """``random.Random`` with a cheaper ``randint`` (seeding 100,000 reservations calls it millions of times)."""
+    """``random.Random`` with a cheaper ``randint``.
+
+    Seeding 100,000 reservations calls it millions of times.
+    """
 
     def randint(self, a: int, b: int) -> int:  # same distribution, without randrange's checks
         return a + int(self.random() * (b - a + 1))

@@ -220,7 +220,7 @@ def reservation_rate_row(store: Store, res: Reservation, guests: bool, custom: b
     detailed: dict[str, int] = {}
     rooms = []
     for room in res.rooms:
-        nightly = {night.isoformat(): rate for night, rate in zip(room.nights(), room.rates)}
+        nightly = {night.isoformat(): rate for night, rate in zip(room.nights(), room.rates, strict=False)}
         for night, rate in nightly.items():
             detailed[night] = detailed.get(night, 0) + rate
         plan = store.rate_plans.get(room.rate_id)
@@ -287,7 +287,9 @@ def _stay_room(store: Store, room: ReservationRoom) -> dict[str, Any]:
         "endDate": room.check_out.isoformat(),
         "adults": str(room.adults),
         "children": str(room.children),
-        "dailyRates": [{"date": n.isoformat(), "rate": r} for n, r in zip(room.nights(), room.rates)],
+        "dailyRates": [
+            {"date": n.isoformat(), "rate": r} for n, r in zip(room.nights(), room.rates, strict=False)
+        ],
         "roomTotal": money_str(room.total),
     }
     if room.room_id:

@@ -79,8 +79,10 @@ def expire_edits(run: RunState) -> int:
                     .where(table.c.id.in_([r.id for r in rows]))
                     .values(
                         sync_status="expired",
-                        sync_error=f"not sent: kept failing for {run.settings.edit_expiry_minutes} minutes, so it "
-                        "was dropped before it could overwrite a later change in Cloudbeds",
+                        sync_error=(
+                            f"not sent: kept failing for {run.settings.edit_expiry_minutes} minutes, "
+                            "so it was dropped before it could overwrite a later change in Cloudbeds"
+                        ),
                     )
                 )
                 for r in rows[:20]:

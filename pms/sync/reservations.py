@@ -151,12 +151,11 @@ def _decide(
     if not linked and not old.get("is_deleted"):
         run.known_seen += 1
     modified, held = r.modified_at, old.get("cloudbed_updated_at")
-    if not linked and not run.force and modified is not None and held is not None:
-        # Equal times are re-read: Cloudbeds' times have whole seconds, so a second change within
-        # the same second looks the same; the compare then finds "unchanged" if nothing moved.
-        if modified < held:
-            counts.unchanged += 1  # we already hold this version or a newer one
-            return
+    # Equal times are re-read: Cloudbeds' times have whole seconds, so a second change within the
+    # same second looks the same; the compare then finds "unchanged" if nothing moved.
+    if not linked and not run.force and modified is not None and held is not None and modified < held:
+        counts.unchanged += 1  # we already hold this version or a newer one
+        return
     if (
         not linked
         and has_local_edit(old)
@@ -337,7 +336,7 @@ def _apply(
         )
     compare = RES_COMPARE
     if with_guests:
-        compare = RES_COMPARE + ("guest_id",)
+        compare = (*RES_COMPARE, "guest_id")
         writing = {id(row) for row in page.write_rows}
         for rid, row in page.all_rows.items():
             row["guest_id"] = guest_ids.get(row.get("cloudbed_guest_id") or "")

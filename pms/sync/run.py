@@ -283,10 +283,8 @@ def held_run(
         except sa.exc.SQLAlchemyError:
             log.warning("could not close sync log row %s", run.result.sync_log_id, exc_info=True)
         hook = tap(ctx.client)
-        try:
+        with contextlib.suppress(Exception):
             hook.flush()
-        except Exception:
-            pass
     finally:
         lease.release()
 

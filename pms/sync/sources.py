@@ -10,8 +10,8 @@
 - ids: webhook re-reads and retries, 100 ids per call.
 
 Pages are streamed, never collected: only the current page and the next two (fetched ahead on a
-background thread while the current one is written, ``prefetch``) are in memory. ``with_last`` gives each page with that flag, because the cursor
-moves in the transaction of the last page.
+background thread while the current one is written, ``prefetch``) are in memory. ``with_last``
+gives each page with that flag, because the cursor moves in the transaction of the last page.
 """
 
 from __future__ import annotations

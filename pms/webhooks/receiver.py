@@ -113,7 +113,7 @@ class Receiver:
                 items.append(store.Incoming(parsed, text))
         recorded = store.record_many(self.engine, items)
         answers = []
-        for item, rec in zip(items, recorded):
+        for item, rec in zip(items, recorded, strict=True):
             if item.status == "ignored":
                 answers.append(Answer(202, {"ok": True, "ignored": item.error, "duplicate": rec.duplicate}))
                 continue
@@ -188,7 +188,7 @@ class BatchWriter:
                 for _, _, fut in batch:
                     fut.set_exception(exc)
                 continue
-            for (_, _, fut), answer in zip(batch, answers):
+            for (_, _, fut), answer in zip(batch, answers, strict=True):
                 fut.set_result(answer)
 
 

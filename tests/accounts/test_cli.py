@@ -20,6 +20,7 @@ def _cli(url, *args, stdin=""):
         capture_output=True,
         text=True,
         timeout=60,
+        check=False,
     )
 
 

@@ -41,7 +41,7 @@ def test_lock_after_repeated_failures_even_with_the_right_password(db):
 def test_lock_doubles_with_each_further_failure(sdb):
     accounts.create_user(sdb, "budi", PW)
     now = utcnow()
-    for i in range(accounts.LOCK_AFTER):
+    for _ in range(accounts.LOCK_AFTER):
         accounts.authenticate(sdb, "budi", "nope nope nope", now=now)
     later = now + timedelta(seconds=61)
     again = accounts.authenticate(sdb, "budi", "still wrong!!", now=later)

@@ -89,7 +89,7 @@ def test_failed_webhook_events_and_explicit_alerts(db):
         )
     alerts.evaluate(db, PID)
     assert "webhook_failures" in _keys(db)
-    alert, new = alerts.raise_alert(db, PID, "auth_revoked", "refused", severity="critical")
+    _alert, new = alerts.raise_alert(db, PID, "auth_revoked", "refused", severity="critical")
     assert new and not alerts.raise_alert(db, PID, "auth_revoked", "refused again")[1]
     _run(db, "completed", 0)
     alerts.evaluate(db, PID)

@@ -37,7 +37,7 @@ def test_rate_plans_with_nightly_detail(client, admin):
     assert plans and {p.is_derived for p in plans} == {False, True}
     base = next(p for p in plans if not p.is_derived)
     assert base.room_type_id and base.daily and all(d.rate > 0 for d in base.daily)
-    assert [d.date for d in base.daily][0] == start
+    assert next(d.date for d in base.daily) == start
     one = client.get_rate(base.room_type_id, start_date=start, end_date=start + timedelta(days=3))
     assert one.room_type_id == base.room_type_id and one.rate_id and one.daily[0].rate > 0
 

@@ -9,7 +9,7 @@ from pms.connection import build_client, connection_info, detect_property
 from pms.connection.checks import STEP_NAMES, run_connection_checks
 from pms.db import schema
 from pms.db.credentials import CredentialStore
-from pms.errors import ConfigurationError
+from pms.errors import ConfigurationError, SyncError
 from pms.sync import SyncContext, SyncRequest, run_sync
 from tests.sync.helpers import Admin, count, rows
 
@@ -53,7 +53,7 @@ def test_property_is_detected_when_the_credential_sees_one(sdb, box):
     CredentialStore(sdb).save_api_key(box.api_key, api_base=box.base_url, purge_demo=False)
     client = build_client(sdb, on_call=None, rate_limit=1000)
     assert client.property_id is None
-    with pytest.raises(Exception):
+    with pytest.raises(SyncError, match="no Cloudbeds property is configured"):
         SyncContext(sdb, client)  # no property yet: refused with advice
     assert detect_property(sdb, client) == box.property_id
     assert CredentialStore(sdb).load().property_id == box.property_id

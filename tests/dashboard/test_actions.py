@@ -31,7 +31,7 @@ def test_setup_installs_and_reports_every_table(dash):
     assert not at.exception
     assert "All tables verified." in texts(at)
     table = frame_with(at, "detail")
-    assert dict(zip(table["table"], table["status"]))["cloudbed_outbound_log"] == "created"
+    assert dict(zip(table["table"], table["status"], strict=True))["cloudbed_outbound_log"] == "created"
     assert sa.inspect(dash.engine).has_table("cloudbed_outbound_log")
 
 
@@ -169,7 +169,7 @@ def test_monitoring_filters_and_csv_export(dash):
     assert list(frame_with(at, "http_status")["http_status"]) == [500]
     at.toggle(key="api_csv").set_value(True).run()
     assert not at.exception
-    assert [b for b in at.get("download_button")]
+    assert list(at.get("download_button"))
 
 
 def test_staff_sees_no_retention_or_retry(dash):

@@ -35,7 +35,7 @@ def _count(engine, table, *where):
 @pytest.mark.parametrize("role", ["manager", "staff"])
 def test_every_page_renders_on_a_really_synced_database(live, role):
     user = live.user("gm" if role == "manager" else "budi", role=role)
-    for name, page in PAGES.items():
+    for name in PAGES:
         if not user.can(name):
             continue
         at = live.app(as_user=user, page=name)
@@ -78,9 +78,9 @@ def test_new_api_key_is_tested_before_it_is_saved(dash, box):
 
 
 def test_sync_preview_then_apply_with_progress(live):
-    live.box  # a mutation in Cloudbeds, so the preview has something to do
     import requests
 
+    # A mutation in Cloudbeds, so the preview has something to do.
     requests.post(f"{live.box.root_url}/_sandbox/mutate", json={"count": 3, "kinds": ["modify"]}, timeout=30)
     at = live.app(as_user=live.user(), page="sync")
     at.radio(key="sync_mode").set_value("incremental")
@@ -208,7 +208,7 @@ def test_oauth_app_saved_connected_and_the_outcome_shown(dash, box):
     assert "Cloudbeds is connected through OAuth." in texts(done)
     assert "Connected with OAuth app" in texts(done) and box.client_secret not in texts(done)
     bad = _connection_page(dash, gm, {"oauth": "error", "message": "[Click here](http://evil.example)"})
-    shown = [e.value for e in bad.error][0]
+    shown = next(e.value for e in bad.error)
     assert "\\[Click here\\]\\(http\\://evil\\.example\\)" in shown
 
 

@@ -17,6 +17,7 @@ def pms(*args, stdin=None, env=None):
         cwd=PROJECT_ROOT,
         env=env,
         timeout=120,
+        check=False,
     )
 
 

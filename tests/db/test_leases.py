@@ -44,12 +44,12 @@ def test_racing_holders_never_both_win(db):
         wins: list[str] = []
         barrier = threading.Barrier(4)
 
-        def contend(owner: str, pid: str = pid) -> None:
+        def contend(owner: str, pid: str, barrier: threading.Barrier, wins: list[str]) -> None:
             barrier.wait()
             if took(db, pid, owner):
                 wins.append(owner)
 
-        threads = [threading.Thread(target=contend, args=(f"w{i}",)) for i in range(4)]
+        threads = [threading.Thread(target=contend, args=(f"w{i}", pid, barrier, wins)) for i in range(4)]
         for t in threads:
             t.start()
         for t in threads:

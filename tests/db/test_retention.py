@@ -14,7 +14,8 @@ from pms.db.setup import setup_database
 NOW = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
 
 
-def _count(engine, table, where=sa.true()):
+def _count(engine, table, where=None):
+    where = sa.true() if where is None else where
     with engine.connect() as conn:
         return conn.execute(sa.select(sa.func.count()).select_from(table).where(where)).scalar()
 

@@ -50,13 +50,15 @@ LEGACY_DDL = {
     "sqlite": [
         "CREATE TABLE reservasi (id INTEGER PRIMARY KEY AUTOINCREMENT, guest_name VARCHAR(100), "
         "check_in DATE, check_out DATE, status VARCHAR(20), total DECIMAL(12,2))",
-        "CREATE TABLE guest (id INTEGER PRIMARY KEY AUTOINCREMENT, first_name VARCHAR(100), email VARCHAR(100))",
+        "CREATE TABLE guest (id INTEGER PRIMARY KEY AUTOINCREMENT, first_name VARCHAR(100), email "
+        "VARCHAR(100))",
     ],
     "mysql": [
         "CREATE TABLE reservasi (id BIGINT PRIMARY KEY AUTO_INCREMENT, guest_name VARCHAR(100), "
         "check_in DATE, check_out DATE, status VARCHAR(20), total DECIMAL(12,2)) "
         "ENGINE=InnoDB DEFAULT CHARSET=utf8mb4",
-        "CREATE TABLE guest (id BIGINT PRIMARY KEY AUTO_INCREMENT, first_name VARCHAR(100), email VARCHAR(100)) "
+        "CREATE TABLE guest (id BIGINT PRIMARY KEY AUTO_INCREMENT, first_name VARCHAR(100), email "
+        "VARCHAR(100)) "
         "ENGINE=InnoDB DEFAULT CHARSET=utf8mb4",
     ],
 }

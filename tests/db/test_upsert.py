@@ -80,7 +80,7 @@ def test_equal_values_in_other_representations_count_as_unchanged(db):
 
 
 def test_duplicate_keys_in_one_call_are_one_row(db):
-    rows = _rows(2) + [dict(_rows(1)[0], guest_name="Tamu terakhir")]
+    rows = [*_rows(2), dict(_rows(1)[0], guest_name="Tamu terakhir")]
     with db.begin() as conn:
         result = upsert_rows(conn, schema.reservasi, rows, key=KEY, return_ids=True)
     assert result.created == 2

@@ -59,16 +59,16 @@ def _count(db, table):
 
 
 def _booking(**kw):
-    base = dict(
-        check_in=TODAY,
-        check_out=TODAY + timedelta(days=2),
-        first_name="Made",
-        last_name="Wirawan",
-        rooms=(le.RoomRequest("rt-1", adults=2),),
-        email="made@example.id",
-        phone="+62 812-3456-7890",
-        source_id="s-2",
-    )
+    base = {
+        "check_in": TODAY,
+        "check_out": TODAY + timedelta(days=2),
+        "first_name": "Made",
+        "last_name": "Wirawan",
+        "rooms": (le.RoomRequest("rt-1", adults=2),),
+        "email": "made@example.id",
+        "phone": "+62 812-3456-7890",
+        "source_id": "s-2",
+    }
     base.update(kw)
     return le.NewReservation(**base)
 

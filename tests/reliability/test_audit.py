@@ -73,7 +73,12 @@ def test_audited_and_clean_names_what_was_skipped():
 
 def test_the_script_runs_on_the_pinned_requirements():
     run = subprocess.run(
-        [sys.executable, str(AUDIT)], cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=900
+        [sys.executable, str(AUDIT)],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=False,
     )
     assert run.returncode in (0, 1), run.stderr
     out = run.stdout

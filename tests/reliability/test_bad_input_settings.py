@@ -25,7 +25,7 @@ FREE_TEXT = ("str", "secret")  # kinds that hold any printable text up to the le
 def _table(engine):
     with engine.connect() as conn:
         rows = conn.execute(sa.select(schema.settings.c.setting_key, schema.settings.c.setting_value))
-        return {k: v for k, v in rows}
+        return dict(rows.all())
 
 
 def _read(settings, key):

@@ -73,6 +73,7 @@ def _pms(scan: Scanner, label: str, *args: str, stdin: str | None = None) -> sub
         capture_output=True,
         text=True,
         timeout=300,
+        check=False,
     )
     scan.place(f"output of {label}", run.stdout + run.stderr)
     return run

@@ -61,7 +61,7 @@ def _deliver(engine, box, ids):
 def _statuses(engine) -> dict[str, int]:
     t = schema.cloudbed_webhook_events
     with engine.connect() as conn:
-        return {s: n for s, n in conn.execute(sa.select(t.c.status, sa.func.count()).group_by(t.c.status))}
+        return dict(conn.execute(sa.select(t.c.status, sa.func.count()).group_by(t.c.status)).all())
 
 
 @pytest.mark.parametrize(

@@ -33,7 +33,7 @@ def test_occupancy_counts_room_nights_in_the_window(db):
         _world(conn)
     occ = overview.occupancy(db, PID, TODAY, days=30)
     assert len(occ) == 30 and occ["date"].iloc[0] == TODAY and occ["rooms_total"].iloc[0] == 10
-    sold = dict(zip(occ["date"], occ["rooms_sold"]))
+    sold = dict(zip(occ["date"], occ["rooms_sold"], strict=True))
     # tonight: the arrival (1) + the group (2); the departing stay has left
     assert sold[TODAY] == 3
     assert sold[TODAY + timedelta(days=1)] == 3  # arrival night 2, group night 3

@@ -66,7 +66,7 @@ class ServerProcess:
             }
         )
         env.update(self.extra_env)
-        self._log = open(self.log_path, "wb")
+        self._log = open(self.log_path, "wb")  # noqa: SIM115 (the server writes to it until stop())
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "pms", "-v", "serve", "--port", str(self.port)],
             cwd=PROJECT_ROOT,

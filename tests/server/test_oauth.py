@@ -81,7 +81,7 @@ def test_the_round_trip_stores_tokens_encrypted_and_returns_to_the_dashboard(con
 
 
 def test_a_forged_state_is_refused_and_the_real_connect_survives(connected):
-    server, engine, secret_box, box = connected
+    server, engine, secret_box, _box = connected
     link = _start(engine, secret_box, server)
     real_state = parse_qs(urlsplit(link).query)["state"][0]
     forged = requests.get(
@@ -98,7 +98,7 @@ def test_a_forged_state_is_refused_and_the_real_connect_survives(connected):
 
 
 def test_a_denied_or_expired_connect_stores_nothing(connected):
-    server, engine, secret_box, box = connected
+    server, engine, secret_box, _box = connected
     link = _start(engine, secret_box, server)
     state = parse_qs(urlsplit(link).query)["state"][0]
     denied = requests.get(

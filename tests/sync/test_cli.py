@@ -27,6 +27,7 @@ def _pms(*args: str, timeout: float = 120) -> subprocess.CompletedProcess:
         text=True,
         timeout=timeout,
         env={**os.environ},
+        check=False,
     )
 
 

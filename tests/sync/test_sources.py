@@ -78,8 +78,7 @@ def test_prefetch_raises_a_fetch_error_where_it_happened_and_stops_when_abandone
 
     got = []
     with pytest.raises(RuntimeError, match="page 2"):
-        for item in prefetch(failing()):
-            got.append(item)
+        got.extend(prefetch(failing()))
     assert got == [1]
     before = threading.active_count()
     gen = prefetch(iter(range(1000)))

@@ -54,7 +54,7 @@ def test_subscribe_is_idempotent_and_complete(setup):
 
 
 def test_listing_masks_the_token(setup):
-    engine, client, box, _ = setup
+    engine, client, _box, _ = setup
     subs.subscribe(engine, client, public_url=PUBLIC)
     client.post_webhook("reservation", "created", "https://other.example/hook")
     listed = subs.list_subscriptions(engine, client, public_url=PUBLIC)
@@ -95,7 +95,7 @@ def test_unsubscribe_removes_only_ours(setup):
 
 
 def test_the_token_never_reaches_the_api_log(setup):
-    engine, client, box, log = setup
+    engine, client, _box, log = setup
     subs.subscribe(engine, client, public_url=PUBLIC)
     subs.list_subscriptions(engine, client, public_url=PUBLIC)
     log.flush()

@@ -7,6 +7,7 @@ real engine.
 
 from __future__ import annotations
 
+import itertools
 import threading
 import time
 from datetime import timedelta
@@ -117,7 +118,7 @@ def test_two_workers_never_work_one_property_at_once(worker_db):
             with worker_db.begin() as conn:
                 conn.execute(sa.delete(schema.cloudbed_sync_log))
             n = len(runs)
-            _wait(lambda: len(runs) > n)
+            _wait(lambda n=n: len(runs) > n)
         # The holder stops: the other takes over after the lease expires.
         first.stop()
         with worker_db.begin() as conn:
@@ -129,7 +130,9 @@ def test_two_workers_never_work_one_property_at_once(worker_db):
         for w in workers:
             w.stop()
     spans = sorted((s, e) for _, s, e in runs)
-    assert all(a_end <= b_start for (_, a_end), (b_start, _) in zip(spans, spans[1:])), "two runs overlapped"
+    assert all(a_end <= b_start for (_, a_end), (b_start, _) in itertools.pairwise(spans)), (
+        "two runs overlapped"
+    )
     assert {name for name, _, _ in runs} == {"w0", "w1"}
     assert leases.holder(worker_db, PID, leases.WORKER_LEASE) is None  # released on stop
 
