@@ -83,7 +83,7 @@ def _end(full: dict) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="smoke sizes (not the issue's figures)")
+    parser.add_argument("--quick", action="store_true", help="smoke sizes (not the published figures)")
     parser.add_argument("--only", nargs="+", choices=sorted(SUITES), help="run only these suites")
     parser.add_argument(
         "--out",

@@ -3,7 +3,7 @@
 - ``list``: every reservation through ``getReservationsWithRateDetails``, 100 a page, the way the
   sync's full pull reads them; items are streamed and dropped (no database), so this is the
   floor the sync's calls, time and memory are compared with.
-- ``naive``: the approach the issue calls naive: list the reservations (``getReservations``, 100 a
+- ``naive``: the naive approach: list the reservations (``getReservations``, 100 a
   page) for their ids, then one ``getReservation`` per id for the details. Every call is really
   made and counted by the sandbox (``limit`` caps the detail calls; the remainder is then
   extrapolated from the measured calls per detail, and the row says so).

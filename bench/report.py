@@ -77,7 +77,7 @@ def render_markdown(
         "Written by `make bench` (`python -m bench`, the harness in `bench/`); do not edit by hand.",
         "Every figure is a ratio against a baseline measured in the same run, against the sandbox",
         "(a subprocess) and real databases (SQLite, MariaDB); heavy parts run in their own subprocess",
-        "so each peak RSS belongs to one run. Goals are issue 8's.",
+        "so each peak RSS belongs to one run. Goals are in each row.",
         "",
         f"- **Date**: {started.astimezone(UTC):%Y-%m-%d %H:%M} UTC (run took {seconds / 60:.1f} min)",
         f"- **Mode**: {mode}",

@@ -112,7 +112,7 @@ def _pending(engine: sa.Engine, root: str, ids: list[str]) -> list[str]:
             and h.sync_status == "error"
             and "canceled in Cloudbeds" in (h.sync_error or "")
         ):
-            continue  # DOMAIN rule 6: a paid booking cancelled in Cloudbeds is flagged, not cancelled
+            continue  # domain rule 6: a paid booking cancelled in Cloudbeds is flagged, not cancelled
         elif not t["isDeleted"] and (h.status, h.check_in.isoformat(), h.check_out.isoformat()) != (
             t["status"],
             t["startDate"],

@@ -1,7 +1,7 @@
 """The Sync page's moving parts: preview → plan on screen → apply with a progress bar → results.
 
 The plan and the request it was made for are kept in the session, so "Apply" runs exactly what
-was previewed (and the engine recomputes it, DOMAIN rule 22). Both run inside the script with a
+was previewed (and the engine recomputes it, domain rule 22). Both run inside the script with a
 live progress bar; a second sync of the same property is refused by the engine's lease with a
 message, never run alongside.
 """

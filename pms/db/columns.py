@@ -37,6 +37,6 @@ def sync_columns() -> list[Column]:
         Column("sync_attempts", Integer, nullable=False, default=0),
         Column("last_sync_at", UTCDateTime),
         # When the hotel side last changed the row; push only sends rows changed after push was
-        # switched on (DOMAIN rule 14) and drops edits that kept failing (rule 17).
+        # switched on (domain rule 14) and drops edits that kept failing (rule 17).
         Column("local_modified_at", UTCDateTime),
     ]

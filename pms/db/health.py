@@ -1,6 +1,6 @@
 """Sync health: a 0-100 score and the summary behind it, computed in SQL.
 
-The failure hotels complain about most is an integration that silently stopped (DOMAIN rule 24),
+The failure hotels complain about most is an integration that silently stopped (domain rule 24),
 so staleness of the last successful sync weighs most; failed runs, records stuck in error, a high
 API error rate and failing webhook events take the rest. The same summary feeds the dashboard's
 Overview, ``/healthz`` and the alerts, so they never disagree. "Today" is the property's day.

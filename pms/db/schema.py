@@ -7,7 +7,7 @@ hotel's PHP tools read them. Conventions:
   are unique, which is what the bulk upserts conflict on.
 - Timestamps are UTC (``UTCDateTime``); money is DECIMAL; Cloudbeds ids are strings.
 - ``origin`` says who created a row (``cloudbeds`` or ``local``); ``sync_status`` is
-  ``pending`` / ``synced`` / ``error`` / ``expired`` (a local edit abandoned by DOMAIN rule 17).
+  ``pending`` / ``synced`` / ``error`` / ``expired`` (a local edit abandoned by domain rule 17).
 - Rows are never deleted because they vanished from Cloudbeds: ``is_deleted`` marks them.
 - On MySQL every table is InnoDB with utf8mb4 (guest names are Indonesian, Chinese, Arabic ...).
 

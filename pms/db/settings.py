@@ -459,7 +459,7 @@ class Settings:
         return self.get("cloudbed_public_url")
 
     def set_push_enabled(self, enabled: bool, now: datetime | None = None) -> None:
-        """Switch push on or off. Switching it on starts the clock of DOMAIN rule 14: only records
+        """Switch push on or off. Switching it on starts the clock of domain rule 14: only records
         created or changed from now on are pushed."""
         values: dict[str, Any] = {"cloudbed_push_enabled": enabled}
         if enabled and not self.push_enabled:

@@ -5,7 +5,7 @@
   this type converts aware datetimes on the way in, refuses naive ones (their zone is unknown), and
   returns aware UTC datetimes on the way out.
 - ``Money``: DECIMAL, never float. Rupiah totals run into the millions and must compare exactly.
-- ``CloudbedsId``: ids are strings and outgrew 32-bit integers (DOMAIN rule 2).
+- ``CloudbedsId``: ids are strings and outgrew 32-bit integers (domain rule 2).
 """
 
 from __future__ import annotations

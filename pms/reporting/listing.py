@@ -36,7 +36,7 @@ class ReservationFilter:
     source: str | None = None
     stay_from: date | None = None  # stays overlapping [stay_from, stay_to]
     stay_to: date | None = None
-    # Rows that vanished from Cloudbeds are kept and marked (DOMAIN rule 7); the list shows them,
+    # Rows that vanished from Cloudbeds are kept and marked (domain rule 7); the list shows them,
     # marked, unless asked not to. Hiding them costs a look at every row, so it is not the default.
     include_deleted: bool = True
 
@@ -102,7 +102,7 @@ def search_reservations(
 
 
 def reservation_rooms(engine: sa.Engine, property_id: str, reservasi_id: int) -> pd.DataFrame:
-    """The rooms of one reservation (a group booking has several; DOMAIN rule 1)."""
+    """The rooms of one reservation (a group booking has several; domain rule 1)."""
     query = (
         sa.select(
             _rr.c.sub_reservation_id,

@@ -4,7 +4,7 @@
 
 Each is one aggregate query bounded by an indexed date range of the active property, so the page
 costs about the same for a hotel with a year of history as for one with a week. Cancelled and
-no-show bookings (DOMAIN rule 6 treats them alike) and rows marked deleted never count as stays.
+no-show bookings (domain rule 6 treats them alike) and rows marked deleted never count as stays.
 """
 
 from __future__ import annotations
@@ -133,7 +133,7 @@ def _as_date(value) -> date:
 
 def by_source(engine: sa.Engine, property_id: str, start: date, end: date) -> pd.DataFrame:
     """Live reservations with check-in in ``[start, end)`` per source: ``source, payment_collect,
-    reservations, revenue`` (grand totals, DOMAIN rule 9), largest first."""
+    reservations, revenue`` (grand totals, domain rule 9), largest first."""
     source = sa.func.coalesce(_r.c.source_name, "").label("source")
     collect = sa.func.coalesce(_r.c.payment_collect, "").label("payment_collect")
     query = (

@@ -1,8 +1,8 @@
 """Reservation writes: postReservation and putReservation.
 
 postReservation takes parallel bracket-key arrays (``rooms[i]``, ``adults[i]``, ``children[i]``
-matched by roomTypeID), refuses a start date in the past like Cloudbeds (DOMAIN rule 18), and creates
-the booking as ``not_confirmed`` (DOMAIN rule 8) unless the sandbox-only ``status=confirmed`` is
+matched by roomTypeID), refuses a start date in the past like Cloudbeds (domain rule 18), and creates
+the booking as ``not_confirmed`` (domain rule 8) unless the sandbox-only ``status=confirmed`` is
 sent. ``thirdPartyIdentifier`` is stored and found again with getReservations'
 ``sourceReservationId`` (or ``thirdPartyIdentifier``) filter, so a client can check whether a
 timed-out create happened before retrying it. putReservation is a partial update.

@@ -24,7 +24,7 @@ __all__ = ["Occupancy", "Store"]
 
 EventListener = Callable[[str, dict[str, Any]], None]
 
-# Reservation and guest ids start above 2**32 on purpose (DOMAIN rule 2: never cast ids to int32).
+# Reservation and guest ids start above 2**32 on purpose (domain rule 2: never cast ids to int32).
 RESERVATION_ID_BASE = 5_200_000_000
 GUEST_ID_BASE = 6_100_000_000
 QUERY_CACHE_SIZE = 64

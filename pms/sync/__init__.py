@@ -1,4 +1,4 @@
-"""The sync engine: Cloudbeds ⇄ the hotel database, both ways (issue 5; docs/sync.md).
+"""The sync engine: Cloudbeds ⇄ the hotel database, both ways (docs/sync.md).
 
     from pms.connection import build_client
     from pms.sync import SyncContext, SyncRequest, plan_sync, run_sync
@@ -9,7 +9,7 @@
     result.to_json()   # {"status": "completed", "api_calls": 104, "reservations": {...}, ...}
 
 Modules: ``request`` (what to do), ``run`` (plan/run, lease, log, cursors), ``reservations``
-(one page of bookings, the conflict rules), ``rules`` (DOMAIN.md as pure functions), ``records``
+(one page of bookings, the conflict rules), ``rules`` (docs/domain.md as pure functions), ``records``
 (records → rows), ``sources`` (pages per mode), ``guests``, ``catalog``, ``rates`` (rates and
 availability), ``push`` / ``ratepush`` / ``guard`` (hotel → Cloudbeds through one guard),
 ``rooms`` (room rows and the mapping), ``refresh`` (webhook re-reads, retries, rate jobs), ``state``

@@ -2,7 +2,7 @@
 
 Five calls (getHotels, getHotelDetails, getRoomTypes, getRooms, getSources) fill the catalogue
 tables the editors and reports read, in one transaction. The property's time zone read here is
-what every later run uses to read property-local timestamps (DOMAIN rule 19); the sources'
+what every later run uses to read property-local timestamps (domain rule 19); the sources'
 payment collect is the fallback for rule 12; each room's number is its digits (rule 4). Usable on
 its own: the Room mapping page's "refresh Cloudbeds catalogue" button calls ``refresh_catalog``.
 """

@@ -1,4 +1,4 @@
-"""The one door every write to Cloudbeds goes through (DOMAIN rules 14 and 15).
+"""The one door every write to Cloudbeds goes through (domain rules 14 and 15).
 
 ``OutboundGuard.send`` checks a write against the policy (push switched on; the record created or
 changed after push was switched on; whatever rule-specific refusal the caller found, such as
@@ -84,7 +84,7 @@ class OutboundGuard:
         if changed_at is None or changed_at < s.push_since:
             return (
                 "created or changed before push was switched on: it was typed into Cloudbeds by hand "
-                "and would become a duplicate (DOMAIN rule 14)"
+                "and would become a duplicate (rule 14)"
             )
         return None
 

@@ -3,7 +3,7 @@
 Full and window pulls read guests with their reservations (the rate-details list's guest list, at
 no extra call). Incremental runs add one ``getGuestsModified`` call from the guest cursor minus the
 overlap, so a changed phone number arrives even when Cloudbeds did not touch the booking. Guest
-edits waiting to be pushed win over the pull until they expire (DOMAIN rule 17).
+edits waiting to be pushed win over the pull until they expire (domain rule 17).
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 ``plan_sync`` fetches from Cloudbeds and compares with the database exactly as ``run_sync`` does,
 page by page, but never writes; what it keeps is bounded (counts, and at most ``SAMPLES`` actions of
 each kind), so previewing a 100,000-booking full sync costs no more memory than a small one. The
-apply that follows recomputes every page inside its own write transaction (DOMAIN rule 22), so it
+apply that follows recomputes every page inside its own write transaction (domain rule 22), so it
 only executes what is still true by then. Warnings are shown, never executed.
 """
 

@@ -1,6 +1,6 @@
 """Hotel → Cloudbeds: new local reservations, status and stay changes, guest edits.
 
-What is pushed (DOMAIN rules 14-18): only rows the hotel system marked ``pending`` (with
+What is pushed (domain rules 14-18): only rows the hotel system marked ``pending`` (with
 ``local_modified_at``) after push was switched on. A new local reservation becomes a
 postReservation with its rooms mapped to Cloudbeds room types and our ``local_ref`` as
 ``thirdPartyIdentifier``; an in-house walk-in starts today (rule 18); it arrives not_confirmed and
@@ -378,7 +378,7 @@ def _update(run: RunState, guard: OutboundGuard, res: Mapping[str, Any], rooms: 
         if shortens_ota_stay(res, cb_out):
             refuse = (
                 f"the hotel shortened an OTA stay ({cb_out} → {res['check_out']}); OTA stays are only "
-                "shortened through the OTA (DOMAIN rule 16)"
+                "shortened through the OTA (rule 16)"
             )
         else:
             params["checkout_date"] = res["check_out"]
@@ -391,7 +391,7 @@ def _update(run: RunState, guard: OutboundGuard, res: Mapping[str, Any], rooms: 
         kind = "lowered" if res["total"] < res["cloudbed_total"] else "raised"
         price_note = (
             f"the price was {kind} in the hotel system ({res['cloudbed_total']} → {res['total']}); "
-            "price changes are made by hand in Cloudbeds, never as a negative adjustment (DOMAIN rule 13)"
+            "price changes are made by hand in Cloudbeds, never as a negative adjustment (rule 13)"
         )
         if run.apply:
             guard.refuse(

@@ -2,7 +2,7 @@
 
 ``process_page`` is the heart of the pull. For a page (≤ 100 bookings) it reads what the database
 holds for them in two queries (by Cloudbeds id, and the hotel's own un-linked bookings with the
-same arrival dates for DOMAIN rule 3), decides per booking with the rules in ``rules``, and then
+same arrival dates for domain rule 3), decides per booking with the rules in ``rules``, and then
 writes with a handful of bulk statements: links, guests, reservations, rooms, removed rooms. No
 query runs per booking. The caller owns the transaction, so a page is all or nothing, and in a
 preview (``run.apply`` false) the same decisions are made and counted but nothing is written.

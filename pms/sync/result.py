@@ -61,7 +61,7 @@ class SyncResult:
             early: what was committed before stays, the cursor did not move past it).
         counts: ``EntityCounts`` per entity (``reservations``, ``rooms``, ``guests``, ``rates``,
             ``availability``, ``catalog``, ``push``).
-        linked: local reservations linked to their Cloudbeds twin (DOMAIN rule 3).
+        linked: local reservations linked to their Cloudbeds twin (domain rule 3).
         warnings: up to ``MAX_MESSAGES`` messages; ``warning_count`` counts them all.
         errors: up to ``MAX_MESSAGES`` per-record or fatal error messages.
         error: the fatal error's message when ``status`` is ``failed``.

@@ -1,4 +1,4 @@
-"""The rooms of a page of bookings: one ``reservasi_room`` row per sub-reservation (DOMAIN rule 1).
+"""The rooms of a page of bookings: one ``reservasi_room`` row per sub-reservation (domain rule 1).
 
 Each room gets the ADF room type its Cloudbeds type maps to (``cloudbed_room_mapping``); rooms of
 an unmapped type are counted and warned about once per type at the end of a run, never guessed.

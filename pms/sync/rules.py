@@ -1,4 +1,4 @@
-"""The domain rules (``shared/design/DOMAIN.md``) that decide what a sync may do, as pure functions.
+"""The domain rules (docs/domain.md) that decide what a sync may do, as pure functions.
 
 Each function names the rule it implements. They take plain values (rows as mappings, records from
 the client) and return decisions; the engine calls them and does the writing. Keeping them apart

@@ -55,7 +55,7 @@ def load_settings(engine: sa.Engine) -> RunSettings:
 
 
 def property_zone(engine: sa.Engine, client, property_id: str, *, save: bool = True) -> tzinfo:
-    """The property's time zone (DOMAIN rule 19): the client's, else the stored one, else one call.
+    """The property's time zone (domain rule 19): the client's, else the stored one, else one call.
 
     What is learnt is given to the client, which needs it to read property-local timestamps and
     to send date-time filters in property time; a zone asked from Cloudbeds is stored (``save``)
@@ -164,7 +164,7 @@ class RunState:
             for r in conn.execute(sa.select(s.c.source_id, s.c.payment_collect).where(s.c.property_id == pid))
             if r.payment_collect
         }
-        # Unsent guest edits win over the pull until they expire (DOMAIN rule 17).
+        # Unsent guest edits win over the pull until they expire (domain rule 17).
         g = schema.guest
         fresh = utcnow() - timedelta(minutes=self.settings.edit_expiry_minutes)
         self.pending_guests = {

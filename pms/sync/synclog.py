@@ -3,7 +3,7 @@
 The row is written in its own short transactions (never inside a batch), so a failed batch that
 rolls back cannot take the record of the failure with it. A run killed half-way leaves its row
 ``running``; the next run that takes the lease closes such rows as interrupted, since while it holds
-the lease nothing else can be running. ``last_successful_sync`` answers DOMAIN rule 24: when did
+the lease nothing else can be running. ``last_successful_sync`` answers domain rule 24: when did
 data last arrive, and how stale is it.
 """
 
@@ -119,7 +119,7 @@ class LastSync:
 
 
 def last_successful_sync(engine: sa.Engine, property_id: str, now: datetime | None = None) -> LastSync:
-    """When a pull last completed for the property (DOMAIN rule 24)."""
+    """When a pull last completed for the property (domain rule 24)."""
     with engine.connect() as conn:
         row = conn.execute(
             sa.select(_LOG.c.finished_at, _LOG.c.mode)

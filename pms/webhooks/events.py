@@ -2,7 +2,7 @@
 
 Cloudbeds payloads are thin and not uniform (API.md §9): most events say ``reservationID`` and
 ``propertyID_str``, others ``reservationId`` and ``propertyId_str``, ids arrive as ints or strings.
-Keys are therefore read case-insensitively and every id becomes a string (DOMAIN rule 2).
+Keys are therefore read case-insensitively and every id becomes a string (domain rule 2).
 
 The dedupe key is a hash of (event, ids, property, timestamp): Cloudbeds keeps the original
 timestamp when it retries a delivery, so a retry or a replay hashes to the same key and is stored

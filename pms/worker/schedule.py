@@ -9,7 +9,7 @@ sync that ran five minutes before the restart is not repeated) and tests need no
   later, never later than the interval: a passing network fault heals quickly, a lasting one does
   not hammer Cloudbeds.
 - Full reconcile: once per day after ``cloudbed_full_sync_hour`` (property time), because some
-  changes do not move ``dateModified`` (DOMAIN rule 20). A property that was never reconciled gets
+  changes do not move ``dateModified`` (domain rule 20). A property that was never reconciled gets
   one at once, which is also how demo data appears within a minute of ``make run``.
 """
 

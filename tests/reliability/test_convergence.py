@@ -67,7 +67,7 @@ class World:
     def sync(self, mode: str) -> None:
         entities = ("catalog", "reservations", "guests") if mode == "full" else ()
         result = run_sync(self.ctx, SyncRequest(mode=mode, entities=entities))
-        # partial: a booking held back on purpose (DOMAIN rule 6), which compare() counts as held
+        # partial: a booking held back on purpose (domain rule 6), which compare() counts as held
         assert result.status in ("completed", "partial"), result.error
         self.pending = []
 

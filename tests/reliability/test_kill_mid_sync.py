@@ -29,7 +29,7 @@ from .helpers import Admin
 from .truth import compare
 
 AREA = "kill mid-sync"
-RESERVATIONS = soak(1500, 5000)  # the 5,000 in make soak; make test keeps its minute
+RESERVATIONS = soak(1500, 5000)  # 5,000 in make soak; make test keeps its minute
 ROUNDS = soak(1, 10)  # kill points per backend: 2 in make test, 20 in make soak (SQLite and MariaDB)
 PAGES = RESERVATIONS // 100 + 6  # the calls of one full sync: catalogue, then a page per 100 bookings
 

@@ -6,7 +6,7 @@ canonical ``/_sandbox/reservations``. A reservation is stale when its status, de
 or Cloudbeds modification time differ; a room when its room, type or dates differ; a guest when
 its name or e-mail differ. Rows the sandbox does not have count as duplicates (phantoms).
 
-DOMAIN rule 6 holds some bookings back on purpose: one cancelled (or no-show) in Cloudbeds that is
+domain rule 6 holds some bookings back on purpose: one cancelled (or no-show) in Cloudbeds that is
 paid or checked in here is left as it is, with a "cancel and refund by hand" warning. Those are
 counted as ``held``, not stale.
 """
@@ -86,7 +86,7 @@ def compare(engine: sa.Engine, property_id: str, truth: list[dict]) -> Diff:
     want_ids = {t["reservationID"] for t in truth}
     held: set[str] = set()
     for phantom in set(mine) - want_ids:
-        if not mine[phantom][2]:  # kept but marked deleted is DOMAIN rule 7; live and unknown is not
+        if not mine[phantom][2]:  # kept but marked deleted is domain rule 7; live and unknown is not
             diff.note("duplicates", f"reservation {phantom}: not in Cloudbeds")
     for t in truth:
         row = mine.get(t["reservationID"])
@@ -98,7 +98,7 @@ def compare(engine: sa.Engine, property_id: str, truth: list[dict]) -> Diff:
             and row[1] not in ("canceled", "no_show")
             and (float(t["paid"] or 0) > 0 or row[1] == "checked_in")
         ):
-            diff.held += 1  # DOMAIN rule 6: paid or checked in, cancelled by hand only
+            diff.held += 1  # domain rule 6: paid or checked in, cancelled by hand only
             held.add(t["reservationID"])
             continue
         expect = (

@@ -55,7 +55,7 @@ def test_start_date_in_the_past_is_refused_like_cloudbeds(api, box, room_type):
     resp = api.post("postReservation", booking(box, room_type, days_ahead=-1))
     assert resp.status_code == 200
     assert resp.json()["success"] is False and "past" in resp.json()["message"]
-    # A walk-in is created from today (DOMAIN rule 18).
+    # A walk-in is created from today (domain rule 18).
     assert api.post("postReservation", booking(box, room_type, days_ahead=0)).json()["success"] is True
 
 

@@ -44,7 +44,7 @@ def differences(engine: sa.Engine, root_url: str, ids: list[str]) -> list[str]:
         if bool(h.is_deleted) != bool(t["isDeleted"]):
             out.append(f"{rid}: deleted {h.is_deleted} != {t['isDeleted']}")
         elif _refused_cancel(h, t):
-            continue  # DOMAIN rule 6: a paid booking cancelled in Cloudbeds is flagged, not cancelled here
+            continue  # domain rule 6: a paid booking cancelled in Cloudbeds is flagged, not cancelled here
         elif not t["isDeleted"] and (h.status, h.check_in.isoformat(), h.check_out.isoformat()) != (
             t["status"],
             t["startDate"],

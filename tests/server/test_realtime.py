@@ -149,7 +149,7 @@ def test_duplicates_and_reordering_neither_double_apply_nor_regress(demo):
     assert reservation_count(engine) == count
     assert differences(engine, root, [rid, cancelled]) == []
     # The stale "confirmed" event did not move the row back (canceled, or confirmed and flagged when
-    # the booking was paid: DOMAIN rule 6).
+    # the booking was paid: domain rule 6).
     assert _row(engine, cancelled) == after_cancel
 
 

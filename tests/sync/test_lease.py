@@ -1,4 +1,4 @@
-"""DOMAIN rule 21: one sync per property at a time, through a lease row in the database."""
+"""domain rule 21: one sync per property at a time, through a lease row in the database."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Hotel → Cloudbeds: round trips through the sandbox, the guard and DOMAIN rules 8 and 13-18."""
+"""Hotel → Cloudbeds: round trips through the sandbox, the guard and domain rules 8 and 13-18."""
 
 from __future__ import annotations
 

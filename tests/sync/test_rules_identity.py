@@ -1,4 +1,4 @@
-"""DOMAIN.md rules 1-5: identity and matching, against the sandbox and a real database."""
+"""Domain rules 1-5: identity and matching, against the sandbox and a real database."""
 
 from __future__ import annotations
 

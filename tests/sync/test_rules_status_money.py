@@ -1,4 +1,4 @@
-"""DOMAIN.md rules 6, 7 and 9-12: cancellations, deletions and money, against the sandbox."""
+"""Domain rules 6, 7 and 9-12: cancellations, deletions and money, against the sandbox."""
 
 from __future__ import annotations
 

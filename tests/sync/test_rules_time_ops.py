@@ -1,4 +1,4 @@
-"""DOMAIN.md rules 19-24: time zones, overlapping cursors, plan/apply, rate limit, staleness."""
+"""Domain rules 19-24: time zones, overlapping cursors, plan/apply, rate limit, staleness."""
 
 from __future__ import annotations
 
