@@ -414,7 +414,10 @@ class OAuthAuth:
     def _load(self) -> TokenSet:
         tokens = self.store.load_tokens()
         if tokens is None:
-            raise AuthenticationError("Cloudbeds is not connected yet: connect it from the Connection page.")
+            raise AuthenticationError(
+                "Cloudbeds is not connected yet: connect it (or reconnect it, if it was disconnected) "
+                "from the Connection page."
+            )
         self._cached = tokens
         return tokens
 

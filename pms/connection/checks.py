@@ -18,26 +18,9 @@ from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 
-from pms.errors import (
-    APIConnectionError,
-    APIError,
-    AuthenticationError,
-    CloudbedsError,
-    ConfigurationError,
-    PermissionDeniedError,
-    PMSError,
-    RateLimitError,
-)
+from pms.errors import ConfigurationError, PMSError
 
 __all__ = ["STEP_NAMES", "CheckStep", "advice_for", "run_connection_checks"]
-
-STEP_NAMES = (
-    "database setup",
-    "API connection",
-    "property info",
-    "reservation read",
-    "rates and availability",
-)
 
 
 @dataclass(frozen=True)
@@ -53,26 +36,14 @@ class CheckStep:
         return f"[{mark:>4}] {self.name:<24} {self.message} ({self.duration_ms} ms)"
 
 
-def advice_for(exc: BaseException, base_url: str | None = None) -> str:
-    """What a manager should do about an error from Cloudbeds or the configuration."""
-    host = urlsplit(base_url).netloc if base_url else "Cloudbeds"
-    if isinstance(exc, AuthenticationError):
-        return (
-            "Cloudbeds refused the credentials. Create a new API key in Cloudbeds (Settings → Apps & "
-            "Marketplace → API access) or reconnect OAuth, and save it on the Connection page."
-        )
-    if isinstance(exc, PermissionDeniedError):
-        return f"The credential lacks a permission: {exc} Reconnect and approve every requested permission."
-    if isinstance(exc, RateLimitError):
-        return "Cloudbeds is limiting requests right now: wait a minute and test again."
-    if isinstance(exc, APIConnectionError):
-        return f"Cloudbeds could not be reached at {host}: check the internet connection and the API address."
-    if isinstance(exc, APIError):
-        rid = f" (request id {exc.request_id})" if getattr(exc, "request_id", None) else ""
-        return f"Cloudbeds answered with an error{rid}: {exc} Try again later."
-    if isinstance(exc, CloudbedsError):
-        return f"Cloudbeds refused the request: {exc}"
-    if isinstance(exc, (ConfigurationError, PMSError)):
+def advice_for(exc: BaseException) -> str:
+    """What a manager should do about an error.
+
+    Errors from Cloudbeds and from our own configuration already say it (their messages are built
+    for managers in ``pms.cloudbeds.errors`` and where they are raised); only database and
+    unexpected errors need words here.
+    """
+    if isinstance(exc, PMSError):
         return str(exc)
     if isinstance(exc, sa.exc.SQLAlchemyError):
         return (
@@ -92,69 +63,50 @@ def _any_property(client):
         client.property_id = pid
 
 
-def _timed(name: str, fn: Callable[[], str]) -> CheckStep:
-    t0 = time.perf_counter()
-    try:
-        message = fn()
-        ok = True
-    except Exception as exc:  # every failure becomes a step with advice; nothing escapes
-        message, ok = advice_for(exc, getattr(exc, "_base_url", None)), False
-    return CheckStep(name, ok, message, int((time.perf_counter() - t0) * 1000))
-
-
-def run_connection_checks(
-    engine: sa.Engine, *, client=None, on_step: Callable[[CheckStep], None] | None = None
-) -> list[CheckStep]:
-    """Run the five checks; ``on_step`` sees each as it finishes (the CLI prints it at once).
+class _Checks:
+    """The five steps, in order; each returns its success message or raises with advice.
 
     Args:
-        engine: the hotel database (set up if tables are missing).
-        client: a client to test; by default ``pms.connection.build_client(engine)`` (the stored
-            credentials, or the demo sandbox when there are none).
+        client: the client to test, or None to build one from the stored credentials (the API step
+            does, so a broken credential is reported there and not as a crash).
     """
-    steps: list[CheckStep] = []
-    state: dict = {"client": client}
 
-    def report(step: CheckStep) -> None:
-        steps.append(step)
-        if on_step is not None:
-            on_step(step)
+    def __init__(self, engine: sa.Engine, client) -> None:
+        self.engine = engine
+        self.client = client
+        self.given = client is not None
 
-    def database() -> str:
+    def database(self) -> str:
         from pms.db.setup import setup_database
 
-        report_ = setup_database(engine)
-        if not report_.ok:
-            bad = [f"{t.name}: {t.detail or t.status}" for t in report_.tables if not t.ok]
+        report = setup_database(self.engine)
+        if not report.ok:
+            bad = [f"{t.name}: {t.detail or t.status}" for t in report.tables if not t.ok]
             raise ConfigurationError("Some tables could not be set up: " + "; ".join(bad[:5]))
-        made = [t.name for t in report_.tables if t.status in ("created", "adopted")]
+        made = [t.name for t in report.tables if t.status in ("created", "adopted")]
         extra = (
             f" (created or adopted: {', '.join(made[:6])}{' ...' if len(made) > 6 else ''})" if made else ""
         )
-        return f"{len(report_.tables)} tables ready at {report_.database}{extra}"
+        return f"{len(report.tables)} tables ready at {report.database}{extra}"
 
-    def api() -> str:
+    def api(self) -> str:
         from pms.connection import build_client, connection_info
 
-        if state["client"] is None:
-            state["client"] = build_client(engine)
-        c = state["client"]
-        try:
-            with _any_property(c):
-                who = c.userinfo()
-        except CloudbedsError as exc:
-            exc._base_url = c.base_url  # type: ignore[attr-defined]
-            raise
-        mode = connection_info(engine).mode if client is None else type(c.auth).__name__
+        if self.client is None:
+            self.client = build_client(self.engine)
+        c = self.client
+        with _any_property(c):
+            who = c.userinfo()
+        mode = type(c.auth).__name__ if self.given else connection_info(self.engine).mode
         user = " ".join(x for x in (who.first_name, who.last_name) if x) or who.email or "the credential"
         demo = " — demo mode: no Cloudbeds credentials stored yet" if mode == "demo" else ""
         return f"connected to {urlsplit(c.base_url).netloc} as {user}{demo}"
 
-    def prop() -> str:
+    def property_info(self) -> str:
         from pms.connection import detect_property
 
-        c = state["client"]
-        pid = detect_property(engine, c)
+        c = self.client
+        pid = detect_property(self.engine, c)
         with _any_property(c):
             hotels = c.get_hotels().all()
         hotel = next((h for h in hotels if h.property_id == pid), None)
@@ -170,35 +122,61 @@ def run_connection_checks(
         currency = hotel.currency.code if hotel.currency else "?"
         return f"{hotel.name} (property {pid}), time zone {hotel.timezone or 'unknown'}, currency {currency}"
 
-    def reservations() -> str:
-        c = state["client"]
-        page = next(iter(c.get_reservations(page_size=1).pages()))
+    def reservations(self) -> str:
+        page = next(iter(self.client.get_reservations(page_size=1).pages()))
         total = page.total if page.total is not None else len(page.items)
         return f"{total} reservation(s) visible"
 
-    def rates() -> str:
-        c = state["client"]
-        zone = c.property_timezone
-        today = datetime.now(zone or UTC).date()
+    def rates(self) -> str:
+        c = self.client
+        today = datetime.now(c.property_timezone or UTC).date()
         plans = c.get_rate_plans(start_date=today, end_date=today + timedelta(days=7))
         available = c.get_available_room_types(start_date=today, end_date=today + timedelta(days=1)).all()
         free = sum(t.rooms_available or 0 for t in available)
         return f"{len(plans)} rate plan(s); tonight {free} room(s) free in {len(available)} room type(s)"
 
-    plan = [
-        ("database setup", database),
-        ("API connection", api),
-        ("property info", prop),
-        ("reservation read", reservations),
-        ("rates and availability", rates),
-    ]
+
+# (name, step, whether the later steps need it to have passed)
+_STEPS: tuple[tuple[str, Callable[[_Checks], str], bool], ...] = (
+    ("database setup", _Checks.database, True),
+    ("API connection", _Checks.api, True),
+    ("property info", _Checks.property_info, True),
+    ("reservation read", _Checks.reservations, False),
+    ("rates and availability", _Checks.rates, False),
+)
+STEP_NAMES = tuple(name for name, _, _ in _STEPS)
+
+
+def _timed(name: str, fn: Callable[[], str]) -> CheckStep:
+    t0 = time.perf_counter()
+    try:
+        message, ok = fn(), True
+    except Exception as exc:  # every failure becomes a step with advice; nothing escapes
+        message, ok = advice_for(exc), False
+    return CheckStep(name, ok, message, int((time.perf_counter() - t0) * 1000))
+
+
+def run_connection_checks(
+    engine: sa.Engine, *, client=None, on_step: Callable[[CheckStep], None] | None = None
+) -> list[CheckStep]:
+    """Run the five checks; ``on_step`` sees each as it finishes (the CLI prints it at once).
+
+    Args:
+        engine: the hotel database (set up if tables are missing).
+        client: a client to test; by default ``pms.connection.build_client(engine)`` (the stored
+            credentials, or the demo sandbox when there are none).
+    """
+    checks = _Checks(engine, client)
+    steps: list[CheckStep] = []
     blocked: str | None = None
-    for name, fn in plan:
+    for name, step, needed in _STEPS:
         if blocked:
-            report(CheckStep(name, False, f"skipped: {blocked} failed", 0, skipped=True))
-            continue
-        step = _timed(name, fn)
-        report(step)
-        if not step.ok and name in ("database setup", "API connection", "property info"):
-            blocked = name
+            done = CheckStep(name, False, f"skipped: {blocked} failed", 0, skipped=True)
+        else:
+            done = _timed(name, lambda step=step: step(checks))
+            if not done.ok and needed:
+                blocked = name
+        steps.append(done)
+        if on_step is not None:
+            on_step(done)
     return steps

@@ -244,60 +244,79 @@ def _mysql_collations(conn: sa.Connection) -> dict[str, str]:
     return {name: (collation or "") for name, collation in rows}
 
 
-def _run(engine: sa.Engine, *, write: bool) -> SetupReport:
-    report = SetupReport(database=redact_url(engine.url))
-    head = head_revision()
+def _check_reachable(engine: sa.Engine, database: str) -> None:
     try:
         with engine.connect():
             pass
     except sa.exc.DBAPIError as exc:
         raise DatabaseSetupError(
-            f"Cannot reach the database {report.database}: {_short(exc)}. Check the address, user and "
+            f"Cannot reach the database {database}: {_short(exc)}. Check the address, user and "
             "password (PMS_DATABASE_URL or --db) and that the server is running."
         ) from None
+
+
+def _adopt(
+    conn: sa.Connection, insp: sa.Inspector, table: sa.Table
+) -> tuple[sa.Inspector, list[str], list[str]]:
+    """Add the columns and indexes an existing table of ours lacks; the inspector sees them afterwards."""
+    reflected = {c["name"] for c in insp.get_columns(table.name)}
+    added_cols = []
+    for col in table.columns:
+        if col.name not in reflected:
+            _add_column(conn, table, col)
+            added_cols.append(col.name)
+    if added_cols:
+        insp = sa.inspect(conn)
+    added_ix = _add_indexes(conn, insp, table)
+    if added_ix:
+        insp = sa.inspect(conn)
+    return insp, added_cols, added_ix
+
+
+def _status(table: sa.Table, problems: list[str], added_cols: list[str], added_ix: list[str]) -> TableStatus:
+    if problems:
+        return TableStatus(table.name, "problem", "; ".join(problems))
+    detail = []
+    if added_cols:
+        detail.append(f"added {len(added_cols)} column(s): {', '.join(added_cols)}")
+    if added_ix:
+        detail.append(f"added index(es) {', '.join(added_ix)}")
+    return TableStatus(table.name, "adopted", "; ".join(detail)) if detail else TableStatus(table.name, "ok")
+
+
+def _tables(conn: sa.Connection, report: SetupReport, *, write: bool) -> None:
+    """Create what is missing (when writing), adopt and verify what exists; one status per table."""
+    insp = sa.inspect(conn)
+    existing = set(insp.get_table_names())
+    charsets = _mysql_collations(conn)
+    for table in schema.metadata.sorted_tables:
+        if table.name not in existing:
+            if write:
+                _create(conn, table, existing)
+                report.tables.append(TableStatus(table.name, "created"))
+            else:
+                report.tables.append(TableStatus(table.name, "missing", "run setup to create it"))
+            continue
+        added_cols: list[str] = []
+        added_ix: list[str] = []
+        if write:
+            insp, added_cols, added_ix = _adopt(conn, insp, table)
+        report.tables.append(
+            _status(table, _inspect_table(conn, insp, table, charsets), added_cols, added_ix)
+        )
+
+
+def _run(engine: sa.Engine, *, write: bool) -> SetupReport:
+    report = SetupReport(database=redact_url(engine.url))
+    head = head_revision()
+    _check_reachable(engine, report.database)
     try:
-        conn_ctx = engine.begin() if write else engine.connect()
-        with conn_ctx as conn:
+        with engine.begin() if write else engine.connect() as conn:
             revision = MigrationContext.configure(conn).get_current_revision()
             if write and revision is not None and revision != head:
                 command.upgrade(_alembic_config(conn), "head")
                 revision = head
-            insp = sa.inspect(conn)
-            existing = set(insp.get_table_names())
-            charsets = _mysql_collations(conn)
-            for table in schema.metadata.sorted_tables:
-                if table.name not in existing:
-                    if write:
-                        _create(conn, table, existing)
-                        report.tables.append(TableStatus(table.name, "created"))
-                    else:
-                        report.tables.append(TableStatus(table.name, "missing", "run setup to create it"))
-                    continue
-                reflected = {c["name"] for c in insp.get_columns(table.name)}
-                missing = [c for c in table.columns if c.name not in reflected]
-                added_cols: list[str] = []
-                added_ix: list[str] = []
-                if write and missing:
-                    for col in missing:
-                        _add_column(conn, table, col)
-                        added_cols.append(col.name)
-                    insp = sa.inspect(conn)
-                if write:
-                    added_ix = _add_indexes(conn, insp, table)
-                    if added_ix:
-                        insp = sa.inspect(conn)
-                problems = _inspect_table(conn, insp, table, charsets)
-                if problems:
-                    report.tables.append(TableStatus(table.name, "problem", "; ".join(problems)))
-                elif added_cols or added_ix:
-                    detail = []
-                    if added_cols:
-                        detail.append(f"added {len(added_cols)} column(s): {', '.join(added_cols)}")
-                    if added_ix:
-                        detail.append(f"added index(es) {', '.join(added_ix)}")
-                    report.tables.append(TableStatus(table.name, "adopted", "; ".join(detail)))
-                else:
-                    report.tables.append(TableStatus(table.name, "ok"))
+            _tables(conn, report, write=write)
             if write and revision is None:
                 command.stamp(_alembic_config(conn), "head")
                 revision = head

@@ -111,3 +111,18 @@ def test_failures_stale_sync_and_api_errors_take_points_off(engine):
 
 def test_today_is_the_property_day():
     assert day_start_utc(NOW, "Asia/Jakarta") == datetime(2026, 11, 30, 17, 0, tzinfo=UTC)
+
+
+def test_the_score_is_a_pure_function_of_the_facts():
+    from pms.db.health import HealthFacts, score_health
+
+    calm = HealthFacts(120, 0, 0, NOW - timedelta(minutes=4), 0, 500, 2, 0)
+    assert score_health(calm, NOW, stale_after_minutes=120, sync_interval_minutes=5) == (100, 4, ())
+    late = HealthFacts(120, 3, 7, NOW - timedelta(minutes=30), 2, 100, 30, 1)
+    score, minutes, reasons = score_health(late, NOW, stale_after_minutes=120, sync_interval_minutes=5)
+    # 15 for a stale-ish sync, 20 for two failed runs, 9 for records in error, 25 for 30 % API errors,
+    # 10 for a failed webhook event.
+    assert (score, minutes) == (100 - 15 - 20 - 9 - 25 - 10, 30)
+    assert len(reasons) == 5 and "7 record(s) in error" in reasons
+    never = HealthFacts(0, 0, 0, None, 5, 0, 0, 0)
+    assert score_health(never, NOW, stale_after_minutes=120, sync_interval_minutes=5)[0] == 100 - 40 - 30

@@ -138,6 +138,6 @@ def test_test_connection_with_a_wrong_key_says_what_to_do(sqlite_url, box):
     proc = _pms("test-connection", "--db", sqlite_url, "--json")
     assert proc.returncode == 1
     steps = json.loads(proc.stdout.strip().splitlines()[-1])["steps"]
-    assert steps[1]["ok"] is False and "Create a new API key" in steps[1]["message"]
+    assert steps[1]["ok"] is False and "create a new api key" in steps[1]["message"].lower()
     assert all(s["skipped"] for s in steps[2:])
     assert "x" * 30 not in proc.stdout + proc.stderr
