@@ -2,6 +2,7 @@
 #   make run    serve the dashboard (demo mode when no Cloudbeds credentials are stored)
 #   make test   run the whole test suite
 #   make soak   the reliability suite's heavy variants (PMS_SOAK=1); updates docs/reliability.md
+#   make lint   ruff's linter and formatter check (CI runs it before the tests)
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -9,7 +10,7 @@ PMS_PORT ?= 8501
 # Both cores: the suite is mostly waiting on sandboxes, servers and databases.
 PYTEST_ARGS ?= -n 2
 
-.PHONY: run test soak bench venv clean
+.PHONY: run test lint soak bench venv clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +32,10 @@ run: $(VENV)/.runtime
 
 test: $(VENV)/.dev
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.dev
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
 
 # Kill points, hypothesis examples and fault rounds scaled up (see tests/reliability/conftest.py),
 # then the measured figures rendered into docs/reliability.md.

@@ -14,11 +14,12 @@ import logging
 
 import streamlit as st
 
-from pms import users
+from pms import accounts
+from pms import alerts as alerts_mod
+from pms.db.credentials import has_credentials
 from pms.errors import PMSError
 from pms.i18n import LANGUAGES
-from pms import alerts as alerts_mod
-from pms.reporting.property import active_property, has_credentials
+from pms.reporting.property import active_property
 from ui import boot, session
 from ui.auth import first_manager_form, login_form
 from ui.context import PageContext, set_context
@@ -39,14 +40,24 @@ PAGES = [
     ("settings", "app_pages/settings.py", "nav.settings", "⚙️", "nav.admin"),
 ]
 
-st.set_page_config(page_title="Cloudbeds PMS", page_icon="🏨", layout="wide",
-                   menu_items={"Get help": None, "Report a bug": None, "About": None})
+st.set_page_config(
+    page_title="Cloudbeds PMS",
+    page_icon="🏨",
+    layout="wide",
+    menu_items={"Get help": None, "Report a bug": None, "About": None},
+)
 
 
 def language_switch(engine, user) -> None:
     current = session.language()
-    choice = st.sidebar.selectbox("🌐", list(LANGUAGES), index=list(LANGUAGES).index(current),
-                                  format_func=LANGUAGES.get, key="language_choice", label_visibility="collapsed")
+    choice = st.sidebar.selectbox(
+        "🌐",
+        list(LANGUAGES),
+        index=list(LANGUAGES).index(current),
+        format_func=LANGUAGES.get,
+        key="language_choice",
+        label_visibility="collapsed",
+    )
     if choice != current:
         session.set_language(engine, choice, user)
         st.rerun()
@@ -66,7 +77,8 @@ def navigation(ctx: PageContext):
     for name, path, title, icon, section in PAGES:
         if ctx.can(name):
             sections.setdefault(ctx.t(section), []).append(
-                st.Page(path, title=ctx.t(title), icon=icon, url_path=name, default=name == "overview"))
+                st.Page(path, title=ctx.t(title), icon=icon, url_path=name, default=name == "overview")
+            )
     return st.navigation(sections, position="sidebar")
 
 
@@ -92,7 +104,7 @@ def main() -> None:
     user = session.current_user(engine)
     language_switch(engine, user)
     t = session.translator()
-    if users.count_users(engine) == 0:
+    if accounts.count_users(engine) == 0:
         first_manager_form(engine, t)
         st.stop()
     if user is None:

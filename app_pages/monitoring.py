@@ -1,6 +1,6 @@
 """Monitoring: the API, sync, webhook and outbound logs, failed items, alerts, and retention."""
 
-from datetime import datetime, time, timedelta, timezone
+from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import streamlit as st
@@ -19,50 +19,105 @@ if not manager:
     st.caption(t("monitoring.read_only"))
 
 COLUMNS = {
-    "api": {"created_at": "log.time", "endpoint": "log.endpoint", "method": "log.method", "http_status": "log.http_status",
-            "duration_ms": "log.duration_ms", "attempt": "log.attempt", "request_id": "log.request_id",
-            "response_summary": "log.summary", "error": "log.error"},
-    "sync": {"started_at": "log.time", "sync_type": "log.entities", "direction": "log.direction", "mode": "log.mode",
-             "trigger": "log.trigger", "status": "log.status", "processed": "log.processed",
-             "successful": "log.successful", "failed": "log.failed", "api_calls": "log.api_calls",
-             "duration_ms": "log.duration_ms", "error_details": "log.error"},
-    "webhooks": {"received_at": "log.time", "event": "log.event", "entity_id": "log.entity", "status": "log.status",
-                 "attempts": "log.attempts", "processed_at": "log.processed_at", "error": "log.error"},
-    "outbound": {"created_at": "log.time", "operation": "log.operation", "cloudbed_id": "log.entity",
-                 "decision": "log.decision", "reason": "log.reason", "http_status": "log.http_status",
-                 "success": "log.success", "error": "log.error"},
+    "api": {
+        "created_at": "log.time",
+        "endpoint": "log.endpoint",
+        "method": "log.method",
+        "http_status": "log.http_status",
+        "duration_ms": "log.duration_ms",
+        "attempt": "log.attempt",
+        "request_id": "log.request_id",
+        "response_summary": "log.summary",
+        "error": "log.error",
+    },
+    "sync": {
+        "started_at": "log.time",
+        "sync_type": "log.entities",
+        "direction": "log.direction",
+        "mode": "log.mode",
+        "trigger": "log.trigger",
+        "status": "log.status",
+        "processed": "log.processed",
+        "successful": "log.successful",
+        "failed": "log.failed",
+        "api_calls": "log.api_calls",
+        "duration_ms": "log.duration_ms",
+        "error_details": "log.error",
+    },
+    "webhooks": {
+        "received_at": "log.time",
+        "event": "log.event",
+        "entity_id": "log.entity",
+        "status": "log.status",
+        "attempts": "log.attempts",
+        "processed_at": "log.processed_at",
+        "error": "log.error",
+    },
+    "outbound": {
+        "created_at": "log.time",
+        "operation": "log.operation",
+        "cloudbed_id": "log.entity",
+        "decision": "log.decision",
+        "reason": "log.reason",
+        "http_status": "log.http_status",
+        "success": "log.success",
+        "error": "log.error",
+    },
 }
-STATUSES = {"sync": ("running", "completed", "partial", "failed"),
-            "webhooks": ("pending", "processing", "processed", "failed", "ignored"), "outbound": ("sent", "refused")}
+STATUSES = {
+    "sync": ("running", "completed", "partial", "failed"),
+    "webhooks": ("pending", "processing", "processed", "failed", "ignored"),
+    "outbound": ("sent", "refused"),
+}
 
 names = list(COLUMNS) + ["failed", "alerts"] + (["retention"] if manager else [])
-tabs = dict(zip(names, st.tabs([t(f"monitoring.tab.{n}") for n in names])))
+tabs = dict(zip(names, st.tabs([t(f"monitoring.tab.{n}") for n in names]), strict=True))
 
 
 def log_tab(kind: str) -> None:
     c = st.columns([2, 2, 3, 2])
-    days = c[0].selectbox(t("monitoring.period"), (1, 7, 30, 365), index=1, key=f"{kind}_days",
-                          format_func=lambda d: t("monitoring.last_days", n=d))
-    status = c[1].selectbox(t("log.status"), (None, *STATUSES.get(kind, ())), key=f"{kind}_status",
-                            format_func=lambda s: t("common.all") if s is None else status_label(t, "log_status", s),
-                            disabled=kind not in STATUSES)
+    days = c[0].selectbox(
+        t("monitoring.period"),
+        (1, 7, 30, 365),
+        index=1,
+        key=f"{kind}_days",
+        format_func=lambda d: t("monitoring.last_days", n=d),
+    )
+    status = c[1].selectbox(
+        t("log.status"),
+        (None, *STATUSES.get(kind, ())),
+        key=f"{kind}_status",
+        format_func=lambda s: t("common.all") if s is None else status_label(t, "log_status", s),
+        disabled=kind not in STATUSES,
+    )
     text = c[2].text_input(t("monitoring.search"), max_chars=200, key=f"{kind}_text")
     problems = c[3].toggle(t("monitoring.problems_only"), key=f"{kind}_problems")
     local_midnight = datetime.combine(ctx.today, time(), tzinfo=ZoneInfo(ctx.prop.timezone))
-    since = (local_midnight - timedelta(days=days - 1)).astimezone(timezone.utc)
+    since = (local_midnight - timedelta(days=days - 1)).astimezone(UTC)
     flt = logs.LogFilter(since=since, status=status, text=text, problems_only=problems)
     page = ctx.q(logs.log_page, kind, ctx.pid, flt, page_number(f"{kind}_page"), 50)
     if page.total == 0:
         st.info(t("monitoring.empty"), icon="ℹ️")
         return
     spec = logs.LOGS[kind]
-    table(page.rows, t, COLUMNS[kind], key=f"{kind}_table", zone=ctx.prop.timezone,
-          times=[spec.time_column, "finished_at", "processed_at"])
+    table(
+        page.rows,
+        t,
+        COLUMNS[kind],
+        key=f"{kind}_table",
+        zone=ctx.prop.timezone,
+        times=[spec.time_column, "finished_at", "processed_at"],
+    )
     pager(page, f"{kind}_page", t)
     if st.toggle(t("monitoring.prepare_csv"), key=f"{kind}_csv"):
         data = ctx.q(logs.export_csv, kind, ctx.pid, flt)
-        st.download_button(t("monitoring.download_csv"), data, file_name=f"{kind}-log-{ctx.today}.csv",
-                           mime="text/csv", key=f"{kind}_download")
+        st.download_button(
+            t("monitoring.download_csv"),
+            data,
+            file_name=f"{kind}-log-{ctx.today}.csv",
+            mime="text/csv",
+            key=f"{kind}_download",
+        )
 
 
 for kind in COLUMNS:
@@ -75,9 +130,21 @@ with tabs["failed"], ctx.errors():
         st.success(t("monitoring.no_failed"), icon="✅")
     else:
         view = failed.rows.assign(kind=failed.rows["kind"].map(lambda k: t(f"monitoring.kind.{k}")))
-        table(view, t, {"kind": "monitoring.kind", "cloudbed_id": "log.entity", "name": "monitoring.name",
-                        "sync_attempts": "log.attempts", "sync_error": "log.error", "updated_at": "log.time"},
-              key="failed_table", zone=ctx.prop.timezone, times=["updated_at"])
+        table(
+            view,
+            t,
+            {
+                "kind": "monitoring.kind",
+                "cloudbed_id": "log.entity",
+                "name": "monitoring.name",
+                "sync_attempts": "log.attempts",
+                "sync_error": "log.error",
+                "updated_at": "log.time",
+            },
+            key="failed_table",
+            zone=ctx.prop.timezone,
+            times=["updated_at"],
+        )
         if manager and st.button(t("monitoring.retry"), type="primary", key="retry_failed"):
             actions.retry_failed(ctx)
 
@@ -86,17 +153,26 @@ with tabs["alerts"], ctx.errors():
     if not recent:
         st.success(t("overview.no_alerts"), icon="✅")
     for a in recent:
-        state = t("monitoring.alert_active") if a.status == "active" else t("monitoring.alert_resolved",
-                                                                              when=ctx.dt(a.resolved_at))
-        st.markdown(f"**{status_label(t, 'alert', a.key)}** · {state} · {ctx.dt(a.last_seen_at)}  \n{a.message}")
+        state = (
+            t("monitoring.alert_active")
+            if a.status == "active"
+            else t("monitoring.alert_resolved", when=ctx.dt(a.resolved_at))
+        )
+        st.markdown(
+            f"**{status_label(t, 'alert', a.key)}** · {state} · {ctx.dt(a.last_seen_at)}  \n{a.message}"
+        )
 
 if manager:
     with tabs["retention"], ctx.errors():
         settings = Settings(ctx.engine)
         current = settings.retention_days()
         with st.form("retention"):
-            values = {k: st.number_input(t(f"monitoring.keep.{k}"), min_value=1, max_value=3650, value=int(v),
-                                         key=f"keep_{k}") for k, v in current.items()}
+            values = {
+                k: st.number_input(
+                    t(f"monitoring.keep.{k}"), min_value=1, max_value=3650, value=int(v), key=f"keep_{k}"
+                )
+                for k, v in current.items()
+            }
             if st.form_submit_button(t("monitoring.save_retention"), type="primary"):
                 settings.set_many({f"cloudbed_retention_{k}_days": v for k, v in values.items()})
                 ctx.wrote()

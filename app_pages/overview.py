@@ -8,8 +8,8 @@ from pms import alerts
 from pms.db.health import health_summary
 from pms.reporting import overview
 from ui import charts
-from ui.widgets import status_label
 from ui.context import open_page
+from ui.widgets import status_label
 
 ctx = open_page("overview", "overview.title")
 t = ctx.t
@@ -25,12 +25,21 @@ with ctx.errors():
     cols[0].metric(t("overview.health"), f"{health.score}/100", help="; ".join(health.reasons) or None)
     cols[1].metric(t("overview.synced"), t.number(health.synced_reservations))
     cols[2].metric(t("overview.pending_push"), t.number(health.pending_push))
-    cols[3].metric(t("overview.failures_today"), t.number(health.failed_syncs_today + health.failed_records),
-                   help=t("overview.failures_help", runs=health.failed_syncs_today, records=health.failed_records))
-    cols[4].metric(t("overview.api_calls_today"), t.number(health.api_calls_today),
-                   help=t("overview.api_errors", n=health.api_errors_today))
-    cols[5].metric(t("overview.last_sync"), t.ago(health.last_successful_sync, ctx.now),
-                   help=ctx.dt(health.last_successful_sync))
+    cols[3].metric(
+        t("overview.failures_today"),
+        t.number(health.failed_syncs_today + health.failed_records),
+        help=t("overview.failures_help", runs=health.failed_syncs_today, records=health.failed_records),
+    )
+    cols[4].metric(
+        t("overview.api_calls_today"),
+        t.number(health.api_calls_today),
+        help=t("overview.api_errors", n=health.api_errors_today),
+    )
+    cols[5].metric(
+        t("overview.last_sync"),
+        t.ago(health.last_successful_sync, ctx.now),
+        help=ctx.dt(health.last_successful_sync),
+    )
     if health.last_successful_sync is None:
         st.info(t("overview.never_synced"), icon="ℹ️")
         if ctx.can("sync") and st.button(t("overview.go_sync"), key="go_sync"):
@@ -77,4 +86,7 @@ with ctx.errors():
     if not active:
         st.success(t("overview.no_alerts"), icon="✅")
     for alert in active:
-        st.warning(f"**{status_label(t, 'alert', alert.key)}** · {ctx.dt(alert.last_seen_at)}\n\n{alert.message}", icon="🔔")
+        st.warning(
+            f"**{status_label(t, 'alert', alert.key)}** · {ctx.dt(alert.last_seen_at)}\n\n{alert.message}",
+            icon="🔔",
+        )

@@ -5,7 +5,7 @@ from datetime import date, timedelta
 import pandas as pd
 import streamlit as st
 
-from pms import local_edits
+from pms import edits
 from pms.db.settings import Settings
 from pms.reporting import rates
 from ui import actions
@@ -35,37 +35,57 @@ with ctx.errors():
         st.info(t("rates.empty"), icon="ℹ️")
     else:
         st.subheader(t("rates.rates_title"))
-        cal["label"] = cal["room_type_name"].astype(str) + " · " + cal["rate_plan_name"].fillna("").astype(str)
+        cal["label"] = (
+            cal["room_type_name"].astype(str) + " · " + cal["rate_plan_name"].fillna("").astype(str)
+        )
         cal["day"] = cal["rate_date"].map(day_label)
-        grid = cal.pivot_table(index=["rate_id", "label"], columns="day", values="rate", aggfunc="first", sort=False)
+        grid = cal.pivot_table(
+            index=["rate_id", "label"], columns="day", values="rate", aggfunc="first", sort=False
+        )
         grid = grid.map(lambda v: float(v) if v is not None and v == v else None).reset_index()
         pending = int((cal["status"] == "pending").sum())
         if pending:
             st.warning(t("rates.pending", n=pending), icon="⏳")
         editable = ctx.can("rates.edit")
         with st.form("rates_form"):
-            config = {"rate_id": None, "label": st.column_config.TextColumn(t("rates.room_type"), disabled=True)}
-            config.update({d: st.column_config.NumberColumn(d, min_value=1, step=1000, format="localized")
-                           for d in grid.columns[2:]})
-            edited = st.data_editor(grid, key="rates_editor", hide_index=True, column_config=config,
-                                    disabled=not editable, width="stretch")
+            config = {
+                "rate_id": None,
+                "label": st.column_config.TextColumn(t("rates.room_type"), disabled=True),
+            }
+            config.update(
+                {
+                    d: st.column_config.NumberColumn(d, min_value=1, step=1000, format="localized")
+                    for d in grid.columns[2:]
+                }
+            )
+            edited = st.data_editor(
+                grid,
+                key="rates_editor",
+                hide_index=True,
+                column_config=config,
+                disabled=not editable,
+                width="stretch",
+            )
             save = st.form_submit_button(t("rates.save"), type="primary", disabled=not editable)
         if save:
             ctx.require("rates.edit")
             by_label = {day_label(d): d for d in cal["rate_date"].unique()}
-            edits = []
-            for (_, before), (_, after) in zip(grid.iterrows(), edited.iterrows()):
+            changes = []
+            for (_, before), (_, after) in zip(grid.iterrows(), edited.iterrows(), strict=True):
                 for col in grid.columns[2:]:
-                    if pd.notna(after[col]) and (pd.isna(before[col]) or float(after[col]) != float(before[col])):
-                        edits.append(local_edits.RateEdit(before["rate_id"], by_label[col], after[col]))
+                    if pd.notna(after[col]) and (
+                        pd.isna(before[col]) or float(after[col]) != float(before[col])
+                    ):
+                        changes.append(edits.RateEdit(before["rate_id"], by_label[col], after[col]))
             with ctx.errors():
-                changed = local_edits.set_rates(ctx.engine, ctx.pid, edits, today=ctx.today)
+                changed = edits.set_rates(ctx.engine, ctx.pid, changes, today=ctx.today)
                 ctx.wrote()
                 ctx.flash(t("rates.saved", n=changed))
         if editable and not Settings(ctx.engine).push_enabled:
             st.info(t("rates.push_off"), icon="ℹ️")
-        if editable and st.button(t("rates.push"), key="rates_push", disabled=not pending and not save,
-                                  help=t("rates.push_help")):
+        if editable and st.button(
+            t("rates.push"), key="rates_push", disabled=not pending and not save, help=t("rates.push_help")
+        ):
             actions.push_rates(ctx, start, end)
 
 with ctx.errors():
@@ -73,10 +93,16 @@ with ctx.errors():
     if not av.empty:
         st.subheader(t("rates.availability_title"))
         av["day"] = av["stay_date"].map(day_label)
-        left = av.pivot_table(index="room_type_name", columns="day", values="rooms_available", aggfunc="first",
-                              sort=False).reset_index()
-        st.dataframe(left, hide_index=True, width="stretch", key="availability_grid",
-                     column_config={"room_type_name": t("rates.room_type")})
+        left = av.pivot_table(
+            index="room_type_name", columns="day", values="rooms_available", aggfunc="first", sort=False
+        ).reset_index()
+        st.dataframe(
+            left,
+            hide_index=True,
+            width="stretch",
+            key="availability_grid",
+            column_config={"room_type_name": t("rates.room_type")},
+        )
 
 with ctx.errors():
     jobs = ctx.q(rates.rate_jobs, ctx.pid)
@@ -84,7 +110,19 @@ with ctx.errors():
     if jobs.empty:
         st.caption(t("rates.no_jobs"))
     else:
-        table(jobs, t, {"job_reference_id": "rates.job", "status": "rates.job_status", "nights": "rates.nights",
-                        "first_night": "rates.first_night", "last_night": "rates.last_night",
-                        "pushed_at": "rates.pushed_at", "error": "rates.error"},
-              key="rate_jobs", zone=ctx.prop.timezone, times=["pushed_at"])
+        table(
+            jobs,
+            t,
+            {
+                "job_reference_id": "rates.job",
+                "status": "rates.job_status",
+                "nights": "rates.nights",
+                "first_night": "rates.first_night",
+                "last_night": "rates.last_night",
+                "pushed_at": "rates.pushed_at",
+                "error": "rates.error",
+            },
+            key="rate_jobs",
+            zone=ctx.prop.timezone,
+            times=["pushed_at"],
+        )

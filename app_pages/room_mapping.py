@@ -34,25 +34,43 @@ with ctx.errors():
             mapping_edit.start_from_cloudbeds(ctx, inputs)
     with st.form("mapping_form"):
         edited = st.data_editor(
-            grid, key="mapping_editor", hide_index=True, num_rows="dynamic" if editable else "fixed",
-            disabled=not editable, width="stretch", column_config={
-                "adf_room_type": st.column_config.TextColumn(t("mapping.adf_type"), required=True, max_chars=100),
-                "cloudbeds": st.column_config.SelectboxColumn(t("mapping.cloudbeds_type"), options=list(labels.values())),
+            grid,
+            key="mapping_editor",
+            hide_index=True,
+            num_rows="dynamic" if editable else "fixed",
+            disabled=not editable,
+            width="stretch",
+            column_config={
+                "adf_room_type": st.column_config.TextColumn(
+                    t("mapping.adf_type"), required=True, max_chars=100
+                ),
+                "cloudbeds": st.column_config.SelectboxColumn(
+                    t("mapping.cloudbeds_type"), options=list(labels.values())
+                ),
                 "suggestion": st.column_config.TextColumn(t("mapping.suggestion"), disabled=True),
                 "booked": st.column_config.NumberColumn(t("mapping.booked"), disabled=True),
                 "notes": st.column_config.TextColumn(t("mapping.notes"), max_chars=255),
-            })
+            },
+        )
         c = st.columns(2)
         save = c[0].form_submit_button(t("mapping.save"), type="primary", disabled=not editable)
-        accept = c[1].form_submit_button(t("mapping.accept_suggestions"), disabled=not editable or not suggestions)
+        accept = c[1].form_submit_button(
+            t("mapping.accept_suggestions"), disabled=not editable or not suggestions
+        )
     if save or accept:
         mapping_edit.save(ctx, grid, edited, labels, suggestions if accept else [])
 
 with ctx.errors():
-    unmapped = {k: n for k, n in inputs.reservation_counts.items() if k not in
-                {m["cloudbed_room_type_id"] for m in inputs.mappings if m.get("is_active")}}
+    unmapped = {
+        k: n
+        for k, n in inputs.reservation_counts.items()
+        if k not in {m["cloudbed_room_type_id"] for m in inputs.mappings if m.get("is_active")}
+    }
     if unmapped:
         st.subheader(t("mapping.unmapped_title"))
-        st.dataframe(pd.DataFrame([{"type": types.get(k, k), "rooms": n} for k, n in unmapped.items()]),
-                     hide_index=True, key="unmapped_table",
-                     column_config={"type": t("mapping.cloudbeds_type"), "rooms": t("mapping.booked")})
+        st.dataframe(
+            pd.DataFrame([{"type": types.get(k, k), "rooms": n} for k, n in unmapped.items()]),
+            hide_index=True,
+            key="unmapped_table",
+            column_config={"type": t("mapping.cloudbeds_type"), "rooms": t("mapping.booked")},
+        )

@@ -17,10 +17,19 @@ st.caption(t("setup.database_help"))
 
 
 def show(report) -> None:
-    rows = pd.DataFrame([{"table": s.name, "status": status_label(t, "table_status", s.status), "detail": s.detail}
-                         for s in report.tables])
-    st.dataframe(rows, hide_index=True, width="stretch", key="setup_tables",
-                 column_config={"table": t("setup.table"), "status": t("setup.status"), "detail": t("setup.detail")})
+    rows = pd.DataFrame(
+        [
+            {"table": s.name, "status": status_label(t, "table_status", s.status), "detail": s.detail}
+            for s in report.tables
+        ]
+    )
+    st.dataframe(
+        rows,
+        hide_index=True,
+        width="stretch",
+        key="setup_tables",
+        column_config={"table": t("setup.table"), "status": t("setup.status"), "detail": t("setup.detail")},
+    )
     st.caption(t("setup.version", version=report.schema_version, revision=report.revision or "–"))
     if report.ok:
         st.success(t("setup.all_ok"), icon="✅")
@@ -29,7 +38,9 @@ def show(report) -> None:
 
 
 cols = st.columns(2)
-install = cols[0].button(t("setup.install"), type="primary", key="setup_install", help=t("setup.install_help"))
+install = cols[0].button(
+    t("setup.install"), type="primary", key="setup_install", help=t("setup.install_help")
+)
 verify = cols[1].button(t("setup.verify"), key="setup_verify", help=t("setup.verify_help"))
 
 with ctx.errors():

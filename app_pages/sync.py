@@ -17,14 +17,31 @@ from pms.sync import DIRECTIONS, ENTITIES, MODES  # noqa: E402 - only once the p
 
 with st.form("sync_form"):
     c = st.columns([2, 3])
-    window = c[0].date_input(t("sync.window"), value=(ctx.today, ctx.today + timedelta(days=30)), key="sync_window",
-                             format="DD/MM/YYYY", help=t("sync.window_help"))
-    entities = c[1].multiselect(t("sync.entities"), ENTITIES, default=["reservations", "guests"], key="sync_entities",
-                                format_func=lambda e: t(f"entity.{e}"))
+    window = c[0].date_input(
+        t("sync.window"),
+        value=(ctx.today, ctx.today + timedelta(days=30)),
+        key="sync_window",
+        format="DD/MM/YYYY",
+        help=t("sync.window_help"),
+    )
+    entities = c[1].multiselect(
+        t("sync.entities"),
+        ENTITIES,
+        default=["reservations", "guests"],
+        key="sync_entities",
+        format_func=lambda e: t(f"entity.{e}"),
+    )
     c = st.columns(2)
-    direction = c[0].radio(t("sync.direction"), DIRECTIONS, horizontal=True, key="sync_direction",
-                           format_func=lambda d: t(f"direction.{d}"))
-    mode = c[1].radio(t("sync.mode"), MODES, horizontal=True, key="sync_mode", format_func=lambda m: t(f"mode.{m}"))
+    direction = c[0].radio(
+        t("sync.direction"),
+        DIRECTIONS,
+        horizontal=True,
+        key="sync_direction",
+        format_func=lambda d: t(f"direction.{d}"),
+    )
+    mode = c[1].radio(
+        t("sync.mode"), MODES, horizontal=True, key="sync_mode", format_func=lambda m: t(f"mode.{m}")
+    )
     preview = st.form_submit_button(t("sync.preview"), type="primary")
 
 if preview:

@@ -1,4 +1,4 @@
-"""Benchmarks for issue 8: is the sync close to the limit Cloudbeds allows?
+"""Benchmarks: is the sync close to the limit Cloudbeds allows?
 
 Run with ``make bench`` (``python -m bench``); never part of ``make test``. Every figure is measured
 against the sandbox (a subprocess, so its memory never counts) and a real database, as a ratio

@@ -33,7 +33,11 @@ def _write(args: dict[str, Any]) -> dict[str, Any]:
             raise ValueError(args["how"])
     finally:
         engine.dispose()
-    out["rows"] = {"guests": len(rows.guests), "reservations": len(rows.reservations), "rooms": len(rows.rooms)}
+    out["rows"] = {
+        "guests": len(rows.guests),
+        "reservations": len(rows.reservations),
+        "rooms": len(rows.rooms),
+    }
     return out
 
 

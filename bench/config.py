@@ -11,7 +11,7 @@ __all__ = ["BenchConfig"]
 
 @dataclass(frozen=True)
 class BenchConfig:
-    """What the issue asks for (full) or a run small enough for a smoke test (quick)."""
+    """The published sizes (full) or a run small enough for a smoke test (quick)."""
 
     quick: bool = False
     mysql_url: str = DEFAULT_MYSQL_URL
@@ -41,4 +41,6 @@ class BenchConfig:
 
     @property
     def mode(self) -> str:
-        return "quick (smoke sizes, not the issue's figures)" if self.quick else "full (the issue's sizes)"
+        return (
+            "quick (smoke sizes, not the published figures)" if self.quick else "full (the published sizes)"
+        )

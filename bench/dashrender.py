@@ -22,12 +22,13 @@ def run(args: dict[str, Any]) -> dict[str, Any]:
     from streamlit.testing.v1 import AppTest
 
     from bench.procs import ROOT
-    from pms import users
+    from pms import accounts
     from pms.db.engine import make_engine
 
     engine = make_engine(args["db_url"])
-    user = users.get_user(engine, "bench") or users.create_user(engine, "bench", "a long enough passphrase",
-                                                                role="manager")
+    user = accounts.get_user(engine, "bench") or accounts.create_user(
+        engine, "bench", "a long enough passphrase", role="manager"
+    )
     engine.dispose()
     dashboard = str(ROOT / "dashboard.py")
     warm = AppTest.from_file(dashboard, default_timeout=120)
@@ -50,7 +51,12 @@ def run(args: dict[str, Any]) -> dict[str, Any]:
         t = time.perf_counter()
         at.run()
         warm_s = time.perf_counter() - t
-        out[name] = {"cold_s": cold, "warm_s": warm_s, "errors": [str(e)[:300] for e in errors],
-                     "tables": len(at.dataframe), "metrics": len(at.metric),
-                     "title": [x.value for x in at.title][:1]}
+        out[name] = {
+            "cold_s": cold,
+            "warm_s": warm_s,
+            "errors": [str(e)[:300] for e in errors],
+            "tables": len(at.dataframe),
+            "metrics": len(at.metric),
+            "title": [x.value for x in at.title][:1],
+        }
     return out

@@ -34,7 +34,7 @@ def mysql_available(mysql_url: str) -> str | None:
             conn.exec_driver_sql("SELECT 1")
         engine.dispose()
         return None
-    except Exception as exc:  # noqa: BLE001 - any failure means "not available", with its reason
+    except Exception as exc:
         return f"MariaDB not reachable at {mysql_url.split('?')[0]}: {type(exc).__name__}: {exc}"[:300]
 
 
@@ -44,7 +44,7 @@ def _drop_stale(admin: sa.Engine) -> None:
             if not name.startswith(_PREFIX):
                 continue
             try:
-                pid = int(name[len(_PREFIX):].split("_")[0])
+                pid = int(name[len(_PREFIX) :].split("_")[0])
             except ValueError:
                 continue
             if pid != os.getpid() and not Path(f"/proc/{pid}").exists():

@@ -17,12 +17,12 @@ class Figure:
     """A row of the results table.
 
     Attributes:
-        name: what is measured (the issue's wording).
+        name: what is measured.
         how: what was run, with sizes.
         value: the figure itself, already formatted with its unit.
         baseline: the baseline it is compared with (measured in the same run), formatted.
         ratio: value ÷ baseline where the goal is a ratio, formatted.
-        goal: the goal in the issue's terms.
+        goal: the goal, in words.
         met: True / False, or None when it was not measured.
         note: the cause of a miss and the next step, or why it was not measured.
         raw: the numbers behind the row (kept in the JSON dump, not in the table).

@@ -36,15 +36,27 @@ class SandboxProcess:
         self.seed = seed
         self.proc: subprocess.Popen | None = None
         self.base_url = self.api_key = self.property_id = ""
-        self._stderr = tempfile.TemporaryFile()
+        self._stderr = tempfile.TemporaryFile()  # noqa: SIM115 (the child writes to it until stop())
 
     @property
     def root_url(self) -> str:
         return self.base_url.split("/api/")[0]
 
     def start(self, timeout: float = 240.0) -> SandboxProcess:
-        cmd = [sys.executable, "-m", "pms", "sandbox", "--port", "0", "--seed", str(self.seed),
-               "--reservations", str(self.reservations), "--rate-limit", str(self.rate_limit or 0)]
+        cmd = [
+            sys.executable,
+            "-m",
+            "pms",
+            "sandbox",
+            "--port",
+            "0",
+            "--seed",
+            str(self.seed),
+            "--reservations",
+            str(self.reservations),
+            "--rate-limit",
+            str(self.rate_limit or 0),
+        ]
         self.proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=self._stderr, text=True)
         deadline = time.monotonic() + timeout
         line = self.proc.stdout.readline().strip()  # the contract line, flushed first
@@ -66,7 +78,9 @@ class SandboxProcess:
         return requests.get(f"{self.root_url}/_sandbox/state", timeout=30).json()
 
     def reset_counters(self) -> None:
-        requests.post(f"{self.root_url}/_sandbox/reset", json={"counters_only": True}, timeout=30).raise_for_status()
+        requests.post(
+            f"{self.root_url}/_sandbox/reset", json={"counters_only": True}, timeout=30
+        ).raise_for_status()
 
     def set_config(self, **values: Any) -> None:
         requests.post(f"{self.root_url}/_sandbox/config", json=values, timeout=30).raise_for_status()
@@ -126,16 +140,21 @@ def _run(cmd: list[str], env: dict[str, str] | None, timeout: float) -> tuple[st
         proc.returncode = os.waitstatus_to_exitcode(status)  # so Popen does not wait again
         out.seek(0)
         err.seek(0)
-        return (out.read().decode(errors="replace"), err.read().decode(errors="replace")[-3000:],
-                wall, usage.ru_maxrss / 1024.0, proc.returncode)
+        return (
+            out.read().decode(errors="replace"),
+            err.read().decode(errors="replace")[-3000:],
+            wall,
+            usage.ru_maxrss / 1024.0,
+            proc.returncode,
+        )
 
 
 def _last_json(stdout: str) -> dict[str, Any]:
     for line in reversed(stdout.strip().splitlines()):
-        line = line.strip()
-        if line.startswith("{"):
+        text = line.strip()
+        if text.startswith("{"):
             try:
-                return json.loads(line)
+                return json.loads(text)
             except ValueError:
                 continue
     return {}
@@ -143,14 +162,18 @@ def _last_json(stdout: str) -> dict[str, Any]:
 
 def run_child(task: str, args: dict[str, Any], timeout: float = 600.0) -> ChildResult:
     """Run ``python -m bench.child <task> '<json args>'`` and collect its result and peak RSS."""
-    out, err, wall, rss, rc = _run([sys.executable, "-m", "bench.child", task, json.dumps(args)], None, timeout)
+    out, err, wall, rss, rc = _run(
+        [sys.executable, "-m", "bench.child", task, json.dumps(args)], None, timeout
+    )
     data = _last_json(out)
     if rc != 0 or not data:
         raise RuntimeError(f"bench child {task} failed (exit {rc}): {err}")
     return ChildResult(data, wall, rss, rc, err)
 
 
-def run_json_command(cmd: list[str], env: dict[str, str] | None = None, timeout: float = 900.0) -> ChildResult:
+def run_json_command(
+    cmd: list[str], env: dict[str, str] | None = None, timeout: float = 900.0
+) -> ChildResult:
     """Run a product command whose last stdout line is a JSON object (``pms sync --json``)."""
     out, err, wall, rss, rc = _run(cmd, env, timeout)
     return ChildResult(_last_json(out), wall, rss, rc, err)

@@ -3,7 +3,7 @@
 - ``list``: every reservation through ``getReservationsWithRateDetails``, 100 a page, the way the
   sync's full pull reads them; items are streamed and dropped (no database), so this is the
   floor the sync's calls, time and memory are compared with.
-- ``naive``: the approach the issue calls naive: list the reservations (``getReservations``, 100 a
+- ``naive``: the naive approach: list the reservations (``getReservations``, 100 a
   page) for their ids, then one ``getReservation`` per id for the details. Every call is really
   made and counted by the sandbox (``limit`` caps the detail calls; the remainder is then
   extrapolated from the measured calls per detail, and the row says so).
@@ -23,8 +23,13 @@ def _client(args: dict[str, Any]):
     from pms.cloudbeds import ApiKeyAuth, CloudbedsClient
 
     rate = args.get("rate_limit") or 1e6  # the client's bucket needs a positive rate; 1e6 = off
-    return CloudbedsClient(args["base_url"], ApiKeyAuth(args["api_key"]), property_id=args["property_id"],
-                           rate_limit=float(rate), property_timezone="Asia/Jakarta")
+    return CloudbedsClient(
+        args["base_url"],
+        ApiKeyAuth(args["api_key"]),
+        property_id=args["property_id"],
+        rate_limit=float(rate),
+        property_timezone="Asia/Jakarta",
+    )
 
 
 def _sandbox_state(args: dict[str, Any]) -> dict[str, Any]:

@@ -43,9 +43,12 @@ def machine(mysql_version: str | None, load_at_start: tuple[float, ...] | None =
     """What the figures were measured on, and how busy the machine was (it is shared)."""
     load = os.getloadavg()
     return {
-        "load": (f"1-min load average {load_at_start[0]:.1f} at the start, {load[0]:.1f} at the end "
-                 f"(other work shared the {os.cpu_count()} cores; timings are best-of-n where repeated)"
-                 if load_at_start else f"1-min load average {load[0]:.1f}"),
+        "load": (
+            f"1-min load average {load_at_start[0]:.1f} at the start, {load[0]:.1f} at the end "
+            f"(other work shared the {os.cpu_count()} cores; timings are best-of-n where repeated)"
+            if load_at_start
+            else f"1-min load average {load[0]:.1f}"
+        ),
         "cpu": f"{_cpu_model()}, {os.cpu_count()} cores",
         "ram": _ram_gb(),
         "os": f"{platform.system()} {platform.release()}",
@@ -59,37 +62,64 @@ def _cell(text: str) -> str:
     return str(text).replace("|", "\\|").replace("\n", " ")
 
 
-def render_markdown(figures: list[Figure], info: dict[str, str], mode: str, started: datetime,
-                    seconds: float, rerun: dict[str, str] | None = None,
-                    rerun_load: dict[str, str] | None = None) -> str:
+def render_markdown(
+    figures: list[Figure],
+    info: dict[str, str],
+    mode: str,
+    started: datetime,
+    seconds: float,
+    rerun: dict[str, str] | None = None,
+    rerun_load: dict[str, str] | None = None,
+) -> str:
     lines = [
         "# Benchmarks",
         "",
         "Written by `make bench` (`python -m bench`, the harness in `bench/`); do not edit by hand.",
         "Every figure is a ratio against a baseline measured in the same run, against the sandbox",
         "(a subprocess) and real databases (SQLite, MariaDB); heavy parts run in their own subprocess",
-        "so each peak RSS belongs to one run. Goals are issue 8's.",
+        "so each peak RSS belongs to one run. Goals are in each row.",
         "",
         f"- **Date**: {started.astimezone(UTC):%Y-%m-%d %H:%M} UTC (run took {seconds / 60:.1f} min)",
         f"- **Mode**: {mode}",
     ]
     if rerun:
         loads = rerun_load or {}
-        lines.append("- **Re-run since** (`python -m bench --only`; their rows replace the full run's): " + "; ".join(
-            f"the {name} suite at {at[:16].replace('T', ' ')} UTC"
-            + (f" ({loads[name].split(' (')[0]})" if loads.get(name) else "") for name, at in rerun.items()))
-    lines += [f"- **{k.upper() if k in ('cpu', 'ram', 'os') else k.capitalize()}**: {v}" for k, v in info.items()]
-    lines += ["", "| figure | how | value | baseline | ratio | goal | verdict |", "|---|---|---|---|---|---|---|"]
+        lines.append(
+            "- **Re-run since** (`python -m bench --only`; their rows replace the full run's): "
+            + "; ".join(
+                f"the {name} suite at {at[:16].replace('T', ' ')} UTC"
+                + (f" ({loads[name].split(' (')[0]})" if loads.get(name) else "")
+                for name, at in rerun.items()
+            )
+        )
+    lines += [
+        f"- **{k.upper() if k in ('cpu', 'ram', 'os') else k.capitalize()}**: {v}" for k, v in info.items()
+    ]
+    lines += [
+        "",
+        "| figure | how | value | baseline | ratio | goal | verdict |",
+        "|---|---|---|---|---|---|---|",
+    ]
     for f in figures:
-        lines.append("| " + " | ".join(_cell(x) for x in (f.name, f.how, f.value, f.baseline, f.ratio, f.goal,
-                                                             f.verdict)) + " |")
+        lines.append(
+            "| "
+            + " | ".join(_cell(x) for x in (f.name, f.how, f.value, f.baseline, f.ratio, f.goal, f.verdict))
+            + " |"
+        )
     notes = [f for f in figures if f.note]
     if notes:
         lines += ["", "## Notes: causes of misses, gaps and next steps", ""]
         for f in notes:
             lines.append(f"- **{f.name}** ({f.verdict}): {f.note}")
-    lines += ["", "## Raw numbers", "", "```json",
-              json.dumps([{"name": f.name, **f.raw} for f in figures], indent=1, default=str), "```", ""]
+    lines += [
+        "",
+        "## Raw numbers",
+        "",
+        "```json",
+        json.dumps([{"name": f.name, **f.raw} for f in figures], indent=1, default=str),
+        "```",
+        "",
+    ]
     return "\n".join(lines)
 
 

@@ -48,19 +48,36 @@ def _renders(n: int, repeats: int) -> dict:
                     os.environ.pop(k, None)
                 else:
                     os.environ[k] = v
-    out = {p: {"cold_s": min(r[p]["cold_s"] for r in runs), "warm_s": min(r[p]["warm_s"] for r in runs),
-               "all_cold_s": [r[p]["cold_s"] for r in runs], "errors": runs[0][p]["errors"]} for p in PAGES}
+    out = {
+        p: {
+            "cold_s": min(r[p]["cold_s"] for r in runs),
+            "warm_s": min(r[p]["warm_s"] for r in runs),
+            "all_cold_s": [r[p]["cold_s"] for r in runs],
+            "errors": runs[0][p]["errors"],
+        }
+        for p in PAGES
+    }
     out["reservations_in_db"] = synced.output.get("reservations", {}).get("created")
     return out
 
 
 def run(cfg: BenchConfig):
     small, large = cfg.dashboard_n
-    how = f"AppTest render (cold, best of 3) with {large:,} reservations ÷ with {small:,}, SQLite filled by a full sync"
+    how = (
+        f"AppTest render (cold, best of 3) with {large:,} reservations ÷ with {small:,}, "
+        "SQLite filled by a full sync"
+    )
     reason = missing_dashboard()
     if reason:
-        return [not_measured(f"dashboard render: {TITLES[p]}", how, "≤ 2.0" + (", and ≤ 1.5 s absolute"
-                             if p == "overview" else ""), reason) for p in PAGES]
+        return [
+            not_measured(
+                f"dashboard render: {TITLES[p]}",
+                how,
+                "≤ 2.0" + (", and ≤ 1.5 s absolute" if p == "overview" else ""),
+                reason,
+            )
+            for p in PAGES
+        ]
     repeats = 1 if cfg.quick else 3
     a, b = _renders(small, repeats), _renders(large, repeats)
     figures = []
@@ -70,10 +87,14 @@ def run(cfg: BenchConfig):
         errors = a[p]["errors"] + b[p]["errors"]
         met = ratio <= 2.0 and (not goal_abs or b[p]["cold_s"] <= 1.5) and not errors
         fig = Figure(
-            name=f"dashboard render: {TITLES[p]}", how=how,
-            value=f"{b[p]['cold_s']:.2f} s ({large:,})", baseline=f"{a[p]['cold_s']:.2f} s ({small:,})",
-            ratio=f"{ratio:.2f} ×", goal="≤ 2.0" + (", and ≤ 1.5 s absolute" if goal_abs else ""),
-            met=met, raw={"small": a[p], "large": b[p]},
+            name=f"dashboard render: {TITLES[p]}",
+            how=how,
+            value=f"{b[p]['cold_s']:.2f} s ({large:,})",
+            baseline=f"{a[p]['cold_s']:.2f} s ({small:,})",
+            ratio=f"{ratio:.2f} ×",
+            goal="≤ 2.0" + (", and ≤ 1.5 s absolute" if goal_abs else ""),
+            met=met,
+            raw={"small": a[p], "large": b[p]},
         )
         if errors:
             fig.note = f"the page showed errors: {errors[:2]}"
@@ -93,5 +114,6 @@ _COMMON = (
     "`guest(property_id, is_anonymized, sync_status)`: `search_reservations` 392-517 → 21 ms, "
     "`search_guests` 414-495 → 17 ms, the reservation count in `health_summary` 360 → 50 ms. Next step "
     "(lead/dashboard: a schema migration in pms/db/schema.py + Alembic): add those indexes; optionally cap "
-    "the pager's count (\"10,000+\") so it never scans an unbounded set.")
+    'the pager\'s count ("10,000+") so it never scans an unbounded set.'
+)
 DASH_MISS_NOTE: dict[str, str] = {"overview": _COMMON, "reservations": _COMMON}

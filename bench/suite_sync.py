@@ -27,8 +27,14 @@ MEMORY_CLIENT_RATE = 200.0
 
 
 def _pull(sb: SandboxProcess, mode: str, rate: float | None = None, limit: int | None = None):
-    args = {"base_url": sb.base_url, "api_key": sb.api_key, "property_id": sb.property_id, "mode": mode,
-            "rate_limit": rate, "limit": limit}
+    args = {
+        "base_url": sb.base_url,
+        "api_key": sb.api_key,
+        "property_id": sb.property_id,
+        "mode": mode,
+        "rate_limit": rate,
+        "limit": limit,
+    }
     return run_child("pull", args, timeout=1800)
 
 
@@ -40,14 +46,25 @@ def _calls_and_incremental(cfg: BenchConfig, missing: str | None) -> list[Figure
         naive_per_k = naive.data["sandbox_requests"] * 1000 / n
         floor_per_k = floor.data["sandbox_requests"] * 1000 / n
         raw = {"naive": naive.data, "client_list_pull": floor.data}
-        calls = Figure(name=CALLS, how=f"full sync of {n:,} reservations; calls counted by the sandbox",
-                       baseline=f"{naive_per_k:,.0f} (naive, measured)", goal="≤ 25 (naive ≥ 1,010)", raw=raw)
-        incr = Figure(name=INCR, how="a second sync right after the full one; counted by the sandbox",
-                      goal="≤ 3", raw={})
+        calls = Figure(
+            name=CALLS,
+            how=f"full sync of {n:,} reservations; calls counted by the sandbox",
+            baseline=f"{naive_per_k:,.0f} (naive, measured)",
+            goal="≤ 25 (naive ≥ 1,010)",
+            raw=raw,
+        )
+        incr = Figure(
+            name=INCR,
+            how="a second sync right after the full one; counted by the sandbox",
+            goal="≤ 3",
+            raw={},
+        )
         if missing:
-            calls.note = (f"{missing}. Measured already: the naive approach makes {naive.data['sandbox_requests']:,} "
-                          f"calls for {n:,} reservations ({naive_per_k:,.0f} per 1,000); the client's list "
-                          f"pull alone makes {floor_per_k:.0f} per 1,000 (the floor).")
+            calls.note = (
+                f"{missing}. Measured already: the naive approach makes {naive.data['sandbox_requests']:,} "
+                f"calls for {n:,} reservations ({naive_per_k:,.0f} per 1,000); the client's list "
+                f"pull alone makes {floor_per_k:.0f} per 1,000 (the floor)."
+            )
             incr.note = missing
             return [calls, incr]
         with temp_data_dir() as data, fresh_database("sqlite") as url:
@@ -66,8 +83,10 @@ def _calls_and_incremental(cfg: BenchConfig, missing: str | None) -> list[Figure
         calls.met = per_k <= 25 and naive_per_k >= 1010
         calls.raw["endpoints"] = full.endpoints
         if not calls.met:
-            calls.note = (f"calls by endpoint: {full.endpoints}; the client's list pull alone needs "
-                          f"{floor_per_k:.0f} per 1,000.")
+            calls.note = (
+                f"calls by endpoint: {full.endpoints}; the client's list pull alone needs "
+                f"{floor_per_k:.0f} per 1,000."
+            )
         incr.value = f"{again.calls} calls"
         incr.baseline = f"{full.calls:,} (full sync)"
         incr.met = again.ok and again.calls <= 3
@@ -79,8 +98,12 @@ def _calls_and_incremental(cfg: BenchConfig, missing: str | None) -> list[Figure
 
 def _bound(cfg: BenchConfig, missing: str | None) -> Figure:
     n, rate = cfg.full_sync_n, cfg.rate_limit
-    fig = Figure(name=BOUND, how=f"full sync of {n:,} reservations, sandbox at {rate:g} req/s: "
-                 f"the run's wall time (its duration_s) ÷ (calls ÷ {rate:g}/s)", goal="≤ 1.15, and zero 429s")
+    fig = Figure(
+        name=BOUND,
+        how=f"full sync of {n:,} reservations, sandbox at {rate:g} req/s: "
+        f"the run's wall time (its duration_s) ÷ (calls ÷ {rate:g}/s)",
+        goal="≤ 1.15, and zero 429s",
+    )
     with SandboxProcess(n, rate) as sb:
         floor = _pull(sb, "list", rate=rate)
         f_calls = floor.data["sandbox_requests"]
@@ -88,7 +111,9 @@ def _bound(cfg: BenchConfig, missing: str | None) -> Figure:
         fig.baseline = f"client list pull {f_ratio:.3f} ({f_calls} calls in {floor.data['seconds']:.1f} s)"
         fig.raw = {"client_list_pull": floor.data}
         if missing:
-            fig.note = f"{missing}. The client's own paging under its limiter reaches {f_ratio:.3f} of the bound."
+            fig.note = (
+                f"{missing}. The client's own paging under its limiter reaches {f_ratio:.3f} of the bound."
+            )
             return fig
         with temp_data_dir() as data, fresh_database("sqlite") as url:
             env = product_env(data)
@@ -101,22 +126,29 @@ def _bound(cfg: BenchConfig, missing: str | None) -> Figure:
     bound = full.calls / rate
     run_s = float(full.output.get("duration_s") or full.wall_s)
     ratio = run_s / bound
-    fig.value = (f"{run_s:.1f} s for {full.calls} calls, {full.rate_limited} × 429 "
-                 f"(process {full.wall_s:.1f} s)")
+    fig.value = (
+        f"{run_s:.1f} s for {full.calls} calls, {full.rate_limited} × 429 (process {full.wall_s:.1f} s)"
+    )
     fig.ratio = f"{ratio:.3f}"
     fig.met = ratio <= 1.15 and full.rate_limited == 0
     fig.raw["wall_s_process"] = full.wall_s
     fig.raw["run_s"] = run_s
     if not fig.met:
-        fig.note = (f"bound {bound:.1f} s; the run took {run_s:.1f} s (its own duration_s), the process "
-                    f"{full.wall_s:.1f} s with interpreter start; calls by endpoint {full.endpoints}.")
+        fig.note = (
+            f"bound {bound:.1f} s; the run took {run_s:.1f} s (its own duration_s), the process "
+            f"{full.wall_s:.1f} s with interpreter start; calls by endpoint {full.endpoints}."
+        )
     return fig
 
 
 def _memory(cfg: BenchConfig, missing: str | None) -> Figure:
     small, large = cfg.memory_n
-    fig = Figure(name=MEMORY, how=f"peak RSS of a full sync of {large:,} reservations ÷ that of {small:,} "
-                 f"(sandbox limit off, client at {MEMORY_CLIENT_RATE:g} req/s)", goal="≤ 1.5")
+    fig = Figure(
+        name=MEMORY,
+        how=f"peak RSS of a full sync of {large:,} reservations ÷ that of {small:,} "
+        f"(sandbox limit off, client at {MEMORY_CLIENT_RATE:g} req/s)",
+        goal="≤ 1.5",
+    )
     rss: dict[int, dict] = {}
     for n in (small, large):
         with SandboxProcess(n, None) as sb:
@@ -133,8 +165,10 @@ def _memory(cfg: BenchConfig, missing: str | None) -> Figure:
                 rss[n]["sync_stderr"] = run.stderr_tail[-400:] if not run.ok else ""
     fig.raw = rss
     f_ratio = rss[large]["client_list_pull_mb"] / rss[small]["client_list_pull_mb"]
-    fig.baseline = (f"client list pull {rss[small]['client_list_pull_mb']:.0f} → "
-                    f"{rss[large]['client_list_pull_mb']:.0f} MB ({f_ratio:.2f} ×)")
+    fig.baseline = (
+        f"client list pull {rss[small]['client_list_pull_mb']:.0f} → "
+        f"{rss[large]['client_list_pull_mb']:.0f} MB ({f_ratio:.2f} ×)"
+    )
     if missing:
         fig.note = missing
         return fig

@@ -49,13 +49,20 @@ def _figures(cfg: BenchConfig, kind: str) -> list[Figure]:
     applied = d["applied_s"] is not None and d["not_applied"] == 0 and d["statuses"].get("200", 0) == n
     burst = Figure(
         name=f"webhook burst ({label})",
-        how=f"{n:,} reservation events ({distinct:,} distinct changed bookings) POSTed by 8 threads at once to "
-            f"`pms serve` (embedded worker, sandbox at {cfg.rate_limit:g} req/s with {seeded:,} bookings): "
-            "time until every booking matches the sandbox; calls counted by the sandbox",
-        value=(f"all applied in {d['applied_s']:.1f} s, {d['api_calls']} calls" if applied
-               else f"{d['not_applied']} not applied, {d['api_calls']} calls"),
-        baseline=f"{floor} calls (distinct ÷ 100)", ratio=f"{d['api_calls'] / floor:.2f} × the fewest",
-        goal="all applied; ≤ 30 calls", met=applied and d["api_calls"] <= 30, raw=d,
+        how=f"{n:,} reservation events ({distinct:,} distinct changed bookings) POSTed by 8 threads at "
+        f"once to `pms serve` (embedded worker, sandbox at {cfg.rate_limit:g} req/s with {seeded:,} "
+        "bookings): "
+        "time until every booking matches the sandbox; calls counted by the sandbox",
+        value=(
+            f"all applied in {d['applied_s']:.1f} s, {d['api_calls']} calls"
+            if applied
+            else f"{d['not_applied']} not applied, {d['api_calls']} calls"
+        ),
+        baseline=f"{floor} calls (distinct ÷ 100)",
+        ratio=f"{d['api_calls'] / floor:.2f} × the fewest",
+        goal="all applied; ≤ 30 calls",
+        met=applied and d["api_calls"] <= 30,
+        raw=d,
     )
     if not burst.met:
         burst.note = f"endpoints {d['endpoints']}, statuses {d['statuses']}, not applied {d['not_applied']}"
@@ -64,8 +71,11 @@ def _figures(cfg: BenchConfig, kind: str) -> list[Figure]:
         name=f"webhook acknowledgement p95 ({label})",
         how="client-side time to each 2xx during that burst (8 concurrent senders)",
         value=f"{p95:.0f} ms (p50 {d['ack_ms']['p50']:.0f}, p99 {d['ack_ms']['p99']:.0f})",
-        baseline=f"{idle:.0f} ms (idle server, 50 sequential)", ratio=f"{p95 / idle:.1f} ×",
-        goal="≤ 50 ms", met=p95 <= 50, raw={},
+        baseline=f"{idle:.0f} ms (idle server, 50 sequential)",
+        ratio=f"{p95 / idle:.1f} ×",
+        goal="≤ 50 ms",
+        met=p95 <= 50,
+        raw={},
     )
     if not ack.met:
         ack.note = ACK_MISS_NOTE[kind]
@@ -81,10 +91,18 @@ def run(cfg: BenchConfig):
         why = reason or (mysql_available(cfg.mysql_url) if kind == "mysql" else None)
         if why:
             figures += [
-                not_measured(f"webhook burst ({label})", f"{n:,} reservation events in one burst",
-                             "all applied; ≤ 30 calls", why),
-                not_measured(f"webhook acknowledgement p95 ({label})", "p95 of the receiver's 2xx under that burst",
-                             "≤ 50 ms", why),
+                not_measured(
+                    f"webhook burst ({label})",
+                    f"{n:,} reservation events in one burst",
+                    "all applied; ≤ 30 calls",
+                    why,
+                ),
+                not_measured(
+                    f"webhook acknowledgement p95 ({label})",
+                    "p95 of the receiver's 2xx under that burst",
+                    "≤ 50 ms",
+                    why,
+                ),
             ]
             continue
         figures += _figures(cfg, kind)
@@ -101,7 +119,8 @@ ACK_MISS_NOTE = {
         "spent inside `BEGIN IMMEDIATE`. Next step (realtime stream): group-commit the receiver (one writer "
         "thread stores the events that arrived together in one transaction and answers them all after the "
         "commit, so durability is kept) and debounce the worker's claim after a wake-up (e.g. 100 ms), so a "
-        "burst costs a handful of write transactions instead of one per event."),
+        "burst costs a handful of write transactions instead of one per event."
+    ),
     "mysql": (
         "cause (py-spy): (1) PyMySQL 1.2 builds a fresh default SSL context (loading the system CA "
         "bundle, about 23 ms of CPU) for every new connection, even over the unix socket, and under 8 "
@@ -113,5 +132,6 @@ ACK_MISS_NOTE = {
         "Next step (lead, "
         "`pms/db/engine.py`): pass `ssl_disabled=True` for unix-socket/localhost URLs and a larger pool "
         "(`pool_size` ≥ the receiver's concurrency, e.g. 16); (realtime stream) group-commit the receiver "
-        "as for SQLite."),
+        "as for SQLite."
+    ),
 }

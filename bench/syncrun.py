@@ -17,8 +17,16 @@ from typing import Any
 
 from bench.procs import ROOT, SandboxProcess, run_json_command
 
-__all__ = ["SyncRun", "has_sync_command", "missing_sync", "product_env", "run_in_process", "store_credentials",
-           "sync_once", "temp_data_dir"]
+__all__ = [
+    "SyncRun",
+    "has_sync_command",
+    "missing_sync",
+    "product_env",
+    "run_in_process",
+    "store_credentials",
+    "sync_once",
+    "temp_data_dir",
+]
 
 
 def missing_sync() -> str | None:
@@ -76,10 +84,25 @@ def product_env(data_dir: str) -> dict[str, str]:
 
 
 def store_credentials(db_url: str, sandbox: SandboxProcess, env: dict[str, str]) -> None:
-    cmd = [sys.executable, "-m", "pms", "credentials", "set", "--db", db_url, "--api-key", sandbox.api_key,
-           "--api-base", sandbox.base_url, "--property-id", sandbox.property_id, "--no-verify"]
-    proc = subprocess.run(cmd, cwd=ROOT, env={**_base_env(), **env}, capture_output=True, text=True, timeout=120,
-                          check=False)
+    cmd = [
+        sys.executable,
+        "-m",
+        "pms",
+        "credentials",
+        "set",
+        "--db",
+        db_url,
+        "--api-key",
+        sandbox.api_key,
+        "--api-base",
+        sandbox.base_url,
+        "--property-id",
+        sandbox.property_id,
+        "--no-verify",
+    ]
+    proc = subprocess.run(
+        cmd, cwd=ROOT, env={**_base_env(), **env}, capture_output=True, text=True, timeout=120, check=False
+    )
     if proc.returncode != 0:
         raise RuntimeError(f"pms credentials set failed: {proc.stderr[-2000:]}")
 
@@ -90,9 +113,16 @@ def _base_env() -> dict[str, str]:
     return dict(os.environ)
 
 
-def sync_once(db_url: str, sandbox: SandboxProcess, env: dict[str, str], *, full: bool,
-              extra_args: list[str] | None = None, timeout: float = 900.0,
-              client_rate: float | None = None) -> SyncRun:
+def sync_once(
+    db_url: str,
+    sandbox: SandboxProcess,
+    env: dict[str, str],
+    *,
+    full: bool,
+    extra_args: list[str] | None = None,
+    timeout: float = 900.0,
+    client_rate: float | None = None,
+) -> SyncRun:
     """One ``pms sync`` process against ``sandbox``; the sandbox counts its calls."""
     before = sandbox.state()
     if has_sync_command() and client_rate is None:
@@ -101,16 +131,36 @@ def sync_once(db_url: str, sandbox: SandboxProcess, env: dict[str, str], *, full
         cmd += extra_args or []
         via = "python -m pms sync --json"
     else:
-        cmd = [sys.executable, "-m", "bench.child", "sync", json.dumps(
-            {"db_url": db_url, "mode": "full" if full else "incremental", "rate_limit": client_rate})]
-        via = "pms.sync.run_sync in a child process" + (f" (client at {client_rate:g} req/s)" if client_rate else "")
+        cmd = [
+            sys.executable,
+            "-m",
+            "bench.child",
+            "sync",
+            json.dumps(
+                {"db_url": db_url, "mode": "full" if full else "incremental", "rate_limit": client_rate}
+            ),
+        ]
+        via = "pms.sync.run_sync in a child process" + (
+            f" (client at {client_rate:g} req/s)" if client_rate else ""
+        )
     res = run_json_command(cmd, env=env, timeout=timeout)
     after = sandbox.state()
-    endpoints = {k: v - before["endpoints"].get(k, 0) for k, v in after["endpoints"].items()
-                 if v - before["endpoints"].get(k, 0)}
-    return SyncRun(res.data, after["requests"] - before["requests"],
-                   after["rate_limited"] - before["rate_limited"], endpoints, res.wall_s, res.peak_rss_mb,
-                   res.returncode, res.stderr_tail, {"via": via})
+    endpoints = {
+        k: v - before["endpoints"].get(k, 0)
+        for k, v in after["endpoints"].items()
+        if v - before["endpoints"].get(k, 0)
+    }
+    return SyncRun(
+        res.data,
+        after["requests"] - before["requests"],
+        after["rate_limited"] - before["rate_limited"],
+        endpoints,
+        res.wall_s,
+        res.peak_rss_mb,
+        res.returncode,
+        res.stderr_tail,
+        {"via": via},
+    )
 
 
 def temp_data_dir() -> tempfile.TemporaryDirectory:

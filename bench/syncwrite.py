@@ -25,14 +25,15 @@ __all__ = ["run"]
 def _client(args: dict[str, Any]):
     from pms.cloudbeds import ApiKeyAuth, CloudbedsClient
 
-    return CloudbedsClient(args["base_url"], ApiKeyAuth(args["api_key"]), property_id=args["property_id"],
-                           rate_limit=1e6)
+    return CloudbedsClient(
+        args["base_url"], ApiKeyAuth(args["api_key"]), property_id=args["property_id"], rate_limit=1e6
+    )
 
 
 def _new_run(engine: sa.Engine, client):
     from pms.sync import SyncContext, SyncRequest
     from pms.sync.catalog import pull_catalog
-    from pms.sync.engine import new_run
+    from pms.sync.run import new_run
     from pms.sync.runstate import property_zone
 
     ctx = SyncContext(engine, client)
@@ -65,7 +66,7 @@ def _kind(statement: str) -> str:
             if idx + 1 < len(words):
                 table = words[idx + 1].strip('`"(').split("(")[0]
                 break
-    if verb == "INSERT" and "ON CONFLICT" in statement.upper() or "ON DUPLICATE" in statement.upper():
+    if (verb == "INSERT" and "ON CONFLICT" in statement.upper()) or "ON DUPLICATE" in statement.upper():
         verb = "UPSERT"
     return f"{verb} {table}"
 
@@ -101,17 +102,26 @@ def statement_profile(engine: sa.Engine, run, pages: list[list]) -> dict[str, An
         sa.event.remove(engine, "after_cursor_execute", after)
         sa.event.remove(engine, "commit", on_commit)
     db = sum(v[1] for v in stats.values())
-    return {"total_s": total, "statements_s": db, "other_s": total - db, "commits": commits[0],
-            "by_statement": {k: {"count": v[0], "seconds": round(v[1], 3), "rows": v[2]}
-                             for k, v in sorted(stats.items(), key=lambda kv: -kv[1][1])}}
+    return {
+        "total_s": total,
+        "statements_s": db,
+        "other_s": total - db,
+        "commits": commits[0],
+        "by_statement": {
+            k: {"count": v[0], "seconds": round(v[1], 3), "rows": v[2]}
+            for k, v in sorted(stats.items(), key=lambda kv: -kv[1][1])
+        },
+    }
 
 
 def _read_back(engine: sa.Engine) -> tuple[list[dict], list[dict], list[dict]]:
     from pms.db.schema import guest, reservasi, reservasi_room
 
     with engine.connect() as conn:
-        return tuple([dict(r) for r in conn.execute(sa.select(t).order_by(t.c.id)).mappings()]
-                     for t in (guest, reservasi, reservasi_room))
+        return tuple(
+            [dict(r) for r in conn.execute(sa.select(t).order_by(t.c.id)).mappings()]
+            for t in (guest, reservasi, reservasi_room)
+        )
 
 
 def run(args: dict[str, Any]) -> dict[str, Any]:
@@ -120,8 +130,13 @@ def run(args: dict[str, Any]) -> dict[str, Any]:
     from pms.sync import sources
 
     pages = [list(p.items) for p in sources.full_pages(client)]
-    out: dict[str, Any] = {"pages": len(pages), "reservations": sum(len(p) for p in pages),
-                           "sync_s": [], "bare_s": [], "again_s": []}
+    out: dict[str, Any] = {
+        "pages": len(pages),
+        "reservations": sum(len(p) for p in pages),
+        "sync_s": [],
+        "bare_s": [],
+        "again_s": [],
+    }
     rows = None
     for i in range(repeats):
         with fresh_database(kind, mysql_url, tag=f"s{i}") as url:

@@ -1,13 +1,13 @@
 """The webhook burst: N reservation events POSTed at once to a running ``pms serve``.
 
-Set-up (not timed): a sandbox at 5 req/s, a fresh SQLite database with stored credentials and a
-full sync, ``python -m pms serve`` (embedded worker) on a free loopback port, its first reconcile
+Set-up (not timed): a sandbox at 5 req/s, a fresh SQLite database with stored credentials and a full
+sync, ``python -m pms serve`` (embedded worker) on a free loopback port, its first reconcile
 finished and the API quiet. Then N bookings are changed in the sandbox (``/_sandbox/mutate``; no
 subscriptions, so the sandbox itself delivers nothing) and one event per changed booking is POSTed
-to ``/webhooks/cloudbeds/<token>`` from 8 threads at once (the size of the sandbox's delivery pool), the way Cloudbeds' delivery pool sends
-a burst. Measured: each POST's time to its 2xx (client side), the time until every changed
-booking in ``reservasi`` matches the sandbox's truth, and the API calls the sandbox counted
-meanwhile.
+to ``/webhooks/cloudbeds/<token>`` from 8 threads at once (the size of the sandbox's delivery pool),
+the way Cloudbeds' delivery pool sends a burst. Measured: each POST's time to its 2xx (client side),
+the time until every changed booking in ``reservasi`` matches the sandbox's truth, and the API calls
+the sandbox counted meanwhile.
 """
 
 from __future__ import annotations
@@ -73,15 +73,29 @@ def _pending(engine: sa.Engine, root: str, ids: list[str]) -> list[str]:
 
     truth: dict[str, dict] = {}
     for start in range(0, len(ids), 100):
-        chunk = ids[start:start + 100]
-        body = requests.get(f"{root}/_sandbox/reservations", params={"reservationID": ",".join(chunk),
-                                                                     "limit": 1000}, timeout=30).json()
+        chunk = ids[start : start + 100]
+        body = requests.get(
+            f"{root}/_sandbox/reservations",
+            params={"reservationID": ",".join(chunk), "limit": 1000},
+            timeout=30,
+        ).json()
         truth.update({r["reservationID"]: r for r in body["data"]})
     r = schema.reservasi
     with reader(engine).connect() as conn:
-        have = {row.cloudbed_reservation_id: row for row in conn.execute(
-            sa.select(r.c.cloudbed_reservation_id, r.c.status, r.c.check_in, r.c.check_out, r.c.is_deleted,
-                      r.c.sync_status, r.c.sync_error).where(r.c.cloudbed_reservation_id.in_(ids)))}
+        have = {
+            row.cloudbed_reservation_id: row
+            for row in conn.execute(
+                sa.select(
+                    r.c.cloudbed_reservation_id,
+                    r.c.status,
+                    r.c.check_in,
+                    r.c.check_out,
+                    r.c.is_deleted,
+                    r.c.sync_status,
+                    r.c.sync_error,
+                ).where(r.c.cloudbed_reservation_id.in_(ids))
+            )
+        }
     out = []
     for rid in ids:
         t, h = truth.get(rid), have.get(rid)
@@ -93,22 +107,40 @@ def _pending(engine: sa.Engine, root: str, ids: list[str]) -> list[str]:
             continue
         if bool(h.is_deleted) != bool(t["isDeleted"]):
             out.append(rid)
-        elif t["status"] in ("canceled", "no_show") and h.sync_status == "error" \
-                and "canceled in Cloudbeds" in (h.sync_error or ""):
-            continue  # DOMAIN rule 6: a paid booking cancelled in Cloudbeds is flagged, not cancelled
+        elif (
+            t["status"] in ("canceled", "no_show")
+            and h.sync_status == "error"
+            and "canceled in Cloudbeds" in (h.sync_error or "")
+        ):
+            continue  # domain rule 6: a paid booking cancelled in Cloudbeds is flagged, not cancelled
         elif not t["isDeleted"] and (h.status, h.check_in.isoformat(), h.check_out.isoformat()) != (
-                t["status"], t["startDate"], t["endDate"]):
+            t["status"],
+            t["startDate"],
+            t["endDate"],
+        ):
             out.append(rid)
     return out
 
 
 def _event(prop: str, rid: str, n: int) -> dict[str, Any]:
-    return {"version": "1.0", "event": "reservation/status_changed", "timestamp": time.time() + n * 1e-6,
-            "propertyID": int(prop), "propertyID_str": prop, "reservationID": rid}
+    return {
+        "version": "1.0",
+        "event": "reservation/status_changed",
+        "timestamp": time.time() + n * 1e-6,
+        "propertyID": int(prop),
+        "propertyID_str": prop,
+        "reservationID": rid,
+    }
 
 
-def run_burst(events: int, reservations: int, rate: float = 5.0, profile: str | None = None, kind: str = "sqlite",
-              mysql_url: str = DEFAULT_MYSQL_URL) -> dict[str, Any]:
+def run_burst(
+    events: int,
+    reservations: int,
+    rate: float = 5.0,
+    profile: str | None = None,
+    kind: str = "sqlite",
+    mysql_url: str = DEFAULT_MYSQL_URL,
+) -> dict[str, Any]:
     """Run the burst; with ``profile`` a path, py-spy samples the server during it (collapsed stacks)."""
     from cryptography.fernet import Fernet
 
@@ -116,7 +148,12 @@ def run_burst(events: int, reservations: int, rate: float = 5.0, profile: str | 
     data_dir = tempfile.mkdtemp(prefix="pms_bench_wh_")
     out: dict[str, Any] = {"events": events}
     with SandboxProcess(reservations, rate) as sb, fresh_database(kind, mysql_url, tag="wh") as url:
-        env = {"PMS_DATA_DIR": data_dir, "PMS_SECRET_KEY": key, "PMS_DATABASE_URL": url, "PYTHONUNBUFFERED": "1"}
+        env = {
+            "PMS_DATA_DIR": data_dir,
+            "PMS_SECRET_KEY": key,
+            "PMS_DATABASE_URL": url,
+            "PYTHONUNBUFFERED": "1",
+        }
         store_credentials(url, sb, env)
         full = sync_once(url, sb, env, full=True)
         out["full_sync_calls"] = full.calls
@@ -129,10 +166,14 @@ def run_burst(events: int, reservations: int, rate: float = 5.0, profile: str | 
         engine = make_engine(url)
         token = ensure_token(Settings(engine))
         port = _free_port()
-        log = open(os.path.join(data_dir, "serve.log"), "wb")
-        server = subprocess.Popen([sys.executable, "-m", "pms", "serve", "--db", url, "--host", "127.0.0.1",
-                                   "--port", str(port)], cwd=ROOT, env={**os.environ, **env},
-                                  stdout=log, stderr=subprocess.STDOUT)
+        log = open(os.path.join(data_dir, "serve.log"), "wb")  # noqa: SIM115 (the server writes to it until the end)
+        server = subprocess.Popen(
+            [sys.executable, "-m", "pms", "serve", "--db", url, "--host", "127.0.0.1", "--port", str(port)],
+            cwd=ROOT,
+            env={**os.environ, **env},
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
         base = f"http://127.0.0.1:{port}"
         try:
             if not _wait(lambda: _healthy(base), 90):
@@ -143,7 +184,7 @@ def run_burst(events: int, reservations: int, rate: float = 5.0, profile: str | 
             with requests.Session() as s:
                 first = _first_id(engine)
                 idle = []
-                for i in range(50):
+                for _ in range(50):
                     t = time.perf_counter()
                     s.post(idle_url, json=_event(sb.property_id, first, 0), timeout=30)
                     idle.append((time.perf_counter() - t) * 1000)
@@ -173,10 +214,25 @@ def run_burst(events: int, reservations: int, rate: float = 5.0, profile: str | 
 
             spy = None
             if profile:
-                spy = subprocess.Popen([os.path.join(os.path.dirname(sys.executable), "py-spy"), "record",
-                                        "--pid", str(server.pid), "--format", "raw", "--rate", "250",
-                                        "--output", profile, "--duration", "20", "--nonblocking"],
-                                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                spy = subprocess.Popen(
+                    [
+                        os.path.join(os.path.dirname(sys.executable), "py-spy"),
+                        "record",
+                        "--pid",
+                        str(server.pid),
+                        "--format",
+                        "raw",
+                        "--rate",
+                        "250",
+                        "--output",
+                        profile,
+                        "--duration",
+                        "20",
+                        "--nonblocking",
+                    ],
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.DEVNULL,
+                )
                 time.sleep(1.0)
             t0 = time.perf_counter()
             with ThreadPoolExecutor(THREADS) as pool:
@@ -191,12 +247,19 @@ def run_burst(events: int, reservations: int, rate: float = 5.0, profile: str | 
             after = sb.state()
             out["api_calls"] = after["requests"] - before["requests"]
             out["rate_limited"] = after["rate_limited"] - before["rate_limited"]
-            out["endpoints"] = {k: v - before["endpoints"].get(k, 0) for k, v in after["endpoints"].items()
-                                if v - before["endpoints"].get(k, 0)}
+            out["endpoints"] = {
+                k: v - before["endpoints"].get(k, 0)
+                for k, v in after["endpoints"].items()
+                if v - before["endpoints"].get(k, 0)
+            }
             lat = sorted(a[1] * 1000 for a in answers)
             out["statuses"] = {str(c): sum(1 for a in answers if a[0] == c) for c in {a[0] for a in answers}}
-            out["ack_ms"] = {"p50": statistics.median(lat), "p95": lat[int(0.95 * (len(lat) - 1))],
-                             "p99": lat[int(0.99 * (len(lat) - 1))], "max": lat[-1]}
+            out["ack_ms"] = {
+                "p50": statistics.median(lat),
+                "p95": lat[int(0.95 * (len(lat) - 1))],
+                "p99": lat[int(0.99 * (len(lat) - 1))],
+                "max": lat[-1],
+            }
         finally:
             server.terminate()
             try:

@@ -64,12 +64,15 @@ def write_upsert(engine: sa.Engine, rows: RowSet, page: int = 100) -> dict[str, 
                 row = dict(rows.reservations[i])
                 row["guest_id"] = g.ids[(row["property_id"], row["cloudbed_guest_id"])]
                 res_rows.append(row)
-            r = upsert_rows(conn, reservasi, res_rows, key=("property_id", "cloudbed_reservation_id"),
-                            return_ids=True)
+            r = upsert_rows(
+                conn, reservasi, res_rows, key=("property_id", "cloudbed_reservation_id"), return_ids=True
+            )
             room_rows = []
             for i, room in r_rows:
                 res = rows.reservations[i]
-                room_rows.append({**room, "reservasi_id": r.ids[(res["property_id"], res["cloudbed_reservation_id"])]})
+                room_rows.append(
+                    {**room, "reservasi_id": r.ids[(res["property_id"], res["cloudbed_reservation_id"])]}
+                )
             m = upsert_rows(conn, reservasi_room, room_rows, key=("property_id", "sub_reservation_id"))
             for part in (g, r, m):
                 for k, v in part.as_dict().items():
@@ -81,13 +84,17 @@ def with_ids(rows: RowSet) -> tuple[list[dict], list[dict], list[dict]]:
     """The rows with primary keys and foreign keys filled in, as the bare insert writes them."""
     guest_ids = {g["cloudbed_guest_id"]: n for n, g in enumerate(rows.guests, 1)}
     g_rows = [{**g, "id": n} for n, g in enumerate(rows.guests, 1)]
-    r_rows = [{**r, "id": n, "guest_id": guest_ids.get(r["cloudbed_guest_id"])}
-              for n, r in enumerate(rows.reservations, 1)]
+    r_rows = [
+        {**r, "id": n, "guest_id": guest_ids.get(r["cloudbed_guest_id"])}
+        for n, r in enumerate(rows.reservations, 1)
+    ]
     m_rows = [{**m, "reservasi_id": p + 1} for m, p in zip(rows.rooms, rows.parent_of, strict=True)]
     return g_rows, r_rows, m_rows
 
 
-def write_bare(engine: sa.Engine, guests: list[dict], reservations: list[dict], rooms: list[dict]) -> dict[str, Any]:
+def write_bare(
+    engine: sa.Engine, guests: list[dict], reservations: list[dict], rooms: list[dict]
+) -> dict[str, Any]:
     """One executemany INSERT per table into the empty tables; rows carry their ids already."""
     from pms.db.schema import guest, reservasi, reservasi_room
 
@@ -133,7 +140,9 @@ def _orm_put(session: orm.Session, cls, key: dict[str, Any], row: dict[str, Any]
 _DROP = ("id", "guest_id", "reservasi_id")
 
 
-def write_orm(engine: sa.Engine, guests: list[dict], reservations: list[dict], rooms: list[dict]) -> dict[str, Any]:
+def write_orm(
+    engine: sa.Engine, guests: list[dict], reservations: list[dict], rooms: list[dict]
+) -> dict[str, Any]:
     """Row by row through an ORM session: guests, then reservations, then rooms; per row look it up
     by natural key, add or update it, flush to learn its id (foreign keys from those ids)."""
     Guest, Reservation, Room = _orm_classes()
@@ -143,22 +152,34 @@ def write_orm(engine: sa.Engine, guests: list[dict], reservations: list[dict], r
         guest_ids: dict[str, int] = {}
         for g in guests:
             row = {k: v for k, v in g.items() if k not in _DROP}
-            obj = _orm_put(session, Guest, {"property_id": g["property_id"],
-                                            "cloudbed_guest_id": g["cloudbed_guest_id"]}, row)
+            obj = _orm_put(
+                session,
+                Guest,
+                {"property_id": g["property_id"], "cloudbed_guest_id": g["cloudbed_guest_id"]},
+                row,
+            )
             guest_ids[g["cloudbed_guest_id"]] = obj.id
             written += 1
         res_ids: dict[str, int] = {}
         for r in reservations:
             row = {k: v for k, v in r.items() if k not in _DROP}
             row["guest_id"] = guest_ids.get(r.get("cloudbed_guest_id") or "")
-            obj = _orm_put(session, Reservation, {"property_id": r["property_id"],
-                                                  "cloudbed_reservation_id": r["cloudbed_reservation_id"]}, row)
+            obj = _orm_put(
+                session,
+                Reservation,
+                {"property_id": r["property_id"], "cloudbed_reservation_id": r["cloudbed_reservation_id"]},
+                row,
+            )
             res_ids[r["cloudbed_reservation_id"]] = obj.id
             written += 1
         for m in rooms:
             row = {k: v for k, v in m.items() if k not in _DROP}
             row["reservasi_id"] = res_ids[m["cloudbed_reservation_id"]]
-            _orm_put(session, Room, {"property_id": m["property_id"],
-                                     "sub_reservation_id": m["sub_reservation_id"]}, row)
+            _orm_put(
+                session,
+                Room,
+                {"property_id": m["property_id"], "sub_reservation_id": m["sub_reservation_id"]},
+                row,
+            )
             written += 1
     return {"seconds": time.perf_counter() - start, "created": written}

@@ -1,6 +1,8 @@
 """Process configuration: where the database is, which port to serve, where local state lives.
 
-Precedence is always: explicit argument (a ``--db`` flag) > environment (``PMS_*``) > default.
+Every ``PMS_*`` environment variable is read here and nowhere else, so one file lists what an
+operator can set. Precedence is always: explicit argument (a ``--db`` flag) > environment
+(``PMS_*``) > default.
 Settings that a manager changes at run time (auto-sync interval, push switch, credentials) are not
 here: they live in the database ``settings`` table (see ``pms.db.settings``), because several
 processes (dashboard, worker, CLI) must agree on them.
@@ -10,13 +12,19 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 __all__ = [
     "PROJECT_ROOT",
     "data_dir",
     "database_url",
-    "server_port",
+    "database_url_from_env",
+    "demo_config",
     "find_openapi_spec",
+    "public_url",
+    "secret_key_from_env",
+    "server_port",
+    "worker_mode",
 ]
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -41,10 +49,15 @@ def database_url(explicit: str | None = None) -> str:
     """
     if explicit:
         return explicit
-    env = os.environ.get("PMS_DATABASE_URL")
+    env = database_url_from_env()
     if env:
         return env
     return f"sqlite:///{data_dir() / 'pms.sqlite3'}"
+
+
+def database_url_from_env() -> str | None:
+    """``PMS_DATABASE_URL`` when it is set (the dashboard then ignores ``secrets.toml``)."""
+    return os.environ.get("PMS_DATABASE_URL") or None
 
 
 def server_port(explicit: int | None = None) -> int:
@@ -65,18 +78,54 @@ def server_port(explicit: int | None = None) -> int:
     return port
 
 
+def public_url() -> str | None:
+    """``PMS_PUBLIC_URL``: where browsers and Cloudbeds reach this server, when set."""
+    return (os.environ.get("PMS_PUBLIC_URL") or "").strip() or None
+
+
+def worker_mode() -> str:
+    """``embedded`` (default) or ``external`` (``PMS_WORKER=external``: ``python -m pms worker`` runs it)."""
+    value = (os.environ.get("PMS_WORKER") or "embedded").strip().lower()
+    return "external" if value in ("external", "off", "none", "0", "no") else "embedded"
+
+
+def demo_config() -> dict[str, Any]:
+    """Optional knobs for a smaller demo sandbox (tests): ``PMS_DEMO_RESERVATIONS``, ``PMS_DEMO_RATE_LIMIT``.
+
+    Raises:
+        ConfigurationError: a knob is not a number.
+    """
+    config: dict[str, Any] = {}
+    try:
+        if os.environ.get("PMS_DEMO_RESERVATIONS"):
+            config["reservations"] = int(os.environ["PMS_DEMO_RESERVATIONS"])
+        if os.environ.get("PMS_DEMO_RATE_LIMIT"):
+            config["rate_limit"] = float(os.environ["PMS_DEMO_RATE_LIMIT"]) or None
+    except ValueError as exc:
+        from pms.errors import ConfigurationError
+
+        raise ConfigurationError(
+            f"PMS_DEMO_RESERVATIONS / PMS_DEMO_RATE_LIMIT must be numbers ({exc})"
+        ) from None
+    return config
+
+
+def secret_key_from_env() -> str | None:
+    """``PMS_SECRET_KEY``: the key for secrets at rest, when the operator sets it."""
+    return os.environ.get("PMS_SECRET_KEY") or None
+
+
 def find_openapi_spec(version: str = "1.3") -> Path | None:
     """Locate the official Cloudbeds OpenAPI spec, which the project reads but never copies.
 
-    Looked for in ``PMS_CLOUDBEDS_SPEC_DIR``, then ``../shared/cloudbeds`` beside the checkout,
-    then ``/work/shared/cloudbeds`` (where CI clones keep it on this kind of machine).
+    Looked for in ``PMS_CLOUDBEDS_SPEC_DIR``, then ``../shared/cloudbeds`` beside the checkout.
     """
     name = f"pms-v{version}-openapi.yaml"
     candidates = []
     env = os.environ.get("PMS_CLOUDBEDS_SPEC_DIR")
     if env:
         candidates.append(Path(env))
-    candidates += [PROJECT_ROOT.parent / "shared" / "cloudbeds", Path("/work/shared/cloudbeds")]
+    candidates.append(PROJECT_ROOT.parent / "shared" / "cloudbeds")
     for folder in candidates:
         if (folder / name).is_file():
             return folder / name

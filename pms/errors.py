@@ -13,8 +13,11 @@
     │   └── APIConnectionError    timeout, refused connection, DNS, TLS
     ├── DatabaseSetupError        the schema is missing or could not be installed/verified
     ├── SyncError                 a sync run could not start or finish
-    │   └── SyncLockedError       another sync holds the property's lease
-    └── PushRefusedError          the outbound guard refused a write to Cloudbeds
+    │   ├── SyncLockedError       another sync holds the property's lease
+    │   └── RefreshFailed         a webhook-driven re-read stopped early (its events are retried)
+    ├── PushRefusedError          the outbound guard refused a write to Cloudbeds
+    ├── UserError                 an account operation was refused (name, password, last manager ...)
+    └── EditError                 a change typed on the hotel side was refused (``.field`` names the input)
 
 Messages are written for a hotel manager: they say what happened and what to do next. They never
 contain secrets (API keys, tokens, client secrets, authorization codes, card data); the client
@@ -24,21 +27,24 @@ redacts before it builds an error, and ``__repr__`` shows only the class, status
 from __future__ import annotations
 
 __all__ = [
-    "PMSError",
-    "ConfigurationError",
-    "SettingsError",
-    "CloudbedsError",
-    "AuthenticationError",
-    "PermissionDeniedError",
-    "ValidationError",
-    "NotFoundError",
-    "RateLimitError",
-    "APIError",
     "APIConnectionError",
+    "APIError",
+    "AuthenticationError",
+    "CloudbedsError",
+    "ConfigurationError",
     "DatabaseSetupError",
+    "EditError",
+    "NotFoundError",
+    "PMSError",
+    "PermissionDeniedError",
+    "PushRefusedError",
+    "RateLimitError",
+    "RefreshFailed",
+    "SettingsError",
     "SyncError",
     "SyncLockedError",
-    "PushRefusedError",
+    "UserError",
+    "ValidationError",
 ]
 
 
@@ -148,3 +154,19 @@ class PushRefusedError(PMSError):
     def __init__(self, message: str, *, reason: str) -> None:
         super().__init__(message)
         self.reason = reason
+
+
+class RefreshFailed(SyncError):
+    """A re-read asked for by webhook events stopped early; the events that asked for it are retried."""
+
+
+class UserError(PMSError):
+    """An account operation was refused (invalid name or password, duplicate, last manager ...)."""
+
+
+class EditError(PMSError):
+    """A hotel-side change was refused; ``field`` names the input to fix."""
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field

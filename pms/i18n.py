@@ -20,29 +20,29 @@ from __future__ import annotations
 import json
 import logging
 import string
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 __all__ = [
-    "LANGUAGES",
     "DEFAULT_LANGUAGE",
+    "LANGUAGES",
     "Translator",
-    "translator",
-    "messages",
-    "placeholders",
+    "format_ago",
+    "format_date",
+    "format_datetime",
+    "format_duration_ms",
     "format_money",
     "format_number",
     "format_percent",
-    "format_date",
-    "format_datetime",
     "format_time",
-    "format_ago",
-    "format_duration_ms",
-    "weekday_short",
     "local_now",
+    "messages",
+    "placeholders",
+    "translator",
+    "weekday_short",
 ]
 
 log = logging.getLogger(__name__)
@@ -67,7 +67,7 @@ def _lang(lang: str | None) -> str:
     return lang if lang in LANGUAGES else DEFAULT_LANGUAGE
 
 
-@lru_cache(maxsize=None)
+@cache
 def messages(lang: str) -> dict[str, str]:
     """All strings of one language (read once per process)."""
     path = _DIR / f"{_lang(lang)}.json"
@@ -202,7 +202,7 @@ def _zone(zone: str | None) -> ZoneInfo:
 
 def local_now(zone: str | None, now: datetime | None = None) -> datetime:
     """Now in the property's zone (``now`` must be aware when given)."""
-    return (now or datetime.now(timezone.utc)).astimezone(_zone(zone))
+    return (now or datetime.now(UTC)).astimezone(_zone(zone))
 
 
 def format_date(value: date | datetime | None, lang: str = DEFAULT_LANGUAGE) -> str:
@@ -230,7 +230,7 @@ def format_time(value: datetime, zone: str | None, lang: str = DEFAULT_LANGUAGE)
 
 def _aware(value: datetime) -> datetime:
     # The database hands out aware UTC; a naive value here can only be UTC from a raw query.
-    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 def format_datetime(value: datetime | None, zone: str | None, lang: str = DEFAULT_LANGUAGE) -> str:
@@ -247,10 +247,22 @@ def format_datetime(value: datetime | None, zone: str | None, lang: str = DEFAUL
 
 
 _AGO = {
-    "en": {"now": "just now", "m": "{n} min ago", "h": "{n} h ago", "d": "{n} days ago", "d1": "1 day ago",
-           "never": "never"},
-    "id": {"now": "baru saja", "m": "{n} menit yang lalu", "h": "{n} jam yang lalu", "d": "{n} hari yang lalu",
-           "d1": "1 hari yang lalu", "never": "belum pernah"},
+    "en": {
+        "now": "just now",
+        "m": "{n} min ago",
+        "h": "{n} h ago",
+        "d": "{n} days ago",
+        "d1": "1 day ago",
+        "never": "never",
+    },
+    "id": {
+        "now": "baru saja",
+        "m": "{n} menit yang lalu",
+        "h": "{n} jam yang lalu",
+        "d": "{n} hari yang lalu",
+        "d1": "1 hari yang lalu",
+        "never": "belum pernah",
+    },
 }
 
 
@@ -259,7 +271,7 @@ def format_ago(value: datetime | None, lang: str = DEFAULT_LANGUAGE, now: dateti
     words = _AGO[_lang(lang)]
     if value is None:
         return words["never"]
-    seconds = ((now or datetime.now(timezone.utc)) - _aware(value)).total_seconds()
+    seconds = ((now or datetime.now(UTC)) - _aware(value)).total_seconds()
     if seconds < 60:
         return words["now"]
     if seconds < 3600:

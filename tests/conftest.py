@@ -62,7 +62,9 @@ def _drop_stale_mysql_databases(admin) -> None:
 def mysql_admin():
     """An engine on the MariaDB server of PMS_TEST_MYSQL_URL, used to create throwaway databases."""
     if not MYSQL_URL:
-        skip_or_fail("MariaDB not configured: set PMS_TEST_MYSQL_URL (e.g. mysql+pymysql://root@127.0.0.1/test)")
+        skip_or_fail(
+            "MariaDB not configured: set PMS_TEST_MYSQL_URL (e.g. mysql+pymysql://root@127.0.0.1/test)"
+        )
     import sqlalchemy as sa
 
     admin = sa.create_engine(MYSQL_URL, pool_pre_ping=True)
@@ -79,9 +81,7 @@ def mysql_url(mysql_admin):
     """A fresh, empty MariaDB database for one test, dropped afterwards."""
     name = f"{_MYSQL_PREFIX}{os.getpid()}_{uuid.uuid4().hex[:10]}"
     with mysql_admin.begin() as conn:
-        conn.exec_driver_sql(
-            f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"
-        )
+        conn.exec_driver_sql(f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci")
     url = mysql_admin.url.set(database=name)
     query = dict(url.query)
     query.setdefault("charset", "utf8mb4")
@@ -122,6 +122,25 @@ def sqlite_engine(sqlite_url):
     eng.dispose()
 
 
+@pytest.fixture
+def db(engine):
+    """The ``engine`` fixture's database (SQLite and MariaDB), with every table installed."""
+    from pms.db.setup import setup_database
+
+    report = setup_database(engine)
+    assert report.ok, report.tables
+    return engine
+
+
+@pytest.fixture
+def sdb(sqlite_engine):
+    """A set-up SQLite database, for tests about logic rather than dialects."""
+    from pms.db.setup import setup_database
+
+    assert setup_database(sqlite_engine).ok
+    return sqlite_engine
+
+
 # --- the Cloudbeds sandbox ---------------------------------------------------------------------
 
 
@@ -148,6 +167,18 @@ def sandbox_factory():
 def sandbox(sandbox_factory):
     """A fresh seeded sandbox (120 reservations, 5 requests/s per credential like Cloudbeds)."""
     return sandbox_factory()
+
+
+@pytest.fixture
+def sandbox_config() -> dict:
+    """How ``box`` differs from its defaults; a test directory or module overrides this fixture."""
+    return {}
+
+
+@pytest.fixture
+def box(sandbox_factory, sandbox_config):
+    """A seeded sandbox of 120 reservations without a rate limit, so functional tests run fast."""
+    return sandbox_factory(**{"rate_limit": None, "reservations": 120, **sandbox_config})
 
 
 # --- environment-bound resources ---------------------------------------------------------------

@@ -13,4 +13,3 @@ def test_help_lists_every_command():
     ).stdout
     for name in COMMANDS:
         assert name in out
-

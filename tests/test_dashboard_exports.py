@@ -10,10 +10,28 @@ import pytest
 
 from pms.config import PROJECT_ROOT
 
-MODULES = ["pms.users", "pms.passwords", "pms.i18n", "pms.local_edits", "pms.connect", "pms.reporting",
-           "pms.reporting.property", "pms.reporting.overview", "pms.reporting.listing", "pms.reporting.logs",
-           "pms.reporting.runs", "pms.reporting.rates", "pms.reporting.catalog", "pms.reporting.paging",
-           "pms.commands.users"]
+MODULES = [
+    "pms.accounts",
+    "pms.accounts.users",
+    "pms.accounts.login",
+    "pms.accounts.roles",
+    "pms.accounts.passwords",
+    "pms.i18n",
+    "pms.edits",
+    "pms.connection",
+    "pms.connection.go_live",
+    "pms.alerts",
+    "pms.reporting",
+    "pms.reporting.property",
+    "pms.reporting.overview",
+    "pms.reporting.listing",
+    "pms.reporting.logs",
+    "pms.reporting.runs",
+    "pms.reporting.rates",
+    "pms.reporting.catalog",
+    "pms.reporting.paging",
+    "pms.commands.users",
+]
 
 
 @pytest.mark.parametrize("name", MODULES)
@@ -26,5 +44,7 @@ def test_public_names_import(name):
 
 def test_pms_never_imports_streamlit():
     code = "import sys; " + "; ".join(f"import {m}" for m in MODULES) + "; print('streamlit' in sys.modules)"
-    out = subprocess.run([sys.executable, "-c", code], cwd=PROJECT_ROOT, capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=PROJECT_ROOT, capture_output=True, text=True, check=True
+    )
     assert out.stdout.strip() == "False"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import ast
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -12,12 +12,37 @@ from pms import i18n
 from pms.config import PROJECT_ROOT
 
 EN, ID = i18n.messages("en"), i18n.messages("id")
-UI_FILES = [PROJECT_ROOT / "dashboard.py", *sorted((PROJECT_ROOT / "ui").glob("*.py")),
-            *sorted((PROJECT_ROOT / "app_pages").glob("*.py"))]
+UI_FILES = [
+    PROJECT_ROOT / "dashboard.py",
+    *sorted((PROJECT_ROOT / "ui").glob("*.py")),
+    *sorted((PROJECT_ROOT / "app_pages").glob("*.py")),
+]
 # Words that are the same in both languages (product names, abbreviations, formats).
-SAME_ALLOWED = {"OK", "DEMO", "Cloudbeds", "HTTP", "Id", "Status", "Mode", "E-mail", "Endpoint", "{error}", "Total",
-                "Check-in", "Check-out", "Hotel", "{name} · {today}", "{start} – {end}", "Cloudbeds → hotel",
-                "Hotel → Cloudbeds", "Webhook", "Client ID", "Client Secret", "API key", "{name} ({score})"}
+SAME_ALLOWED = {
+    "OK",
+    "DEMO",
+    "Cloudbeds",
+    "HTTP",
+    "Id",
+    "Status",
+    "Mode",
+    "E-mail",
+    "Endpoint",
+    "{error}",
+    "Total",
+    "Check-in",
+    "Check-out",
+    "Hotel",
+    "{name} · {today}",
+    "{start} – {end}",
+    "Cloudbeds → hotel",
+    "Hotel → Cloudbeds",
+    "Webhook",
+    "Client ID",
+    "Client Secret",
+    "API key",
+    "{name} ({score})",
+}
 
 
 def test_both_languages_have_the_same_keys_and_placeholders():
@@ -37,15 +62,25 @@ def _literal_keys() -> set[str]:
     for path in UI_FILES:
         tree = ast.parse(path.read_text(encoding="utf-8"))
         # permission names (ctx.can("rates.edit"), ctx.require(...)) look like keys but are not
-        permissions = {id(arg) for call in ast.walk(tree) if isinstance(call, ast.Call)
-                       and isinstance(call.func, ast.Attribute) and call.func.attr in ("can", "require")
-                       for arg in call.args}
+        permissions = {
+            id(arg)
+            for call in ast.walk(tree)
+            if isinstance(call, ast.Call)
+            and isinstance(call.func, ast.Attribute)
+            and call.func.attr in ("can", "require")
+            for arg in call.args
+        }
         for node in ast.walk(tree):
             if id(node) in permissions:
                 continue
             if isinstance(node, ast.Constant) and isinstance(node.value, str):
                 text = node.value
-                if "." in text and " " not in text and text.split(".")[0] in prefixes and not text.endswith(".py"):
+                if (
+                    "." in text
+                    and " " not in text
+                    and text.split(".")[0] in prefixes
+                    and not text.endswith(".py")
+                ):
                     found.add(text)
     return found
 
@@ -56,12 +91,12 @@ def test_every_key_the_dashboard_uses_exists():
 
 
 def test_dynamic_key_families_are_complete():
-    from pms import alerts, local_edits, users
+    from pms import accounts, alerts, edits
 
     families = {
-        "role": users.ROLES,
+        "role": accounts.ROLES,
         "alert": alerts.KEYS,
-        "guest": tuple(local_edits.GUEST_FIELDS),
+        "guest": tuple(edits.GUEST_FIELDS),
         "status": ("not_confirmed", "confirmed", "checked_in", "checked_out", "canceled", "no_show"),
         "sync_status": ("synced", "pending", "error", "expired"),
         "table_status": ("ok", "created", "adopted", "problem", "missing"),
@@ -76,8 +111,12 @@ def test_dynamic_key_families_are_complete():
         families.update({"entity": ENTITIES, "direction": DIRECTIONS, "mode": MODES, "action": ACTION_KINDS})
     except ImportError:
         pass
-    missing = [f"{prefix}.{name}" for prefix, names in families.items() for name in names
-               if f"{prefix}.{name}" not in EN]
+    missing = [
+        f"{prefix}.{name}"
+        for prefix, names in families.items()
+        for name in names
+        if f"{prefix}.{name}" not in EN
+    ]
     assert missing == []
 
 
@@ -90,16 +129,19 @@ def test_missing_keys_fall_back_visibly():
     assert t("common.rows_of", first=1) == ID["common.rows_of"]  # a missing value never crashes
 
 
-@pytest.mark.parametrize("amount,currency,lang,expected", [
-    (1250000, "IDR", "id", "Rp 1.250.000"),
-    (Decimal("1250000.00"), "IDR", "en", "Rp 1.250.000"),
-    (Decimal("999.5"), "IDR", "en", "Rp 1.000"),
-    (-150000, "IDR", "id", "-Rp 150.000"),
-    (0, "IDR", "id", "Rp 0"),
-    (Decimal("1250.5"), "USD", "en", "USD 1,250.50"),
-    (Decimal("1250.5"), "usd", "id", "USD 1.250,50"),
-    (None, "IDR", "id", "–"),
-])
+@pytest.mark.parametrize(
+    "amount,currency,lang,expected",
+    [
+        (1250000, "IDR", "id", "Rp 1.250.000"),
+        (Decimal("1250000.00"), "IDR", "en", "Rp 1.250.000"),
+        (Decimal("999.5"), "IDR", "en", "Rp 1.000"),
+        (-150000, "IDR", "id", "-Rp 150.000"),
+        (0, "IDR", "id", "Rp 0"),
+        (Decimal("1250.5"), "USD", "en", "USD 1,250.50"),
+        (Decimal("1250.5"), "usd", "id", "USD 1.250,50"),
+        (None, "IDR", "id", "–"),
+    ],
+)
 def test_money(amount, currency, lang, expected):
     assert i18n.format_money(amount, currency, lang) == expected
 
@@ -116,7 +158,7 @@ def test_numbers_and_percent():
 def test_dates_and_times_in_the_property_zone():
     assert i18n.format_date(date(2026, 8, 17), "id") == "17 Agu 2026"
     assert i18n.format_date(date(2026, 12, 25), "en") == "25 Dec 2026"
-    moment = datetime(2026, 11, 24, 23, 30, tzinfo=timezone.utc)  # 06:30 on the 25th in Jakarta
+    moment = datetime(2026, 11, 24, 23, 30, tzinfo=UTC)  # 06:30 on the 25th in Jakarta
     assert i18n.format_datetime(moment, "Asia/Jakarta", "id") == "25 Nov 2026 06.30 WIB"
     assert i18n.format_datetime(moment, "Asia/Jakarta", "en") == "25 Nov 2026 06:30 WIB"
     assert i18n.format_datetime(moment, "Asia/Makassar", "en") == "25 Nov 2026 07:30 WITA"
@@ -127,7 +169,7 @@ def test_dates_and_times_in_the_property_zone():
 
 
 def test_ago_and_durations():
-    now = datetime(2026, 11, 25, 12, tzinfo=timezone.utc)
+    now = datetime(2026, 11, 25, 12, tzinfo=UTC)
     assert i18n.format_ago(now - timedelta(minutes=12), "id", now) == "12 menit yang lalu"
     assert i18n.format_ago(now - timedelta(hours=3), "en", now) == "3 h ago"
     assert i18n.format_ago(now - timedelta(days=1, hours=2), "id", now) == "1 hari yang lalu"

@@ -7,15 +7,24 @@ from staff is also refused to staff.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Iterator
 
 import streamlit as st
 
 from ui.context import PageContext
 
-__all__ = ["client_for", "retry_failed", "prune", "push_rates", "subscribe_webhooks", "unsubscribe_webhooks",
-           "rotate_webhook_token", "webhook_list"]
+__all__ = [
+    "client_for",
+    "prune",
+    "push_rates",
+    "retry_failed",
+    "rotate_webhook_token",
+    "subscribe_webhooks",
+    "sync_context",
+    "unsubscribe_webhooks",
+    "webhook_list",
+]
 
 
 @contextmanager
@@ -32,7 +41,8 @@ def client_for(ctx: PageContext) -> Iterator:
             close()
 
 
-def _sync_context(ctx: PageContext, client, progress=None):
+def sync_context(ctx: PageContext, client, progress=None):
+    """The sync engine's context for the page's property (every page builds it here)."""
     from pms.sync import SyncContext
 
     kwargs = {"progress": progress} if progress is not None else {}
@@ -48,9 +58,11 @@ def retry_failed(ctx: PageContext) -> None:
     with ctx.errors(), st.status(ctx.t("monitoring.retrying"), expanded=True) as box:
         events = store.retry_failed(ctx.engine, property_id=ctx.pid)
         with client_for(ctx) as client:
-            result = retry_records(_sync_context(ctx, client))
+            result = retry_records(sync_context(ctx, client))
         ctx.wrote()
-        box.update(label=ctx.t("monitoring.retried", events=events, result=_summary(ctx, result)), state="complete")
+        box.update(
+            label=ctx.t("monitoring.retried", events=events, result=_summary(ctx, result)), state="complete"
+        )
 
 
 def _summary(ctx: PageContext, result) -> str:
@@ -78,15 +90,23 @@ def push_rates(ctx: PageContext, start, end) -> None:
 
     with ctx.errors(), st.status(ctx.t("rates.pushing"), expanded=True) as box:
         with client_for(ctx) as client:
-            result = run_sync(_sync_context(ctx, client), SyncRequest(
-                mode="window", date_from=start, date_to=end, entities=("rates",), direction="push",
-                trigger="manual"))
+            result = run_sync(
+                sync_context(ctx, client),
+                SyncRequest(
+                    mode="window",
+                    date_from=start,
+                    date_to=end,
+                    entities=("rates",),
+                    direction="push",
+                    trigger="manual",
+                ),
+            )
         ctx.wrote()
         box.update(label=ctx.t("rates.pushed", result=_summary(ctx, result)), state="complete")
 
 
 def _public_url(ctx: PageContext) -> str:
-    from pms.oauth import public_base_url
+    from pms.connection.oauth import public_base_url
 
     return public_base_url(ctx.engine)
 
@@ -113,10 +133,12 @@ def unsubscribe_webhooks(ctx: PageContext) -> list[str]:
 
 def rotate_webhook_token(ctx: PageContext):
     ctx.require("settings")
+    from pms.server.runtime import invalidate_token_cache
     from pms.webhooks.subscriptions import rotate
 
     with client_for(ctx) as client:
         report = rotate(ctx.engine, client, public_url=_public_url(ctx))
+    invalidate_token_cache()  # the receiver in this process accepts the new token at once
     ctx.wrote()
     return report
 

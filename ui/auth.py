@@ -1,6 +1,6 @@
 """The two screens shown before any page: first-manager creation and login.
 
-The first visit to a database with no accounts creates the first manager (``pms.users`` makes
+The first visit to a database with no accounts creates the first manager (``pms.accounts.users`` makes
 that atomic, so two browsers cannot both do it). After that every page needs a login. A failed
 login says only "wrong user name or password" (never which), and a locked account says how long
 to wait.
@@ -11,7 +11,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 import streamlit as st
 
-from pms import users
+from pms import accounts
 from pms.i18n import Translator
 from ui import session
 
@@ -23,10 +23,13 @@ def first_manager_form(engine: sa.Engine, t: Translator) -> None:
     st.write(t("auth.welcome_text"))
     with st.form("first_manager"):
         name = st.text_input(t("auth.username"), max_chars=64, key="first_username")
-        pw = st.text_input(t("auth.password"), type="password", max_chars=users.MAX_PASSWORD, key="first_password")
-        pw2 = st.text_input(t("auth.password_repeat"), type="password", max_chars=users.MAX_PASSWORD,
-                            key="first_password2")
-        st.caption(t("auth.password_rule", n=users.MIN_PASSWORD))
+        pw = st.text_input(
+            t("auth.password"), type="password", max_chars=accounts.MAX_PASSWORD, key="first_password"
+        )
+        pw2 = st.text_input(
+            t("auth.password_repeat"), type="password", max_chars=accounts.MAX_PASSWORD, key="first_password2"
+        )
+        st.caption(t("auth.password_rule", n=accounts.MIN_PASSWORD))
         submitted = st.form_submit_button(t("auth.create_manager"), type="primary")
     if not submitted:
         return
@@ -34,8 +37,8 @@ def first_manager_form(engine: sa.Engine, t: Translator) -> None:
         st.error(t("auth.passwords_differ"))
         return
     try:
-        user = users.create_first_manager(engine, name, pw, language=t.lang)
-    except users.UserError as exc:
+        user = accounts.create_first_manager(engine, name, pw, language=t.lang)
+    except accounts.UserError as exc:
         st.error(str(exc))
         return
     session.log_in(user)
@@ -46,11 +49,13 @@ def login_form(engine: sa.Engine, t: Translator) -> None:
     st.title(t("auth.login_title"))
     with st.form("login"):
         name = st.text_input(t("auth.username"), max_chars=64, key="login_username")
-        pw = st.text_input(t("auth.password"), type="password", max_chars=users.MAX_PASSWORD, key="login_password")
+        pw = st.text_input(
+            t("auth.password"), type="password", max_chars=accounts.MAX_PASSWORD, key="login_password"
+        )
         submitted = st.form_submit_button(t("auth.login"), type="primary")
     if not submitted:
         return
-    result = users.authenticate(engine, name, pw)
+    result = accounts.authenticate(engine, name, pw)
     if result.reason == "locked":
         st.error(t("auth.locked", seconds=result.retry_after))
         return

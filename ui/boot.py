@@ -10,23 +10,22 @@ reached or set up becomes a clear message, never a traceback.
 from __future__ import annotations
 
 import logging
-import os
 
 import sqlalchemy as sa
 import streamlit as st
 
-from pms.config import database_url
+from pms.config import database_url, database_url_from_env, demo_config
 from pms.db.engine import make_engine
 from pms.db.setup import SetupReport, setup_database
 
-__all__ = ["db_url", "engine_for", "engine", "ensure_setup", "ensure_demo_if_needed"]
+__all__ = ["db_url", "engine", "engine_for", "ensure_demo_if_needed", "ensure_setup"]
 
 log = logging.getLogger(__name__)
 
 
 def db_url() -> str:
     """The hotel database's URL (never shown unredacted)."""
-    if os.environ.get("PMS_DATABASE_URL"):
+    if database_url_from_env():
         return database_url()
     try:
         from_secrets = st.secrets.get("database_url")
@@ -58,28 +57,18 @@ def ensure_setup() -> SetupReport:
     return _setup(db_url())
 
 
-def _demo_config() -> dict:
-    """The same optional knobs as the server's runtime: ``PMS_DEMO_RESERVATIONS``, ``PMS_DEMO_RATE_LIMIT``."""
-    config: dict = {}
-    if os.environ.get("PMS_DEMO_RESERVATIONS"):
-        config["reservations"] = int(os.environ["PMS_DEMO_RESERVATIONS"])
-    if os.environ.get("PMS_DEMO_RATE_LIMIT"):
-        config["rate_limit"] = float(os.environ["PMS_DEMO_RATE_LIMIT"]) or None
-    return config
-
-
 def ensure_demo_if_needed(eng: sa.Engine, has_credentials: bool) -> str | None:
     """Start the in-process demo sandbox when no credentials are stored; its property id, or None.
 
-    ``pms.demo.ensure_demo`` is a process-wide singleton, so the server's lifespan and this call
+    ``pms.connection.demo.ensure_demo`` is a process-wide singleton, so the server's lifespan and this call
     share one sandbox.
     """
     if has_credentials:
         return None
-    from pms import demo
+    from pms.connection import demo
     from pms.db.settings import Settings
 
-    info = demo.current() or demo.ensure_demo(**_demo_config())
+    info = demo.current() or demo.ensure_demo(**demo_config())
     settings = Settings(eng)
     if settings.get("pms_demo_property_id") != info.property_id:
         settings.set("pms_demo_property_id", info.property_id)

@@ -11,31 +11,49 @@ from collections.abc import Callable
 import pandas as pd
 import plotly.graph_objects as go
 
-__all__ = ["occupancy_chart", "sources_chart", "activity_chart", "runs_chart", "duration_chart"]
+__all__ = ["activity_chart", "duration_chart", "occupancy_chart", "runs_chart", "sources_chart"]
 
 TEAL, RED, GREY, AMBER = "#0f766e", "#dc2626", "#94a3b8", "#d97706"
 
 
 def _layout(fig: go.Figure, height: int = 300, **kw) -> go.Figure:
-    fig.update_layout(height=height, margin=dict(l=10, r=10, t=30, b=10), legend=dict(orientation="h", y=-0.2),
-                      **kw)
+    fig.update_layout(
+        height=height,
+        margin={"l": 10, "r": 10, "t": 30, "b": 10},
+        legend={"orientation": "h", "y": -0.2},
+        **kw,
+    )
     return fig
 
 
 def occupancy_chart(occ: pd.DataFrame, t: Callable[..., str]) -> go.Figure:
     labels = [t.date(d) for d in occ["date"]]
-    fig = go.Figure(go.Bar(x=labels, y=occ["occupancy"] * 100, marker_color=TEAL, name=t("overview.occupancy"),
-                           customdata=occ[["rooms_sold", "rooms_total"]].to_numpy(),
-                           hovertemplate="%{x}: %{y:.0f}% (%{customdata[0]}/%{customdata[1]})<extra></extra>"))
-    return _layout(fig, yaxis=dict(range=[0, 100], ticksuffix="%"))
+    fig = go.Figure(
+        go.Bar(
+            x=labels,
+            y=occ["occupancy"] * 100,
+            marker_color=TEAL,
+            name=t("overview.occupancy"),
+            customdata=occ[["rooms_sold", "rooms_total"]].to_numpy(),
+            hovertemplate="%{x}: %{y:.0f}% (%{customdata[0]}/%{customdata[1]})<extra></extra>",
+        )
+    )
+    return _layout(fig, yaxis={"range": [0, 100], "ticksuffix": "%"})
 
 
 def sources_chart(src: pd.DataFrame, t: Callable[..., str]) -> go.Figure:
     names = [s or t("common.unknown") for s in src["source"]]
     colors = [AMBER if c == "channel" else TEAL for c in src["payment_collect"]]
-    fig = go.Figure(go.Bar(x=src["reservations"], y=names, orientation="h", marker_color=colors,
-                           hovertemplate="%{y}: %{x}<extra></extra>"))
-    return _layout(fig, height=max(200, 40 * len(src) + 60), yaxis=dict(autorange="reversed"))
+    fig = go.Figure(
+        go.Bar(
+            x=src["reservations"],
+            y=names,
+            orientation="h",
+            marker_color=colors,
+            hovertemplate="%{y}: %{x}<extra></extra>",
+        )
+    )
+    return _layout(fig, height=max(200, 40 * len(src) + 60), yaxis={"autorange": "reversed"})
 
 
 def activity_chart(act: pd.DataFrame, t: Callable[..., str]) -> go.Figure:
@@ -43,9 +61,10 @@ def activity_chart(act: pd.DataFrame, t: Callable[..., str]) -> go.Figure:
     fig = go.Figure()
     fig.add_bar(x=days, y=act["successful"], name=t("sync.successful"), marker_color=TEAL)
     fig.add_bar(x=days, y=act["failed"], name=t("sync.failed_records"), marker_color=RED)
-    fig.add_scatter(x=days, y=act["runs"], name=t("sync.runs"), yaxis="y2", mode="lines+markers",
-                    line=dict(color=GREY))
-    return _layout(fig, barmode="stack", yaxis2=dict(overlaying="y", side="right", showgrid=False))
+    fig.add_scatter(
+        x=days, y=act["runs"], name=t("sync.runs"), yaxis="y2", mode="lines+markers", line={"color": GREY}
+    )
+    return _layout(fig, barmode="stack", yaxis2={"overlaying": "y", "side": "right", "showgrid": False})
 
 
 def runs_chart(runs: pd.DataFrame, t: Callable[..., str]) -> go.Figure:
@@ -54,15 +73,28 @@ def runs_chart(runs: pd.DataFrame, t: Callable[..., str]) -> go.Figure:
     fig = go.Figure()
     fig.add_bar(x=x, y=runs["successful"], name=t("sync.successful"), marker_color=TEAL)
     fig.add_bar(x=x, y=runs["failed"], name=t("sync.failed_records"), marker_color=RED)
-    fig.add_scatter(x=x, y=runs["api_calls"], name=t("sync.api_calls"), yaxis="y2", mode="lines+markers",
-                    line=dict(color=AMBER))
-    return _layout(fig, barmode="stack", yaxis2=dict(overlaying="y", side="right", showgrid=False))
+    fig.add_scatter(
+        x=x,
+        y=runs["api_calls"],
+        name=t("sync.api_calls"),
+        yaxis="y2",
+        mode="lines+markers",
+        line={"color": AMBER},
+    )
+    return _layout(fig, barmode="stack", yaxis2={"overlaying": "y", "side": "right", "showgrid": False})
 
 
 def duration_chart(runs: pd.DataFrame, t: Callable[..., str]) -> go.Figure:
     x = [f"#{i}" for i in runs["id"]]
     seconds = runs["duration_ms"].fillna(0).astype(float) / 1000
     colors = [RED if s == "failed" else TEAL for s in runs["status"]]
-    fig = go.Figure(go.Bar(x=x, y=seconds, marker_color=colors, name=t("sync.duration"),
-                           hovertemplate="%{x}: %{y:.1f} s<extra></extra>"))
-    return _layout(fig, yaxis=dict(ticksuffix=" s"))
+    fig = go.Figure(
+        go.Bar(
+            x=x,
+            y=seconds,
+            marker_color=colors,
+            name=t("sync.duration"),
+            hovertemplate="%{x}: %{y:.1f} s<extra></extra>",
+        )
+    )
+    return _layout(fig, yaxis={"ticksuffix": " s"})

@@ -9,19 +9,19 @@ reaching a page script (a stale link, a future refactor) gets round it.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from typing import Any
 
 import sqlalchemy as sa
 import streamlit as st
 
-from pms import users
+from pms import accounts
 from pms.i18n import Translator, local_now
 from pms.reporting.property import PropertyInfo
 from ui import cache
 from ui.errors import shown_errors
 
-__all__ = ["PageContext", "CONTEXT_KEY", "open_page", "set_context"]
+__all__ = ["CONTEXT_KEY", "PageContext", "open_page", "set_context"]
 
 CONTEXT_KEY = "_pms_page_context"
 FLASH_KEY = "_pms_flash"
@@ -31,9 +31,9 @@ FLASH_KEY = "_pms_flash"
 class PageContext:
     engine: sa.Engine
     t: Translator
-    user: users.User
+    user: accounts.User
     prop: PropertyInfo
-    now: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
+    now: datetime = field(default_factory=lambda: datetime.now(UTC))
 
     @property
     def lang(self) -> str:

@@ -16,7 +16,7 @@ import streamlit as st
 
 from pms.errors import PMSError
 
-__all__ = ["shown_errors", "show_error"]
+__all__ = ["show_error", "shown_errors"]
 
 log = logging.getLogger("pms.dashboard")
 

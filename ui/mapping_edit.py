@@ -11,10 +11,10 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from ui.actions import client_for
+from ui.actions import client_for, sync_context
 from ui.context import PageContext
 
-__all__ = ["type_labels", "grid", "save", "refresh_catalogue", "start_from_cloudbeds"]
+__all__ = ["grid", "refresh_catalogue", "save", "start_from_cloudbeds", "type_labels"]
 
 
 def type_labels(types: dict[str, str]) -> dict[str, str]:
@@ -31,14 +31,27 @@ def grid(inputs, labels: dict[str, str], suggestions, t) -> pd.DataFrame:
         m = mapped.get(adf) or {}
         tid = m.get("cloudbed_room_type_id") if m.get("is_active", True) else None
         s = best.get(adf)
-        rows.append({"adf_room_type": adf, "cloudbeds": labels.get(tid) if tid else None,
-                     "suggestion": t("mapping.suggested", name=labels.get(s.cloudbed_room_type_id, "?"),
-                                     score=t.percent(s.score)) if s and not tid else "",
-                     "booked": inputs.reservation_counts.get(tid, 0) if tid else 0, "notes": m.get("notes") or ""})
+        rows.append(
+            {
+                "adf_room_type": adf,
+                "cloudbeds": labels.get(tid) if tid else None,
+                "suggestion": t(
+                    "mapping.suggested",
+                    name=labels.get(s.cloudbed_room_type_id, "?"),
+                    score=t.percent(s.score),
+                )
+                if s and not tid
+                else "",
+                "booked": inputs.reservation_counts.get(tid, 0) if tid else 0,
+                "notes": m.get("notes") or "",
+            }
+        )
     return pd.DataFrame(rows, columns=["adf_room_type", "cloudbeds", "suggestion", "booked", "notes"])
 
 
-def _changes(before: pd.DataFrame, after: pd.DataFrame, ids: dict[str, str]) -> dict[str, tuple[str | None, str]]:
+def _changes(
+    before: pd.DataFrame, after: pd.DataFrame, ids: dict[str, str]
+) -> dict[str, tuple[str | None, str]]:
     """ADF type → (Cloudbeds type id or None to unmap, notes) for every row that changed."""
     old = {r.adf_room_type: (ids.get(r.cloudbeds), r.notes or "") for r in before.itertuples()}
     new: dict[str, tuple[str | None, str]] = {}
@@ -54,7 +67,9 @@ def _changes(before: pd.DataFrame, after: pd.DataFrame, ids: dict[str, str]) -> 
     return changes
 
 
-def save(ctx: PageContext, before: pd.DataFrame, after: pd.DataFrame, labels: dict[str, str], suggestions) -> None:
+def save(
+    ctx: PageContext, before: pd.DataFrame, after: pd.DataFrame, labels: dict[str, str], suggestions
+) -> None:
     ctx.require("room_mapping.edit")
     from pms.sync import save_mapping
 
@@ -62,8 +77,10 @@ def save(ctx: PageContext, before: pd.DataFrame, after: pd.DataFrame, labels: di
     if suggestions:
         best = {s.adf_room_type: labels.get(s.cloudbed_room_type_id) for s in suggestions}
         after = after.copy()
-        after["cloudbeds"] = [c if isinstance(c, str) and c else best.get(a) for a, c in
-                              zip(after["adf_room_type"], after["cloudbeds"])]
+        after["cloudbeds"] = [
+            c if isinstance(c, str) and c else best.get(a)
+            for a, c in zip(after["adf_room_type"], after["cloudbeds"], strict=True)
+        ]
     changes = _changes(before, after, ids)
     with ctx.errors():
         for adf, (type_id, notes) in sorted(changes.items()):
@@ -79,19 +96,23 @@ def start_from_cloudbeds(ctx: PageContext, inputs) -> None:
 
     with ctx.errors():
         for row in inputs.cloudbed_types:
-            save_mapping(ctx.engine, ctx.pid, row.get("short_name") or row["name"] or row["room_type_id"],
-                         row["room_type_id"])
+            save_mapping(
+                ctx.engine,
+                ctx.pid,
+                row.get("short_name") or row["name"] or row["room_type_id"],
+                row["room_type_id"],
+            )
         ctx.wrote()
         ctx.flash(ctx.t("mapping.saved", n=len(inputs.cloudbed_types)))
 
 
 def refresh_catalogue(ctx: PageContext) -> None:
     ctx.require("room_mapping.edit")
-    from pms.sync import SyncContext, refresh_catalog
+    from pms.sync import refresh_catalog
 
     with ctx.errors(), st.spinner(ctx.t("mapping.refreshing")):
         with client_for(ctx) as client:
-            result = refresh_catalog(SyncContext(engine=ctx.engine, client=client, property_id=ctx.pid))
+            result = refresh_catalog(sync_context(ctx, client))
         ctx.wrote()
         if result.status == "failed":
             st.error(result.error or ctx.t("mapping.refresh_failed"), icon="⚠️")

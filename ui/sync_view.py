@@ -1,7 +1,7 @@
 """The Sync page's moving parts: preview → plan on screen → apply with a progress bar → results.
 
 The plan and the request it was made for are kept in the session, so "Apply" runs exactly what
-was previewed (and the engine recomputes it, DOMAIN rule 22). Both run inside the script with a
+was previewed (and the engine recomputes it, domain rule 22). Both run inside the script with a
 live progress bar; a second sync of the same property is refused by the engine's lease with a
 message, never run alongside.
 """
@@ -11,11 +11,11 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from ui.actions import client_for
+from ui.actions import client_for, sync_context
 from ui.context import PageContext
 from ui.widgets import status_label, table
 
-__all__ = ["preview", "show_plan", "runs_table"]
+__all__ = ["preview", "runs_table", "show_plan"]
 
 PLAN_KEY = "sync_plan"
 
@@ -25,26 +25,33 @@ def _progress(ctx: PageContext, label: str):
 
     def update(done: int, expected: int | None, what: str) -> None:
         fraction = min(1.0, done / expected) if expected else 0.0
-        bar.progress(fraction, text=ctx.t("sync.progress", what=ctx.t(f"entity.{what}") if ctx.t.has(f"entity.{what}")
-                                           else what, done=ctx.t.number(done),
-                                           total=ctx.t.number(expected) if expected else "?"))
+        bar.progress(
+            fraction,
+            text=ctx.t(
+                "sync.progress",
+                what=ctx.t(f"entity.{what}") if ctx.t.has(f"entity.{what}") else what,
+                done=ctx.t.number(done),
+                total=ctx.t.number(expected) if expected else "?",
+            ),
+        )
+
     return bar, update
 
 
 def _request(window, entities, direction, mode):
     from pms.sync import SyncRequest
 
-    start, end = (tuple(window) + (None, None))[:2] if isinstance(window, (tuple, list)) else (window, None)
+    start, end = ((*tuple(window), None, None))[:2] if isinstance(window, (tuple, list)) else (window, None)
     if mode != "window":
         start = end = None
-    return SyncRequest(mode=mode, date_from=start, date_to=end if end else start, entities=tuple(entities),
-                       direction=direction, trigger="manual")
-
-
-def _context(ctx: PageContext, client, progress):
-    from pms.sync import SyncContext
-
-    return SyncContext(engine=ctx.engine, client=client, property_id=ctx.pid, progress=progress)
+    return SyncRequest(
+        mode=mode,
+        date_from=start,
+        date_to=end if end else start,
+        entities=tuple(entities),
+        direction=direction,
+        trigger="manual",
+    )
 
 
 def preview(ctx: PageContext, window, entities, direction, mode) -> None:
@@ -56,7 +63,7 @@ def preview(ctx: PageContext, window, entities, direction, mode) -> None:
         request = _request(window, entities, direction, mode)
         bar, update = _progress(ctx, ctx.t("sync.previewing"))
         with client_for(ctx) as client:
-            plan = plan_sync(_context(ctx, client, update), request)
+            plan = plan_sync(sync_context(ctx, client, update), request)
         bar.progress(1.0, text=ctx.t("sync.previewed"))
         st.session_state[PLAN_KEY] = (request, plan)
 
@@ -73,16 +80,32 @@ def show_plan(ctx: PageContext) -> None:
         st.error(plan.error, icon="⚠️")
     counts = {k: n for k, n in plan.counts.items() if n}
     cols = st.columns(max(1, len(counts) or 1))
-    for col, (kind, n) in zip(cols, counts.items()):
+    for col, (kind, n) in zip(cols, counts.items(), strict=False):
         col.metric(t(f"action.{kind}"), t.number(n))
     if not plan.total_actions:
         st.success(t("sync.nothing_to_do"), icon="✅")
-    samples = [{"kind": t(f"action.{a.kind}"), "entity": t(f"entity.{a.entity}") if t.has(f"entity.{a.entity}")
-                else a.entity, "key": a.key, "summary": a.summary}
-               for kind in plan.samples for a in plan.samples[kind]]
+    samples = [
+        {
+            "kind": t(f"action.{a.kind}"),
+            "entity": t(f"entity.{a.entity}") if t.has(f"entity.{a.entity}") else a.entity,
+            "key": a.key,
+            "summary": a.summary,
+        }
+        for kind in plan.samples
+        for a in plan.samples[kind]
+    ]
     if samples:
-        table(pd.DataFrame(samples), t, {"kind": "sync.col.kind", "entity": "sync.col.entity", "key": "sync.col.key",
-                                         "summary": "sync.col.summary"}, key="plan_table")
+        table(
+            pd.DataFrame(samples),
+            t,
+            {
+                "kind": "sync.col.kind",
+                "entity": "sync.col.entity",
+                "key": "sync.col.key",
+                "summary": "sync.col.summary",
+            },
+            key="plan_table",
+        )
     for warning in plan.warnings:
         st.warning(warning, icon="⚠️")
     st.caption(t("sync.preview_cost", calls=plan.api_calls))
@@ -99,20 +122,39 @@ def apply(ctx: PageContext, request) -> None:
         with st.status(t("sync.applying"), expanded=True) as box:
             bar, update = _progress(ctx, t("sync.applying"))
             with client_for(ctx) as client:
-                result = run_sync(_context(ctx, client, update), request)
+                result = run_sync(sync_context(ctx, client, update), request)
             bar.progress(1.0, text=t("sync.done"))
             state = "error" if result.status == "failed" else "complete"
-            box.update(label=t("sync.result", status=status_label(t, "log_status", result.status),
-                               ok=t.number(result.successful), failed=t.number(result.failed),
-                               calls=t.number(result.api_calls)), state=state)
+            box.update(
+                label=t(
+                    "sync.result",
+                    status=status_label(t, "log_status", result.status),
+                    ok=t.number(result.successful),
+                    failed=t.number(result.failed),
+                    calls=t.number(result.api_calls),
+                ),
+                state=state,
+            )
         ctx.wrote()
         st.session_state.pop(PLAN_KEY, None)
-        rows = [{"entity": t(f"entity.{name}") if t.has(f"entity.{name}") else name, **c.as_dict()}
-                for name, c in result.counts.items()]
+        rows = [
+            {"entity": t(f"entity.{name}") if t.has(f"entity.{name}") else name, **c.as_dict()}
+            for name, c in result.counts.items()
+        ]
         if rows:
-            st.dataframe(pd.DataFrame(rows), hide_index=True, key="result_table", column_config={
-                "entity": t("sync.col.entity"), "created": t("sync.created"), "updated": t("sync.updated"),
-                "unchanged": t("sync.unchanged"), "deleted": t("sync.deleted"), "failed": t("sync.failed_records")})
+            st.dataframe(
+                pd.DataFrame(rows),
+                hide_index=True,
+                key="result_table",
+                column_config={
+                    "entity": t("sync.col.entity"),
+                    "created": t("sync.created"),
+                    "updated": t("sync.updated"),
+                    "unchanged": t("sync.unchanged"),
+                    "deleted": t("sync.deleted"),
+                    "failed": t("sync.failed_records"),
+                },
+            )
         if result.error:
             st.error(result.error, icon="⚠️")
         for message in result.errors[:20]:
@@ -125,10 +167,26 @@ def apply(ctx: PageContext, request) -> None:
 
 def runs_table(ctx: PageContext, runs: pd.DataFrame) -> None:
     t = ctx.t
-    view = runs.assign(status=runs["status"].map(lambda s: status_label(t, "log_status", s)),
-                       mode=runs["mode"].map(lambda m: t(f"mode.{m}") if t.has(f"mode.{m}") else m),
-                       duration=runs["duration_ms"].map(t.duration))
-    table(view, t, {"id": "sync.col.run", "started_at": "log.time", "mode": "log.mode", "status": "log.status",
-                    "processed": "log.processed", "successful": "log.successful", "failed": "log.failed",
-                    "api_calls": "log.api_calls", "duration": "log.duration"},
-          key="runs_table", zone=ctx.prop.timezone, times=["started_at"])
+    view = runs.assign(
+        status=runs["status"].map(lambda s: status_label(t, "log_status", s)),
+        mode=runs["mode"].map(lambda m: t(f"mode.{m}") if t.has(f"mode.{m}") else m),
+        duration=runs["duration_ms"].map(t.duration),
+    )
+    table(
+        view,
+        t,
+        {
+            "id": "sync.col.run",
+            "started_at": "log.time",
+            "mode": "log.mode",
+            "status": "log.status",
+            "processed": "log.processed",
+            "successful": "log.successful",
+            "failed": "log.failed",
+            "api_calls": "log.api_calls",
+            "duration": "log.duration",
+        },
+        key="runs_table",
+        zone=ctx.prop.timezone,
+        times=["started_at"],
+    )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pms import users
+from pms import accounts
 from ui.context import PageContext
 
 __all__ = ["render"]
@@ -13,43 +13,61 @@ __all__ = ["render"]
 def render(ctx: PageContext) -> None:
     ctx.require("users")
     t = ctx.t
-    accounts = users.list_users(ctx.engine)
-    st.dataframe([{t("auth.username"): u.username, t("settings.role"): t(f"role.{u.role}"),
-                   t("settings.active_user"): "✅" if u.is_active else "⛔", t("settings.language"): u.language,
-                   t("settings.last_login"): ctx.dt(u.last_login_at)} for u in accounts],
-                 hide_index=True, key="users_table")
+    everyone = accounts.list_users(ctx.engine)
+    st.dataframe(
+        [
+            {
+                t("auth.username"): u.username,
+                t("settings.role"): t(f"role.{u.role}"),
+                t("settings.active_user"): "✅" if u.is_active else "⛔",
+                t("settings.language"): u.language,
+                t("settings.last_login"): ctx.dt(u.last_login_at),
+            }
+            for u in everyone
+        ],
+        hide_index=True,
+        key="users_table",
+    )
     with st.form("add_user", clear_on_submit=True):
         st.markdown(f"**{t('settings.add_user')}**")
         c = st.columns(3)
         name = c[0].text_input(t("auth.username"), max_chars=64, key="new_user_name")
-        role = c[1].selectbox(t("settings.role"), users.ROLES, format_func=lambda r: t(f"role.{r}"), key="new_user_role")
-        pw = c[2].text_input(t("auth.password"), type="password", max_chars=users.MAX_PASSWORD, key="new_user_pw")
+        role = c[1].selectbox(
+            t("settings.role"), accounts.ROLES, format_func=lambda r: t(f"role.{r}"), key="new_user_role"
+        )
+        pw = c[2].text_input(
+            t("auth.password"), type="password", max_chars=accounts.MAX_PASSWORD, key="new_user_pw"
+        )
         if st.form_submit_button(t("settings.add_user"), type="primary"):
             with ctx.errors():
-                created = users.create_user(ctx.engine, name, pw, role=role, language=ctx.lang)
+                created = accounts.create_user(ctx.engine, name, pw, role=role, language=ctx.lang)
                 st.success(t("settings.user_added", name=created.username))
                 st.rerun()
-    names = [u.username for u in accounts]
+    names = [u.username for u in everyone]
     with st.form("edit_user"):
         st.markdown(f"**{t('settings.edit_user')}**")
         c = st.columns(3)
         who = c[0].selectbox(t("auth.username"), names, key="edit_user_name")
-        action = c[1].selectbox(t("settings.action"), ("role_manager", "role_staff", "reset", "disable", "enable",
-                                                       "remove"), format_func=lambda a: t(f"settings.do.{a}"),
-                                key="edit_user_action")
-        pw = c[2].text_input(t("settings.new_password"), type="password", max_chars=users.MAX_PASSWORD,
-                             key="edit_user_pw")
+        action = c[1].selectbox(
+            t("settings.action"),
+            ("role_manager", "role_staff", "reset", "disable", "enable", "remove"),
+            format_func=lambda a: t(f"settings.do.{a}"),
+            key="edit_user_action",
+        )
+        pw = c[2].text_input(
+            t("settings.new_password"), type="password", max_chars=accounts.MAX_PASSWORD, key="edit_user_pw"
+        )
         if st.form_submit_button(t("settings.apply"), type="primary"):
             with ctx.errors():
                 if who == ctx.user.username and action in ("remove", "disable", "role_staff"):
-                    raise users.UserError(t("settings.not_yourself"))
+                    raise accounts.UserError(t("settings.not_yourself"))
                 if action.startswith("role_"):
-                    users.set_role(ctx.engine, who, action[5:])
+                    accounts.set_role(ctx.engine, who, action[5:])
                 elif action == "reset":
-                    users.set_password(ctx.engine, who, pw)
+                    accounts.set_password(ctx.engine, who, pw)
                 elif action in ("disable", "enable"):
-                    users.set_active(ctx.engine, who, action == "enable")
+                    accounts.set_active(ctx.engine, who, action == "enable")
                 else:
-                    users.remove_user(ctx.engine, who)
+                    accounts.remove_user(ctx.engine, who)
                 st.success(t("settings.user_changed", name=who))
                 st.rerun()

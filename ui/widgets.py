@@ -9,7 +9,7 @@ import streamlit as st
 
 from pms.reporting.paging import Page
 
-__all__ = ["pager", "page_number", "table", "empty", "status_label", "localize_times", "plain"]
+__all__ = ["empty", "localize_times", "page_number", "pager", "plain", "status_label", "table"]
 
 _MARKDOWN = set("\\`*_{}[]()<>#+-.!|~$:")
 
@@ -21,10 +21,16 @@ def plain(text: str) -> str:
 
 
 def pager(page: Page, key: str, t: Callable[..., str]) -> None:
-    """"Rows 1-50 of 1,234" and a page number input; changing it reruns with the new page."""
+    """ "Rows 1-50 of 1,234" and a page number input; changing it reruns with the new page."""
     cols = st.columns([3, 1])
-    cols[0].caption(t("common.rows_of", first=t.number(page.first_row), last=t.number(page.last_row),
-                      total=t.number(page.total)))
+    cols[0].caption(
+        t(
+            "common.rows_of",
+            first=t.number(page.first_row),
+            last=t.number(page.last_row),
+            total=t.number(page.total),
+        )
+    )
     if page.pages > 1:
         cols[1].number_input(t("common.page"), min_value=1, max_value=page.pages, step=1, key=key)
 
@@ -43,9 +49,19 @@ def localize_times(df: pd.DataFrame, columns: list[str], zone: str) -> pd.DataFr
     return out
 
 
-def table(df: pd.DataFrame, t: Callable[..., str], columns: dict[str, str], *, key: str | None = None,
-          money: list[str] = (), currency: str = "IDR", zone: str | None = None, times: list[str] = (),
-          select: bool = False, height: int | None = None):
+def table(
+    df: pd.DataFrame,
+    t: Callable[..., str],
+    columns: dict[str, str],
+    *,
+    key: str | None = None,
+    money: list[str] = (),
+    currency: str = "IDR",
+    zone: str | None = None,
+    times: list[str] = (),
+    select: bool = False,
+    height: int | None = None,
+):
     """A read-only table with translated headers; ``columns`` maps field → translation key (and order).
 
     Returns the selection event when ``select`` is true (single row).

@@ -1,9 +1,10 @@
 """The Cloudbeds PMS API v1.3 client.
 
-Layers, each testable alone: typed endpoint methods (``catalog``, ``reservations``, ``guests``,
-``rates``, ``webhooks``) → ``CloudbedsClient.request()`` (encodes, rate-limits, authenticates,
-retries, maps errors) → ``transport`` (one HTTP attempt, one ``CallRecord``) → ``requests``.
-Wire answers become typed records (``models``) in ``normalize``. See docs/client.md.
+Layers, each testable alone: typed endpoint methods (``methods_catalog``, ``methods_reservations``,
+``methods_guests``, ``methods_rates``, ``methods_webhooks``) → ``CloudbedsClient.request()``
+(encodes, rate-limits, authenticates, retries, maps errors) → ``transport`` (one HTTP attempt, one
+``CallRecord``) → ``requests``. Wire answers become typed records (``models``, ``models_bookings``)
+in ``normalize`` and ``normalize_bookings``. See docs/client.md.
 
     from pms.cloudbeds import CloudbedsClient, ApiKeyAuth
     client = CloudbedsClient(base_url, ApiKeyAuth(api_key), property_id="318204")
@@ -27,6 +28,8 @@ from pms.cloudbeds.auth import (
 from pms.cloudbeds.client import ClientStats, CloudbedsClient
 from pms.cloudbeds.endpoints import DEFAULT_SCOPES, ENDPOINTS
 from pms.cloudbeds.hooks import CallHook, CallRecord
+from pms.cloudbeds.methods_rates import RateInterval, RateUpdate
+from pms.cloudbeds.methods_reservations import RoomChange, RoomRequest
 from pms.cloudbeds.models import (
     AvailableRoomType,
     CreatedReservation,
@@ -51,41 +54,20 @@ from pms.cloudbeds.models import (
 )
 from pms.cloudbeds.pagination import Page, Paged
 from pms.cloudbeds.ratelimit import TokenBucket
-from pms.cloudbeds.rates import RateInterval, RateUpdate
-from pms.cloudbeds.reservations import RoomChange, RoomRequest
 from pms.cloudbeds.retry import RetryPolicy, equal_jitter, no_jitter
 from pms.cloudbeds.tokens import MemoryTokenStore, TokenSet, TokenStore
 
 __all__ = [
-    "CloudbedsClient",
-    "ClientStats",
-    "ApiKeyAuth",
-    "OAuthApp",
-    "OAuthAuth",
-    "AUTHORIZE_URL",
     "API_KEY_GRANT",
+    "AUTHORIZE_URL",
     "DEFAULT_SCOPES",
     "ENDPOINTS",
-    "build_authorize_url",
-    "exchange_code",
-    "exchange_api_key",
-    "refresh_tokens",
-    "TokenSet",
-    "TokenStore",
-    "MemoryTokenStore",
-    "CallRecord",
-    "CallHook",
-    "RetryPolicy",
-    "equal_jitter",
-    "no_jitter",
-    "TokenBucket",
-    "Page",
-    "Paged",
-    "RoomRequest",
-    "RoomChange",
-    "RateUpdate",
-    "RateInterval",
+    "ApiKeyAuth",
     "AvailableRoomType",
+    "CallHook",
+    "CallRecord",
+    "ClientStats",
+    "CloudbedsClient",
     "CreatedReservation",
     "Currency",
     "DailyRate",
@@ -93,16 +75,35 @@ __all__ = [
     "Guest",
     "Hotel",
     "HotelDetails",
+    "MemoryTokenStore",
+    "OAuthApp",
+    "OAuthAuth",
+    "Page",
+    "Paged",
+    "RateInterval",
     "RateJob",
     "RateJobUpdate",
     "RatePlan",
+    "RateUpdate",
     "Reservation",
     "ReservationGuest",
     "ReservationRoom",
+    "RetryPolicy",
     "Room",
+    "RoomChange",
+    "RoomRequest",
     "RoomType",
     "Source",
     "SourceCharge",
+    "TokenBucket",
+    "TokenSet",
+    "TokenStore",
     "UserInfo",
     "WebhookSubscription",
+    "build_authorize_url",
+    "equal_jitter",
+    "exchange_api_key",
+    "exchange_code",
+    "no_jitter",
+    "refresh_tokens",
 ]

@@ -25,7 +25,7 @@ import weakref
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
@@ -42,14 +42,14 @@ if TYPE_CHECKING:
     from pms.cloudbeds.client import CloudbedsClient
 
 __all__ = [
+    "API_KEY_GRANT",
+    "AUTHORIZE_URL",
     "ApiKeyAuth",
     "OAuthApp",
     "OAuthAuth",
-    "AUTHORIZE_URL",
-    "API_KEY_GRANT",
     "build_authorize_url",
-    "exchange_code",
     "exchange_api_key",
+    "exchange_code",
     "refresh_tokens",
 ]
 
@@ -59,7 +59,7 @@ Now = Callable[[], datetime]
 
 
 def _utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def _check_header_value(value: str, what: str, key: str) -> str:
@@ -67,7 +67,9 @@ def _check_header_value(value: str, what: str, key: str) -> str:
     if not value:
         raise ConfigurationError(f"The Cloudbeds {what} is empty: enter it on the Connection page.", key=key)
     if any(c in value for c in "\r\n\0 "):
-        raise ConfigurationError(f"The Cloudbeds {what} contains spaces or line breaks: paste it again.", key=key)
+        raise ConfigurationError(
+            f"The Cloudbeds {what} contains spaces or line breaks: paste it again.", key=key
+        )
     return value
 
 
@@ -112,13 +114,17 @@ class OAuthApp:
         register_secret(self.client_secret)
 
     def __repr__(self) -> str:
-        return f"OAuthApp(client_id={self.client_id!r}, client_secret={mask(self.client_secret)!r}, " \
-               f"redirect_uri={self.redirect_uri!r})"
+        return (
+            f"OAuthApp(client_id={self.client_id!r}, client_secret={mask(self.client_secret)!r}, "
+            f"redirect_uri={self.redirect_uri!r})"
+        )
 
     __str__ = __repr__
 
 
-def build_authorize_url(app: OAuthApp, scopes: Iterable[str], state: str, *, base: str = AUTHORIZE_URL) -> str:
+def build_authorize_url(
+    app: OAuthApp, scopes: Iterable[str], state: str, *, base: str = AUTHORIZE_URL
+) -> str:
     """The link that sends a manager to Cloudbeds' consent page.
 
     Args:
@@ -132,8 +138,13 @@ def build_authorize_url(app: OAuthApp, scopes: Iterable[str], state: str, *, bas
     if not state:
         raise ValueError("state must be a non-empty, unguessable value")
     query = urlencode(
-        {"client_id": app.client_id, "redirect_uri": app.redirect_uri, "response_type": "code",
-         "scope": " ".join(scopes), "state": state}
+        {
+            "client_id": app.client_id,
+            "redirect_uri": app.redirect_uri,
+            "response_type": "code",
+            "scope": " ".join(scopes),
+            "state": state,
+        }
     )
     return f"{base}?{query}"
 
@@ -141,8 +152,11 @@ def build_authorize_url(app: OAuthApp, scopes: Iterable[str], state: str, *, bas
 def _token_set(body: dict[str, Any], now: datetime, previous: TokenSet | None = None) -> TokenSet:
     access = body.get("access_token")
     if not isinstance(access, str) or not access:
-        raise AuthenticationError("Cloudbeds answered the token request without a token: connect Cloudbeds "
-                                  "again from the Connection page.", endpoint="access_token")
+        raise AuthenticationError(
+            "Cloudbeds answered the token request without a token: connect Cloudbeds "
+            "again from the Connection page.",
+            endpoint="access_token",
+        )
     try:
         lifetime = float(body.get("expires_in") or 3600)
     except (TypeError, ValueError):
@@ -188,13 +202,24 @@ def _grant(
             if retry_unknown and not last:
                 sleep(policy.backoff(attempt))
                 continue
-            raise error_for_exception(out.exception, endpoint="access_token", host=url.split("/")[2],
-                                      timeout=transport.timeout, attempts=attempt)
+            raise error_for_exception(
+                out.exception,
+                endpoint="access_token",
+                host=url.split("/")[2],
+                timeout=transport.timeout,
+                attempts=attempt,
+            )
         if out.status == 429 and not last:
             wait = parse_retry_after(out.retry_after)
             if wait is not None and wait > policy.max_retry_after:
-                raise error_for_response(429, out.body, endpoint="access_token", request_id=out.request_id,
-                                         retry_after=wait, redact=transport.redactor.text)
+                raise error_for_response(
+                    429,
+                    out.body,
+                    endpoint="access_token",
+                    request_id=out.request_id,
+                    retry_after=wait,
+                    redact=transport.redactor.text,
+                )
             sleep(policy.delay(attempt, wait))
             continue
         if out.status >= 500 and retry_unknown and not last:
@@ -204,8 +229,14 @@ def _grant(
             transport.redactor.add(out.body.get("access_token"), out.body.get("refresh_token"))
             return out.body
         raise error_for_response(
-            out.status, out.body, endpoint="access_token", request_id=out.request_id, auth_kind="none",
-            malformed=out.malformed, attempts=attempt, redact=transport.redactor.text,
+            out.status,
+            out.body,
+            endpoint="access_token",
+            request_id=out.request_id,
+            auth_kind="none",
+            malformed=out.malformed,
+            attempts=attempt,
+            redact=transport.redactor.text,
         )
 
 
@@ -223,47 +254,98 @@ def _transport(transport: Transport | None, on_call: CallHook | None, timeout: f
 
 
 def exchange_code(
-    base_url: str, app: OAuthApp, code: str, *, transport: Transport | None = None, on_call: CallHook | None = None,
-    timeout: float = 30.0, now: Now = _utcnow,
+    base_url: str,
+    app: OAuthApp,
+    code: str,
+    *,
+    transport: Transport | None = None,
+    on_call: CallHook | None = None,
+    timeout: float = 30.0,
+    now: Now = _utcnow,
 ) -> TokenSet:
     """Trade the authorization code from the OAuth callback for tokens (the code works once)."""
     if not app.redirect_uri:
         raise ConfigurationError("The OAuth redirect URI is not set.", key="cloudbed_redirect_uri")
     with _transport(transport, on_call, timeout) as t:
-        body = _grant(t, base_url, {"grant_type": "authorization_code", "client_id": app.client_id,
-                                    "client_secret": app.client_secret, "redirect_uri": app.redirect_uri,
-                                    "code": code}, retry_unknown=False)
+        body = _grant(
+            t,
+            base_url,
+            {
+                "grant_type": "authorization_code",
+                "client_id": app.client_id,
+                "client_secret": app.client_secret,
+                "redirect_uri": app.redirect_uri,
+                "code": code,
+            },
+            retry_unknown=False,
+        )
     return _token_set(body, now())
 
 
 def exchange_api_key(
-    base_url: str, app: OAuthApp, code: str, *, transport: Transport | None = None, on_call: CallHook | None = None,
+    base_url: str,
+    app: OAuthApp,
+    code: str,
+    *,
+    transport: Transport | None = None,
+    on_call: CallHook | None = None,
     timeout: float = 30.0,
 ) -> str:
     """Trade an authorization code for a property API key (Cloudbeds' "automatic delivery")."""
     if not app.redirect_uri:
         raise ConfigurationError("The OAuth redirect URI is not set.", key="cloudbed_redirect_uri")
     with _transport(transport, on_call, timeout) as t:
-        body = _grant(t, base_url, {"grant_type": API_KEY_GRANT, "client_id": app.client_id,
-                                    "client_secret": app.client_secret, "redirect_uri": app.redirect_uri,
-                                    "code": code}, retry_unknown=False)
+        body = _grant(
+            t,
+            base_url,
+            {
+                "grant_type": API_KEY_GRANT,
+                "client_id": app.client_id,
+                "client_secret": app.client_secret,
+                "redirect_uri": app.redirect_uri,
+                "code": code,
+            },
+            retry_unknown=False,
+        )
     return str(body["access_token"])
 
 
 def refresh_tokens(
-    base_url: str, app: OAuthApp, tokens: TokenSet, *, transport: Transport | None = None,
-    on_call: CallHook | None = None, timeout: float = 30.0, now: Now = _utcnow, policy: RetryPolicy | None = None,
-    sleep: Callable[[float], None] = time.sleep, before: Callable[[], None] | None = None,
+    base_url: str,
+    app: OAuthApp,
+    tokens: TokenSet,
+    *,
+    transport: Transport | None = None,
+    on_call: CallHook | None = None,
+    timeout: float = 30.0,
+    now: Now = _utcnow,
+    policy: RetryPolicy | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+    before: Callable[[], None] | None = None,
 ) -> TokenSet:
     """Renew an access token with the refresh token; raises AuthenticationError when refused."""
     if not tokens.refresh_token:
-        raise AuthenticationError("The Cloudbeds connection has no refresh token, so it cannot be renewed: "
-                                  "reconnect Cloudbeds from the Connection page.", endpoint="access_token")
+        raise AuthenticationError(
+            "The Cloudbeds connection has no refresh token, so it cannot be renewed: "
+            "reconnect Cloudbeds from the Connection page.",
+            endpoint="access_token",
+        )
     try:
         with _transport(transport, on_call, timeout) as t:
-            body = _grant(t, base_url, {"grant_type": "refresh_token", "client_id": app.client_id,
-                                        "client_secret": app.client_secret, "refresh_token": tokens.refresh_token},
-                          retry_unknown=True, policy=policy, sleep=sleep, before=before)
+            body = _grant(
+                t,
+                base_url,
+                {
+                    "grant_type": "refresh_token",
+                    "client_id": app.client_id,
+                    "client_secret": app.client_secret,
+                    "refresh_token": tokens.refresh_token,
+                },
+                retry_unknown=True,
+                policy=policy,
+                sleep=sleep,
+                before=before,
+            )
     except RateLimitError:
         raise
     except CloudbedsError as exc:
@@ -271,13 +353,15 @@ def refresh_tokens(
             raise AuthenticationError(
                 "Cloudbeds refused to renew the access token: the connection was revoked or has expired. "
                 "Reconnect Cloudbeds from the Connection page.",
-                status=exc.status, request_id=exc.request_id, endpoint="access_token",
+                status=exc.status,
+                request_id=exc.request_id,
+                endpoint="access_token",
             ) from None
         raise
     return _token_set(body, now(), previous=tokens)
 
 
-_store_locks: "weakref.WeakKeyDictionary[Any, threading.Lock]" = weakref.WeakKeyDictionary()
+_store_locks: weakref.WeakKeyDictionary[Any, threading.Lock] = weakref.WeakKeyDictionary()
 _store_locks_by_id: dict[int, threading.Lock] = {}
 _locks_guard = threading.Lock()
 
@@ -306,8 +390,9 @@ class OAuthAuth:
 
     kind = "oauth"
 
-    def __init__(self, app: OAuthApp, token_store: TokenStore, *, refresh_margin: float = 300.0,
-                 now: Now = _utcnow) -> None:
+    def __init__(
+        self, app: OAuthApp, token_store: TokenStore, *, refresh_margin: float = 300.0, now: Now = _utcnow
+    ) -> None:
         self.app = app
         self.store = token_store
         self.refresh_margin = refresh_margin
@@ -329,13 +414,24 @@ class OAuthAuth:
     def _load(self) -> TokenSet:
         tokens = self.store.load_tokens()
         if tokens is None:
-            raise AuthenticationError("Cloudbeds is not connected yet: connect it from the Connection page.")
+            raise AuthenticationError(
+                "Cloudbeds is not connected yet: connect it (or reconnect it, if it was disconnected) "
+                "from the Connection page."
+            )
         self._cached = tokens
         return tokens
 
     def _refresh(self, client: CloudbedsClient, stale: TokenSet) -> TokenSet:
-        new = refresh_tokens(client.base_url, self.app, stale, transport=client.transport, now=self._now,
-                             policy=client.retry, sleep=client.sleep, before=client.limiter.acquire)
+        new = refresh_tokens(
+            client.base_url,
+            self.app,
+            stale,
+            transport=client.transport,
+            now=self._now,
+            policy=client.retry,
+            sleep=client.sleep,
+            before=client.limiter.acquire,
+        )
         self.store.save_tokens(new)
         self._cached = new
         self.refreshes += 1

@@ -7,8 +7,8 @@ transport (which reports a ``CallRecord``), and then decides: return the body, r
 a 401, or raise the error that ``errors.error_for_response`` builds. Creates whose outcome is
 unknown are only repeated after the caller's look-up says they did not happen.
 
-The typed methods live in endpoint groups (``catalog``, ``reservations``, ``guests``, ``rates``,
-``webhooks``) mixed into ``CloudbedsClient``; this module holds the machinery they share.
+The typed methods live in endpoint groups (the ``methods_*`` modules: catalog, reservations,
+guests, rates, webhooks) mixed into ``CloudbedsClient``; this module holds the machinery they share.
 """
 
 from __future__ import annotations
@@ -27,24 +27,24 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import requests
 
 from pms.cloudbeds.auth import ApiKeyAuth, OAuthAuth
-from pms.cloudbeds.catalog import CatalogMethods
 from pms.cloudbeds.encoding import encode_params
 from pms.cloudbeds.endpoints import endpoint as endpoint_info
 from pms.cloudbeds.errors import error_for_exception, error_for_response
-from pms.cloudbeds.guests import GuestMethods
 from pms.cloudbeds.hooks import CallHook
+from pms.cloudbeds.methods_catalog import CatalogMethods
+from pms.cloudbeds.methods_guests import GuestMethods
+from pms.cloudbeds.methods_rates import RateMethods
+from pms.cloudbeds.methods_reservations import ReservationMethods
+from pms.cloudbeds.methods_webhooks import WebhookMethods
 from pms.cloudbeds.pagination import OnPage, Paged, RawPage
 from pms.cloudbeds.ratelimit import TokenBucket, credential_key, shared_limiter
-from pms.cloudbeds.rates import RateMethods
 from pms.cloudbeds.redaction import Redactor
-from pms.cloudbeds.reservations import ReservationMethods
 from pms.cloudbeds.retry import RetryPolicy, parse_retry_after
 from pms.cloudbeds.transport import Outcome, Transport
-from pms.cloudbeds.webhooks import WebhookMethods
 from pms.cloudbeds.wire import Reader
 from pms.errors import APIConnectionError, CloudbedsError, ConfigurationError
 
-__all__ = ["CloudbedsClient", "ClientStats", "Recovered"]
+__all__ = ["ClientStats", "CloudbedsClient", "Recovered"]
 
 log = logging.getLogger("pms.cloudbeds")
 T = TypeVar("T")
@@ -139,7 +139,9 @@ class CloudbedsClient(CatalogMethods, ReservationMethods, GuestMethods, RateMeth
     ) -> None:
         parts = urlsplit(base_url)
         if parts.scheme not in ("http", "https") or not parts.netloc:
-            raise ConfigurationError(f"Not a usable Cloudbeds API address: {base_url!r}", key="cloudbed_base_url")
+            raise ConfigurationError(
+                f"Not a usable Cloudbeds API address: {base_url!r}", key="cloudbed_base_url"
+            )
         self.base_url = base_url.rstrip("/")
         self.auth = auth
         self.property_id = str(property_id) if property_id is not None else None
@@ -173,8 +175,9 @@ class CloudbedsClient(CatalogMethods, ReservationMethods, GuestMethods, RateMeth
         try:
             self._zone = ZoneInfo(str(value))
         except (ZoneInfoNotFoundError, ValueError):
-            raise ConfigurationError(f"Unknown time zone {value!r} for the property.",
-                                     key="property_timezone") from None
+            raise ConfigurationError(
+                f"Unknown time zone {value!r} for the property.", key="property_timezone"
+            ) from None
 
     @property
     def stats(self) -> ClientStats:
@@ -241,8 +244,10 @@ class CloudbedsClient(CatalogMethods, ReservationMethods, GuestMethods, RateMeth
         info = endpoint_info(name)
         url = f"{self.base_url}/{name}"
         if self._zone is None and any(isinstance(v, datetime) and v.tzinfo for v in params.values()):
-            self._warn(f"{name}: property time zone unknown, so a date-time filter was sent in its own zone "
-                       "(call load_property_timezone() or pass property_timezone= to the client)")
+            self._warn(
+                f"{name}: property time zone unknown, so a date-time filter was sent in its own zone "
+                "(call load_property_timezone() or pass property_timezone= to the client)"
+            )
         pairs = encode_params(params, self._zone)
         redacted = self.redactor.params(dict(pairs))
         extra_headers = {"X-PROPERTY-ID": property_id} if property_id else {}
@@ -255,8 +260,16 @@ class CloudbedsClient(CatalogMethods, ReservationMethods, GuestMethods, RateMeth
                 self._counters.add("retries")
             self.limiter.acquire()
             auth_headers = self.auth.headers(self)
-            out = self.transport.send(info.verb, url, name, pairs, {**auth_headers, **extra_headers},
-                                      attempt=attempt, property_id=property_id, redacted_params=redacted)
+            out = self.transport.send(
+                info.verb,
+                url,
+                name,
+                pairs,
+                {**auth_headers, **extra_headers},
+                attempt=attempt,
+                property_id=property_id,
+                redacted_params=redacted,
+            )
             last = attempt >= policy.max_attempts
 
             if out.status == 401:
@@ -304,20 +317,38 @@ class CloudbedsClient(CatalogMethods, ReservationMethods, GuestMethods, RateMeth
 
     def _error(self, out: Outcome, name: str, attempt: int, **kw: Any) -> CloudbedsError:
         if out.status is None:
-            return error_for_exception(out.exception, endpoint=name, host=self._host,
-                                       timeout=self.transport.timeout, attempts=attempt)
+            return error_for_exception(
+                out.exception,
+                endpoint=name,
+                host=self._host,
+                timeout=self.transport.timeout,
+                attempts=attempt,
+            )
         return error_for_response(
-            out.status, out.body, endpoint=name, request_id=out.request_id, auth_kind=self.auth.kind,
-            attempts=attempt, malformed=out.malformed, redact=self.redactor.text, **kw,
+            out.status,
+            out.body,
+            endpoint=name,
+            request_id=out.request_id,
+            auth_kind=self.auth.kind,
+            attempts=attempt,
+            malformed=out.malformed,
+            redact=self.redactor.text,
+            **kw,
         )
 
     def _unknown_outcome(self, out: Outcome, name: str, attempt: int, cause: CloudbedsError | None):
         first = self._error(out, name, attempt)
-        how = "the check whether it went through failed too" if cause else "there is no identifier to check it by"
+        how = (
+            "the check whether it went through failed too"
+            if cause
+            else "there is no identifier to check it by"
+        )
         return APIConnectionError(
             f"{first.message} It is not known whether {name} went through, and {how}: look it up in "
             "Cloudbeds before trying again, so nothing is created twice.",
-            endpoint=name, status=first.status, request_id=first.request_id,
+            endpoint=name,
+            status=first.status,
+            request_id=first.request_id,
         )
 
     # --- paging ------------------------------------------------------------------------------
@@ -336,22 +367,33 @@ class CloudbedsClient(CatalogMethods, ReservationMethods, GuestMethods, RateMeth
         """A lazy iterator over every item of a paged list method."""
 
         def fetch(number: int, size: int) -> RawPage:
-            body = self.request(name, {**params, "pageNumber": number, "pageSize": size}, property_id=property_id)
+            body = self.request(
+                name, {**params, "pageNumber": number, "pageSize": size}, property_id=property_id
+            )
             return self._raw_page(body)
 
         def to_items(items: list[Any]) -> list[T]:
             return convert(self.reader(), items)
 
-        return Paged(fetch, to_items, page_size=page_size, on_page=on_page, start_page=start_page,
-                     on_warning=self._warn, name=name)
+        return Paged(
+            fetch,
+            to_items,
+            page_size=page_size,
+            on_page=on_page,
+            start_page=start_page,
+            on_warning=self._warn,
+            name=name,
+        )
 
     def _raw_page(self, body: Mapping[str, Any]) -> RawPage:
         reader = self.reader()
         data = body.get("data")
         items = reader.items(data)  # a list, or a map keyed by id (getGuestList)
         if isinstance(data, Mapping):
-            items = [dict(v, guestID=v.get("guestID") or k) if isinstance(v, Mapping) else v
-                     for k, v in data.items()]
+            items = [
+                dict(v, guestID=v.get("guestID") or k) if isinstance(v, Mapping) else v
+                for k, v in data.items()
+            ]
         return RawPage(
             items=items,
             count=reader.integer(body.get("count"), "count"),

@@ -18,7 +18,7 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any
 
-__all__ = ["encode_params", "format_scalar", "format_datetime"]
+__all__ = ["encode_params", "format_datetime", "format_scalar"]
 
 
 def format_datetime(value: datetime, zone: tzinfo | None = None) -> str:

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-__all__ = ["Endpoint", "ENDPOINTS", "DEFAULT_SCOPES", "endpoint"]
+__all__ = ["DEFAULT_SCOPES", "ENDPOINTS", "Endpoint", "endpoint"]
 
 
 @dataclass(frozen=True)

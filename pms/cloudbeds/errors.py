@@ -10,6 +10,7 @@ server may echo a token back.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, Literal
 
 from pms.cloudbeds.endpoints import endpoint as endpoint_info
@@ -24,14 +25,20 @@ from pms.errors import (
     ValidationError,
 )
 
-__all__ = ["error_for_response", "error_for_exception", "server_message", "AuthKind"]
+__all__ = ["AuthKind", "error_for_exception", "error_for_response", "server_message"]
 
 AuthKind = Literal["api_key", "oauth", "none"]
 _MAX_SERVER_TEXT = 300
 
 # Phrases with which Cloudbeds reports, on HTTP 200 with success:false, what is really a 404.
-_NOT_FOUND_HINTS = ("not found", "does not exist", "doesn't exist", "no reservation", "invalid reservationid",
-                    "invalid guestid")
+_NOT_FOUND_HINTS = (
+    "not found",
+    "does not exist",
+    "doesn't exist",
+    "no reservation",
+    "invalid reservationid",
+    "invalid guestid",
+)
 
 
 def server_message(body: Any, redact: Callable[[str], str] = lambda s: s) -> str:
@@ -55,6 +62,119 @@ def _quoted(text: str) -> str:
 
 def _support(request_id: str | None) -> str:
     return f" (Cloudbeds request id {request_id})" if request_id else ""
+
+
+@dataclass(frozen=True)
+class _Answer:
+    """One failed exchange, as the message builders need it."""
+
+    status: int
+    endpoint: str
+    said: str  # ' Cloudbeds said: "..."' or ""
+    ref: str  # " (Cloudbeds request id ...)" or ""
+    auth_kind: AuthKind
+    after_refresh: bool
+    attempts: int
+    retry_after: float | None
+
+
+# Statuses that mean one thing whatever the endpoint; the rest are ranges (see ``_kind``).
+_STATUS_KINDS = {401: "unauthorized", 403: "forbidden", 404: "not_found", 429: "rate_limited"}
+
+
+def _kind(status: int, said: str, malformed: bool) -> str:
+    """Which failure an exchange was; decides the class and the message."""
+    if malformed and 200 <= status < 300:
+        return "malformed"
+    if status in (200, 400) and any(hint in said.lower() for hint in _NOT_FOUND_HINTS):
+        return "not_found"  # Cloudbeds reports some 404s as 200/400 with a telling message
+    if status in _STATUS_KINDS:
+        return _STATUS_KINDS[status]
+    if status >= 500:
+        return "server"
+    if 400 <= status < 500:
+        return "invalid"
+    return "refused"  # HTTP 2xx/3xx with success:false: a logical refusal
+
+
+def _unauthorized(a: _Answer) -> str:
+    if a.endpoint == "access_token":
+        return (
+            f"Cloudbeds refused to issue a token.{a.said} The authorization code may have expired (codes "
+            "last 10 minutes and work once), or the client ID/secret are wrong: connect Cloudbeds again "
+            f"from the Connection page.{a.ref}"
+        )
+    if a.auth_kind == "oauth":
+        detail = " even after renewing the access token" if a.after_refresh else ""
+        return (
+            f"Cloudbeds no longer accepts this connection{detail}.{a.said} The access was probably revoked "
+            f"or the app was disconnected: reconnect Cloudbeds from the Connection page.{a.ref}"
+        )
+    return (
+        f"Cloudbeds refused the credentials: it rejected the API key.{a.said} Keys stop working when they "
+        "are revoked or unused for 30 days: create a new API key in Cloudbeds (Settings → Apps & "
+        f"Marketplace → API access) and save it on the Connection page.{a.ref}"
+    )
+
+
+def _forbidden(a: _Answer) -> str:
+    info = endpoint_info(a.endpoint)
+    scope = f" the '{info.scope}' permission" if info.scope else " a permission"
+    return (
+        f"The Cloudbeds credential lacks{scope}, needed for {a.endpoint}.{a.said} Reconnect Cloudbeds and "
+        f"approve that permission (or create an API key that includes it).{a.ref}"
+    )
+
+
+def _rate_limited(a: _Answer) -> str:
+    if a.retry_after is not None:
+        wait = f"Cloudbeds asked us to wait {a.retry_after:.0f} seconds"
+    else:
+        wait = f"Cloudbeds was still rate-limiting after {a.attempts} attempts"
+    return (
+        f"{wait} ({a.endpoint}). Wait a minute and try again. If it keeps happening, sync less often or "
+        "stop other tools using the same credential: Cloudbeds may suspend credentials that keep going "
+        f"over the limit.{a.ref}"
+    )
+
+
+def _server(a: _Answer) -> str:
+    tries = f" after {a.attempts} attempts" if a.attempts > 1 else ""
+    return (
+        f"Cloudbeds had a server error (HTTP {a.status}) on {a.endpoint}{tries}. It usually passes: try "
+        f"again in a few minutes; if it persists, contact Cloudbeds support{a.ref}."
+    )
+
+
+# failure kind -> (error class, message builder). Every message says what to do next.
+_ERRORS: dict[str, tuple[type[CloudbedsError], Callable[[_Answer], str]]] = {
+    "malformed": (
+        APIError,
+        lambda a: (
+            f"Cloudbeds answered {a.endpoint} with a response that could not be read (HTTP {a.status}, not "
+            f"valid JSON){a.ref}. This is usually temporary: try again in a few minutes."
+        ),
+    ),
+    "unauthorized": (AuthenticationError, _unauthorized),
+    "forbidden": (PermissionDeniedError, _forbidden),
+    "not_found": (NotFoundError, lambda a: f"Cloudbeds has no such record ({a.endpoint}).{a.said}{a.ref}"),
+    "rate_limited": (RateLimitError, _rate_limited),
+    "server": (APIError, _server),
+    "invalid": (
+        ValidationError,
+        lambda a: (
+            f"Cloudbeds refused the {a.endpoint} request as invalid (HTTP {a.status}).{a.said} Correct the "
+            f"data and try again; sending it unchanged will fail the same way.{a.ref}"
+        ),
+    ),
+    "refused": (
+        APIError,
+        lambda a: (
+            f"Cloudbeds refused {a.endpoint}.{a.said or ' It gave no reason.'} If the reason concerns the "
+            f"property or the user who connected it, renew the connection on the Connection page.{a.ref}"
+        ),
+    ),
+}
 
 
 def error_for_response(
@@ -89,77 +209,11 @@ def error_for_response(
         An instance of the matching ``pms.errors`` class (never raised here).
     """
     said = _quoted(server_message(body, redact))
-    ref = _support(request_id)
-    info = endpoint_info(endpoint)
-    kw = {"status": status, "request_id": request_id, "endpoint": endpoint}
-
-    if malformed and 200 <= status < 300:
-        return APIError(
-            f"Cloudbeds answered {endpoint} with a response that could not be read (HTTP {status}, not valid "
-            f"JSON){ref}. This is usually temporary: try again in a few minutes.",
-            **kw,
-        )
-    if status == 401:
-        if endpoint == "access_token":
-            return AuthenticationError(
-                "Cloudbeds refused to issue a token." + said + " The authorization code may have expired "
-                "(codes last 10 minutes and work once), or the client ID/secret are wrong: connect "
-                "Cloudbeds again from the Connection page." + ref,
-                **kw,
-            )
-        if auth_kind == "oauth":
-            detail = " even after renewing the access token" if after_refresh else ""
-            return AuthenticationError(
-                f"Cloudbeds no longer accepts this connection{detail}." + said + " The access was "
-                "probably revoked or the app was disconnected: reconnect Cloudbeds from the Connection "
-                "page." + ref,
-                **kw,
-            )
-        return AuthenticationError(
-            "Cloudbeds rejected the API key." + said + " Keys stop working when they are revoked or "
-            "unused for 30 days: create a new API key in Cloudbeds and save it on the Connection page." + ref,
-            **kw,
-        )
-    if status == 403:
-        scope = f" the '{info.scope}' permission" if info.scope else " a permission"
-        return PermissionDeniedError(
-            f"The Cloudbeds credential lacks{scope}, needed for {endpoint}." + said + " Reconnect Cloudbeds "
-            "and approve that permission (or create an API key that includes it)." + ref,
-            **kw,
-        )
-    lowered = said.lower()
-    if status == 404 or (status in (200, 400) and any(hint in lowered for hint in _NOT_FOUND_HINTS)):
-        return NotFoundError(f"Cloudbeds has no such record ({endpoint})." + said + ref, **kw)
-    if status == 429:
-        if retry_after is not None:
-            wait = f"Cloudbeds asked us to wait {retry_after:.0f} seconds"
-        else:
-            wait = f"Cloudbeds was still rate-limiting after {attempts} attempts"
-        return RateLimitError(
-            f"{wait} ({endpoint}). Wait a minute and try again. If it keeps happening, sync less often or "
-            "stop other tools using the same credential: Cloudbeds may suspend credentials that keep going "
-            "over the limit." + ref,
-            **kw,
-        )
-    if status >= 500:
-        tries = f" after {attempts} attempts" if attempts > 1 else ""
-        return APIError(
-            f"Cloudbeds had a server error (HTTP {status}) on {endpoint}{tries}. It usually passes: try "
-            "again in a few minutes; if it persists, contact Cloudbeds support" + (ref or "") + ".",
-            **kw,
-        )
-    if 400 <= status < 500:
-        return ValidationError(
-            f"Cloudbeds refused the {endpoint} request as invalid (HTTP {status})." + said + " Correct the "
-            "data and try again; sending it unchanged will fail the same way." + ref,
-            **kw,
-        )
-    # HTTP 2xx/3xx with success:false: a logical refusal (API.md §4).
-    return APIError(
-        f"Cloudbeds refused {endpoint}." + (said or " It gave no reason.") + " If the reason concerns the "
-        "property or the user who connected it, renew the connection on the Connection page." + ref,
-        **kw,
+    answer = _Answer(
+        status, endpoint, said, _support(request_id), auth_kind, after_refresh, attempts, retry_after
     )
+    cls, message = _ERRORS[_kind(status, said, malformed)]
+    return cls(message(answer), status=status, request_id=request_id, endpoint=endpoint)
 
 
 def error_for_exception(

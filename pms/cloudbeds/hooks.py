@@ -7,11 +7,12 @@ field ever holds headers, so API keys and tokens cannot reach the log.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Callable
+from typing import Any
 
-__all__ = ["CallRecord", "CallHook"]
+__all__ = ["CallHook", "CallRecord"]
 
 
 @dataclass(frozen=True)

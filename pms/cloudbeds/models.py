@@ -18,7 +18,7 @@ from decimal import Decimal
 from typing import Any
 
 # Booking records live in their own module; re-exported so callers need only this one.
-from pms.cloudbeds.booking_models import (
+from pms.cloudbeds.models_bookings import (
     CreatedReservation,
     Guest,
     Reservation,
@@ -27,26 +27,26 @@ from pms.cloudbeds.booking_models import (
 )
 
 __all__ = [
-    "Currency",
-    "Hotel",
-    "HotelDetails",
-    "RoomType",
-    "Room",
-    "SourceCharge",
-    "Source",
-    "ReservationRoom",
-    "ReservationGuest",
-    "Reservation",
-    "Guest",
-    "DailyRate",
-    "RatePlan",
-    "RateJobUpdate",
-    "RateJob",
-    "DateRate",
     "AvailableRoomType",
     "CreatedReservation",
-    "WebhookSubscription",
+    "Currency",
+    "DailyRate",
+    "DateRate",
+    "Guest",
+    "Hotel",
+    "HotelDetails",
+    "RateJob",
+    "RateJobUpdate",
+    "RatePlan",
+    "Reservation",
+    "ReservationGuest",
+    "ReservationRoom",
+    "Room",
+    "RoomType",
+    "Source",
+    "SourceCharge",
     "UserInfo",
+    "WebhookSubscription",
 ]
 
 Extra = dict[str, Any]

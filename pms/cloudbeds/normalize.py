@@ -3,7 +3,7 @@
 Each function takes a ``Reader`` (which knows the property's time zone and where to report odd
 values) and one decoded wire object, and returns a record from ``models``. Nested per-property
 answers (getRooms, getAvailableRoomTypes) are flattened here. Booking records live in
-``bookings`` and are re-exported, so callers import every normaliser from this module.
+``normalize_bookings`` and are re-exported, so callers import every normaliser from this module.
 """
 
 from __future__ import annotations
@@ -11,19 +11,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from pms.cloudbeds.bookings import (
-    GUEST_STATUSES,
-    PAYMENT_COLLECT,
-    RESERVATION_STATUSES,
-    ROOM_STATUSES,
-    created_reservation,
-    custom_fields,
-    guest,
-    payment_collect,
-    reservation,
-    reservation_guest,
-    reservation_room,
-)
 from pms.cloudbeds.models import (
     AvailableRoomType,
     Currency,
@@ -41,33 +28,46 @@ from pms.cloudbeds.models import (
     UserInfo,
     WebhookSubscription,
 )
+from pms.cloudbeds.normalize_bookings import (
+    GUEST_STATUSES,
+    PAYMENT_COLLECT,
+    RESERVATION_STATUSES,
+    ROOM_STATUSES,
+    created_reservation,
+    custom_fields,
+    guest,
+    payment_collect,
+    reservation,
+    reservation_guest,
+    reservation_room,
+)
 from pms.cloudbeds.wire import Fields, Reader
 
 __all__ = [
-    "Reader",
+    "GUEST_STATUSES",
+    "PAYMENT_COLLECT",
+    "RATE_JOB_STATUSES",
     "RESERVATION_STATUSES",
     "ROOM_STATUSES",
-    "GUEST_STATUSES",
-    "RATE_JOB_STATUSES",
-    "PAYMENT_COLLECT",
+    "Reader",
+    "available_room_types",
+    "created_reservation",
     "currency",
+    "custom_fields",
+    "guest",
     "hotel",
     "hotel_details",
+    "payment_collect",
+    "rate_job",
+    "rate_plan",
+    "reservation",
+    "reservation_guest",
+    "reservation_room",
     "room_type",
     "rooms",
     "source",
-    "rate_plan",
-    "rate_job",
-    "available_room_types",
-    "webhook",
     "user_info",
-    "reservation",
-    "reservation_room",
-    "reservation_guest",
-    "guest",
-    "created_reservation",
-    "payment_collect",
-    "custom_fields",
+    "webhook",
 ]
 
 RATE_JOB_STATUSES = frozenset({"in_progress", "completed", "error"})
@@ -110,7 +110,9 @@ def hotel_details(r: Reader, raw: Any) -> HotelDetails:
     address = r.mapping(f.get("propertyAddress"))
     policy = r.mapping(f.get("propertyPolicy"))
     extra = f.rest()
-    leftover_policy = {k: v for k, v in policy.items() if k not in ("propertyCheckInTime", "propertyCheckOutTime")}
+    leftover_policy = {
+        k: v for k, v in policy.items() if k not in ("propertyCheckInTime", "propertyCheckOutTime")
+    }
     if leftover_policy:
         extra["propertyPolicy"] = leftover_policy
     return HotelDetails(
@@ -308,8 +310,13 @@ def available_room_types(r: Reader, outer: Any) -> list[AvailableRoomType]:
             n = Fields(night)
             day = r.day(n.get("date"), f"{what} date")
             if day is not None:
-                daily.append(DateRate(day, r.decimal(n.get("rate"), f"{what} {day} rate"),
-                                      r.integer(n.get("roomsAvailable"), f"{what} {day} roomsAvailable")))
+                daily.append(
+                    DateRate(
+                        day,
+                        r.decimal(n.get("rate"), f"{what} {day} rate"),
+                        r.integer(n.get("roomsAvailable"), f"{what} {day} roomsAvailable"),
+                    )
+                )
         individual = [x.get("roomID") for x in r.items(g.get("individualRooms")) if isinstance(x, Mapping)]
         out.append(
             AvailableRoomType(

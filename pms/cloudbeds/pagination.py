@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-__all__ = ["Page", "Paged", "RawPage", "OnPage", "MAX_PAGE_SIZE"]
+__all__ = ["MAX_PAGE_SIZE", "OnPage", "Page", "Paged", "RawPage"]
 
 T = TypeVar("T")
 MAX_PAGE_SIZE = 100
@@ -115,16 +115,23 @@ class Paged(Generic[T]):
             seen += count
             items = tuple(self._convert(raw.items)) if raw.items else ()
             items_so_far += len(items)
-            page = Page(number=number, items=items, count=raw.count if raw.count is not None else count,
-                        total=raw.total, seen=seen)
+            page = Page(
+                number=number,
+                items=items,
+                count=raw.count if raw.count is not None else count,
+                total=raw.total,
+                seen=seen,
+            )
             if self._on_page is not None:
                 self._on_page(number, items_so_far, raw.total)
             yield page
             if count == 0:
                 if raw.total is not None and seen < raw.total:
                     self.complete = False
-                    self._warn(f"{self._name}: page {number} came back empty after {seen} of the {raw.total} "
-                               "items Cloudbeds reported; the list may be incomplete")
+                    self._warn(
+                        f"{self._name}: page {number} came back empty after {seen} of the {raw.total} "
+                        "items Cloudbeds reported; the list may be incomplete"
+                    )
                 else:
                     self.complete = True
                 return
@@ -133,8 +140,10 @@ class Paged(Generic[T]):
                     self.complete = True
                     return
             elif raw.total is not None:
-                self._warn(f"{self._name}: Cloudbeds reported {raw.total} items in all but sent more; "
-                           "reading on until a short page")
+                self._warn(
+                    f"{self._name}: Cloudbeds reported {raw.total} items in all but sent more; "
+                    "reading on until a short page"
+                )
             elif count < self.page_size:
                 self.complete = True
                 return

@@ -18,7 +18,7 @@ import time
 import weakref
 from collections.abc import Callable
 
-__all__ = ["TokenBucket", "shared_limiter", "credential_key"]
+__all__ = ["TokenBucket", "credential_key", "shared_limiter"]
 
 Clock = Callable[[], float]
 Sleep = Callable[[float], None]
@@ -34,8 +34,9 @@ class TokenBucket:
         sleep: how to wait (``time.sleep`` by default).
     """
 
-    def __init__(self, rate: float = 5.0, burst: int = 1, *, clock: Clock = time.monotonic,
-                 sleep: Sleep = time.sleep) -> None:
+    def __init__(
+        self, rate: float = 5.0, burst: int = 1, *, clock: Clock = time.monotonic, sleep: Sleep = time.sleep
+    ) -> None:
         if rate <= 0:
             raise ValueError(f"rate must be positive, got {rate!r}")
         if burst < 1:
@@ -77,12 +78,13 @@ def credential_key(server: str, credential: str) -> str:
     return hashlib.sha256(f"{server}\0{credential}".encode()).hexdigest()[:24]
 
 
-_registry: "weakref.WeakValueDictionary[tuple, TokenBucket]" = weakref.WeakValueDictionary()
+_registry: weakref.WeakValueDictionary[tuple, TokenBucket] = weakref.WeakValueDictionary()
 _registry_lock = threading.Lock()
 
 
-def shared_limiter(key: str, rate: float = 5.0, burst: int = 1, *, clock: Clock = time.monotonic,
-                   sleep: Sleep = time.sleep) -> TokenBucket:
+def shared_limiter(
+    key: str, rate: float = 5.0, burst: int = 1, *, clock: Clock = time.monotonic, sleep: Sleep = time.sleep
+) -> TokenBucket:
     """The one bucket for a credential in this process, created on first use.
 
     Clients that use the same credential against the same server at the same rate (and the same

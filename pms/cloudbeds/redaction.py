@@ -23,11 +23,11 @@ __all__ = [
     "SECRET_PARAM_NAMES",
     "Redactor",
     "is_secret_param",
+    "known_secrets",
     "mask",
     "redact_params",
     "redact_text",
     "register_secret",
-    "known_secrets",
 ]
 
 REDACTED = "[redacted]"
@@ -123,6 +123,8 @@ def redact_params(params: Mapping[str, Any], secrets: Iterable[str] = ()) -> dic
 _KNOWN: dict[str, None] = {}  # insertion-ordered set of every secret seen in this process
 _KNOWN_LOCK = threading.Lock()
 _KNOWN_MAX = 10_000
+
+
 def register_secret(*secrets: str | None) -> None:
     """Remember secrets process-wide, so any client scrubs them, including ones it never held.
 

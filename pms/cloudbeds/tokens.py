@@ -7,10 +7,10 @@ other works, so they meet here: a ``TokenSet`` value and a ``TokenStore`` protoc
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
-__all__ = ["TokenSet", "TokenStore", "MemoryTokenStore"]
+__all__ = ["MemoryTokenStore", "TokenSet", "TokenStore"]
 
 
 def _mask(value: str | None) -> str:
@@ -31,7 +31,7 @@ class TokenSet:
     resources: tuple[dict, ...] = field(default_factory=tuple)
 
     def expires_within(self, seconds: float, now: datetime | None = None) -> bool:
-        now = now or datetime.now(timezone.utc)
+        now = now or datetime.now(UTC)
         return self.expires_at - now <= timedelta(seconds=seconds)
 
     def __repr__(self) -> str:  # tokens never reach a log through a repr

@@ -15,7 +15,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -24,7 +24,7 @@ import requests
 from pms.cloudbeds.hooks import CallHook, CallRecord
 from pms.cloudbeds.redaction import Redactor
 
-__all__ = ["Outcome", "Transport", "USER_AGENT"]
+__all__ = ["USER_AGENT", "Outcome", "Transport"]
 
 log = logging.getLogger("pms.cloudbeds")
 USER_AGENT = "pms-cloudbeds-sync/1.0 (+python-requests)"
@@ -99,7 +99,7 @@ class Transport:
         self.timeout = timeout
         self.on_call = on_call
         self.redactor = redactor or Redactor()
-        self._now = now or (lambda: datetime.now(timezone.utc))
+        self._now = now or (lambda: datetime.now(UTC))
         self._lock = threading.Lock()
         self.sent = 0  # attempts sent through this transport (data calls and token calls)
 
@@ -123,13 +123,19 @@ class Transport:
         all_headers = {"User-Agent": USER_AGENT, "Accept": "application/json", **headers}
         try:
             if verb in ("GET", "DELETE"):
-                response = self.session.request(verb, url, params=pairs, headers=all_headers, timeout=self.timeout)
+                response = self.session.request(
+                    verb, url, params=pairs, headers=all_headers, timeout=self.timeout
+                )
             else:
-                response = self.session.request(verb, url, data=pairs, headers=all_headers, timeout=self.timeout)
+                response = self.session.request(
+                    verb, url, data=pairs, headers=all_headers, timeout=self.timeout
+                )
         except requests.RequestException as exc:
             outcome = Outcome(status=None, exception=exc)
             error = f"{type(exc).__name__}: no response from {urlsplit(url).netloc}"
-            self._report(endpoint, verb, started, t0, outcome, attempt, property_id, redacted_params, pairs, error)
+            self._report(
+                endpoint, verb, started, t0, outcome, attempt, property_id, redacted_params, pairs, error
+            )
             return outcome
 
         text = response.text
@@ -154,14 +160,23 @@ class Transport:
             if isinstance(body, dict):
                 message = str(body.get("message") or body.get("error_description") or body.get("error") or "")
             error = self.redactor.text(f"HTTP {response.status_code} {message}".strip())[:500]
-        self._report(endpoint, verb, started, t0, outcome, attempt, property_id, redacted_params, pairs, error)
+        self._report(
+            endpoint, verb, started, t0, outcome, attempt, property_id, redacted_params, pairs, error
+        )
         return outcome
 
-    def _report(self, endpoint, verb, started, t0, outcome, attempt, property_id, redacted, pairs, error) -> None:
+    def _report(
+        self, endpoint, verb, started, t0, outcome, attempt, property_id, redacted, pairs, error
+    ) -> None:
         duration_ms = int((time.perf_counter() - t0) * 1000)
         log.debug(
             "%s %s attempt %d -> %s in %d ms (request id %s)",
-            verb, endpoint, attempt, outcome.status, duration_ms, outcome.request_id,
+            verb,
+            endpoint,
+            attempt,
+            outcome.status,
+            duration_ms,
+            outcome.request_id,
         )
         if self.on_call is None:
             return

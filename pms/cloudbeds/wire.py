@@ -14,11 +14,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from datetime import date, datetime, time, timezone, tzinfo
+from datetime import UTC, date, datetime, time, tzinfo
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-__all__ = ["Reader", "Fields", "Warn"]
+__all__ = ["Fields", "Reader", "Warn"]
 
 Warn = Callable[[str], None]
 _ZERO_DATE = re.compile(r"^0000-00-00")
@@ -150,8 +150,8 @@ class Reader:
         if parsed is None:
             return None
         if parsed.tzinfo is None:
-            parsed = parsed.replace(tzinfo=timezone.utc)
-        return parsed.astimezone(timezone.utc)
+            parsed = parsed.replace(tzinfo=UTC)
+        return parsed.astimezone(UTC)
 
     def local(self, value: Any, what: str = "timestamp") -> datetime | None:
         """A timestamp in property-local time (plain ``dateCreated``/``dateModified``), as UTC."""
@@ -162,13 +162,15 @@ class Reader:
             if self.zone is None:
                 if not self._zone_warned:
                     self._zone_warned = True
-                    self._warn("property time zone unknown: property-local timestamps were read as UTC "
-                               "(call get_hotels() or pass property_timezone= to the client)")
-                parsed = parsed.replace(tzinfo=timezone.utc)
+                    self._warn(
+                        "property time zone unknown: property-local timestamps were read as UTC "
+                        "(call get_hotels() or pass property_timezone= to the client)"
+                    )
+                parsed = parsed.replace(tzinfo=UTC)
             else:
                 # fold=0: in an ambiguous DST hour the earlier instant is taken.
                 parsed = parsed.replace(tzinfo=self.zone)
-        return parsed.astimezone(timezone.utc)
+        return parsed.astimezone(UTC)
 
     def items(self, value: Any) -> list[Any]:
         """A list from a list, the values of a map keyed by id, or nothing (``[]``/``{}``/null)."""

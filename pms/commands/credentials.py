@@ -22,7 +22,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     put.add_argument("--client-id", metavar="ID", help="OAuth client id of the Cloudbeds app")
     put.add_argument("--client-secret", metavar="SECRET", help="OAuth client secret; '-' reads it from stdin")
     put.add_argument("--property-id", metavar="ID", help="Cloudbeds property id (detected when omitted)")
-    put.add_argument("--api-base", metavar="URL", help="API address (default https://api.cloudbeds.com/api/v1.3)")
+    put.add_argument(
+        "--api-base", metavar="URL", help="API address (default https://api.cloudbeds.com/api/v1.3)"
+    )
     put.add_argument("--no-verify", action="store_true", help="store without asking Cloudbeds first")
     show = sub.add_parser("show", help="show which credentials are stored (hints only)")
     show.add_argument("--db", metavar="URL", help="SQLAlchemy database URL")
@@ -91,8 +93,12 @@ def run(args: argparse.Namespace) -> int:
             creds = store.save_api_key(key, property_id=property_id, api_base=api_base)
         elif args.client_id:
             secret = _secret_arg(args.client_secret) or ""
-            creds = store.save_oauth_app(args.client_id, secret, property_id=args.property_id, api_base=api_base)
-            print("OAuth app stored; connect it from the dashboard's Connection page (Connect with Cloudbeds).")
+            creds = store.save_oauth_app(
+                args.client_id, secret, property_id=args.property_id, api_base=api_base
+            )
+            print(
+                "OAuth app stored; connect it from the dashboard's Connection page (Connect with Cloudbeds)."
+            )
         else:
             print("error: give --api-key, or --client-id with --client-secret", file=sys.stderr)
             return 2

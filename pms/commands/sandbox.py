@@ -21,8 +21,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--port", type=int, default=8765, help="TCP port, 0 for a free one (default 8765)")
     parser.add_argument("--seed", type=int, default=42, help="seed of the demo data (default 42)")
     parser.add_argument("--reservations", type=int, default=2000, help="reservations to seed (default 2000)")
-    parser.add_argument("--rate-limit", type=float, default=5.0,
-                        help="requests per second per credential, 0 for none (default 5)")
+    parser.add_argument(
+        "--rate-limit",
+        type=float,
+        default=5.0,
+        help="requests per second per credential, 0 for none (default 5)",
+    )
     parser.add_argument("--api-key", default=None, help="the main API key (default: derived from the seed)")
 
 
@@ -39,7 +43,7 @@ def run(args: argparse.Namespace) -> int:
     )
     stop = threading.Event()
 
-    def on_signal(signum, frame) -> None:  # noqa: ARG001 - signal handler signature
+    def on_signal(signum, frame) -> None:
         stop.set()
 
     signal.signal(signal.SIGINT, on_signal)
@@ -47,7 +51,11 @@ def run(args: argparse.Namespace) -> int:
     box = Sandbox(config).start()
     try:
         print(f"sandbox: {box.base_url} api_key={box.api_key} property_id={box.property_id}", flush=True)
-        print(f"sandbox: admin API at {box.root_url}/_sandbox/state; Ctrl+C stops it", file=sys.stderr, flush=True)
+        print(
+            f"sandbox: admin API at {box.root_url}/_sandbox/state; Ctrl+C stops it",
+            file=sys.stderr,
+            flush=True,
+        )
         while not stop.wait(0.5):
             pass
     finally:

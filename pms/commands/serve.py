@@ -17,12 +17,18 @@ __all__ = ["add_arguments", "run"]
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--db", default=None, help="database URL (default: PMS_DATABASE_URL or data/pms.sqlite3)")
+    parser.add_argument(
+        "--db", default=None, help="database URL (default: PMS_DATABASE_URL or data/pms.sqlite3)"
+    )
     parser.add_argument("--host", default="127.0.0.1", help="interface to bind (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=None, help="TCP port (default: PMS_PORT or 8501)")
-    parser.add_argument("--worker", choices=("embedded", "external"), default=None,
-                        help="run the background worker in this process (default) or leave it to "
-                             "`python -m pms worker` (PMS_WORKER)")
+    parser.add_argument(
+        "--worker",
+        choices=("embedded", "external"),
+        default=None,
+        help="run the background worker in this process (default) or leave it to "
+        "`python -m pms worker` (PMS_WORKER)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -39,8 +45,12 @@ def run(args: argparse.Namespace) -> int:
     os.chdir(PROJECT_ROOT)
     if str(PROJECT_ROOT) not in sys.path:
         sys.path.insert(0, str(PROJECT_ROOT))
-    print(f"serving the dashboard at http://{args.host}:{port}/ (webhooks at /webhooks/cloudbeds/…, "
-          f"health at /healthz); Ctrl+C stops it", file=sys.stderr, flush=True)
+    print(
+        f"serving the dashboard at http://{args.host}:{port}/ (webhooks at /webhooks/cloudbeds/…, "
+        f"health at /healthz); Ctrl+C stops it",
+        file=sys.stderr,
+        flush=True,
+    )
     uvicorn.run(
         "server:app",
         host=args.host,

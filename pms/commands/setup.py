@@ -12,9 +12,12 @@ __all__ = ["add_arguments", "run"]
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--db", metavar="URL", help="SQLAlchemy database URL (default: PMS_DATABASE_URL or "
-                                                    "data/pms.sqlite3)")
-    parser.add_argument("--verify-only", action="store_true", help="check without creating or altering anything")
+    parser.add_argument(
+        "--db", metavar="URL", help="SQLAlchemy database URL (default: PMS_DATABASE_URL or data/pms.sqlite3)"
+    )
+    parser.add_argument(
+        "--verify-only", action="store_true", help="check without creating or altering anything"
+    )
 
 
 def run(args: argparse.Namespace) -> int:

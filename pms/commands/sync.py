@@ -17,7 +17,7 @@ import argparse
 import json
 import sys
 
-__all__ = ["add_arguments", "run", "EXIT_FAILED", "EXIT_LOCKED", "EXIT_USAGE"]
+__all__ = ["EXIT_FAILED", "EXIT_LOCKED", "EXIT_USAGE", "add_arguments", "run"]
 
 EXIT_FAILED = 1
 EXIT_LOCKED = 2
@@ -25,14 +25,25 @@ EXIT_USAGE = 64
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--db", metavar="URL", help="database URL (default: PMS_DATABASE_URL or data/pms.sqlite3)")
+    parser.add_argument(
+        "--db", metavar="URL", help="database URL (default: PMS_DATABASE_URL or data/pms.sqlite3)"
+    )
     mode = parser.add_mutually_exclusive_group(required=True)
-    mode.add_argument("--full", action="store_true", help="everything; marks bookings gone from Cloudbeds deleted")
+    mode.add_argument(
+        "--full", action="store_true", help="everything; marks bookings gone from Cloudbeds deleted"
+    )
     mode.add_argument("--incremental", action="store_true", help="changes since the last run (a few calls)")
-    mode.add_argument("--from", dest="date_from", metavar="YYYY-MM-DD", help="stays overlapping this window ...")
-    parser.add_argument("--to", dest="date_to", metavar="YYYY-MM-DD", help="... up to this date (with --from)")
-    parser.add_argument("--entities", default="",
-                        help="comma list of reservations,guests,rates,availability,catalog (default: by mode)")
+    mode.add_argument(
+        "--from", dest="date_from", metavar="YYYY-MM-DD", help="stays overlapping this window ..."
+    )
+    parser.add_argument(
+        "--to", dest="date_to", metavar="YYYY-MM-DD", help="... up to this date (with --from)"
+    )
+    parser.add_argument(
+        "--entities",
+        default="",
+        help="comma list of reservations,guests,rates,availability,catalog (default: by mode)",
+    )
     parser.add_argument("--push", action="store_true", help="also send hotel-side changes to Cloudbeds first")
     parser.add_argument("--dry-run", action="store_true", help="show the plan; write nothing")
     parser.add_argument("--json", action="store_true", help="print the result as one JSON object (last line)")
@@ -50,8 +61,20 @@ def _emit(args: argparse.Namespace, payload: dict, lines: list[str]) -> None:
 
 
 def _failed(args: argparse.Namespace, message: str, code: int) -> int:
-    _emit(args, {"status": "failed", "api_calls": 0, "rate_limited": 0, "duration_s": 0.0,
-                 "reservations": {}, "guests": {}, "warnings": 0, "error": message}, [f"error: {message}"])
+    _emit(
+        args,
+        {
+            "status": "failed",
+            "api_calls": 0,
+            "rate_limited": 0,
+            "duration_s": 0.0,
+            "reservations": {},
+            "guests": {},
+            "warnings": 0,
+            "error": message,
+        },
+        [f"error: {message}"],
+    )
     return code
 
 
@@ -62,11 +85,15 @@ def _progress(done: int, expected: int | None, label: str) -> None:
 
 
 def _summary(result) -> list[str]:
-    out = [f"sync {result.mode} {result.direction}: {result.status} in {result.duration_s:.1f} s, "
-           f"{result.api_calls} API call(s), {result.rate_limited} rate-limited"]
+    out = [
+        f"sync {result.mode} {result.direction}: {result.status} in {result.duration_s:.1f} s, "
+        f"{result.api_calls} API call(s), {result.rate_limited} rate-limited"
+    ]
     for name, c in result.counts.items():
-        out.append(f"  {name:<13} created {c.created}, updated {c.updated}, unchanged {c.unchanged}, "
-                   f"deleted {c.deleted}, failed {c.failed}")
+        out.append(
+            f"  {name:<13} created {c.created}, updated {c.updated}, unchanged {c.unchanged}, "
+            f"deleted {c.deleted}, failed {c.failed}"
+        )
     if result.linked:
         out.append(f"  linked {result.linked} hotel booking(s) to their Cloudbeds twin")
     for w in result.warnings[:20]:
@@ -92,8 +119,15 @@ def run(args: argparse.Namespace) -> int:
         if args.date_to and not args.date_from:
             raise SyncError("--to needs --from (a window sync): --from YYYY-MM-DD --to YYYY-MM-DD")
         mode = "full" if args.full else "incremental" if args.incremental else "window"
-        req = SyncRequest(mode=mode, date_from=args.date_from, date_to=args.date_to, entities=args.entities,
-                          direction="both" if args.push else "pull", trigger="cli", wait_for_lease=args.wait)
+        req = SyncRequest(
+            mode=mode,
+            date_from=args.date_from,
+            date_to=args.date_to,
+            entities=args.entities,
+            direction="both" if args.push else "pull",
+            trigger="cli",
+            wait_for_lease=args.wait,
+        )
     except SyncError as exc:
         return _failed(args, str(exc), EXIT_USAGE)
 

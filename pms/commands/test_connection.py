@@ -1,6 +1,6 @@
 """``python -m pms test-connection``: database, API, property, reservations, rates — one line each.
 
-The same checks as the dashboard's Test connection button (``pms.connection_checks``). With no
+The same checks as the dashboard's Test connection button (``pms.connection.checks``). With no
 credentials stored it tests the demo sandbox. Exit code 0 only when every step passed.
 """
 
@@ -13,13 +13,17 @@ __all__ = ["add_arguments", "run"]
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--db", metavar="URL", help="database URL (default: PMS_DATABASE_URL or data/pms.sqlite3)")
-    parser.add_argument("--json", action="store_true", help="also print the steps as one JSON object (last line)")
+    parser.add_argument(
+        "--db", metavar="URL", help="database URL (default: PMS_DATABASE_URL or data/pms.sqlite3)"
+    )
+    parser.add_argument(
+        "--json", action="store_true", help="also print the steps as one JSON object (last line)"
+    )
 
 
 def run(args: argparse.Namespace) -> int:
     from pms.config import database_url
-    from pms.connection_checks import run_connection_checks
+    from pms.connection.checks import run_connection_checks
     from pms.db.engine import make_engine, redact_url
 
     engine = make_engine(database_url(args.db))

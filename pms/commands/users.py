@@ -16,19 +16,23 @@ import argparse
 import getpass
 import sys
 
-from pms import users
+from pms import accounts
 from pms.errors import ConfigurationError
 
 __all__ = ["add_arguments", "run"]
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--db", default=None, help="database URL (default PMS_DATABASE_URL or data/pms.sqlite3)")
+    parser.add_argument(
+        "--db", default=None, help="database URL (default PMS_DATABASE_URL or data/pms.sqlite3)"
+    )
     sub = parser.add_subparsers(dest="action", metavar="<action>", required=True)
     add = sub.add_parser("add", help="add an account")
     add.add_argument("username")
-    add.add_argument("--role", choices=users.ROLES, required=True)
-    add.add_argument("--language", choices=users.LANGUAGES, default="en", help="dashboard language (default en)")
+    add.add_argument("--role", choices=accounts.ROLES, required=True)
+    add.add_argument(
+        "--language", choices=accounts.LANGUAGES, default="en", help="dashboard language (default en)"
+    )
     add.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
     sub.add_parser("list", help="list the accounts")
     pw = sub.add_parser("set-password", help="set a new password (also lifts a login lock)")
@@ -70,27 +74,35 @@ def run(args: argparse.Namespace) -> int:
     engine = _engine(args)
     try:
         if args.action == "add":
-            user = users.create_user(engine, args.username, _read_password(args.password_stdin),
-                                     role=args.role, language=args.language)
+            user = accounts.create_user(
+                engine,
+                args.username,
+                _read_password(args.password_stdin),
+                role=args.role,
+                language=args.language,
+            )
             print(f"added {user.username} ({user.role})")
         elif args.action == "set-password":
-            name = users.normalize_username(args.username)
-            if users.get_user(engine, name) is None:
-                raise users.UserError(f"There is no user called {name!r}.")
-            users.set_password(engine, name, _read_password(args.password_stdin))
+            name = accounts.normalize_username(args.username)
+            if accounts.get_user(engine, name) is None:
+                raise accounts.UserError(f"There is no user called {name!r}.")
+            accounts.set_password(engine, name, _read_password(args.password_stdin))
             print(f"password changed for {name}")
         elif args.action == "remove":
-            name = users.normalize_username(args.username)
-            users.remove_user(engine, name)
+            name = accounts.normalize_username(args.username)
+            accounts.remove_user(engine, name)
             print(f"removed {name}")
         else:
-            accounts = users.list_users(engine)
-            if not accounts:
+            everyone = accounts.list_users(engine)
+            if not everyone:
                 print("no accounts yet: add one with `python -m pms users add NAME --role manager`")
-            width = max((len(u.username) for u in accounts), default=8)
-            for u in accounts:
+            width = max((len(u.username) for u in everyone), default=8)
+            for u in everyone:
                 state = "active" if u.is_active else "disabled"
-                print(f"{u.username:<{width}}  {u.role:<7}  {state:<8}  {u.language}  last login {_when(u.last_login_at)}")
+                print(
+                    f"{u.username:<{width}}  {u.role:<7}  {state:<8}  {u.language}  last login "
+                    f"{_when(u.last_login_at)}"
+                )
         return 0
     finally:
         engine.dispose()

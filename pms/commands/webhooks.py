@@ -17,10 +17,14 @@ __all__ = ["add_arguments", "run"]
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("action", choices=("subscribe", "list", "unsubscribe", "rotate"))
-    parser.add_argument("--public-url", default=None,
-                        help="this server's address as Cloudbeds reaches it (default: the cloudbed_public_url "
-                             "setting)")
-    parser.add_argument("--db", default=None, help="database URL (default: PMS_DATABASE_URL or data/pms.sqlite3)")
+    parser.add_argument(
+        "--public-url",
+        default=None,
+        help="this server's address as Cloudbeds reaches it (default: the cloudbed_public_url setting)",
+    )
+    parser.add_argument(
+        "--db", default=None, help="database URL (default: PMS_DATABASE_URL or data/pms.sqlite3)"
+    )
 
 
 def _public_url(engine, explicit: str | None) -> str | None:
@@ -31,21 +35,27 @@ def _public_url(engine, explicit: str | None) -> str | None:
 
 def run(args: argparse.Namespace) -> int:
     from pms.config import database_url
+    from pms.db.credentials import has_credentials
     from pms.db.engine import make_engine
     from pms.db.setup import ensure_schema
     from pms.webhooks import subscriptions as subs
-    from pms.webhooks.properties import is_demo_mode
 
     engine = make_engine(database_url(args.db))
     ensure_schema(engine)
-    if is_demo_mode(engine):
-        print("error: no Cloudbeds credentials are stored (demo mode). In demo mode the server subscribes "
-              "its own sandbox; store credentials first (python -m pms credentials set).", file=sys.stderr)
+    if not has_credentials(engine):
+        print(
+            "error: no Cloudbeds credentials are stored (demo mode). In demo mode the server subscribes "
+            "its own sandbox; store credentials first (python -m pms credentials set).",
+            file=sys.stderr,
+        )
         return 1
     public_url = _public_url(engine, args.public_url)
     if args.action in ("subscribe", "rotate") and not public_url:
-        print("error: no public URL: pass --public-url https://pms.example.com or set it on the Settings page "
-              "(cloudbed_public_url).", file=sys.stderr)
+        print(
+            "error: no public URL: pass --public-url https://pms.example.com or set it on the Settings page "
+            "(cloudbed_public_url).",
+            file=sys.stderr,
+        )
         return 2
     from pms.connection import build_client
 
@@ -62,9 +72,13 @@ def run(args: argparse.Namespace) -> int:
             removed = subs.unsubscribe(engine, client)
             print(f"removed {len(removed)} subscription(s)")
             return 0
-        report = (subs.rotate if args.action == "rotate" else subs.subscribe)(engine, client, public_url=public_url)
-        print(f"webhooks at {report.endpoint}: {len(report.created)} created, {len(report.kept)} kept, "
-              f"{len(report.removed)} old removed")
+        report = (subs.rotate if args.action == "rotate" else subs.subscribe)(
+            engine, client, public_url=public_url
+        )
+        print(
+            f"webhooks at {report.endpoint}: {len(report.created)} created, {len(report.kept)} kept, "
+            f"{len(report.removed)} old removed"
+        )
         for event, error in report.failed.items():
             print(f"  failed: {event}: {error}", file=sys.stderr)
         return 0 if report.ok else 1

@@ -17,24 +17,32 @@ __all__ = ["add_arguments", "run"]
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--db", default=None, help="database URL (default: PMS_DATABASE_URL or data/pms.sqlite3)")
-    parser.add_argument("--once", action="store_true",
-                        help="do one round (leases, webhook events, due syncs, alerts, retention) and exit")
+    parser.add_argument(
+        "--db", default=None, help="database URL (default: PMS_DATABASE_URL or data/pms.sqlite3)"
+    )
+    parser.add_argument(
+        "--once",
+        action="store_true",
+        help="do one round (leases, webhook events, due syncs, alerts, retention) and exit",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
     from pms.config import database_url
+    from pms.db.credentials import has_credentials
     from pms.db.engine import make_engine, redact_url
     from pms.db.setup import ensure_schema
-    from pms.webhooks.properties import is_demo_mode
     from pms.worker import Worker
 
     url = database_url(args.db)
     engine = make_engine(url)
     ensure_schema(engine)
-    if is_demo_mode(engine):
-        print("error: no Cloudbeds credentials are stored (demo mode); the demo sandbox and its worker run "
-              "inside the server (python -m pms serve).", file=sys.stderr)
+    if not has_credentials(engine):
+        print(
+            "error: no Cloudbeds credentials are stored (demo mode); the demo sandbox and its worker run "
+            "inside the server (python -m pms serve).",
+            file=sys.stderr,
+        )
         return 1
     worker = Worker(engine)
     if args.once:
@@ -45,8 +53,10 @@ def run(args: argparse.Namespace) -> int:
         for pid in sorted(held):
             report = worker.process_events(pid, force=True)
             if report is not None:
-                print(f"property {pid}: {report.processed} webhook event(s) applied, {report.retried} to retry, "
-                      f"{report.failed} failed")
+                print(
+                    f"property {pid}: {report.processed} webhook event(s) applied, {report.retried} to "
+                    f"retry, {report.failed} failed"
+                )
         worker.run_scheduled()
         worker.stop()
         if not held:
@@ -54,13 +64,17 @@ def run(args: argparse.Namespace) -> int:
         return 1 if worker.stats.errors else 0
     stop = threading.Event()
 
-    def on_signal(signum, frame) -> None:  # noqa: ARG001
+    def on_signal(signum, frame) -> None:
         stop.set()
 
     signal.signal(signal.SIGINT, on_signal)
     signal.signal(signal.SIGTERM, on_signal)
     worker.start()
-    print(f"worker {worker.owner} running against {redact_url(url)}; Ctrl+C stops it", file=sys.stderr, flush=True)
+    print(
+        f"worker {worker.owner} running against {redact_url(url)}; Ctrl+C stops it",
+        file=sys.stderr,
+        flush=True,
+    )
     try:
         while not stop.wait(1.0):
             pass

@@ -54,7 +54,7 @@ class ApiLogWriter:
 
     def __init__(self, engine: sa.Engine) -> None:
         self.engine = engine
-        self._queue: queue.Queue[CallRecord | None | threading.Event] = queue.Queue()
+        self._queue: queue.Queue[CallRecord | threading.Event | None] = queue.Queue()
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
         self.written = 0

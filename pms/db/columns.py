@@ -10,7 +10,7 @@ from sqlalchemy import Boolean, Column, Integer, MetaData, String, Text
 
 from pms.db.types import UTCDateTime, utcnow
 
-__all__ = ["metadata", "MYSQL", "bool_column", "timestamps", "sync_columns"]
+__all__ = ["MYSQL", "bool_column", "metadata", "sync_columns", "timestamps"]
 
 metadata = MetaData()
 
@@ -37,7 +37,6 @@ def sync_columns() -> list[Column]:
         Column("sync_attempts", Integer, nullable=False, default=0),
         Column("last_sync_at", UTCDateTime),
         # When the hotel side last changed the row; push only sends rows changed after push was
-        # switched on (DOMAIN rule 14) and drops edits that kept failing (rule 17).
+        # switched on (domain rule 14) and drops edits that kept failing (rule 17).
         Column("local_modified_at", UTCDateTime),
     ]
-

@@ -6,24 +6,58 @@ client's ``TokenStore``, so renewed OAuth tokens land, encrypted, where every pr
 worker, CLI) reads them.
 
 Saving real credentials ends demo mode: the demo property's rows are purged in the same step, so
-demo data never mixes with a real property's data (``pms.demo.purge_demo_data``).
+demo data never mixes with a real property's data (``pms.db.purge.purge_demo_data``).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 
 from pms.cloudbeds.tokens import TokenSet
+from pms.db.purge import purge_demo_data
 from pms.db.secrets import SecretBox, hint
 from pms.db.settings import Settings
 from pms.errors import SettingsError
 
-__all__ = ["DEFAULT_API_BASE", "CredentialStore", "Credentials"]
+__all__ = [
+    "CREDENTIAL_KEYS",
+    "DEFAULT_API_BASE",
+    "CredentialStore",
+    "Credentials",
+    "consented_properties",
+    "has_credentials",
+]
 
 DEFAULT_API_BASE = "https://api.cloudbeds.com/api/v1.3"
+# The settings that say whether credentials are stored (read without decrypting anything).
+CREDENTIAL_KEYS = ("cloudbed_auth_method", "cloudbed_api_key", "cloudbed_client_id")
+
+
+def has_credentials(engine: sa.Engine, values: Mapping[str, Any] | None = None) -> bool:
+    """Whether real Cloudbeds credentials are stored; demo mode is on exactly when they are not.
+
+    Args:
+        values: the ``CREDENTIAL_KEYS`` settings when the caller has read them already.
+    """
+    if values is None:
+        values = Settings(engine).get_many(CREDENTIAL_KEYS)
+    if values["cloudbed_auth_method"] == "oauth":
+        return bool(values["cloudbed_client_id"])
+    return bool(values["cloudbed_api_key"])
+
+
+def consented_properties(resources: Any) -> list[str]:
+    """The property ids an OAuth consent names (``cloudbed_token_resources``), in its order."""
+    found = []
+    for res in resources or []:
+        if isinstance(res, dict) and res.get("type") == "property" and res.get("id"):
+            found.append(str(res["id"]))
+    return found
 
 
 @dataclass(frozen=True)
@@ -38,17 +72,24 @@ class Credentials:
     client_secret: str | None = None
 
     def __repr__(self) -> str:
-        return (f"Credentials(auth_method={self.auth_method!r}, api_base={self.api_base!r}, "
-                f"property_id={self.property_id!r}, api_key={hint(self.api_key)!r}, "
-                f"client_id={self.client_id!r}, client_secret={hint(self.client_secret)!r})")
+        return (
+            f"Credentials(auth_method={self.auth_method!r}, api_base={self.api_base!r}, "
+            f"property_id={self.property_id!r}, api_key={hint(self.api_key)!r}, "
+            f"client_id={self.client_id!r}, client_secret={hint(self.client_secret)!r})"
+        )
 
     __str__ = __repr__
 
     def hints(self) -> dict[str, str | None]:
         """What a page may show."""
-        return {"auth_method": self.auth_method, "api_base": self.api_base, "property_id": self.property_id,
-                "api_key": hint(self.api_key), "client_id": self.client_id,
-                "client_secret": hint(self.client_secret)}
+        return {
+            "auth_method": self.auth_method,
+            "api_base": self.api_base,
+            "property_id": self.property_id,
+            "api_key": hint(self.api_key),
+            "client_id": self.client_id,
+            "client_secret": hint(self.client_secret),
+        }
 
 
 def check_property_id(property_id: str | None) -> str | None:
@@ -57,8 +98,10 @@ def check_property_id(property_id: str | None) -> str | None:
     text = str(property_id).strip()
     if not (text.isascii() and text.isdigit()) or len(text) > 20:
         shown = repr(text) if len(text) <= 30 else repr(text[:27] + "…")
-        raise SettingsError(f"cloudbed_property_id: a Cloudbeds property id is a number, got {shown}",
-                            key="cloudbed_property_id")
+        raise SettingsError(
+            f"cloudbed_property_id: a Cloudbeds property id is a number, got {shown}",
+            key="cloudbed_property_id",
+        )
     return text
 
 
@@ -66,9 +109,17 @@ def check_api_key(api_key: str) -> str:
     text = (api_key or "").strip()
     if not text:
         raise SettingsError("cloudbed_api_key: the API key is empty", key="cloudbed_api_key")
-    if len(text) < 16 or len(text) > 512 or not text.isascii() or any(ch.isspace() or ord(ch) < 33 for ch in text):
-        raise SettingsError("cloudbed_api_key: that does not look like a Cloudbeds API key (they start with "
-                            "cbat_ and have no spaces)", key="cloudbed_api_key")
+    if (
+        len(text) < 16
+        or len(text) > 512
+        or not text.isascii()
+        or any(ch.isspace() or ord(ch) < 33 for ch in text)
+    ):
+        raise SettingsError(
+            "cloudbed_api_key: that does not look like a Cloudbeds API key (they start with "
+            "cbat_ and have no spaces)",
+            key="cloudbed_api_key",
+        )
     return text
 
 
@@ -82,13 +133,11 @@ class CredentialStore:
     def load(self) -> Credentials | None:
         """The stored credentials, or None when there are none (demo mode)."""
         s = self.settings
+        if not has_credentials(self.engine, s.get_many(CREDENTIAL_KEYS)):
+            return None
         method = s.get("cloudbed_auth_method")
         api_key = s.secret("cloudbed_api_key")
         client_id = s.get("cloudbed_client_id")
-        if method == "api_key" and not api_key:
-            return None
-        if method == "oauth" and not client_id:
-            return None
         return Credentials(
             auth_method=method,
             api_base=s.get("cloudbed_api_base") or DEFAULT_API_BASE,
@@ -98,11 +147,14 @@ class CredentialStore:
             client_secret=s.secret("cloudbed_client_secret") if method == "oauth" else None,
         )
 
-    def has_credentials(self) -> bool:
-        return self.load() is not None
-
-    def save_api_key(self, api_key: str, *, property_id: str | None = None,
-                     api_base: str | None = None, purge_demo: bool = True) -> Credentials:
+    def save_api_key(
+        self,
+        api_key: str,
+        *,
+        property_id: str | None = None,
+        api_base: str | None = None,
+        purge_demo: bool = True,
+    ) -> Credentials:
         """Store an API key (and property, API address); leaves demo mode."""
         values = {
             "cloudbed_auth_method": "api_key",
@@ -118,24 +170,37 @@ class CredentialStore:
             self._purge_demo()
         return self.load()  # type: ignore[return-value]
 
-    def save_oauth_app(self, client_id: str, client_secret: str, *, property_id: str | None = None,
-                       api_base: str | None = None, purge_demo: bool = True) -> Credentials:
+    def save_oauth_app(
+        self,
+        client_id: str,
+        client_secret: str,
+        *,
+        property_id: str | None = None,
+        api_base: str | None = None,
+        purge_demo: bool = True,
+    ) -> Credentials:
         """Store an OAuth app; the tokens arrive later through the callback (``save_tokens``)."""
         client_id = (client_id or "").strip()
         client_secret = (client_secret or "").strip()
         if not client_id or any(ch.isspace() for ch in client_id) or len(client_id) > 255:
-            raise SettingsError("cloudbed_client_id: enter the Client ID from the Cloudbeds app page",
-                                key="cloudbed_client_id")
+            raise SettingsError(
+                "cloudbed_client_id: enter the Client ID from the Cloudbeds app page",
+                key="cloudbed_client_id",
+            )
         if not client_secret or any(ch.isspace() for ch in client_secret):
-            raise SettingsError("cloudbed_client_secret: enter the Client Secret from the Cloudbeds app page",
-                                key="cloudbed_client_secret")
-        self.settings.set_many({
-            "cloudbed_auth_method": "oauth",
-            "cloudbed_client_id": client_id,
-            "cloudbed_client_secret": client_secret,
-            "cloudbed_property_id": check_property_id(property_id),
-            "cloudbed_api_base": api_base or DEFAULT_API_BASE,
-        })
+            raise SettingsError(
+                "cloudbed_client_secret: enter the Client Secret from the Cloudbeds app page",
+                key="cloudbed_client_secret",
+            )
+        self.settings.set_many(
+            {
+                "cloudbed_auth_method": "oauth",
+                "cloudbed_client_id": client_id,
+                "cloudbed_client_secret": client_secret,
+                "cloudbed_property_id": check_property_id(property_id),
+                "cloudbed_api_base": api_base or DEFAULT_API_BASE,
+            }
+        )
         if purge_demo:
             self._purge_demo()
         return self.load()  # type: ignore[return-value]
@@ -145,15 +210,23 @@ class CredentialStore:
 
     def clear(self) -> None:
         """Forget every credential and token (back to demo mode)."""
-        self.settings.set_many({k: None for k in (
-            "cloudbed_api_key", "cloudbed_client_id", "cloudbed_client_secret", "cloudbed_access_token",
-            "cloudbed_refresh_token", "cloudbed_token_expires_at", "cloudbed_token_resources",
-            "cloudbed_property_id")})
+        self.settings.set_many(
+            dict.fromkeys(
+                (
+                    "cloudbed_api_key",
+                    "cloudbed_client_id",
+                    "cloudbed_client_secret",
+                    "cloudbed_access_token",
+                    "cloudbed_refresh_token",
+                    "cloudbed_token_expires_at",
+                    "cloudbed_token_resources",
+                    "cloudbed_property_id",
+                )
+            )
+        )
         self.settings.set("cloudbed_auth_method", "api_key")
 
     def _purge_demo(self) -> None:
-        from pms.demo import purge_demo_data
-
         purge_demo_data(self.engine)
 
     # --- TokenStore ----------------------------------------------------------------------
@@ -174,12 +247,14 @@ class CredentialStore:
         )
 
     def save_tokens(self, tokens: TokenSet) -> None:
-        self.settings.set_many({
-            "cloudbed_access_token": tokens.access_token,
-            "cloudbed_refresh_token": tokens.refresh_token,
-            "cloudbed_token_expires_at": tokens.expires_at,
-            "cloudbed_token_resources": list(tokens.resources),
-        })
+        self.settings.set_many(
+            {
+                "cloudbed_access_token": tokens.access_token,
+                "cloudbed_refresh_token": tokens.refresh_token,
+                "cloudbed_token_expires_at": tokens.expires_at,
+                "cloudbed_token_resources": list(tokens.resources),
+            }
+        )
 
     def __repr__(self) -> str:
         return f"CredentialStore({self.engine.url.render_as_string(hide_password=True)!r})"

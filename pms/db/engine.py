@@ -81,8 +81,10 @@ def make_engine(url: str | URL, **kwargs) -> sa.Engine:
                 folder.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
                 raise ConfigurationError(
-                    f"Cannot use {folder} for the SQLite database: {exc.strerror or exc}. Choose another path "
-                    "(PMS_DATABASE_URL or --db).", key="PMS_DATABASE_URL") from None
+                    f"Cannot use {folder} for the SQLite database: {exc.strerror or exc}. Choose another "
+                    "path (PMS_DATABASE_URL or --db).",
+                    key="PMS_DATABASE_URL",
+                ) from None
         kwargs.setdefault("connect_args", {})
         kwargs["connect_args"].setdefault("check_same_thread", False)
         kwargs["connect_args"].setdefault("timeout", SQLITE_BUSY_TIMEOUT_S)

@@ -23,7 +23,7 @@ CHUNK = 5000
 
 
 def _delete_chunked(engine: sa.Engine, table: sa.Table, where) -> int:
-    pk = list(table.primary_key.columns)[0]
+    pk = next(iter(table.primary_key.columns))
     total = 0
     while True:
         with engine.begin() as conn:
@@ -35,7 +35,9 @@ def _delete_chunked(engine: sa.Engine, table: sa.Table, where) -> int:
             return total
 
 
-def prune(engine: sa.Engine, now: datetime | None = None, days: dict[str, int] | None = None) -> dict[str, int]:
+def prune(
+    engine: sa.Engine, now: datetime | None = None, days: dict[str, int] | None = None
+) -> dict[str, int]:
     """Delete log rows older than their retention (settings ``cloudbed_retention_*_days``).
 
     Args:
@@ -61,7 +63,8 @@ def prune(engine: sa.Engine, now: datetime | None = None, days: dict[str, int] |
     return {
         api.name: _delete_chunked(engine, api, api.c.created_at < before("api_log")),
         events.name: _delete_chunked(
-            engine, events,
+            engine,
+            events,
             sa.and_(events.c.received_at < before("webhook"), events.c.status.in_(("processed", "ignored"))),
         ),
         runs.name: _delete_chunked(

@@ -7,7 +7,7 @@ hotel's PHP tools read them. Conventions:
   are unique, which is what the bulk upserts conflict on.
 - Timestamps are UTC (``UTCDateTime``); money is DECIMAL; Cloudbeds ids are strings.
 - ``origin`` says who created a row (``cloudbeds`` or ``local``); ``sync_status`` is
-  ``pending`` / ``synced`` / ``error`` / ``expired`` (a local edit abandoned by DOMAIN rule 17).
+  ``pending`` / ``synced`` / ``error`` / ``expired`` (a local edit abandoned by domain rule 17).
 - Rows are never deleted because they vanished from Cloudbeds: ``is_deleted`` marks them.
 - On MySQL every table is InnoDB with utf8mb4 (guest names are Indonesian, Chinese, Arabic ...).
 
@@ -41,27 +41,27 @@ from pms.db.tables_ops import (
 )
 
 __all__ = [
-    "metadata",
+    "ADOPTABLE_TABLES",
     "SCHEMA_VERSION",
-    "reservasi",
-    "reservasi_room",
-    "guest",
+    "app_user",
+    "cloudbed_alerts",
+    "cloudbed_api_log",
+    "cloudbed_availability",
+    "cloudbed_outbound_log",
     "cloudbed_properties",
+    "cloudbed_rate_sync",
     "cloudbed_room_mapping",
     "cloudbed_room_types",
     "cloudbed_rooms",
     "cloudbed_sources",
-    "cloudbed_rate_sync",
-    "cloudbed_availability",
-    "cloudbed_api_log",
     "cloudbed_sync_log",
     "cloudbed_sync_state",
     "cloudbed_webhook_events",
-    "cloudbed_outbound_log",
-    "cloudbed_alerts",
+    "guest",
+    "metadata",
+    "reservasi",
+    "reservasi_room",
     "settings",
-    "app_user",
-    "ADOPTABLE_TABLES",
 ]
 
 

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from cryptography.fernet import Fernet, InvalidToken
 
-from pms.config import PROJECT_ROOT, data_dir
+from pms.config import PROJECT_ROOT, data_dir, secret_key_from_env
 from pms.errors import ConfigurationError
 
 __all__ = ["PREFIX", "SecretBox", "hint", "is_encrypted", "load_secret_key"]
@@ -68,7 +68,7 @@ def load_secret_key(create: bool = True) -> bytes:
     Raises:
         ConfigurationError: the configured key is not a valid Fernet key.
     """
-    raw = os.environ.get("PMS_SECRET_KEY") or _from_secrets_toml() or _generated_key_file(create)
+    raw = secret_key_from_env() or _from_secrets_toml() or _generated_key_file(create)
     if not raw:
         raise ConfigurationError("No secret key: set PMS_SECRET_KEY.", key="PMS_SECRET_KEY")
     key = raw.strip().encode("ascii", "replace")
@@ -77,8 +77,8 @@ def load_secret_key(create: bool = True) -> bytes:
     except ValueError:
         raise ConfigurationError(
             "PMS_SECRET_KEY (or pms_secret_key in secrets.toml) is not a valid key: it must be 32 url-safe "
-            "base64-encoded bytes, e.g. from `python -c \"from cryptography.fernet import Fernet; "
-            "print(Fernet.generate_key().decode())\"`.",
+            'base64-encoded bytes, e.g. from `python -c "from cryptography.fernet import Fernet; '
+            'print(Fernet.generate_key().decode())"`.',
             key="PMS_SECRET_KEY",
         ) from None
     return key
@@ -107,7 +107,7 @@ class SecretBox:
         if not is_encrypted(stored):
             raise ConfigurationError(f"{name} is stored unencrypted; store it again to encrypt it.", key=name)
         try:
-            return self._fernet.decrypt(stored[len(PREFIX):].encode("ascii")).decode("utf-8")
+            return self._fernet.decrypt(stored[len(PREFIX) :].encode("ascii")).decode("utf-8")
         except (InvalidToken, ValueError):
             raise ConfigurationError(
                 f"{name} was encrypted with a different secret key than the one configured now. Restore the "

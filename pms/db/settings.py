@@ -64,66 +64,164 @@ def _s(key, kind, default, description, **kw) -> SettingSpec:
     return SettingSpec(key, kind, default, description, **kw)
 
 
-SPECS: dict[str, SettingSpec] = {s.key: s for s in (
-    # --- the integration (the seed's keys keep their names) ---
-    _s("cloudbed_active", "bool", False, "Cloudbeds integration switched on"),
-    _s("cloudbed_auto_sync", "bool", True, "Run the incremental sync automatically"),
-    _s("cloudbed_sync_interval", "int", 30, "Minutes between automatic syncs", minimum=5, maximum=1440),
-    _s("cloudbed_api_version", "choice", "v1.3", "Cloudbeds API version", choices=("v1.2", "v1.3")),
-    _s("cloudbed_webhook_url", "url", None, "Address Cloudbeds posts webhook events to (set when subscribing)",
-       internal=True),
-    _s("cloudbed_public_url", "url", None, "Public address of this dashboard (webhooks and OAuth return here)"),
-    _s("cloudbed_webhook_token", "secret", None, "Secret token in the webhook address", internal=True),
-    _s("cloudbed_webhook_token_previous", "secret", None, "The webhook token before the last rotation, "
-       "accepted for a grace period", internal=True),
-    # --- credentials ---
-    _s("cloudbed_auth_method", "choice", "api_key", "How to authenticate", choices=("api_key", "oauth")),
-    _s("cloudbed_api_base", "url", "https://api.cloudbeds.com/api/v1.3", "Cloudbeds API address"),
-    _s("cloudbed_property_id", "str", None, "Cloudbeds property id"),
-    _s("cloudbed_api_key", "secret", None, "Cloudbeds API key"),
-    _s("cloudbed_client_id", "str", None, "OAuth client id of the Cloudbeds app"),
-    _s("cloudbed_client_secret", "secret", None, "OAuth client secret of the Cloudbeds app"),
-    _s("cloudbed_access_token", "secret", None, "OAuth access token", internal=True),
-    _s("cloudbed_refresh_token", "secret", None, "OAuth refresh token", internal=True),
-    _s("cloudbed_token_expires_at", "datetime", None, "When the OAuth access token expires", internal=True),
-    _s("cloudbed_token_resources", "json", None, "Properties the OAuth consent covers", internal=True),
-    _s("cloudbed_oauth_state", "secret", None, "Pending OAuth connect (state and return address)",
-       internal=True),
-    # --- sync behaviour ---
-    _s("cloudbed_push_enabled", "bool", False, "Send hotel-side changes to Cloudbeds"),
-    _s("cloudbed_push_since", "datetime", None, "Only records changed after this time are pushed", internal=True),
-    _s("cloudbed_timezone", "tz", "Asia/Jakarta", "Property time zone (read from Cloudbeds)"),
-    _s("cloudbed_sync_overlap_minutes", "int", 120, "Incremental syncs re-read this much before the cursor",
-       minimum=5, maximum=2880),
-    _s("cloudbed_full_sync_hour", "int", 2, "Hour (property time) of the nightly full reconcile",
-       minimum=0, maximum=23),
-    _s("cloudbed_edit_expiry_minutes", "int", 45, "A local edit that keeps failing is dropped after this",
-       minimum=5, maximum=10080),
-    _s("cloudbed_rate_days", "int", 90, "Days ahead that rates and availability are synced",
-       minimum=1, maximum=730),
-    # --- retention (the seed's cleanup procedure) ---
-    _s("cloudbed_retention_api_log_days", "int", 30, "Days API log rows are kept", minimum=1, maximum=3650),
-    _s("cloudbed_retention_webhook_days", "int", 14, "Days processed webhook events are kept",
-       minimum=1, maximum=3650),
-    _s("cloudbed_retention_sync_log_days", "int", 180, "Days sync log rows are kept", minimum=1, maximum=3650),
-    _s("cloudbed_retention_outbound_days", "int", 365, "Days outbound write records are kept",
-       minimum=1, maximum=3650),
-    # --- alerts ---
-    _s("alert_webhook_url", "url", None, "Alerts are POSTed as JSON to this address"),
-    _s("alert_email_to", "emails", None, "Alerts are e-mailed to these addresses (comma separated)"),
-    _s("alert_consecutive_failures", "int", 3, "Alert after this many failed automatic syncs in a row",
-       minimum=1, maximum=100),
-    _s("alert_stale_minutes", "int", 180, "Alert when no sync succeeded for this long", minimum=10, maximum=10080),
-    _s("smtp_host", "str", None, "SMTP server for alert e-mails"),
-    _s("smtp_port", "int", 587, "SMTP port", minimum=1, maximum=65535),
-    _s("smtp_username", "str", None, "SMTP user name"),
-    _s("smtp_password", "secret", None, "SMTP password"),
-    _s("smtp_from", "emails", None, "Sender address of alert e-mails"),
-    _s("smtp_starttls", "bool", True, "Use STARTTLS"),
-    # --- internal bookkeeping ---
-    _s("pms_secret_check", "secret", None, "Detects a changed secret key", internal=True),
-    _s("pms_demo_property_id", "str", None, "Property id of the demo sandbox last used", internal=True),
-)}
+SPECS: dict[str, SettingSpec] = {
+    s.key: s
+    for s in (
+        # --- the integration (the seed's keys keep their names) ---
+        _s("cloudbed_active", "bool", False, "Cloudbeds integration switched on"),
+        _s("cloudbed_auto_sync", "bool", True, "Run the incremental sync automatically"),
+        _s("cloudbed_sync_interval", "int", 30, "Minutes between automatic syncs", minimum=5, maximum=1440),
+        _s("cloudbed_api_version", "choice", "v1.3", "Cloudbeds API version", choices=("v1.2", "v1.3")),
+        _s(
+            "cloudbed_webhook_url",
+            "url",
+            None,
+            "Address Cloudbeds posts webhook events to (set when subscribing)",
+            internal=True,
+        ),
+        _s(
+            "cloudbed_public_url",
+            "url",
+            None,
+            "Public address of this dashboard (webhooks and OAuth return here)",
+        ),
+        _s("cloudbed_webhook_token", "secret", None, "Secret token in the webhook address", internal=True),
+        _s(
+            "cloudbed_webhook_token_previous",
+            "secret",
+            None,
+            "The webhook token before the last rotation, accepted for a grace period",
+            internal=True,
+        ),
+        # --- credentials ---
+        _s("cloudbed_auth_method", "choice", "api_key", "How to authenticate", choices=("api_key", "oauth")),
+        _s("cloudbed_api_base", "url", "https://api.cloudbeds.com/api/v1.3", "Cloudbeds API address"),
+        _s("cloudbed_property_id", "str", None, "Cloudbeds property id"),
+        _s("cloudbed_api_key", "secret", None, "Cloudbeds API key"),
+        _s("cloudbed_client_id", "str", None, "OAuth client id of the Cloudbeds app"),
+        _s("cloudbed_client_secret", "secret", None, "OAuth client secret of the Cloudbeds app"),
+        _s("cloudbed_access_token", "secret", None, "OAuth access token", internal=True),
+        _s("cloudbed_refresh_token", "secret", None, "OAuth refresh token", internal=True),
+        _s(
+            "cloudbed_token_expires_at",
+            "datetime",
+            None,
+            "When the OAuth access token expires",
+            internal=True,
+        ),
+        _s("cloudbed_token_resources", "json", None, "Properties the OAuth consent covers", internal=True),
+        _s(
+            "cloudbed_oauth_state",
+            "secret",
+            None,
+            "Pending OAuth connect (state and return address)",
+            internal=True,
+        ),
+        # --- sync behaviour ---
+        _s("cloudbed_push_enabled", "bool", False, "Send hotel-side changes to Cloudbeds"),
+        _s(
+            "cloudbed_push_since",
+            "datetime",
+            None,
+            "Only records changed after this time are pushed",
+            internal=True,
+        ),
+        _s("cloudbed_timezone", "tz", "Asia/Jakarta", "Property time zone (read from Cloudbeds)"),
+        _s(
+            "cloudbed_sync_overlap_minutes",
+            "int",
+            120,
+            "Incremental syncs re-read this much before the cursor",
+            minimum=5,
+            maximum=2880,
+        ),
+        _s(
+            "cloudbed_full_sync_hour",
+            "int",
+            2,
+            "Hour (property time) of the nightly full reconcile",
+            minimum=0,
+            maximum=23,
+        ),
+        _s(
+            "cloudbed_edit_expiry_minutes",
+            "int",
+            45,
+            "A local edit that keeps failing is dropped after this",
+            minimum=5,
+            maximum=10080,
+        ),
+        _s(
+            "cloudbed_rate_days",
+            "int",
+            90,
+            "Days ahead that rates and availability are synced",
+            minimum=1,
+            maximum=730,
+        ),
+        # --- retention (the seed's cleanup procedure) ---
+        _s(
+            "cloudbed_retention_api_log_days",
+            "int",
+            30,
+            "Days API log rows are kept",
+            minimum=1,
+            maximum=3650,
+        ),
+        _s(
+            "cloudbed_retention_webhook_days",
+            "int",
+            14,
+            "Days processed webhook events are kept",
+            minimum=1,
+            maximum=3650,
+        ),
+        _s(
+            "cloudbed_retention_sync_log_days",
+            "int",
+            180,
+            "Days sync log rows are kept",
+            minimum=1,
+            maximum=3650,
+        ),
+        _s(
+            "cloudbed_retention_outbound_days",
+            "int",
+            365,
+            "Days outbound write records are kept",
+            minimum=1,
+            maximum=3650,
+        ),
+        # --- alerts ---
+        _s("alert_webhook_url", "url", None, "Alerts are POSTed as JSON to this address"),
+        _s("alert_email_to", "emails", None, "Alerts are e-mailed to these addresses (comma separated)"),
+        _s(
+            "alert_consecutive_failures",
+            "int",
+            3,
+            "Alert after this many failed automatic syncs in a row",
+            minimum=1,
+            maximum=100,
+        ),
+        _s(
+            "alert_stale_minutes",
+            "int",
+            180,
+            "Alert when no sync succeeded for this long",
+            minimum=10,
+            maximum=10080,
+        ),
+        _s("smtp_host", "str", None, "SMTP server for alert e-mails"),
+        _s("smtp_port", "int", 587, "SMTP port", minimum=1, maximum=65535),
+        _s("smtp_username", "str", None, "SMTP user name"),
+        _s("smtp_password", "secret", None, "SMTP password"),
+        _s("smtp_from", "emails", None, "Sender address of alert e-mails"),
+        _s("smtp_starttls", "bool", True, "Use STARTTLS"),
+        # --- internal bookkeeping ---
+        _s("pms_secret_check", "secret", None, "Detects a changed secret key", internal=True),
+        _s("pms_demo_property_id", "str", None, "Property id of the demo sandbox last used", internal=True),
+    )
+}
 
 
 def parse_bool(value: Any, key: str = "value") -> bool:
@@ -159,7 +257,9 @@ def _validate(spec: SettingSpec, value: Any) -> str | None:
             try:
                 value = datetime.fromisoformat(value.strip())
             except ValueError:
-                raise SettingsError(f"{key}: expected an ISO date-time, got {_show(value)}", key=key) from None
+                raise SettingsError(
+                    f"{key}: expected an ISO date-time, got {_show(value)}", key=key
+                ) from None
         if not isinstance(value, datetime) or value.tzinfo is None:
             raise SettingsError(f"{key}: expected a date-time with a time zone", key=key)
         return value.astimezone(UTC).isoformat(timespec="seconds")
@@ -179,8 +279,10 @@ def _validate(spec: SettingSpec, value: Any) -> str | None:
     if spec.kind == "url":
         parts = urlsplit(text)
         if parts.scheme not in ("http", "https") or not parts.netloc or " " in text:
-            raise SettingsError(f"{key}: expected an http(s) address such as https://pms.example.com, "
-                                f"got {_show(text)}", key=key)
+            raise SettingsError(
+                f"{key}: expected an http(s) address such as https://pms.example.com, got {_show(text)}",
+                key=key,
+            )
         return text.rstrip("/")
     if spec.kind == "emails":
         addresses = [a.strip() for a in re.split(r"[,;]", text) if a.strip()]
@@ -194,7 +296,9 @@ def _validate(spec: SettingSpec, value: Any) -> str | None:
                 raise ValueError(text)
             ZoneInfo(text)
         except (ZoneInfoNotFoundError, ValueError, OSError):
-            raise SettingsError(f"{key}: unknown time zone {_show(text)} (e.g. Asia/Jakarta)", key=key) from None
+            raise SettingsError(
+                f"{key}: unknown time zone {_show(text)} (e.g. Asia/Jakarta)", key=key
+            ) from None
         return text
     if spec.kind == "choice" and text not in spec.choices:
         raise SettingsError(f"{key}: must be one of {', '.join(spec.choices)}, got {_show(text)}", key=key)
@@ -215,8 +319,9 @@ def _parse(spec: SettingSpec, stored: str | None) -> Any:
         if spec.kind == "json":
             return json.loads(stored)
     except (ValueError, SettingsError):
-        raise SettingsError(f"{spec.key}: the stored value {_show(stored)} is not valid; set it again",
-                            key=spec.key) from None
+        raise SettingsError(
+            f"{spec.key}: the stored value {_show(stored)} is not valid; set it again", key=spec.key
+        ) from None
     return stored
 
 
@@ -251,16 +356,20 @@ class Settings:
         keys = list(keys)
         t = schema.settings
         with reader(self.engine).connect() as conn:  # never waits behind a writer on SQLite
-            rows = conn.execute(sa.select(t.c.setting_key, t.c.setting_value).where(t.c.setting_key.in_(keys)))
-            return {k: v for k, v in rows}
+            rows = conn.execute(
+                sa.select(t.c.setting_key, t.c.setting_value).where(t.c.setting_key.in_(keys))
+            )
+            return dict(rows.all())
 
     def _write(self, conn: sa.Connection, values: Mapping[str, str | None]) -> None:
         # An upsert, not select-then-insert: two processes starting together (two workers, the
         # dashboard and the worker) may both write a setting for the first time.
         from pms.db.upsert import upsert_rows
 
-        rows = [{"setting_key": key, "setting_value": text, "setting_description": SPECS[key].description[:255]}
-                for key, text in values.items()]
+        rows = [
+            {"setting_key": key, "setting_value": text, "setting_description": SPECS[key].description[:255]}
+            for key, text in values.items()
+        ]
         upsert_rows(conn, schema.settings, rows, key=("setting_key",), compare=("setting_value",))
 
     # --- typed access --------------------------------------------------------------------
@@ -276,8 +385,10 @@ class Settings:
         """Typed values of several settings in one query; a secret gives only whether it is set."""
         specs = [_spec(k) for k in keys]
         stored = self._stored([s.key for s in specs])
-        return {s.key: bool(stored.get(s.key)) if s.kind == "secret" else _parse(s, stored.get(s.key))
-                for s in specs}
+        return {
+            s.key: bool(stored.get(s.key)) if s.kind == "secret" else _parse(s, stored.get(s.key))
+            for s in specs
+        }
 
     def secret(self, key: str) -> str | None:
         """The decrypted value of a secret setting, or None when unset."""
@@ -348,7 +459,7 @@ class Settings:
         return self.get("cloudbed_public_url")
 
     def set_push_enabled(self, enabled: bool, now: datetime | None = None) -> None:
-        """Switch push on or off. Switching it on starts the clock of DOMAIN rule 14: only records
+        """Switch push on or off. Switching it on starts the clock of domain rule 14: only records
         created or changed from now on are pushed."""
         values: dict[str, Any] = {"cloudbed_push_enabled": enabled}
         if enabled and not self.push_enabled:
@@ -389,6 +500,13 @@ class Settings:
                     value = _parse(s, raw)
                 except SettingsError:
                     value = "(invalid)"
-            out.append({"key": s.key, "value": value, "default": s.default, "kind": s.kind,
-                        "description": s.description})
+            out.append(
+                {
+                    "key": s.key,
+                    "value": value,
+                    "default": s.default,
+                    "kind": s.kind,
+                    "description": s.description,
+                }
+            )
         return out

@@ -30,7 +30,14 @@ from pms.db import schema
 from pms.db.engine import is_mysql, redact_url
 from pms.errors import DatabaseSetupError
 
-__all__ = ["SetupReport", "TableStatus", "ensure_schema", "head_revision", "setup_database", "verify_database"]
+__all__ = [
+    "SetupReport",
+    "TableStatus",
+    "ensure_schema",
+    "head_revision",
+    "setup_database",
+    "verify_database",
+]
 
 _MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 # Existing rows of an adopted table were typed into the hotel system, not pulled from Cloudbeds.
@@ -129,8 +136,9 @@ def _add_column(conn: sa.Connection, table: sa.Table, col: sa.Column) -> None:
     server_default = None
     if default is not None:
         server_default = sa.text(default if default.isdigit() else "'" + default.replace("'", "''") + "'")
-    copy = sa.Column(col.name, col.type, nullable=True if default is None else col.nullable,
-                     server_default=server_default)
+    copy = sa.Column(
+        col.name, col.type, nullable=True if default is None else col.nullable, server_default=server_default
+    )
     ddl = sa.schema.CreateColumn(copy).compile(dialect=conn.dialect)
     conn.exec_driver_sql(f"ALTER TABLE {conn.dialect.identifier_preparer.quote(table.name)} ADD COLUMN {ddl}")
 
@@ -171,13 +179,17 @@ def _add_indexes(conn: sa.Connection, insp: sa.Inspector, table: sa.Table) -> li
     for name, cols, unique in wanted:
         if name in have or not set(cols) <= existing_cols:
             continue
-        conn.exec_driver_sql(f"CREATE {'UNIQUE ' if unique else ''}INDEX {quote(name)} ON {quote(table.name)} "
-                             f"({', '.join(quote(c) for c in cols)})")
+        conn.exec_driver_sql(
+            f"CREATE {'UNIQUE ' if unique else ''}INDEX {quote(name)} ON {quote(table.name)} "
+            f"({', '.join(quote(c) for c in cols)})"
+        )
         added.append(name)
     return added
 
 
-def _inspect_table(conn: sa.Connection, insp: sa.Inspector, table: sa.Table, charsets: dict[str, str]) -> list[str]:
+def _inspect_table(
+    conn: sa.Connection, insp: sa.Inspector, table: sa.Table, charsets: dict[str, str]
+) -> list[str]:
     """Problems with an existing table that setup cannot repair on its own (empty = fine)."""
     problems = []
     reflected = {c["name"]: c for c in insp.get_columns(table.name)}
@@ -196,15 +208,21 @@ def _inspect_table(conn: sa.Connection, insp: sa.Inspector, table: sa.Table, cha
             continue
         if info.get("autoincrement") is True or (name in pk and _family(info["type"]) == "int"):
             continue
-        problems.append(f"the hotel's column {name} is NOT NULL without a default, so rows from Cloudbeds "
-                        f"cannot be stored; give it a default (ALTER TABLE {table.name} ...)")
+        problems.append(
+            f"the hotel's column {name} is NOT NULL without a default, so rows from Cloudbeds "
+            f"cannot be stored; give it a default (ALTER TABLE {table.name} ...)"
+        )
     want_pk = [c.name for c in table.primary_key.columns]
     if pk != want_pk and tuple(want_pk) not in _unique_column_sets(insp, table.name):
-        problems.append(f"primary key is ({', '.join(pk) or 'none'}) and ({', '.join(want_pk)}) is not unique")
+        problems.append(
+            f"primary key is ({', '.join(pk) or 'none'}) and ({', '.join(want_pk)}) is not unique"
+        )
     charset = charsets.get(table.name)
     if charset and not charset.startswith("utf8mb4"):
-        problems.append(f"table uses {charset}; guest names need utf8mb4: "
-                        f"ALTER TABLE {table.name} CONVERT TO CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci")
+        problems.append(
+            f"table uses {charset}; guest names need utf8mb4: "
+            f"ALTER TABLE {table.name} CONVERT TO CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"
+        )
     return problems
 
 
@@ -226,60 +244,79 @@ def _mysql_collations(conn: sa.Connection) -> dict[str, str]:
     return {name: (collation or "") for name, collation in rows}
 
 
-def _run(engine: sa.Engine, *, write: bool) -> SetupReport:
-    report = SetupReport(database=redact_url(engine.url))
-    head = head_revision()
+def _check_reachable(engine: sa.Engine, database: str) -> None:
     try:
         with engine.connect():
             pass
     except sa.exc.DBAPIError as exc:
         raise DatabaseSetupError(
-            f"Cannot reach the database {report.database}: {_short(exc)}. Check the address, user and password "
-            "(PMS_DATABASE_URL or --db) and that the server is running."
+            f"Cannot reach the database {database}: {_short(exc)}. Check the address, user and "
+            "password (PMS_DATABASE_URL or --db) and that the server is running."
         ) from None
+
+
+def _adopt(
+    conn: sa.Connection, insp: sa.Inspector, table: sa.Table
+) -> tuple[sa.Inspector, list[str], list[str]]:
+    """Add the columns and indexes an existing table of ours lacks; the inspector sees them afterwards."""
+    reflected = {c["name"] for c in insp.get_columns(table.name)}
+    added_cols = []
+    for col in table.columns:
+        if col.name not in reflected:
+            _add_column(conn, table, col)
+            added_cols.append(col.name)
+    if added_cols:
+        insp = sa.inspect(conn)
+    added_ix = _add_indexes(conn, insp, table)
+    if added_ix:
+        insp = sa.inspect(conn)
+    return insp, added_cols, added_ix
+
+
+def _status(table: sa.Table, problems: list[str], added_cols: list[str], added_ix: list[str]) -> TableStatus:
+    if problems:
+        return TableStatus(table.name, "problem", "; ".join(problems))
+    detail = []
+    if added_cols:
+        detail.append(f"added {len(added_cols)} column(s): {', '.join(added_cols)}")
+    if added_ix:
+        detail.append(f"added index(es) {', '.join(added_ix)}")
+    return TableStatus(table.name, "adopted", "; ".join(detail)) if detail else TableStatus(table.name, "ok")
+
+
+def _tables(conn: sa.Connection, report: SetupReport, *, write: bool) -> None:
+    """Create what is missing (when writing), adopt and verify what exists; one status per table."""
+    insp = sa.inspect(conn)
+    existing = set(insp.get_table_names())
+    charsets = _mysql_collations(conn)
+    for table in schema.metadata.sorted_tables:
+        if table.name not in existing:
+            if write:
+                _create(conn, table, existing)
+                report.tables.append(TableStatus(table.name, "created"))
+            else:
+                report.tables.append(TableStatus(table.name, "missing", "run setup to create it"))
+            continue
+        added_cols: list[str] = []
+        added_ix: list[str] = []
+        if write:
+            insp, added_cols, added_ix = _adopt(conn, insp, table)
+        report.tables.append(
+            _status(table, _inspect_table(conn, insp, table, charsets), added_cols, added_ix)
+        )
+
+
+def _run(engine: sa.Engine, *, write: bool) -> SetupReport:
+    report = SetupReport(database=redact_url(engine.url))
+    head = head_revision()
+    _check_reachable(engine, report.database)
     try:
-        conn_ctx = engine.begin() if write else engine.connect()
-        with conn_ctx as conn:
+        with engine.begin() if write else engine.connect() as conn:
             revision = MigrationContext.configure(conn).get_current_revision()
             if write and revision is not None and revision != head:
                 command.upgrade(_alembic_config(conn), "head")
                 revision = head
-            insp = sa.inspect(conn)
-            existing = set(insp.get_table_names())
-            charsets = _mysql_collations(conn)
-            for table in schema.metadata.sorted_tables:
-                if table.name not in existing:
-                    if write:
-                        _create(conn, table, existing)
-                        report.tables.append(TableStatus(table.name, "created"))
-                    else:
-                        report.tables.append(TableStatus(table.name, "missing", "run setup to create it"))
-                    continue
-                reflected = {c["name"] for c in insp.get_columns(table.name)}
-                missing = [c for c in table.columns if c.name not in reflected]
-                added_cols: list[str] = []
-                added_ix: list[str] = []
-                if write and missing:
-                    for col in missing:
-                        _add_column(conn, table, col)
-                        added_cols.append(col.name)
-                    insp = sa.inspect(conn)
-                if write:
-                    added_ix = _add_indexes(conn, insp, table)
-                    if added_ix:
-                        insp = sa.inspect(conn)
-                problems = _inspect_table(conn, insp, table, charsets)
-                if problems:
-                    report.tables.append(TableStatus(table.name, "problem", "; ".join(problems)))
-                elif added_cols or added_ix:
-                    detail = []
-                    if added_cols:
-                        detail.append(f"added {len(added_cols)} column(s): {', '.join(added_cols)}")
-                    if added_ix:
-                        detail.append(f"added index(es) {', '.join(added_ix)}")
-                    report.tables.append(TableStatus(table.name, "adopted", "; ".join(detail)))
-                else:
-                    report.tables.append(TableStatus(table.name, "ok"))
+            _tables(conn, report, write=write)
             if write and revision is None:
                 command.stamp(_alembic_config(conn), "head")
                 revision = head
@@ -287,8 +324,13 @@ def _run(engine: sa.Engine, *, write: bool) -> SetupReport:
     except sa.exc.SQLAlchemyError as exc:
         raise DatabaseSetupError(f"Setting up {report.database} failed: {_short(exc)}") from None
     if report.revision != head and not any(t.status == "missing" for t in report.tables):
-        report.tables.append(TableStatus("alembic_version", "problem",
-                                         f"schema revision {report.revision or 'none'}, expected {head}: run setup"))
+        report.tables.append(
+            TableStatus(
+                "alembic_version",
+                "problem",
+                f"schema revision {report.revision or 'none'}, expected {head}: run setup",
+            )
+        )
     return report
 
 

@@ -22,9 +22,9 @@ from pms.db.columns import timestamps as _timestamps
 from pms.db.types import CloudbedsId, Money, PropertyId, UTCDateTime
 
 __all__ = [
+    "guest",
     "reservasi",
     "reservasi_room",
-    "guest",
 ]
 
 # --- reservations and guests -------------------------------------------------------------------
@@ -49,7 +49,7 @@ reservasi = Table(
     Column("source_id", CloudbedsId()),
     Column("source_name", String(255)),
     Column("source_category", String(64)),
-    Column("payment_collect", String(16)),  # hotel | channel (DOMAIN rule 12)
+    Column("payment_collect", String(16)),  # hotel | channel (domain rule 12)
     Column("currency", String(3)),
     Column("total", Money()),  # grand total incl. taxes and fees (rule 9)
     Column("sub_total", Money()),

@@ -21,13 +21,13 @@ from pms.db.columns import timestamps as _timestamps
 from pms.db.types import CloudbedsId, Money, PropertyId, UTCDateTime, utcnow
 
 __all__ = [
+    "cloudbed_availability",
     "cloudbed_properties",
+    "cloudbed_rate_sync",
     "cloudbed_room_mapping",
     "cloudbed_room_types",
     "cloudbed_rooms",
     "cloudbed_sources",
-    "cloudbed_rate_sync",
-    "cloudbed_availability",
 ]
 
 # --- Cloudbeds catalogue (cache for editors and reports) ---------------------------------------

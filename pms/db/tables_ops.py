@@ -22,14 +22,14 @@ from pms.db.columns import timestamps as _timestamps
 from pms.db.types import CloudbedsId, PropertyId, UTCDateTime, utcnow
 
 __all__ = [
+    "app_user",
+    "cloudbed_alerts",
     "cloudbed_api_log",
+    "cloudbed_outbound_log",
     "cloudbed_sync_log",
     "cloudbed_sync_state",
     "cloudbed_webhook_events",
-    "cloudbed_outbound_log",
-    "cloudbed_alerts",
     "settings",
-    "app_user",
 ]
 
 # --- operations: logs, state, events ------------------------------------------------------------
@@ -189,4 +189,3 @@ app_user = Table(
     UniqueConstraint("username", name="uq_app_user_username"),
     **_MYSQL,
 )
-

@@ -5,22 +5,22 @@
   this type converts aware datetimes on the way in, refuses naive ones (their zone is unknown), and
   returns aware UTC datetimes on the way out.
 - ``Money``: DECIMAL, never float. Rupiah totals run into the millions and must compare exactly.
-- ``CloudbedsId``: ids are strings and outgrew 32-bit integers (DOMAIN rule 2).
+- ``CloudbedsId``: ids are strings and outgrew 32-bit integers (domain rule 2).
 """
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sqlalchemy import DateTime, Numeric, String
 from sqlalchemy.types import TypeDecorator
 
-__all__ = ["UTCDateTime", "Money", "CloudbedsId", "PropertyId", "utcnow"]
+__all__ = ["CloudbedsId", "Money", "PropertyId", "UTCDateTime", "utcnow"]
 
 
 def utcnow() -> datetime:
     """Aware 'now' in UTC, at second precision (MySQL DATETIME has no fraction by default)."""
-    return datetime.now(timezone.utc).replace(microsecond=0)
+    return datetime.now(UTC).replace(microsecond=0)
 
 
 class UTCDateTime(TypeDecorator):
@@ -36,26 +36,26 @@ class UTCDateTime(TypeDecorator):
             raise TypeError(f"expected a datetime, got {type(value).__name__}")
         if value.tzinfo is None:
             raise ValueError("naive datetime given to a UTC column; attach a time zone first")
-        return value.astimezone(timezone.utc).replace(tzinfo=None)
+        return value.astimezone(UTC).replace(tzinfo=None)
 
     def process_result_value(self, value, dialect):
         if value is None:
             return None
         if isinstance(value, str):  # SQLite returns text for raw SQL results
             value = datetime.fromisoformat(value)
-        return value.replace(tzinfo=timezone.utc)
+        return value.replace(tzinfo=UTC)
 
 
-def Money() -> Numeric:  # noqa: N802 - reads like a type in table definitions
+def Money() -> Numeric:
     """DECIMAL(16,2): enough for Rupiah totals of a large group booking."""
     return Numeric(16, 2, asdecimal=True)
 
 
-def CloudbedsId() -> String:  # noqa: N802
+def CloudbedsId() -> String:
     """A Cloudbeds identifier (reservation, guest, room type, rate ...), always a string."""
     return String(64)
 
 
-def PropertyId() -> String:  # noqa: N802
+def PropertyId() -> String:
     """A Cloudbeds property id; every Cloudbeds-derived row carries one."""
     return String(32)

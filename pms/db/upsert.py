@@ -125,8 +125,9 @@ def _existing(conn, table, key, compare, keys: list[tuple], want_id: bool) -> di
     # not on every MariaDB version.
     fixed = [i for i in range(len(key) - 1) if len({k[i] for k in keys}) == 1]
     if len(fixed) == len(key) - 1:
-        where = sa.and_(*[table.c[key[i]] == keys[0][i] for i in fixed],
-                        table.c[key[-1]].in_([k[-1] for k in keys]))
+        where = sa.and_(
+            *[table.c[key[i]] == keys[0][i] for i in fixed], table.c[key[-1]].in_([k[-1] for k in keys])
+        )
     else:
         where = sa.tuple_(*[table.c[k] for k in key]).in_(keys)
     found = {}
@@ -194,8 +195,11 @@ def upsert_rows(
 
 def _upsert_batch(conn, table, batch, key, columns, compare, return_ids, dry_run) -> UpsertResult:
     key = list(key)
-    compare_cols = [c for c in (compare if compare is not None else columns)
-                    if c not in key and c not in _TIMESTAMP_COLUMNS]
+    compare_cols = [
+        c
+        for c in (compare if compare is not None else columns)
+        if c not in key and c not in _TIMESTAMP_COLUMNS
+    ]
     # Within one batch the last row for a key wins (Cloudbeds lists can repeat a row across pages).
     deduped: dict[tuple, dict] = {}
     for row in batch:
@@ -215,9 +219,7 @@ def _upsert_batch(conn, table, batch, key, columns, compare, return_ids, dry_run
         else:
             result.updated += 1
         result.changed_keys.append(k)
-        if "updated_at" in table.c:
-            row = {**row, "updated_at": now}
-        to_write.append(row)
+        to_write.append({**row, "updated_at": now} if "updated_at" in table.c else row)
     if dry_run:
         return result
     if to_write:
@@ -226,7 +228,7 @@ def _upsert_batch(conn, table, batch, key, columns, compare, return_ids, dry_run
         update_cols = [c for c in columns if c not in key and c != "created_at"]
         conn.execute(_native_upsert(conn, table, key, update_cols), to_write)
     if return_ids:
-        pk = list(table.primary_key.columns)[0].name
+        pk = next(iter(table.primary_key.columns)).name
         for k, old in found.items():
             result.ids[k] = old[pk]
         new_keys = [k for k in keys if k not in found]

@@ -18,7 +18,7 @@ from pms.db import schema
 from pms.db.engine import reader
 from pms.reporting.paging import Page, clean_text, fetch_page, frame
 
-__all__ = ["ReservationFilter", "search_reservations", "reservation_rooms", "search_guests", "guest_record"]
+__all__ = ["ReservationFilter", "guest_record", "reservation_rooms", "search_guests", "search_reservations"]
 
 _r = schema.reservasi
 _rr = schema.reservasi_room
@@ -36,30 +36,55 @@ class ReservationFilter:
     source: str | None = None
     stay_from: date | None = None  # stays overlapping [stay_from, stay_to]
     stay_to: date | None = None
-    # Rows that vanished from Cloudbeds are kept and marked (DOMAIN rule 7); the list shows them,
+    # Rows that vanished from Cloudbeds are kept and marked (domain rule 7); the list shows them,
     # marked, unless asked not to. Hiding them costs a look at every row, so it is not the default.
     include_deleted: bool = True
 
 
-def search_reservations(engine: sa.Engine, property_id: str, flt: ReservationFilter | None = None,
-                        page: int = 1, page_size: int = 50) -> Page:
+def search_reservations(
+    engine: sa.Engine,
+    property_id: str,
+    flt: ReservationFilter | None = None,
+    page: int = 1,
+    page_size: int = 50,
+) -> Page:
     """One page of reservations: id, Cloudbeds id, guest, dates, status, source, total, sync state."""
     flt = flt or ReservationFilter()
-    cols = [_r.c.id, _r.c.cloudbed_reservation_id, _r.c.guest_name, _r.c.check_in, _r.c.check_out,
-            _r.c.adults, _r.c.children, _r.c.status, _r.c.source_name, _r.c.payment_collect, _r.c.total,
-            _r.c.balance, _r.c.currency, _r.c.origin, _r.c.sync_status, _r.c.sync_error, _r.c.last_sync_at,
-            _r.c.local_ref, _r.c.guest_id, _r.c.is_deleted]
+    cols = [
+        _r.c.id,
+        _r.c.cloudbed_reservation_id,
+        _r.c.guest_name,
+        _r.c.check_in,
+        _r.c.check_out,
+        _r.c.adults,
+        _r.c.children,
+        _r.c.status,
+        _r.c.source_name,
+        _r.c.payment_collect,
+        _r.c.total,
+        _r.c.balance,
+        _r.c.currency,
+        _r.c.origin,
+        _r.c.sync_status,
+        _r.c.sync_error,
+        _r.c.last_sync_at,
+        _r.c.local_ref,
+        _r.c.guest_id,
+        _r.c.is_deleted,
+    ]
     query = sa.select(*cols).where(_r.c.property_id == property_id)
     if not flt.include_deleted:
         query = query.where(_r.c.is_deleted.is_(False))
     text = clean_text(flt.text)
     if text:
-        query = query.where(sa.or_(
-            _r.c.guest_name.icontains(text, autoescape=True),
-            _r.c.cloudbed_reservation_id.icontains(text, autoescape=True),
-            _r.c.third_party_id.icontains(text, autoescape=True),
-            _r.c.local_ref == text,
-        ))
+        query = query.where(
+            sa.or_(
+                _r.c.guest_name.icontains(text, autoescape=True),
+                _r.c.cloudbed_reservation_id.icontains(text, autoescape=True),
+                _r.c.third_party_id.icontains(text, autoescape=True),
+                _r.c.local_ref == text,
+            )
+        )
     if flt.statuses:
         query = query.where(_r.c.status.in_(list(flt.statuses)))
     if flt.sync_statuses:
@@ -77,33 +102,70 @@ def search_reservations(engine: sa.Engine, property_id: str, flt: ReservationFil
 
 
 def reservation_rooms(engine: sa.Engine, property_id: str, reservasi_id: int) -> pd.DataFrame:
-    """The rooms of one reservation (a group booking has several; DOMAIN rule 1)."""
-    query = (sa.select(_rr.c.sub_reservation_id, _rr.c.room_type_name, _rr.c.adf_room_type, _rr.c.room_name,
-                       _rr.c.check_in, _rr.c.check_out, _rr.c.adults, _rr.c.children, _rr.c.room_total)
-             .where(_rr.c.property_id == property_id, _rr.c.reservasi_id == int(reservasi_id),
-                    _rr.c.is_deleted.is_(False))
-             .order_by(_rr.c.id))
+    """The rooms of one reservation (a group booking has several; domain rule 1)."""
+    query = (
+        sa.select(
+            _rr.c.sub_reservation_id,
+            _rr.c.room_type_name,
+            _rr.c.adf_room_type,
+            _rr.c.room_name,
+            _rr.c.check_in,
+            _rr.c.check_out,
+            _rr.c.adults,
+            _rr.c.children,
+            _rr.c.room_total,
+        )
+        .where(
+            _rr.c.property_id == property_id,
+            _rr.c.reservasi_id == int(reservasi_id),
+            _rr.c.is_deleted.is_(False),
+        )
+        .order_by(_rr.c.id)
+    )
     with reader(engine).connect() as conn:
         return frame(conn.execute(query))
 
 
-def search_guests(engine: sa.Engine, property_id: str, text: str | None = None,
-                  sync_statuses: tuple[str, ...] = (), page: int = 1, page_size: int = 50) -> Page:
+def search_guests(
+    engine: sa.Engine,
+    property_id: str,
+    text: str | None = None,
+    sync_statuses: tuple[str, ...] = (),
+    page: int = 1,
+    page_size: int = 50,
+) -> Page:
     """One page of guests, searchable by name, e-mail, phone and Cloudbeds id.
 
     Anonymised guests (their personal data already blanked by Cloudbeds) are listed too, marked
     ``is_anonymized``: leaving them out would make the unfiltered count visit every guest row
     instead of reading the ``(property_id, sync_status)`` index.
     """
-    cols = [_g.c.id, _g.c.cloudbed_guest_id, _g.c.first_name, _g.c.last_name, _g.c.email, _g.c.phone,
-            _g.c.country, _g.c.city, _g.c.origin, _g.c.sync_status, _g.c.sync_error, _g.c.last_sync_at,
-            _g.c.is_anonymized]
+    cols = [
+        _g.c.id,
+        _g.c.cloudbed_guest_id,
+        _g.c.first_name,
+        _g.c.last_name,
+        _g.c.email,
+        _g.c.phone,
+        _g.c.country,
+        _g.c.city,
+        _g.c.origin,
+        _g.c.sync_status,
+        _g.c.sync_error,
+        _g.c.last_sync_at,
+        _g.c.is_anonymized,
+    ]
     query = sa.select(*cols).where(_g.c.property_id == property_id)
     text = clean_text(text)
     if text:
-        query = query.where(sa.or_(*[c.icontains(text, autoescape=True) for c in
-                                     (_g.c.first_name, _g.c.last_name, _g.c.email, _g.c.phone,
-                                      _g.c.cloudbed_guest_id)]))
+        query = query.where(
+            sa.or_(
+                *[
+                    c.icontains(text, autoescape=True)
+                    for c in (_g.c.first_name, _g.c.last_name, _g.c.email, _g.c.phone, _g.c.cloudbed_guest_id)
+                ]
+            )
+        )
     if sync_statuses:
         query = query.where(_g.c.sync_status.in_(list(sync_statuses)))
     with reader(engine).connect() as conn:
@@ -112,10 +174,25 @@ def search_guests(engine: sa.Engine, property_id: str, text: str | None = None,
 
 def guest_record(engine: sa.Engine, property_id: str, guest_id: int) -> dict | None:
     """Every contact field of one guest, for the edit form."""
-    fields = [_g.c.id, _g.c.cloudbed_guest_id, _g.c.first_name, _g.c.last_name, _g.c.email, _g.c.phone,
-              _g.c.cell_phone, _g.c.country, _g.c.address1, _g.c.address2, _g.c.city, _g.c.state, _g.c.zip,
-              _g.c.sync_status, _g.c.origin]
+    fields = [
+        _g.c.id,
+        _g.c.cloudbed_guest_id,
+        _g.c.first_name,
+        _g.c.last_name,
+        _g.c.email,
+        _g.c.phone,
+        _g.c.cell_phone,
+        _g.c.country,
+        _g.c.address1,
+        _g.c.address2,
+        _g.c.city,
+        _g.c.state,
+        _g.c.zip,
+        _g.c.sync_status,
+        _g.c.origin,
+    ]
     with reader(engine).connect() as conn:
-        row = conn.execute(sa.select(*fields).where(_g.c.property_id == property_id,
-                                                    _g.c.id == int(guest_id))).first()
+        row = conn.execute(
+            sa.select(*fields).where(_g.c.property_id == property_id, _g.c.id == int(guest_id))
+        ).first()
     return dict(row._mapping) if row else None

@@ -20,7 +20,7 @@ from pms.db import schema
 from pms.db.engine import reader
 from pms.reporting.paging import Page, clean_text, fetch_page
 
-__all__ = ["LogSpec", "LOGS", "LogFilter", "log_page", "export_csv", "EXPORT_LIMIT", "failed_records"]
+__all__ = ["EXPORT_LIMIT", "LOGS", "LogFilter", "LogSpec", "export_csv", "failed_records", "log_page"]
 
 EXPORT_LIMIT = 50_000
 
@@ -36,21 +36,75 @@ class LogSpec:
 
 
 LOGS: dict[str, LogSpec] = {
-    "api": LogSpec(schema.cloudbed_api_log,
-                   ("created_at", "endpoint", "method", "http_status", "duration_ms", "attempt", "request_id",
-                    "response_summary", "error"),
-                   "created_at", None, ("endpoint", "request_id", "error", "response_summary"), "http"),
-    "sync": LogSpec(schema.cloudbed_sync_log,
-                    ("started_at", "finished_at", "sync_type", "direction", "mode", "trigger", "status",
-                     "processed", "successful", "failed", "warnings", "api_calls", "duration_ms", "error_details"),
-                    "started_at", "status", ("sync_type", "error_details"), "sync"),
-    "webhooks": LogSpec(schema.cloudbed_webhook_events,
-                        ("received_at", "event", "entity_id", "status", "attempts", "processed_at", "error"),
-                        "received_at", "status", ("event", "entity_id", "error"), "webhook"),
-    "outbound": LogSpec(schema.cloudbed_outbound_log,
-                        ("created_at", "operation", "local_table", "local_id", "cloudbed_id", "decision", "reason",
-                         "http_status", "success", "error", "request_id"),
-                        "created_at", "decision", ("operation", "cloudbed_id", "reason", "error"), "outbound"),
+    "api": LogSpec(
+        schema.cloudbed_api_log,
+        (
+            "created_at",
+            "endpoint",
+            "method",
+            "http_status",
+            "duration_ms",
+            "attempt",
+            "request_id",
+            "response_summary",
+            "error",
+        ),
+        "created_at",
+        None,
+        ("endpoint", "request_id", "error", "response_summary"),
+        "http",
+    ),
+    "sync": LogSpec(
+        schema.cloudbed_sync_log,
+        (
+            "started_at",
+            "finished_at",
+            "sync_type",
+            "direction",
+            "mode",
+            "trigger",
+            "status",
+            "processed",
+            "successful",
+            "failed",
+            "warnings",
+            "api_calls",
+            "duration_ms",
+            "error_details",
+        ),
+        "started_at",
+        "status",
+        ("sync_type", "error_details"),
+        "sync",
+    ),
+    "webhooks": LogSpec(
+        schema.cloudbed_webhook_events,
+        ("received_at", "event", "entity_id", "status", "attempts", "processed_at", "error"),
+        "received_at",
+        "status",
+        ("event", "entity_id", "error"),
+        "webhook",
+    ),
+    "outbound": LogSpec(
+        schema.cloudbed_outbound_log,
+        (
+            "created_at",
+            "operation",
+            "local_table",
+            "local_id",
+            "cloudbed_id",
+            "decision",
+            "reason",
+            "http_status",
+            "success",
+            "error",
+            "request_id",
+        ),
+        "created_at",
+        "decision",
+        ("operation", "cloudbed_id", "reason", "error"),
+        "outbound",
+    ),
 }
 
 
@@ -92,8 +146,14 @@ def _query(kind: str, property_id: str | None, flt: LogFilter) -> tuple[LogSpec,
     return spec, query
 
 
-def log_page(engine: sa.Engine, kind: str, property_id: str | None, flt: LogFilter | None = None,
-             page: int = 1, page_size: int = 50) -> Page:
+def log_page(
+    engine: sa.Engine,
+    kind: str,
+    property_id: str | None,
+    flt: LogFilter | None = None,
+    page: int = 1,
+    page_size: int = 50,
+) -> Page:
     """One page of the log ``kind`` (``api``, ``sync``, ``webhooks``, ``outbound``), newest first."""
     spec, query = _query(kind, property_id, flt or LogFilter())
     c = spec.table.c
@@ -101,8 +161,13 @@ def log_page(engine: sa.Engine, kind: str, property_id: str | None, flt: LogFilt
         return fetch_page(conn, query, [c[spec.time_column].desc(), c.id.desc()], page, page_size)
 
 
-def export_csv(engine: sa.Engine, kind: str, property_id: str | None, flt: LogFilter | None = None,
-               limit: int = EXPORT_LIMIT) -> bytes:
+def export_csv(
+    engine: sa.Engine,
+    kind: str,
+    property_id: str | None,
+    flt: LogFilter | None = None,
+    limit: int = EXPORT_LIMIT,
+) -> bytes:
     """The filtered log as UTF-8 CSV (with a BOM, so spreadsheet programs read Indonesian names)."""
     spec, query = _query(kind, property_id, flt or LogFilter())
     c = spec.table.c
@@ -113,20 +178,33 @@ def export_csv(engine: sa.Engine, kind: str, property_id: str | None, flt: LogFi
     with reader(engine).connect() as conn:
         result = conn.execution_options(stream_results=True, yield_per=2000).execute(query)
         for row in result:
-            writer.writerow(["" if v is None else (v.isoformat() if isinstance(v, datetime) else v) for v in row])
+            writer.writerow(
+                ["" if v is None else (v.isoformat() if isinstance(v, datetime) else v) for v in row]
+            )
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
 def failed_records(engine: sa.Engine, property_id: str, limit: int = 200) -> Page:
     """Reservations and guests whose last sync failed, newest first, with the error."""
     r, g = schema.reservasi, schema.guest
-    res = sa.select(sa.literal("reservation").label("kind"), r.c.id, r.c.cloudbed_reservation_id.label("cloudbed_id"),
-                    r.c.guest_name.label("name"), r.c.sync_attempts, r.c.sync_error, r.c.updated_at
-                    ).where(r.c.property_id == property_id, r.c.sync_status == "error")
-    gst = sa.select(sa.literal("guest").label("kind"), g.c.id, g.c.cloudbed_guest_id.label("cloudbed_id"),
-                    (sa.func.coalesce(g.c.first_name, "") + " " + sa.func.coalesce(g.c.last_name, "")).label("name"),
-                    g.c.sync_attempts, g.c.sync_error, g.c.updated_at
-                    ).where(g.c.property_id == property_id, g.c.sync_status == "error")
+    res = sa.select(
+        sa.literal("reservation").label("kind"),
+        r.c.id,
+        r.c.cloudbed_reservation_id.label("cloudbed_id"),
+        r.c.guest_name.label("name"),
+        r.c.sync_attempts,
+        r.c.sync_error,
+        r.c.updated_at,
+    ).where(r.c.property_id == property_id, r.c.sync_status == "error")
+    gst = sa.select(
+        sa.literal("guest").label("kind"),
+        g.c.id,
+        g.c.cloudbed_guest_id.label("cloudbed_id"),
+        (sa.func.coalesce(g.c.first_name, "") + " " + sa.func.coalesce(g.c.last_name, "")).label("name"),
+        g.c.sync_attempts,
+        g.c.sync_error,
+        g.c.updated_at,
+    ).where(g.c.property_id == property_id, g.c.sync_status == "error")
     both = sa.union_all(res, gst).subquery()
     query = sa.select(*both.c)
     with reader(engine).connect() as conn:

@@ -4,13 +4,13 @@
 
 Each is one aggregate query bounded by an indexed date range of the active property, so the page
 costs about the same for a hotel with a year of history as for one with a week. Cancelled and
-no-show bookings (DOMAIN rule 6 treats them alike) and rows marked deleted never count as stays.
+no-show bookings (domain rule 6 treats them alike) and rows marked deleted never count as stays.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pandas as pd
@@ -20,8 +20,15 @@ from pms.db import schema
 from pms.db.engine import is_mysql, reader
 from pms.reporting.paging import frame
 
-__all__ = ["INACTIVE_STATUSES", "StaysToday", "stays_today", "occupancy", "by_source", "sync_activity",
-           "rooms_total"]
+__all__ = [
+    "INACTIVE_STATUSES",
+    "StaysToday",
+    "by_source",
+    "occupancy",
+    "rooms_total",
+    "stays_today",
+    "sync_activity",
+]
 
 INACTIVE_STATUSES = ("canceled", "no_show")
 
@@ -43,6 +50,7 @@ class StaysToday:
 def stays_today(engine: sa.Engine, property_id: str, today: date) -> StaysToday:
     """Reservations arriving and departing on the property's ``today``, and guests checked in."""
     with reader(engine).connect() as conn:
+
         def count(*where) -> int:
             query = sa.select(sa.func.count()).select_from(_r).where(_r.c.property_id == property_id, *where)
             return int(conn.execute(query).scalar_one())
@@ -58,11 +66,17 @@ def rooms_total(engine: sa.Engine, property_id: str) -> int:
     """Physical rooms of the property: the rooms catalogue, else the unit counts of its room types."""
     rooms, types = schema.cloudbed_rooms, schema.cloudbed_room_types
     with reader(engine).connect() as conn:
-        n = conn.execute(sa.select(sa.func.count()).select_from(rooms).where(
-            rooms.c.property_id == property_id, rooms.c.is_virtual.is_(False))).scalar_one()
+        n = conn.execute(
+            sa.select(sa.func.count())
+            .select_from(rooms)
+            .where(rooms.c.property_id == property_id, rooms.c.is_virtual.is_(False))
+        ).scalar_one()
         if not n:
-            n = conn.execute(sa.select(sa.func.coalesce(sa.func.sum(types.c.units), 0))
-                             .where(types.c.property_id == property_id)).scalar_one()
+            n = conn.execute(
+                sa.select(sa.func.coalesce(sa.func.sum(types.c.units), 0)).where(
+                    types.c.property_id == property_id
+                )
+            ).scalar_one()
     return int(n or 0)
 
 
@@ -84,8 +98,14 @@ def occupancy(engine: sa.Engine, property_id: str, start: date, days: int = 30) 
         .select_from(_r.join(_rr, _rr.c.reservasi_id == _r.c.id))
         # Only check-out is compared as a bare column, so the planner can only take the check-out
         # index (SQLite without statistics would otherwise walk the check-in one through history).
-        .where(_r.c.property_id == property_id, _r.c.check_out > start, room_out > start, room_in < end, _live(),
-               _rr.c.is_deleted.is_(False))
+        .where(
+            _r.c.property_id == property_id,
+            _r.c.check_out > start,
+            room_out > start,
+            room_in < end,
+            _live(),
+            _rr.c.is_deleted.is_(False),
+        )
         .group_by(room_in, room_out)
     )
     sold = [0] * days
@@ -113,12 +133,16 @@ def _as_date(value) -> date:
 
 def by_source(engine: sa.Engine, property_id: str, start: date, end: date) -> pd.DataFrame:
     """Live reservations with check-in in ``[start, end)`` per source: ``source, payment_collect,
-    reservations, revenue`` (grand totals, DOMAIN rule 9), largest first."""
+    reservations, revenue`` (grand totals, domain rule 9), largest first."""
     source = sa.func.coalesce(_r.c.source_name, "").label("source")
     collect = sa.func.coalesce(_r.c.payment_collect, "").label("payment_collect")
     query = (
-        sa.select(source, collect, sa.func.count().label("reservations"),
-                  sa.func.coalesce(sa.func.sum(_r.c.total), 0).label("revenue"))
+        sa.select(
+            source,
+            collect,
+            sa.func.count().label("reservations"),
+            sa.func.coalesce(sa.func.sum(_r.c.total), 0).label("revenue"),
+        )
         .where(_r.c.property_id == property_id, _r.c.check_in >= start, _r.c.check_in < end, _live())
         .group_by(source, collect)
         .order_by(sa.func.count().desc())
@@ -147,13 +171,17 @@ def sync_activity(engine: sa.Engine, property_id: str, since: datetime, zone: st
     with reader(engine).connect() as conn:
         bucket = _hour_bucket(conn, log.c.started_at).label("hour")
         query = (
-            sa.select(bucket, sa.func.count().label("runs"),
-                      sa.func.coalesce(sa.func.sum(log.c.processed), 0).label("processed"),
-                      sa.func.coalesce(sa.func.sum(log.c.successful), 0).label("successful"),
-                      sa.func.coalesce(sa.func.sum(log.c.failed), 0).label("failed"),
-                      sa.func.coalesce(sa.func.sum(sa.case((log.c.status == "failed", 1), else_=0)), 0)
-                      .label("failed_runs"),
-                      sa.func.coalesce(sa.func.sum(log.c.api_calls), 0).label("api_calls"))
+            sa.select(
+                bucket,
+                sa.func.count().label("runs"),
+                sa.func.coalesce(sa.func.sum(log.c.processed), 0).label("processed"),
+                sa.func.coalesce(sa.func.sum(log.c.successful), 0).label("successful"),
+                sa.func.coalesce(sa.func.sum(log.c.failed), 0).label("failed"),
+                sa.func.coalesce(sa.func.sum(sa.case((log.c.status == "failed", 1), else_=0)), 0).label(
+                    "failed_runs"
+                ),
+                sa.func.coalesce(sa.func.sum(log.c.api_calls), 0).label("api_calls"),
+            )
             .where(log.c.property_id == property_id, log.c.started_at >= since)
             .group_by(bucket)
         )
@@ -162,8 +190,9 @@ def sync_activity(engine: sa.Engine, property_id: str, since: datetime, zone: st
     if hours.empty:
         return pd.DataFrame(columns=columns)
     tz = ZoneInfo(zone)
-    hours["day"] = [datetime.fromisoformat(str(h)).replace(tzinfo=timezone.utc).astimezone(tz).date()
-                    for h in hours["hour"]]
+    hours["day"] = [
+        datetime.fromisoformat(str(h)).replace(tzinfo=UTC).astimezone(tz).date() for h in hours["hour"]
+    ]
     numeric = columns[1:]
     hours[numeric] = hours[numeric].astype("int64")
     return hours.groupby("day", as_index=False)[numeric].sum()[columns]

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import pandas as pd
 import sqlalchemy as sa
 
-__all__ = ["Page", "MAX_PAGE_SIZE", "MAX_SEARCH", "clean_text", "fetch_page", "frame"]
+__all__ = ["MAX_PAGE_SIZE", "MAX_SEARCH", "Page", "clean_text", "fetch_page", "frame"]
 
 MAX_PAGE_SIZE = 500
 MAX_SEARCH = 200
@@ -56,7 +56,9 @@ def frame(result: sa.CursorResult, columns: list[str] | None = None) -> pd.DataF
 def fetch_page(conn: sa.Connection, query: sa.Select, order_by: list, page: int, page_size: int) -> Page:
     """Run ``query`` for one page and count every matching row with the same filters."""
     size = max(1, min(int(page_size or 50), MAX_PAGE_SIZE))
-    total = int(conn.execute(sa.select(sa.func.count()).select_from(query.order_by(None).subquery())).scalar_one())
+    total = int(
+        conn.execute(sa.select(sa.func.count()).select_from(query.order_by(None).subquery())).scalar_one()
+    )
     pages = max(1, -(-total // size))
     number = max(1, min(int(page or 1), pages))
     result = conn.execute(query.order_by(*order_by).limit(size).offset((number - 1) * size))

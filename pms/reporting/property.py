@@ -13,13 +13,19 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from pms.db import schema
+from pms.db.credentials import CREDENTIAL_KEYS, consented_properties, has_credentials
 from pms.db.engine import reader
 from pms.db.settings import Settings
 
-__all__ = ["PropertyInfo", "active_property", "has_credentials"]
+__all__ = ["PropertyInfo", "active_property"]
 
-_KEYS = ("cloudbed_auth_method", "cloudbed_api_key", "cloudbed_client_id", "cloudbed_property_id",
-         "pms_demo_property_id", "cloudbed_timezone", "cloudbed_token_resources")
+_KEYS = (
+    *CREDENTIAL_KEYS,
+    "cloudbed_property_id",
+    "pms_demo_property_id",
+    "cloudbed_timezone",
+    "cloudbed_token_resources",
+)
 
 
 @dataclass(frozen=True)
@@ -37,50 +43,43 @@ class PropertyInfo:
         return self.name or (f"#{self.property_id}" if self.property_id else "–")
 
 
-def _credentials_stored(values: dict) -> bool:
-    if values["cloudbed_auth_method"] == "oauth":
-        return bool(values["cloudbed_client_id"])
-    return bool(values["cloudbed_api_key"])
-
-
-def _consented_property(resources) -> str | None:
-    """The first property an OAuth consent names (the same rule as the worker's)."""
-    for res in resources or []:
-        if isinstance(res, dict) and res.get("type") == "property" and res.get("id"):
-            return str(res["id"])
-    return None
-
-
-def has_credentials(engine: sa.Engine) -> bool:
-    """Whether real Cloudbeds credentials are stored (no secret is decrypted to answer)."""
-    return _credentials_stored(Settings(engine).get_many(_KEYS))
-
-
 def active_property(engine: sa.Engine, demo_property_id: str | None = None) -> PropertyInfo:
     """The active property.
 
     Args:
-        demo_property_id: the running demo sandbox's property (``pms.demo.current()``), if any;
+        demo_property_id: the running demo sandbox's property (``pms.connection.demo.current()``), if any;
             without it the last demo property recorded in the settings is used.
     """
     values = Settings(engine).get_many(_KEYS)
-    is_demo = not _credentials_stored(values)
+    is_demo = not has_credentials(engine, values)
     props = schema.cloudbed_properties
     with reader(engine).connect() as conn:
         if is_demo:
             pid = demo_property_id or values["pms_demo_property_id"]
             if pid is None:
-                pid = conn.execute(sa.select(props.c.property_id).where(props.c.is_demo.is_(True))
-                                   .order_by(props.c.updated_at.desc()).limit(1)).scalar()
+                pid = conn.execute(
+                    sa.select(props.c.property_id)
+                    .where(props.c.is_demo.is_(True))
+                    .order_by(props.c.updated_at.desc())
+                    .limit(1)
+                ).scalar()
         else:
-            pid = values["cloudbed_property_id"] or _consented_property(values["cloudbed_token_resources"])
+            consented = consented_properties(values["cloudbed_token_resources"])
+            pid = values["cloudbed_property_id"] or (consented[0] if consented else None)
             if pid is None:
-                pid = conn.execute(sa.select(props.c.property_id).where(props.c.is_demo.is_(False))
-                                   .order_by(props.c.id).limit(1)).scalar()
+                pid = conn.execute(
+                    sa.select(props.c.property_id)
+                    .where(props.c.is_demo.is_(False))
+                    .order_by(props.c.id)
+                    .limit(1)
+                ).scalar()
         row = None
         if pid is not None:
-            row = conn.execute(sa.select(props.c.name, props.c.timezone, props.c.currency_code)
-                               .where(props.c.property_id == str(pid))).first()
+            row = conn.execute(
+                sa.select(props.c.name, props.c.timezone, props.c.currency_code).where(
+                    props.c.property_id == str(pid)
+                )
+            ).first()
     return PropertyInfo(
         property_id=str(pid) if pid is not None else None,
         name=row.name if row else None,

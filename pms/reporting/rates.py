@@ -16,7 +16,7 @@ from pms.db import schema
 from pms.db.engine import reader
 from pms.reporting.paging import frame
 
-__all__ = ["MAX_DAYS", "rate_calendar", "availability_calendar", "rate_jobs"]
+__all__ = ["MAX_DAYS", "availability_calendar", "rate_calendar", "rate_jobs"]
 
 MAX_DAYS = 62
 
@@ -34,12 +34,29 @@ def rate_calendar(engine: sa.Engine, property_id: str, start: date, end: date) -
     start, end = _window(start, end)
     rs, rt = schema.cloudbed_rate_sync, schema.cloudbed_room_types
     query = (
-        sa.select(rs.c.rate_id, rs.c.room_type_id, rt.c.name.label("room_type_name"), rs.c.rate_plan_name,
-                  rs.c.rate_date, rs.c.cloudbed_rate, rs.c.adf_rate, rs.c.status, rs.c.job_reference_id, rs.c.error)
-        .select_from(rs.outerjoin(rt, sa.and_(rt.c.property_id == rs.c.property_id,
-                                              rt.c.room_type_id == rs.c.room_type_id)))
-        .where(rs.c.property_id == property_id, rs.c.rate_date >= start, rs.c.rate_date <= end,
-               rs.c.is_derived.is_(False))
+        sa.select(
+            rs.c.rate_id,
+            rs.c.room_type_id,
+            rt.c.name.label("room_type_name"),
+            rs.c.rate_plan_name,
+            rs.c.rate_date,
+            rs.c.cloudbed_rate,
+            rs.c.adf_rate,
+            rs.c.status,
+            rs.c.job_reference_id,
+            rs.c.error,
+        )
+        .select_from(
+            rs.outerjoin(
+                rt, sa.and_(rt.c.property_id == rs.c.property_id, rt.c.room_type_id == rs.c.room_type_id)
+            )
+        )
+        .where(
+            rs.c.property_id == property_id,
+            rs.c.rate_date >= start,
+            rs.c.rate_date <= end,
+            rs.c.is_derived.is_(False),
+        )
         .order_by(rt.c.name, rs.c.rate_id, rs.c.rate_date)
     )
     with reader(engine).connect() as conn:
@@ -59,10 +76,18 @@ def availability_calendar(engine: sa.Engine, property_id: str, start: date, end:
     start, end = _window(start, end)
     av, rt = schema.cloudbed_availability, schema.cloudbed_room_types
     query = (
-        sa.select(av.c.room_type_id, rt.c.name.label("room_type_name"), av.c.stay_date, av.c.rooms_available,
-                  av.c.rooms_total)
-        .select_from(av.outerjoin(rt, sa.and_(rt.c.property_id == av.c.property_id,
-                                              rt.c.room_type_id == av.c.room_type_id)))
+        sa.select(
+            av.c.room_type_id,
+            rt.c.name.label("room_type_name"),
+            av.c.stay_date,
+            av.c.rooms_available,
+            av.c.rooms_total,
+        )
+        .select_from(
+            av.outerjoin(
+                rt, sa.and_(rt.c.property_id == av.c.property_id, rt.c.room_type_id == av.c.room_type_id)
+            )
+        )
         .where(av.c.property_id == property_id, av.c.stay_date >= start, av.c.stay_date <= end)
         .order_by(rt.c.name, av.c.stay_date)
     )
@@ -77,9 +102,15 @@ def rate_jobs(engine: sa.Engine, property_id: str, limit: int = 20) -> pd.DataFr
     """Rate pushes waiting for or finished by Cloudbeds' asynchronous jobs, newest first."""
     rs = schema.cloudbed_rate_sync
     query = (
-        sa.select(rs.c.job_reference_id, rs.c.status, sa.func.count().label("nights"),
-                  sa.func.min(rs.c.rate_date).label("first_night"), sa.func.max(rs.c.rate_date).label("last_night"),
-                  sa.func.max(rs.c.pushed_at).label("pushed_at"), sa.func.max(rs.c.error).label("error"))
+        sa.select(
+            rs.c.job_reference_id,
+            rs.c.status,
+            sa.func.count().label("nights"),
+            sa.func.min(rs.c.rate_date).label("first_night"),
+            sa.func.max(rs.c.rate_date).label("last_night"),
+            sa.func.max(rs.c.pushed_at).label("pushed_at"),
+            sa.func.max(rs.c.error).label("error"),
+        )
         .where(rs.c.property_id == property_id, rs.c.job_reference_id.is_not(None))
         .group_by(rs.c.job_reference_id, rs.c.status)
         .order_by(sa.func.max(rs.c.pushed_at).desc())

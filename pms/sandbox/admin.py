@@ -25,10 +25,10 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from pms.sandbox import frontdesk
-from pms.sandbox.app import json_response
 from pms.sandbox.backend import Backend
 from pms.sandbox.clock import format_utc
 from pms.sandbox.faults import Fault
+from pms.sandbox.responses import json_response
 
 __all__ = ["ADMIN_ROUTES", "truth"]
 
@@ -81,7 +81,7 @@ async def faults(request: Request) -> Response:
         return _json({"ok": True})
     try:
         body = await _body(request)
-        specs = body["faults"] if "faults" in body else [body]
+        specs = body.get("faults", [body])
         parsed = [Fault.from_json(spec) for spec in specs]
     except (ValueError, TypeError) as exc:
         return _error(str(exc))
@@ -107,9 +107,13 @@ async def clock(request: Request) -> Response:
         backend.clock.advance(float(body.get("advance", 0)))
     except (ValueError, TypeError) as exc:
         return _error(f"advance must be a number of seconds ({exc})")
-    return _json({"now_utc": backend.clock.now().strftime("%Y-%m-%d %H:%M:%S"),
-                  "today": backend.clock.today().isoformat(),
-                  "offset_seconds": backend.clock.offset_seconds})
+    return _json(
+        {
+            "now_utc": backend.clock.now().strftime("%Y-%m-%d %H:%M:%S"),
+            "today": backend.clock.today().isoformat(),
+            "offset_seconds": backend.clock.offset_seconds,
+        }
+    )
 
 
 async def api_keys(request: Request) -> Response:
@@ -118,7 +122,7 @@ async def api_keys(request: Request) -> Response:
         body = await _body(request)
         scopes = body.get("scopes", [])
         if not isinstance(scopes, list):
-            raise ValueError("scopes must be a list such as [\"read:hotel\"]")
+            raise ValueError('scopes must be a list such as ["read:hotel"]')
         cred = backend.auth.add_api_key(set(scopes), label=str(body.get("label") or "limited"))
     except ValueError as exc:
         return _error(str(exc))
@@ -129,45 +133,70 @@ async def expire_tokens(request: Request) -> Response:
     return _json({"expired": _backend(request).auth.expire_tokens()})
 
 
-def truth(backend: Backend, ids: list[str] | None = None, offset: int = 0, limit: int | None = None) -> list[dict]:
+def truth(
+    backend: Backend, ids: list[str] | None = None, offset: int = 0, limit: int | None = None
+) -> list[dict]:
     """Every reservation in a canonical form, for "the sync equals the sandbox" assertions."""
     store = backend.store
     with store.lock:
-        rows = [store.reservations[i] for i in ids if i in store.reservations] if ids else list(store.reservations.values())
-        rows = rows[offset: None if limit is None else offset + limit]
+        rows = (
+            [store.reservations[i] for i in ids if i in store.reservations]
+            if ids
+            else list(store.reservations.values())
+        )
+        rows = rows[offset : None if limit is None else offset + limit]
         out = []
         for res in rows:
-            out.append({
-                "reservationID": res.reservation_id,
-                "status": res.status,
-                "isDeleted": res.is_deleted,
-                "sourceID": res.source_id,
-                "thirdPartyIdentifier": res.third_party_id,
-                "startDate": res.start.isoformat(),
-                "endDate": res.end.isoformat(),
-                "dateCreatedUTC": format_utc(res.created),
-                "dateModifiedUTC": format_utc(res.modified),
-                "dateCancelledUTC": format_utc(res.cancelled),
-                "subTotal": res.sub_total,
-                "taxesFees": res.taxes_fees,
-                "additionalItems": res.additional_items,
-                "grandTotal": res.grand_total,
-                "paid": res.paid,
-                "balance": res.balance,
-                "guests": [
-                    {"guestID": g.guest_id, "firstName": g.first_name, "lastName": g.last_name, "email": g.email,
-                     "phone": g.phone, "country": g.country, "isMainGuest": g.is_main,
-                     "dateModifiedUTC": format_utc(g.modified)}
-                    for g in store.reservation_guests(res)
-                ],
-                "rooms": [
-                    {"subReservationID": r.sub_reservation_id, "roomTypeID": r.room_type_id, "roomID": r.room_id,
-                     "rateID": r.rate_id, "checkIn": r.check_in.isoformat(), "checkOut": r.check_out.isoformat(),
-                     "adults": r.adults, "children": r.children, "roomTotal": r.total,
-                     "nightlyRates": {n.isoformat(): v for n, v in zip(r.nights(), r.rates)}}
-                    for r in res.rooms
-                ],
-            })
+            out.append(
+                {
+                    "reservationID": res.reservation_id,
+                    "status": res.status,
+                    "isDeleted": res.is_deleted,
+                    "sourceID": res.source_id,
+                    "thirdPartyIdentifier": res.third_party_id,
+                    "startDate": res.start.isoformat(),
+                    "endDate": res.end.isoformat(),
+                    "dateCreatedUTC": format_utc(res.created),
+                    "dateModifiedUTC": format_utc(res.modified),
+                    "dateCancelledUTC": format_utc(res.cancelled),
+                    "subTotal": res.sub_total,
+                    "taxesFees": res.taxes_fees,
+                    "additionalItems": res.additional_items,
+                    "grandTotal": res.grand_total,
+                    "paid": res.paid,
+                    "balance": res.balance,
+                    "guests": [
+                        {
+                            "guestID": g.guest_id,
+                            "firstName": g.first_name,
+                            "lastName": g.last_name,
+                            "email": g.email,
+                            "phone": g.phone,
+                            "country": g.country,
+                            "isMainGuest": g.is_main,
+                            "dateModifiedUTC": format_utc(g.modified),
+                        }
+                        for g in store.reservation_guests(res)
+                    ],
+                    "rooms": [
+                        {
+                            "subReservationID": r.sub_reservation_id,
+                            "roomTypeID": r.room_type_id,
+                            "roomID": r.room_id,
+                            "rateID": r.rate_id,
+                            "checkIn": r.check_in.isoformat(),
+                            "checkOut": r.check_out.isoformat(),
+                            "adults": r.adults,
+                            "children": r.children,
+                            "roomTotal": r.total,
+                            "nightlyRates": {
+                                n.isoformat(): v for n, v in zip(r.nights(), r.rates, strict=False)
+                            },
+                        }
+                        for r in res.rooms
+                    ],
+                }
+            )
         return out
 
 
@@ -188,7 +217,7 @@ async def mutate(request: Request) -> Response:
         body = await _body(request)
         kinds = body.get("kinds")
         if kinds is not None and (not isinstance(kinds, list) or not kinds):
-            raise ValueError("kinds must be a non-empty list, e.g. [\"create\", \"cancel\"]")
+            raise ValueError('kinds must be a non-empty list, e.g. ["create", "cancel"]')
         result = frontdesk.mutate(_backend(request).store, int(body.get("count", 1)), kinds)
     except (ValueError, TypeError) as exc:
         return _error(str(exc))

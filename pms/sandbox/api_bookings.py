@@ -1,8 +1,8 @@
 """Reservation writes: postReservation and putReservation.
 
 postReservation takes parallel bracket-key arrays (``rooms[i]``, ``adults[i]``, ``children[i]``
-matched by roomTypeID), refuses a start date in the past like Cloudbeds (DOMAIN rule 18), and creates
-the booking as ``not_confirmed`` (DOMAIN rule 8) unless the sandbox-only ``status=confirmed`` is
+matched by roomTypeID), refuses a start date in the past like Cloudbeds (domain rule 18), and creates
+the booking as ``not_confirmed`` (domain rule 8) unless the sandbox-only ``status=confirmed`` is
 sent. ``thirdPartyIdentifier`` is stored and found again with getReservations'
 ``sourceReservationId`` (or ``thirdPartyIdentifier``) filter, so a client can check whether a
 timed-out create happened before retrying it. putReservation is a partial update.
@@ -74,7 +74,9 @@ def _room_requests(store: Store, p: Params) -> list[mutations.RoomRequest]:
 
     def guests_for(entries: list[dict], rt_id: str, room_id: str | None, where: str) -> int:
         for item in entries:
-            if str(item.get("roomTypeID")) == rt_id and (not room_id or item.get("roomID") in (None, "", room_id)):
+            if str(item.get("roomTypeID")) == rt_id and (
+                not room_id or item.get("roomID") in (None, "", room_id)
+            ):
                 return _int(item, "quantity", where)
         return 0
 
@@ -95,13 +97,16 @@ def _room_requests(store: Store, p: Params) -> list[mutations.RoomRequest]:
         n_children = guests_for(children, rt_id, room_id, "children")
         if n_adults < quantity:
             raise ParamError(f"adults[] must give at least one adult per room for roomTypeID {rt_id}")
-        for a, c in zip(_split(n_adults, quantity), _split(n_children, quantity)):
+        for a, c in zip(_split(n_adults, quantity), _split(n_children, quantity), strict=False):
             out.append(mutations.RoomRequest(rt_id, rate_id, a, c, room_id))
     return out
 
 
 def guest_fields_from(p: Params, required: tuple[str, ...], allowed: dict[str, str]) -> dict[str, Any]:
-    """Guest form fields (``guestFirstName`` ...) → Guest attributes, validated; ``required`` must be present."""
+    """Guest form fields (``guestFirstName`` ...) → Guest attributes, validated.
+
+    ``required`` fields must be present.
+    """
     fields: dict[str, Any] = {}
     for name in required:
         p.str(name, required=True)
@@ -125,28 +130,55 @@ def post_reservation(call: Call) -> dict[str, Any]:
     start, end = p.date("startDate", required=True), p.date("endDate", required=True)
     if "guestZip" not in p.values:  # required by the spec; an empty value is tolerated
         raise ParamError("Parameter guestZip is required")
-    guest = guest_fields_from(p, ("guestFirstName", "guestLastName", "guestEmail", "guestCountry"),
-                          {k: v for k, v in mutations.GUEST_FIELDS.items()
-                           if k in ("guestFirstName", "guestLastName", "guestGender", "guestEmail", "guestPhone",
-                                    "guestCountry", "guestZip")})
+    guest = guest_fields_from(
+        p,
+        ("guestFirstName", "guestLastName", "guestEmail", "guestCountry"),
+        {
+            k: v
+            for k, v in mutations.GUEST_FIELDS.items()
+            if k
+            in (
+                "guestFirstName",
+                "guestLastName",
+                "guestGender",
+                "guestEmail",
+                "guestPhone",
+                "guestCountry",
+                "guestZip",
+            )
+        },
+    )
     payment = p.str("paymentMethod", required=True)
     if payment not in PAYMENT_METHODS and not payment.replace("_", "").isalnum():
         raise ParamError(f"Parameter paymentMethod must be one of {', '.join(PAYMENT_METHODS)}")
     source_id = p.str("sourceID") or "s-1"
     if source_id not in store.sources:
-        raise ParamError(f"Unknown sourceID {source_id!r}: use s-{{id}}, ss-{{id}}-0 or ss-{{id}}-1 from getSources")
+        raise ParamError(
+            f"Unknown sourceID {source_id!r}: use s-{{id}}, ss-{{id}}-0 or ss-{{id}}-1 from getSources"
+        )
     status = p.enum("status", ("not_confirmed", "confirmed"), "not_confirmed")  # sandbox extension
     arrival = p.str("estimatedArrivalTime")
     created = p.datetime("dateCreated")
-    custom = [{"name": str(f.get("fieldName", "")), "value": str(f.get("fieldValue", ""))}
-              for f in p.objects("customFields")]
+    custom = [
+        {"name": str(f.get("fieldName", "")), "value": str(f.get("fieldValue", ""))}
+        for f in p.objects("customFields")
+    ]
     if "sendEmailConfirmation" in p:
         p.bool("sendEmailConfirmation")  # validated, otherwise ignored: the sandbox sends no mail
     room_requests = _room_requests(store, p)
     res = mutations.create_reservation(
-        store, start=start, end=end, rooms=room_requests, guest=guest, source_id=source_id, status=status,
-        third_party_id=p.str("thirdPartyIdentifier") or "", estimated_arrival=arrival, custom_fields=custom,
-        payment_method=payment, created=store.clock.local_to_utc(created) if created else None,
+        store,
+        start=start,
+        end=end,
+        rooms=room_requests,
+        guest=guest,
+        source_id=source_id,
+        status=status,
+        third_party_id=p.str("thirdPartyIdentifier") or "",
+        estimated_arrival=arrival,
+        custom_fields=custom,
+        payment_method=payment,
+        created=store.clock.local_to_utc(created) if created else None,
     )
     main = store.guests[res.main_guest_id]
 
@@ -158,7 +190,9 @@ def post_reservation(call: Call) -> dict[str, Any]:
             "roomTypeID": rt.room_type_id,
             "adults": room.adults,  # ints here, strings in the read endpoints (API.md §10.1)
             "children": room.children,
-            "dailyRates": [{"date": n.isoformat(), "rate": r} for n, r in zip(room.nights(), room.rates)],
+            "dailyRates": [
+                {"date": n.isoformat(), "rate": r} for n, r in zip(room.nights(), room.rates, strict=False)
+            ],
             "roomTotal": room.total,
         }
         if room.room_id:
@@ -200,7 +234,9 @@ def put_reservation(call: Call) -> dict[str, Any]:
     if "sendStatusChangeEmail" in p:
         p.bool("sendStatusChangeEmail")
     if status is None and checkout is None and not rooms and arrival is None and not custom:
-        raise ParamError("Nothing to update: send status, checkoutDate, rooms, estimatedArrivalTime or customFields")
+        raise ParamError(
+            "Nothing to update: send status, checkoutDate, rooms, estimatedArrivalTime or customFields"
+        )
     if rooms:
         _update_rooms(store, res, rooms)
     if checkout is not None:
@@ -231,8 +267,12 @@ def _update_rooms(store: Store, res, rooms: list[dict]) -> None:
                 raise ParamError(f"Parameter {where}[{key}] is required when rooms are sent")
         start = parse_date(item["checkinDate"], f"{where}[checkinDate]")
         end = parse_date(item["checkoutDate"], f"{where}[checkoutDate]")
-        req = mutations.RoomRequest(rt_id, _rate_for(store, rt_id, str(item.get("rateID") or "") or None, where),
-                                    _int(item, "adults", where), _int(item, "children", where))
+        req = mutations.RoomRequest(
+            rt_id,
+            _rate_for(store, rt_id, str(item.get("rateID") or "") or None, where),
+            _int(item, "adults", where),
+            _int(item, "children", where),
+        )
         adjust = parse_bool(item.get("adjustPrice", "true"), f"{where}[adjustPrice]")
         sub_id = str(item.get("subReservationID") or "")
         if sub_id:

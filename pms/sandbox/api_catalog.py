@@ -18,7 +18,13 @@ __all__ = ["ENDPOINTS", "currency_list"]
 
 
 def currency_list(prop: Property) -> list[dict[str, str]]:
-    return [{"currencyCode": prop.currency_code, "currencySymbol": prop.currency_symbol, "currencyPosition": "before"}]
+    return [
+        {
+            "currencyCode": prop.currency_code,
+            "currencySymbol": prop.currency_symbol,
+            "currencyPosition": "before",
+        }
+    ]
 
 
 def _hotel_summary(prop: Property) -> dict[str, Any]:
@@ -38,7 +44,9 @@ def get_hotels(call: Call) -> dict[str, Any]:
     property_mismatch(call.store, p, "propertyIDs")
     page = p.page(20)
     name, city = p.str("propertyName"), p.str("propertyCity")
-    match = (not name or name.casefold() in prop.name.casefold()) and (not city or city.casefold() in prop.city.casefold())
+    match = (not name or name.casefold() in prop.name.casefold()) and (
+        not city or city.casefold() in prop.city.casefold()
+    )
     items, total = paged([prop.property_id] if match else [], page, lambda _: _hotel_summary(prop))
     return {"success": True, "data": items, "count": len(items), "total": total}
 
@@ -46,7 +54,10 @@ def get_hotels(call: Call) -> dict[str, Any]:
 def get_hotel_details(call: Call) -> dict[str, Any]:
     prop = call.store.property
     property_mismatch(call.store, call.params, "propertyID")
-    image = {"thumb": "https://images.omahsekar.example/facade_t.jpg", "image": "https://images.omahsekar.example/facade.jpg"}
+    image = {
+        "thumb": "https://images.omahsekar.example/facade_t.jpg",
+        "image": "https://images.omahsekar.example/facade.jpg",
+    }
     return {
         "success": True,
         "data": {
@@ -65,7 +76,10 @@ def get_hotel_details(call: Call) -> dict[str, Any]:
             },
             "propertyPrimaryLanguage": "id",
             "propertyAdditionalPhotos": [
-                {"thumb": "https://images.omahsekar.example/pool_t.jpg", "image": "https://images.omahsekar.example/pool.jpg"}
+                {
+                    "thumb": "https://images.omahsekar.example/pool_t.jpg",
+                    "image": "https://images.omahsekar.example/pool.jpg",
+                }
             ],
             "propertyPhone": prop.phone,
             "propertyEmail": prop.email,
@@ -85,7 +99,9 @@ def get_hotel_details(call: Call) -> dict[str, Any]:
                 "propertyLateCheckOutAllowed": True,
                 "propertyLateCheckOutType": "percent",
                 "propertyLateCheckOutValue": "50",
-                "propertyTermsAndConditions": "Check-in from 14:00, check-out until 12:00. Non-refundable rates are charged at booking.",
+                "propertyTermsAndConditions": (
+                    "Check-in from 14:00, check-out until 12:00. Non-refundable rates are charged at booking."
+                ),
                 "propertyFullPaymentBeforeCheckin": False,
             },
             "propertyAmenities": prop.amenities,
@@ -118,7 +134,8 @@ def get_room_types(call: Call) -> dict[str, Any]:
     name = p.str("roomTypeName")
     max_guests = p.int("maxGuests")
     types = [
-        rt for rt in store.room_types.values()
+        rt
+        for rt in store.room_types.values()
         if (wanted is None or rt.room_type_id in wanted)
         and (not name or name.casefold() in rt.name.casefold())
         and (max_guests is None or rt.max_guests >= max_guests)
@@ -170,8 +187,7 @@ def get_rooms(call: Call) -> dict[str, Any]:
             item.update({"linkedRoomIDs": [], "linkedRoomTypeIDs": [], "linkedRoomTypeQty": []})
         rooms.append(item)
     # count/total count properties here, not rooms (API.md §7).
-    items, total = paged([store.property.property_id], page,
-                         lambda pid: {"propertyID": pid, "rooms": rooms})
+    items, total = paged([store.property.property_id], page, lambda pid: {"propertyID": pid, "rooms": rooms})
     return {"success": True, "data": items, "count": len(items), "total": total}
 
 
@@ -180,8 +196,20 @@ def get_sources(call: Call) -> dict[str, Any]:
     property_mismatch(store, call.params, "propertyIDs")
     pid = store.property.property_id
     taxes = [
-        {"taxID": "1", "name": "PB1 Pajak Hotel", "amount": 10, "amountType": "percentage", "type": "exclusive"},
-        {"taxID": "2", "name": "Service Charge", "amount": 11, "amountType": "percentage", "type": "exclusive"},
+        {
+            "taxID": "1",
+            "name": "PB1 Pajak Hotel",
+            "amount": 10,
+            "amountType": "percentage",
+            "type": "exclusive",
+        },
+        {
+            "taxID": "2",
+            "name": "Service Charge",
+            "amount": 11,
+            "amountType": "percentage",
+            "type": "exclusive",
+        },
     ]
     data = [
         {

@@ -21,8 +21,26 @@ from pms.sandbox.serialize_guests import guest_detail, guest_list_entry, guest_m
 
 __all__ = ["ENDPOINTS"]
 
-POST_DOCUMENT_TYPES = ("cpf", "dni", "driver_license", "na", "nie", "passport", "social_security_card", "student_id")
-PUT_DOCUMENT_TYPES = ("na", "driver_licence", "student_id", "passport", "dni", "nie", "social_security_card", "cpf")
+POST_DOCUMENT_TYPES = (
+    "cpf",
+    "dni",
+    "driver_license",
+    "na",
+    "nie",
+    "passport",
+    "social_security_card",
+    "student_id",
+)
+PUT_DOCUMENT_TYPES = (
+    "na",
+    "driver_licence",
+    "student_id",
+    "passport",
+    "dni",
+    "nie",
+    "social_security_card",
+    "cpf",
+)
 
 
 def get_guest_list(call: Call) -> dict[str, Any]:
@@ -31,7 +49,7 @@ def get_guest_list(call: Call) -> dict[str, Any]:
     number, size = p.page(100)
     info = p.bool("includeGuestInfo")
     ids = guest_ids(store, p, "list")
-    page_ids = ids[(number - 1) * size:(number - 1) * size + size]
+    page_ids = ids[(number - 1) * size : (number - 1) * size + size]
     data = {}
     for gid in page_ids:
         guest = store.guests[gid]
@@ -89,10 +107,13 @@ def post_guest(call: Call) -> dict[str, Any]:
     property_mismatch(store, p, "propertyID")
     res = get_reservation_or_404(call)
     _document_type(call, POST_DOCUMENT_TYPES)
-    fields = guest_fields_from(p, ("guestFirstName", "guestLastName", "guestEmail", "guestCountry"),
-                           mutations.GUEST_FIELDS)
-    custom = [{"name": str(f.get("customFieldName", "")), "value": str(f.get("customFieldValue", ""))}
-              for f in p.objects("customFields")]
+    fields = guest_fields_from(
+        p, ("guestFirstName", "guestLastName", "guestEmail", "guestCountry"), mutations.GUEST_FIELDS
+    )
+    custom = [
+        {"name": str(f.get("customFieldName", "")), "value": str(f.get("customFieldValue", ""))}
+        for f in p.objects("customFields")
+    ]
     if custom:
         fields["custom_fields"] = custom
     guest = mutations.add_guest(store, res, fields)

@@ -33,7 +33,9 @@ def userinfo(call: Call) -> dict[str, Any]:
     }
     if call.params.bool("role_details"):
         body["acl"] = sorted(cred.scopes) if cred else []
-        body["roles"] = [{"id": "1", "name": "Property Manager", "description": "Full access to the property"}]
+        body["roles"] = [
+            {"id": "1", "name": "Property Manager", "description": "Full access to the property"}
+        ]
     return body
 
 
@@ -48,17 +50,24 @@ async def authorize_page(request: Request) -> Response:
 
     backend = request.app.state.backend
     if request.path_params["version"] not in ("v1.1", "v1.2", "v1.3"):
-        return JSONResponse({"error": "not_found", "error_description": "Unknown API version"}, status_code=404)
+        return JSONResponse(
+            {"error": "not_found", "error_description": "Unknown API version"}, status_code=404
+        )
     q = request.query_params
     if q.get("response_type", "code") != "code":
-        return JSONResponse({"error": "unsupported_response_type",
-                             "error_description": "Only response_type=code is supported."}, status_code=400)
+        return JSONResponse(
+            {
+                "error": "unsupported_response_type",
+                "error_description": "Only response_type=code is supported.",
+            },
+            status_code=400,
+        )
     try:
         code = backend.auth.authorize(q.get("client_id"), q.get("redirect_uri"), q.get("scope"))
     except TokenError as exc:
         return JSONResponse(exc.body, status_code=exc.status)
     parts = urlsplit(q["redirect_uri"])
-    query = parse_qsl(parts.query, keep_blank_values=True) + [("code", code)]
+    query = [*parse_qsl(parts.query, keep_blank_values=True), ("code", code)]
     if q.get("state") is not None:
         query.append(("state", q["state"]))
     return RedirectResponse(urlunsplit(parts._replace(query=urlencode(query))), status_code=302)

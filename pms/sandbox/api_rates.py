@@ -25,8 +25,15 @@ __all__ = ["ENDPOINTS"]
 
 DAYS = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
 MAX_INTERVALS = 30
-RESTRICTION_FIELDS = {"minLos": int, "maxLos": int, "cutOff": int, "lastMinuteBooking": int,
-                      "closedToArrival": bool, "closedToDeparture": bool, "blocked": bool}
+RESTRICTION_FIELDS = {
+    "minLos": int,
+    "maxLos": int,
+    "cutOff": int,
+    "lastMinuteBooking": int,
+    "closedToArrival": bool,
+    "closedToDeparture": bool,
+    "blocked": bool,
+}
 
 
 def _stay(p: Params) -> list[date]:
@@ -69,17 +76,27 @@ def _plan_json(store: Store, plan: RatePlan, nights: list[date], p: Params) -> d
     }
     if plan.is_derived:
         parent = store.rate_plans[plan.parent_rate_id or ""]
-        item.update({
-            "derivedType": plan.derived_type, "derivedValue": plan.derived_value,
-            "baseRate": sum(store.price(parent.rate_id, n) for n in nights),
-            "parentRateID": parent.rate_id, "parentRatePlanID": parent.rate_id,
-            "parentRatePlanNamePublic": parent.name_public, "parentRatePlanNamePrivate": parent.name_private,
-        })
+        item.update(
+            {
+                "derivedType": plan.derived_type,
+                "derivedValue": plan.derived_value,
+                "baseRate": sum(store.price(parent.rate_id, n) for n in nights),
+                "parentRateID": parent.rate_id,
+                "parentRatePlanID": parent.rate_id,
+                "parentRatePlanNamePublic": parent.name_public,
+                "parentRatePlanNamePrivate": parent.name_private,
+            }
+        )
     if p.bool("detailedRates"):
         item["roomRateDetailed"] = [
-            {"date": n.isoformat(), "rateBase": price, "totalRate": price + extra, "roomsAvailable": avail,
-             **night_restrictions(plan, n, store.rate_plans)}
-            for n, price, avail in zip(nights, prices, available)
+            {
+                "date": n.isoformat(),
+                "rateBase": price,
+                "totalRate": price + extra,
+                "roomsAvailable": avail,
+                **night_restrictions(plan, n, store.rate_plans),
+            }
+            for n, price, avail in zip(nights, prices, available, strict=False)
         ]
     return item
 
@@ -91,8 +108,11 @@ def get_rate_plans(call: Call) -> dict[str, Any]:
     rate_ids, types = p.id_list("rateIDs"), p.id_list("roomTypeID")
     if p.id_list("promoCode"):
         return {"success": True, "data": []}  # the demo property has no promotions
-    plans = [pl for pl in store.rate_plans.values()
-             if (rate_ids is None or pl.rate_id in rate_ids) and (types is None or pl.room_type_id in types)]
+    plans = [
+        pl
+        for pl in store.rate_plans.values()
+        if (rate_ids is None or pl.rate_id in rate_ids) and (types is None or pl.room_type_id in types)
+    ]
     return {"success": True, "data": [_plan_json(store, pl, nights, p) for pl in plans]}
 
 
@@ -104,11 +124,18 @@ def get_rate(call: Call) -> dict[str, Any]:
         raise ParamError(f"Unknown roomTypeID {rt_id!r}")
     plan = store.rate_plans[store.base_rate_id(rt_id)]
     item = _plan_json(store, plan, nights, p)
-    data = {k: item[k] for k in ("rateID", "isDerived", "roomRate", "totalRate", "roomsAvailable", "daysOfWeek")}
+    data = {
+        k: item[k] for k in ("rateID", "isDerived", "roomRate", "totalRate", "roomsAvailable", "daysOfWeek")
+    }
     if "roomRateDetailed" in item:
         data["roomRateDetailed"] = [
-            {"date": d["date"], "rate": d["rateBase"], "totalRate": d["totalRate"], "roomsAvailable": d["roomsAvailable"],
-             **{k: d[k] for k in ("closedToArrival", "closedToDeparture", "blocked", "minLos", "maxLos")}}
+            {
+                "date": d["date"],
+                "rate": d["rateBase"],
+                "totalRate": d["totalRate"],
+                "roomsAvailable": d["roomsAvailable"],
+                **{k: d[k] for k in ("closedToArrival", "closedToDeparture", "blocked", "minLos", "maxLos")},
+            }
             for d in item["roomRateDetailed"]
         ]
     return {"success": True, "data": data}
@@ -140,22 +167,39 @@ def get_available_room_types(call: Call) -> dict[str, Any]:
             continue
         free = store.free_rooms(rt.room_type_id, nights[0], nights[-1] + timedelta(days=1))
         item = {
-            "roomTypeID": rt.room_type_id, "roomTypeName": rt.name, "roomTypeNameShort": rt.short,
-            "roomTypeDescription": rt.description, "maxGuests": rt.max_guests, "adultsIncluded": rt.adults_included,
+            "roomTypeID": rt.room_type_id,
+            "roomTypeName": rt.name,
+            "roomTypeNameShort": rt.short,
+            "roomTypeDescription": rt.description,
+            "maxGuests": rt.max_guests,
+            "adultsIncluded": rt.adults_included,
             "childrenIncluded": rt.children_included,
-            "roomTypePhotos": [{"thumb": f"https://images.omahsekar.example/{rt.short.lower()}_t.jpg",
-                                "image": f"https://images.omahsekar.example/{rt.short.lower()}.jpg"}],
-            "roomTypeFeatures": rt.features, "roomRate": total, "roomRateID": plan.rate_id,
-            "ratePlanNamePublic": plan.name_public, "ratePlanNamePrivate": plan.name_private,
+            "roomTypePhotos": [
+                {
+                    "thumb": f"https://images.omahsekar.example/{rt.short.lower()}_t.jpg",
+                    "image": f"https://images.omahsekar.example/{rt.short.lower()}.jpg",
+                }
+            ],
+            "roomTypeFeatures": rt.features,
+            "roomRate": total,
+            "roomRateID": plan.rate_id,
+            "ratePlanNamePublic": plan.name_public,
+            "ratePlanNamePrivate": plan.name_private,
             "roomsAvailable": available,
             # Typed as arrays in the spec, described (and sent) as maps: guests -> surcharge per night.
-            "adultsExtraCharge": {str(n): (n - rt.adults_included) * EXTRA_ADULT
-                                  for n in range(rt.adults_included + 1, rt.max_guests + 1)},
-            "childrenExtraCharge": {str(n): n * EXTRA_CHILD for n in range(rt.children_included + 1, rt.max_guests)},
+            "adultsExtraCharge": {
+                str(n): (n - rt.adults_included) * EXTRA_ADULT
+                for n in range(rt.adults_included + 1, rt.max_guests + 1)
+            },
+            "childrenExtraCharge": {
+                str(n): n * EXTRA_CHILD for n in range(rt.children_included + 1, rt.max_guests)
+            },
             "individualRooms": [{"roomID": r.room_id, "roomName": r.name, "dormRoomName": ""} for r in free],
         }
         if detailed:
-            item["roomRateDetailed"] = [{"date": n.isoformat(), "rate": price} for n, price in zip(nights, prices)]
+            item["roomRateDetailed"] = [
+                {"date": n.isoformat(), "rate": price} for n, price in zip(nights, prices, strict=False)
+            ]
         offered.append(item)
     if sort == "room_name":
         offered.sort(key=lambda i: i["roomTypeName"], reverse=descending)
@@ -163,8 +207,10 @@ def get_available_room_types(call: Call) -> dict[str, Any]:
         offered.sort(key=lambda i: i["roomRate"], reverse=descending)
     prop = store.property
     number, size = page
-    data = [{"propertyID": prop.property_id, "propertyCurrency": currency_list(prop), "propertyRooms": offered}]
-    data = data[(number - 1) * size:(number - 1) * size + size]
+    data = [
+        {"propertyID": prop.property_id, "propertyCurrency": currency_list(prop), "propertyRooms": offered}
+    ]
+    data = data[(number - 1) * size : (number - 1) * size + size]
     return {"success": True, "data": data, "roomCount": len(offered), "count": len(data), "total": 1}
 
 
@@ -212,7 +258,9 @@ def _rate_write(call: Call, patch: bool) -> dict[str, Any]:
         intervals = item.get("interval")
         if patch:
             if isinstance(intervals, list):
-                raise ParamError(f"patchRate takes one interval object per rate (rates[{i}][interval][startDate]=...)")
+                raise ParamError(
+                    f"patchRate takes one interval object per rate (rates[{i}][interval][startDate]=...)"
+                )
             intervals = [intervals]
         elif not isinstance(intervals, list):
             raise ParamError(f"putRate takes an array of intervals (rates[{i}][interval][0][startDate]=...)")
@@ -221,7 +269,9 @@ def _rate_write(call: Call, patch: bool) -> dict[str, Any]:
             updates.append({"rateID": rate_id, **_interval(store, raw, where, patch)})
         plan = store.rate_plans.get(rate_id)
         if plan is not None and plan.is_derived:
-            raise Refused(f"Rate {rate_id} is derived from rate {plan.parent_rate_id}; update the parent rate instead")
+            raise Refused(
+                f"Rate {rate_id} is derived from rate {plan.parent_rate_id}; update the parent rate instead"
+            )
     if len(updates) > MAX_INTERVALS:
         raise ParamError(f"At most {MAX_INTERVALS} intervals per request, got {len(updates)}")
     job = call.backend.rate_jobs.submit(call.credential.owner_id, updates)

@@ -20,9 +20,15 @@ def get_reservations(call: Call) -> dict[str, Any]:
     p, store = call.params, call.store
     property_mismatch(store, p, "propertyID")
     page = p.page(100)
-    guests, rooms, custom = p.bool("includeGuestsDetails"), p.bool("includeAllRooms"), p.bool("includeCustomFields")
+    guests, rooms, custom = (
+        p.bool("includeGuestsDetails"),
+        p.bool("includeAllRooms"),
+        p.bool("includeCustomFields"),
+    )
     ids = reservation_ids(store, p, "list")
-    items, total = paged(ids, page, lambda i: reservation_row(store, store.reservations[i], guests, rooms, custom))
+    items, total = paged(
+        ids, page, lambda i: reservation_row(store, store.reservations[i], guests, rooms, custom)
+    )
     return {"success": True, "data": items, "count": len(items), "total": total}
 
 
@@ -32,7 +38,9 @@ def get_reservations_with_rate_details(call: Call) -> dict[str, Any]:
     page = p.page(100)
     guests, custom = p.bool("includeGuestsDetails"), p.bool("includeCustomFields")
     ids = reservation_ids(store, p, "rates")
-    items, total = paged(ids, page, lambda i: reservation_rate_row(store, store.reservations[i], guests, custom))
+    items, total = paged(
+        ids, page, lambda i: reservation_rate_row(store, store.reservations[i], guests, custom)
+    )
     return {"success": True, "data": items, "count": len(items), "total": total}
 
 

@@ -12,27 +12,43 @@ import asyncio
 import json
 import logging
 import uuid
-from typing import Any
 
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Mount, Route
 
-from pms.sandbox import api_bookings, api_catalog, api_guests, api_oauth, api_rates, api_reservations, api_webhooks
+from pms.sandbox import (
+    api_bookings,
+    api_catalog,
+    api_guests,
+    api_oauth,
+    api_rates,
+    api_reservations,
+    api_webhooks,
+)
 from pms.sandbox.auth import AuthFailure, TokenError
 from pms.sandbox.backend import Backend
 from pms.sandbox.endpoint import Call, Endpoint, Forbidden, NotFound, Refused
 from pms.sandbox.faults import RESHAPE_KINDS, Fault, reshape
 from pms.sandbox.forms import ParamError, Params, nest_brackets, parse_form
 from pms.sandbox.queries import PropertyMismatch
+from pms.sandbox.responses import json_response
 
-__all__ = ["build_app", "ENDPOINTS", "json_response", "VERSIONS"]
+__all__ = ["ENDPOINTS", "VERSIONS", "build_app"]
 
 log = logging.getLogger(__name__)
 
 VERSIONS = ("v1.2", "v1.3")
-ENDPOINT_MODULES = [api_catalog, api_reservations, api_bookings, api_guests, api_rates, api_webhooks, api_oauth]
+ENDPOINT_MODULES = [
+    api_catalog,
+    api_reservations,
+    api_bookings,
+    api_guests,
+    api_rates,
+    api_webhooks,
+    api_oauth,
+]
 ENDPOINTS: dict[str, Endpoint] = {}
 
 
@@ -43,11 +59,6 @@ def register(module) -> None:
 
 for _module in ENDPOINT_MODULES:
     register(_module)
-
-
-def json_response(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
-    content = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    return Response(content, status_code=status, media_type="application/json", headers=headers)
 
 
 def _failure(status: int, message: str, headers: dict[str, str] | None = None) -> Response:
@@ -85,7 +96,8 @@ async def _read_params(request: Request) -> Params:
                 pairs += parse_form(body)
             else:
                 raise ParamError(
-                    f"Unsupported Content-Type {ctype!r}: send parameters as application/x-www-form-urlencoded"
+                    f"Unsupported Content-Type {ctype!r}: send parameters as "
+                    "application/x-www-form-urlencoded"
                 )
     return Params(nest_brackets(pairs))
 
@@ -94,13 +106,18 @@ def _fault_response(fault: Fault) -> Response:
     if fault.kind == "http_500":
         return _failure(500, fault.message or "Internal Server Error")
     if fault.kind == "http_503":  # what a load balancer in front of an overloaded API sends
-        return Response(fault.message or "<html><body><h1>503 Service Unavailable</h1></body></html>",
-                        status_code=503, media_type="text/html")
+        return Response(
+            fault.message or "<html><body><h1>503 Service Unavailable</h1></body></html>",
+            status_code=503,
+            media_type="text/html",
+        )
     if fault.kind == "http_429":
         headers = {"Retry-After": f"{fault.retry_after:g}"} if fault.retry_after is not None else None
         return _failure(429, fault.message or "Rate limit exceeded", headers)
     if fault.kind == "malformed_json":
-        return Response(b'{"success":true,"data":[{"reservationID":"52', status_code=200, media_type="application/json")
+        return Response(
+            b'{"success":true,"data":[{"reservationID":"52', status_code=200, media_type="application/json"
+        )
     # success_false
     return _failure(200, fault.message or "Sandbox fault: the request could not be completed (success:false)")
 
@@ -144,8 +161,9 @@ def _reshaped(fault: Fault, response: Response) -> Response:
     return json_response(reshape(fault, body))
 
 
-async def _answer(request: Request, backend: Backend, endpoint: Endpoint, version: str,
-                  fault: Fault | None) -> Response:
+async def _answer(
+    request: Request, backend: Backend, endpoint: Endpoint, version: str, fault: Fault | None
+) -> Response:
     if request.method != endpoint.verb:
         return _failure(405, f"{endpoint.name} must be called with HTTP {endpoint.verb}")
     try:
@@ -155,7 +173,9 @@ async def _answer(request: Request, backend: Backend, endpoint: Endpoint, versio
     credential = None
     if endpoint.auth:
         try:
-            credential = backend.auth.authenticate(request.headers.get("x-api-key"), request.headers.get("authorization"))
+            credential = backend.auth.authenticate(
+                request.headers.get("x-api-key"), request.headers.get("authorization")
+            )
         except AuthFailure as exc:
             return json_response(exc.body, 401)
         if fault is not None and fault.kind == "revoke_token":

@@ -18,17 +18,52 @@ from typing import Any
 
 from pms.sandbox.clock import SandboxClock
 
-__all__ = ["ALL_SCOPES", "Credential", "AuthFailure", "AuthRegistry", "TokenError"]
+__all__ = ["ALL_SCOPES", "AuthFailure", "AuthRegistry", "Credential", "TokenError"]
 
 ALL_SCOPES = frozenset(
     f"{verb}:{thing}"
     for verb, things in {
-        "read": ("allotmentBlock", "appPropertySettings", "communication", "currency", "customFields",
-                 "dashboard", "group", "guest", "hotel", "houseAccount", "housekeeping", "item", "package",
-                 "payment", "rate", "reservation", "room", "roomblock", "taxesAndFees", "user"),
-        "write": ("adjustment", "allotmentBlock", "appError", "appPropertySettings", "communication",
-                  "customFields", "group", "guest", "hotel", "houseAccount", "housekeeping", "item", "payment",
-                  "rate", "reservation", "room", "roomblock"),
+        "read": (
+            "allotmentBlock",
+            "appPropertySettings",
+            "communication",
+            "currency",
+            "customFields",
+            "dashboard",
+            "group",
+            "guest",
+            "hotel",
+            "houseAccount",
+            "housekeeping",
+            "item",
+            "package",
+            "payment",
+            "rate",
+            "reservation",
+            "room",
+            "roomblock",
+            "taxesAndFees",
+            "user",
+        ),
+        "write": (
+            "adjustment",
+            "allotmentBlock",
+            "appError",
+            "appPropertySettings",
+            "communication",
+            "customFields",
+            "group",
+            "guest",
+            "hotel",
+            "houseAccount",
+            "housekeeping",
+            "item",
+            "payment",
+            "rate",
+            "reservation",
+            "room",
+            "roomblock",
+        ),
         "delete": ("adjustment", "appPropertySettings", "roomblock"),
     }.items()
     for thing in things
@@ -93,8 +128,15 @@ class _Code:
 class AuthRegistry:
     """Issues and checks credentials for the single demo property."""
 
-    def __init__(self, clock: SandboxClock, property_id: str, api_key: str, client_id: str,
-                 client_secret: str, token_ttl: int) -> None:
+    def __init__(
+        self,
+        clock: SandboxClock,
+        property_id: str,
+        api_key: str,
+        client_id: str,
+        client_secret: str,
+        token_ttl: int,
+    ) -> None:
         self.clock = clock
         self.property_id = property_id
         self.client_id = client_id
@@ -132,7 +174,9 @@ class AuthRegistry:
             raise AuthFailure("Access token has expired")
         return cred
 
-    def add_api_key(self, scopes: frozenset[str] | set[str], label: str, key: str | None = None) -> Credential:
+    def add_api_key(
+        self, scopes: frozenset[str] | set[str], label: str, key: str | None = None
+    ) -> Credential:
         unknown = set(scopes) - ALL_SCOPES
         if unknown:
             raise ValueError(f"unknown scopes: {', '.join(sorted(unknown))}")
@@ -192,8 +236,13 @@ class AuthRegistry:
         scopes = self._redeem(form)
         if grant_type == API_KEY_GRANT:
             cred = self.add_api_key(scopes, label="oauth-delivered")
-            return {"access_token": cred.secret, "token_type": "Bearer", "expires_in": 30 * 86400,
-                    "refresh_token": "", "resources": self._resources()}
+            return {
+                "access_token": cred.secret,
+                "token_type": "Bearer",
+                "expires_in": 30 * 86400,
+                "refresh_token": "",
+                "resources": self._resources(),
+            }
         return self._issue(scopes, refresh_token=None)
 
     def _redeem(self, form: dict[str, Any]) -> frozenset[str]:
@@ -202,8 +251,12 @@ class AuthRegistry:
                 raise TokenError(400, "invalid_request", f"The request is missing the {name} parameter.")
         with self._lock:
             code = self._codes.get(str(form["code"]))
-            if (code is None or code.used or self.clock.now() >= code.expires_at
-                    or code.redirect_uri != form["redirect_uri"]):
+            if (
+                code is None
+                or code.used
+                or self.clock.now() >= code.expires_at
+                or code.redirect_uri != form["redirect_uri"]
+            ):
                 raise TokenError(401, "server_error", "The authorization code is invalid or has expired.")
             code.used = True
             return code.scopes
@@ -211,13 +264,24 @@ class AuthRegistry:
     def _issue(self, scopes: frozenset[str], refresh_token: str | None) -> dict[str, Any]:
         access = secrets.token_urlsafe(32)
         refresh = refresh_token or "rf_" + secrets.token_urlsafe(24)
-        cred = Credential("oauth", access, self.client_id, scopes, "oauth",
-                          expires_at=self.clock.now() + timedelta(seconds=self.token_ttl))
+        cred = Credential(
+            "oauth",
+            access,
+            self.client_id,
+            scopes,
+            "oauth",
+            expires_at=self.clock.now() + timedelta(seconds=self.token_ttl),
+        )
         with self._lock:
             self.tokens[access] = cred
             self._refresh[refresh] = scopes
-        return {"access_token": access, "token_type": "Bearer", "expires_in": int(self.token_ttl),
-                "refresh_token": refresh, "resources": self._resources()}
+        return {
+            "access_token": access,
+            "token_type": "Bearer",
+            "expires_in": int(self.token_ttl),
+            "refresh_token": refresh,
+            "resources": self._resources(),
+        }
 
     def _resources(self) -> list[dict[str, str]]:
         return [{"type": "property", "id": self.property_id}]
@@ -226,5 +290,11 @@ class AuthRegistry:
         """Counts for ``/_sandbox/state`` (never the secrets themselves)."""
         now = self.clock.now()
         with self._lock:
-            live = sum(1 for c in self.tokens.values() if not c.revoked and c.expires_at and c.expires_at > now)
-            return {"api_keys": len(self.api_keys), "access_tokens": len(self.tokens), "live_access_tokens": live}
+            live = sum(
+                1 for c in self.tokens.values() if not c.revoked and c.expires_at and c.expires_at > now
+            )
+            return {
+                "api_keys": len(self.api_keys),
+                "access_tokens": len(self.tokens),
+                "live_access_tokens": live,
+            }

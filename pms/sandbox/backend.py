@@ -79,8 +79,14 @@ class Backend:
         self.clock.reset()
         self.store = Store(self.clock, cfg.seed)
         seed_store(self.store, cfg.reservations, self.clock.today())
-        self.auth = AuthRegistry(self.clock, self.store.property.property_id, cfg.api_key, cfg.client_id,
-                                 cfg.client_secret, cfg.token_ttl)
+        self.auth = AuthRegistry(
+            self.clock,
+            self.store.property.property_id,
+            cfg.api_key,
+            cfg.client_id,
+            cfg.client_secret,
+            cfg.token_ttl,
+        )
         # Webhooks and rate jobs outlive a reset (their threads do); their records do not.
         self.webhooks.clear()
         self.rate_jobs.clear()
@@ -104,16 +110,18 @@ class Backend:
         """
         unknown = set(changes) - set(RUNTIME_FIELDS)
         if unknown:
-            raise ValueError(f"cannot change {', '.join(sorted(unknown))} at run time; "
-                             f"changeable: {', '.join(RUNTIME_FIELDS)}")
+            raise ValueError(
+                f"cannot change {', '.join(sorted(unknown))} at run time; "
+                f"changeable: {', '.join(RUNTIME_FIELDS)}"
+            )
         parsed: dict[str, Any] = {}
-        for name, value in changes.items():
+        for name, raw in changes.items():
             if name == "rate_limit":
-                value = None if value in (None, 0) else float(value)
+                value = None if raw in (None, 0) else float(raw)
             elif name in ("token_ttl", "webhook_retries"):
-                value = int(value)
+                value = int(raw)
             else:
-                value = float(value)
+                value = float(raw)
             if value is not None and value < 0:
                 raise ValueError(f"{name} must not be negative")
             parsed[name] = value
@@ -145,8 +153,10 @@ class Backend:
         data["auth"] = self.auth.summary()
         data["rate_limit"] = self.limiter.rate
         data["webhooks"] = self.webhooks.summary()
-        data["rate_jobs"] = {s: sum(1 for j in self.rate_jobs.jobs.values() if j.status == s)
-                             for s in ("in_progress", "completed", "error")}
+        data["rate_jobs"] = {
+            s: sum(1 for j in self.rate_jobs.jobs.values() if j.status == s)
+            for s in ("in_progress", "completed", "error")
+        }
         return data
 
     def close(self) -> None:

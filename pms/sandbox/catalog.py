@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pms.sandbox.models import Property, RatePlan, Room, RoomType, Source
 
-__all__ = ["build_property", "build_room_types", "build_sources", "build_rate_plans"]
+__all__ = ["build_property", "build_rate_plans", "build_room_types", "build_sources"]
 
 TIMEZONE = "Asia/Jakarta"
 
@@ -47,18 +47,72 @@ def build_property(property_id: str) -> Property:
 
 # (id suffix, name, short, description, max guests, adults incl., children incl., base rate, rooms)
 _ROOM_TYPES = (
-    ("01", "Superior Twin", "SUP", "Two single beds, garden view", 2, 2, 0, 650_000,
-     [f"Room {n}" for n in range(101, 109)]),
-    ("02", "Deluxe Double", "DLX", "Queen bed, balcony over the garden", 2, 2, 0, 850_000,
-     [f"{n} - Deluxe" for n in range(201, 211)]),
-    ("03", "Deluxe Pool View", "DPV", "King bed, private terrace facing the pool", 3, 2, 0, 1_050_000,
-     [f"D{n}" for n in range(301, 307)]),
-    ("04", "Family Room", "FAM", "King bed and bunk beds for two children", 4, 2, 2, 1_350_000,
-     ["401", "402", "403", "404"]),
-    ("05", "Junior Suite", "JS", "Separate lounge, bathtub, Javanese teak furniture", 3, 2, 1, 1_900_000,
-     ["Suite 501", "Suite 502", "Suite 503"]),
-    ("06", "Joglo Villa", "VIL", "Traditional joglo house with plunge pool", 4, 2, 2, 3_200_000,
-     ["Villa Melati 601", "Villa Kenanga 602"]),
+    (
+        "01",
+        "Superior Twin",
+        "SUP",
+        "Two single beds, garden view",
+        2,
+        2,
+        0,
+        650_000,
+        [f"Room {n}" for n in range(101, 109)],
+    ),
+    (
+        "02",
+        "Deluxe Double",
+        "DLX",
+        "Queen bed, balcony over the garden",
+        2,
+        2,
+        0,
+        850_000,
+        [f"{n} - Deluxe" for n in range(201, 211)],
+    ),
+    (
+        "03",
+        "Deluxe Pool View",
+        "DPV",
+        "King bed, private terrace facing the pool",
+        3,
+        2,
+        0,
+        1_050_000,
+        [f"D{n}" for n in range(301, 307)],
+    ),
+    (
+        "04",
+        "Family Room",
+        "FAM",
+        "King bed and bunk beds for two children",
+        4,
+        2,
+        2,
+        1_350_000,
+        ["401", "402", "403", "404"],
+    ),
+    (
+        "05",
+        "Junior Suite",
+        "JS",
+        "Separate lounge, bathtub, Javanese teak furniture",
+        3,
+        2,
+        1,
+        1_900_000,
+        ["Suite 501", "Suite 502", "Suite 503"],
+    ),
+    (
+        "06",
+        "Joglo Villa",
+        "VIL",
+        "Traditional joglo house with plunge pool",
+        4,
+        2,
+        2,
+        3_200_000,
+        ["Villa Melati 601", "Villa Kenanga 602"],
+    ),
 )
 
 
@@ -68,11 +122,24 @@ def build_room_types(property_id: str) -> tuple[dict[str, RoomType], dict[str, R
     rooms: dict[str, Room] = {}
     for suffix, name, short, desc, max_guests, adults_inc, children_inc, rate, names in _ROOM_TYPES:
         rt_id = str(base + int(suffix))
-        rt = RoomType(rt_id, name, short, desc, max_guests, adults_inc, children_inc, rate,
-                      features=["air_conditioning", "wifi", "hot_shower", "tv"])
+        rt = RoomType(
+            rt_id,
+            name,
+            short,
+            desc,
+            max_guests,
+            adults_inc,
+            children_inc,
+            rate,
+            features=["air_conditioning", "wifi", "hot_shower", "tv"],
+        )
         for i, room_name in enumerate(names, start=1):
-            room = Room(room_id=f"{rt_id}-{i}", name=room_name, room_type_id=rt_id,
-                        doorlock_id=f"DL{rt_id[-2:]}{i:02d}")
+            room = Room(
+                room_id=f"{rt_id}-{i}",
+                name=room_name,
+                room_type_id=rt_id,
+                doorlock_id=f"DL{rt_id[-2:]}{i:02d}",
+            )
             rooms[room.room_id] = room
             rt.room_ids.append(room.room_id)
         room_types[rt_id] = rt
@@ -80,8 +147,12 @@ def build_room_types(property_id: str) -> tuple[dict[str, RoomType], dict[str, R
 
 
 # (source number, brand, commission %, origin)
-_OTAS = ((101, "Booking.com", 15.0, "booking.com"), (102, "Agoda", 17.0, "agoda"),
-         (103, "Traveloka", 15.0, "traveloka"), (104, "Expedia", 18.0, "expedia"))
+_OTAS = (
+    (101, "Booking.com", 15.0, "booking.com"),
+    (102, "Agoda", 17.0, "agoda"),
+    (103, "Traveloka", 15.0, "traveloka"),
+    (104, "Expedia", 18.0, "expedia"),
+)
 
 
 def build_sources() -> dict[str, Source]:
@@ -91,10 +162,23 @@ def build_sources() -> dict[str, Source]:
         Source("s-3", "Phone", "Phone", False, 0.0, "hotel", "Direct", "front_desk"),
     ]
     for number, brand, commission, origin in _OTAS:
-        sources.append(Source(f"ss-{number}-1", f"{brand} (Hotel Collect)", brand, True, commission,
-                              "hotel", "OTA", origin))
-        sources.append(Source(f"ss-{number}-0", f"{brand} (Channel Collect)", brand, True, commission,
-                              "channel", "OTA", origin))
+        sources.append(
+            Source(
+                f"ss-{number}-1", f"{brand} (Hotel Collect)", brand, True, commission, "hotel", "OTA", origin
+            )
+        )
+        sources.append(
+            Source(
+                f"ss-{number}-0",
+                f"{brand} (Channel Collect)",
+                brand,
+                True,
+                commission,
+                "channel",
+                "OTA",
+                origin,
+            )
+        )
     return {s.source_id: s for s in sources}
 
 
@@ -106,7 +190,13 @@ def build_rate_plans(room_types: dict[str, RoomType]) -> dict[str, RatePlan]:
         plans[base_id] = RatePlan(base_id, rt.room_type_id, "Standard Rate", "BAR")
         derived_id = str(780000 + n * 10 + 1)
         plans[derived_id] = RatePlan(
-            derived_id, rt.room_type_id, "Non-Refundable", "NRF", is_derived=True,
-            parent_rate_id=base_id, derived_type="percentage", derived_value=-10.0,
+            derived_id,
+            rt.room_type_id,
+            "Non-Refundable",
+            "NRF",
+            is_derived=True,
+            parent_rate_id=base_id,
+            derived_type="percentage",
+            derived_value=-10.0,
         )
     return plans

@@ -10,7 +10,7 @@ intervals between real requests, so it reads ``time.monotonic`` directly.
 from __future__ import annotations
 
 import threading
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 __all__ = ["SandboxClock", "format_local", "format_utc"]
@@ -37,7 +37,7 @@ class SandboxClock:
         """Aware UTC now, as the sandbox sees it."""
         with self._lock:
             offset = self._offset
-        return datetime.now(timezone.utc) + offset
+        return datetime.now(UTC) + offset
 
     def today(self) -> date:
         """The property's local date (Cloudbeds validates stay dates against it)."""
@@ -45,7 +45,7 @@ class SandboxClock:
 
     def local_midnight_utc(self, day: date) -> datetime:
         """UTC instant at which ``day`` starts in the property's time zone."""
-        return datetime.combine(day, time(0), self.tz).astimezone(timezone.utc)
+        return datetime.combine(day, time(0), self.tz).astimezone(UTC)
 
     def advance(self, seconds: float) -> None:
         """Move the clock forward (or back, with a negative value)."""
@@ -62,7 +62,7 @@ class SandboxClock:
 
     def local_to_utc(self, naive_local: datetime) -> datetime:
         """Interpret a zone-less property-local datetime (what Cloudbeds filters take)."""
-        return naive_local.replace(tzinfo=self.tz).astimezone(timezone.utc)
+        return naive_local.replace(tzinfo=self.tz).astimezone(UTC)
 
 
 def format_local(moment: datetime | None, tz: ZoneInfo) -> str | None:
@@ -76,4 +76,4 @@ def format_utc(moment: datetime | None) -> str | None:
     """``YYYY-MM-DD HH:MM:SS`` in UTC: the ``...UTC`` twins."""
     if moment is None:
         return None
-    return moment.astimezone(timezone.utc).replace(tzinfo=None).isoformat(" ", "seconds")
+    return moment.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "seconds")

@@ -11,7 +11,7 @@ import hashlib
 from dataclasses import dataclass, fields
 from datetime import date
 
-__all__ = ["SandboxConfig", "RUNTIME_FIELDS", "derived_secret"]
+__all__ = ["RUNTIME_FIELDS", "SandboxConfig", "derived_secret"]
 
 # Settings that POST /_sandbox/config may change at run time.
 RUNTIME_FIELDS = (

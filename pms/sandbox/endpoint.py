@@ -9,8 +9,9 @@ dispatcher in ``app`` turns each into Cloudbeds' envelope.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Callable, Sequence
+from typing import TYPE_CHECKING, Any
 
 from pms.sandbox.auth import Credential
 from pms.sandbox.forms import Params
@@ -18,7 +19,7 @@ from pms.sandbox.forms import Params
 if TYPE_CHECKING:
     from pms.sandbox.backend import Backend
 
-__all__ = ["Endpoint", "Call", "NotFound", "Refused", "Forbidden", "paged"]
+__all__ = ["Call", "Endpoint", "Forbidden", "NotFound", "Refused", "paged"]
 
 
 class NotFound(Exception):
@@ -35,7 +36,7 @@ class Forbidden(Exception):
 
 @dataclass
 class Call:
-    backend: "Backend"
+    backend: Backend
     params: Params
     credential: Credential | None
     method: str  # the API method name, e.g. "getReservations"
@@ -66,4 +67,4 @@ def paged(ids: Sequence[str], page: tuple[int, int], render: Callable[[str], Any
     """Render one page of ``ids``; returns the items and the total across pages."""
     number, size = page
     start = (number - 1) * size
-    return [render(i) for i in ids[start:start + size]], len(ids)
+    return [render(i) for i in ids[start : start + size]], len(ids)

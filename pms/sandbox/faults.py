@@ -20,17 +20,56 @@ from typing import Any
 
 __all__ = ["DEFAULT_OPTIONAL_FIELDS", "FAULT_KINDS", "RESHAPE_KINDS", "Fault", "FaultBook", "reshape"]
 
-RESHAPE_KINDS = ("missing_optional", "nulls", "numbers_as_strings", "strings_as_numbers", "unknown_status",
-                 "extra_fields", "empty_page", "total_lies")
-FAULT_KINDS = ("http_500", "http_503", "http_429", "timeout", "malformed_json", "success_false",
-               "revoke_token") + RESHAPE_KINDS
+RESHAPE_KINDS = (
+    "missing_optional",
+    "nulls",
+    "numbers_as_strings",
+    "strings_as_numbers",
+    "unknown_status",
+    "extra_fields",
+    "empty_page",
+    "total_lies",
+)
+FAULT_KINDS = (
+    "http_500",
+    "http_503",
+    "http_429",
+    "timeout",
+    "malformed_json",
+    "success_false",
+    "revoke_token",
+    *RESHAPE_KINDS,
+)
 # Fields Cloudbeds documents as optional or leaves out in practice; ``fields`` in a spec overrides.
 DEFAULT_OPTIONAL_FIELDS = (
-    "guestName", "guestEmail", "guestCountry", "guestPhone", "sourceName", "source", "sourceCategory",
-    "sourceReservationID", "thirdPartyIdentifier", "origin", "mealPlans", "balance", "balanceDetailed",
-    "detailedRates", "dateCancelled", "dateCancelledUTC", "estimatedArrivalTime", "allotmentBlockCode",
-    "groupCode", "groupInventory", "roomName", "rateID", "ratePlanName", "doorlockID",
-    "roomDescription", "dormRoomName", "propertyCurrency", "customFields",
+    "guestName",
+    "guestEmail",
+    "guestCountry",
+    "guestPhone",
+    "sourceName",
+    "source",
+    "sourceCategory",
+    "sourceReservationID",
+    "thirdPartyIdentifier",
+    "origin",
+    "mealPlans",
+    "balance",
+    "balanceDetailed",
+    "detailedRates",
+    "dateCancelled",
+    "dateCancelledUTC",
+    "estimatedArrivalTime",
+    "allotmentBlockCode",
+    "groupCode",
+    "groupInventory",
+    "roomName",
+    "rateID",
+    "ratePlanName",
+    "doorlockID",
+    "roomDescription",
+    "dormRoomName",
+    "propertyCurrency",
+    "customFields",
 )
 DEFAULT_TIMEOUT_DELAY = 35.0  # longer than the client's default 30 s timeout
 
@@ -49,7 +88,7 @@ class Fault:
     served: int = 0
 
     @classmethod
-    def from_json(cls, spec: dict[str, Any]) -> "Fault":
+    def from_json(cls, spec: dict[str, Any]) -> Fault:
         """Validate an admin request; raises ValueError with a readable message."""
         if not isinstance(spec, dict):
             raise ValueError("a fault is a JSON object")
@@ -70,8 +109,10 @@ class Fault:
                 total=None if spec.get("total") is None else int(spec["total"]),
             )
         except (TypeError, ValueError):
-            raise ValueError("times and after must be integers; retry_after and delay numbers; "
-                             "fields a list of names; total an integer") from None
+            raise ValueError(
+                "times and after must be integers; retry_after and delay numbers; "
+                "fields a list of names; total an integer"
+            ) from None
         if fault.times < 1 or fault.after < 0 or fault.delay < 0:
             raise ValueError("times must be at least 1, after and delay not negative")
         return fault
@@ -152,14 +193,19 @@ def reshape(fault: Fault, body: Any) -> Any:
     elif kind == "nulls":
         data = _walk(data, lambda k, v: None if k in fields else v)
     elif kind == "numbers_as_strings":
-        data = _walk(data, lambda k, v: str(v) if isinstance(v, int | float) and not isinstance(v, bool) else v)
+        data = _walk(
+            data, lambda k, v: str(v) if isinstance(v, int | float) and not isinstance(v, bool) else v
+        )
     elif kind == "strings_as_numbers":
-        data = _walk(data, lambda k, v: int(v) if isinstance(v, str) and v.isascii() and v.isdigit()
-                     and len(v) < 16 else v)
+        data = _walk(
+            data,
+            lambda k, v: int(v) if isinstance(v, str) and v.isascii() and v.isdigit() and len(v) < 16 else v,
+        )
     elif kind == "unknown_status":
         status = fault.message or "teleported"
         data = _walk(data, lambda k, v: status if k == "status" else v)
     elif kind == "extra_fields":
+
         def add(_key, value):
             if isinstance(value, dict):
                 value["unexpectedField"] = {"nested": [1, "two", None], "note": "added by the sandbox"}
@@ -167,6 +213,7 @@ def reshape(fault: Fault, body: Any) -> Any:
                 for item in value:
                     add(None, item)
             return value
+
         data = _walk(data, add)
         if isinstance(data, list):
             add(None, data)

@@ -13,7 +13,7 @@ from datetime import date, datetime
 from typing import Any
 from urllib.parse import parse_qsl
 
-__all__ = ["ParamError", "Params", "parse_form", "nest_brackets"]
+__all__ = ["ParamError", "Params", "nest_brackets", "parse_form"]
 
 _KEY = re.compile(r"^([^\[\]]+)((?:\[[^\[\]]*\])*)$")
 _PART = re.compile(r"\[([^\[\]]*)\]")
@@ -58,12 +58,12 @@ def nest_brackets(pairs: list[tuple[str, str]]) -> dict[str, Any]:
         path = parts
         for i, part in enumerate(path):
             last = i == len(path) - 1
-            if part == "":
-                part = str(sum(1 for k in node if k.isdigit()))
+            # An empty bracket pair (``rooms[][roomTypeID]``) appends: the next free index.
+            key = part if part != "" else str(sum(1 for k in node if k.isdigit()))
             if last:
-                node[part] = value
+                node[key] = value
             else:
-                child = node.setdefault(part, {})
+                child = node.setdefault(key, {})
                 if not isinstance(child, dict):
                     raise ParamError(f"Parameter {raw_key} conflicts with an earlier value")
                 node = child
@@ -108,12 +108,18 @@ def parse_datetime(value: Any, name: str, end_of_day: bool = False) -> datetime:
     text = str(value).strip()
     if len(text) == 10:
         day = parse_date(text, name)
-        return datetime(day.year, day.month, day.day, 23, 59, 59) if end_of_day else datetime(day.year, day.month, day.day)
+        return (
+            datetime(day.year, day.month, day.day, 23, 59, 59)
+            if end_of_day
+            else datetime(day.year, day.month, day.day)
+        )
     cleaned = re.sub(r"(Z|[+-]\d{2}:?\d{2})$", "", text.replace("T", " "))
     try:
         moment = datetime.fromisoformat(cleaned)
     except ValueError:
-        raise ParamError(f"Parameter {name} must be a datetime (YYYY-MM-DD HH:MM:SS), got {value!r}") from None
+        raise ParamError(
+            f"Parameter {name} must be a datetime (YYYY-MM-DD HH:MM:SS), got {value!r}"
+        ) from None
     return moment.replace(tzinfo=None, microsecond=0)
 
 
@@ -140,7 +146,9 @@ class Params:
             raise ParamError(f"Parameter {name} must be a single value")
         return value.strip()
 
-    def int(self, name: str, default: int | None = None, required: bool = False, minimum: int | None = None) -> int | None:
+    def int(
+        self, name: str, default: int | None = None, required: bool = False, minimum: int | None = None
+    ) -> int | None:
         text = self.str(name, required=required)
         if text is None:
             return default
@@ -182,7 +190,9 @@ class Params:
             return None
         return [part.strip() for part in text.split(",") if part.strip()]
 
-    def enum(self, name: str, allowed: tuple[str, ...] | frozenset[str], default: str | None = None) -> str | None:
+    def enum(
+        self, name: str, allowed: tuple[str, ...] | frozenset[str], default: str | None = None
+    ) -> str | None:
         text = self.str(name)
         if text is None:
             return default

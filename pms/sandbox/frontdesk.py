@@ -36,8 +36,11 @@ class _Candidates:
         store, today = self.store, self.store.clock.today()
         key = (statuses, upcoming)
         if key not in self._lists:
-            self._lists[key] = [r for r in store.reservations.values()
-                                if not r.is_deleted and r.status in statuses and (not upcoming or r.start > today)]
+            self._lists[key] = [
+                r
+                for r in store.reservations.values()
+                if not r.is_deleted and r.status in statuses and (not upcoming or r.start > today)
+            ]
         pool = self._lists[key]
         while pool:
             res = pool[store.rng.randrange(len(pool))]
@@ -54,19 +57,34 @@ def _create(store: Store, _: _Candidates) -> Reservation | None:
     gender = rng.choice("MF")
     first = rng.choice(males if gender == "M" else females)
     last = rng.choice(lasts)
-    guest = {"first_name": first, "last_name": last, "gender": gender, "country": country,
-             "email": f"guest{rng.randint(10000, 99999)}@{rng.choice(EMAIL_DOMAINS)}",
-             "phone": f"{prefix} {rng.randint(100, 999)} {rng.randint(1000, 9999)}"}
+    guest = {
+        "first_name": first,
+        "last_name": last,
+        "gender": gender,
+        "country": country,
+        "email": f"guest{rng.randint(10000, 99999)}@{rng.choice(EMAIL_DOMAINS)}",
+        "phone": f"{prefix} {rng.randint(100, 999)} {rng.randint(1000, 9999)}",
+    }
     source_id = rng.choice(list(store.sources))
     for _ in range(20):  # find dates with inventory
         start = today + timedelta(days=rng.randint(1, 60))
         end = start + timedelta(days=rng.randint(1, 4))
         rt = rng.choice(list(store.room_types.values()))
-        req = mutations.RoomRequest(rt.room_type_id, store.base_rate_id(rt.room_type_id), min(2, rt.max_guests), 0)
+        req = mutations.RoomRequest(
+            rt.room_type_id, store.base_rate_id(rt.room_type_id), min(2, rt.max_guests), 0
+        )
         try:
             return mutations.create_reservation(
-                store, start=start, end=end, rooms=[req], guest=guest, source_id=source_id, status="confirmed",
-                third_party_id=str(rng.randint(10**8, 10**10 - 1)) if store.sources[source_id].is_third_party else "",
+                store,
+                start=start,
+                end=end,
+                rooms=[req],
+                guest=guest,
+                source_id=source_id,
+                status="confirmed",
+                third_party_id=str(rng.randint(10**8, 10**10 - 1))
+                if store.sources[source_id].is_third_party
+                else "",
                 payment_method="credit",
             )
         except Refused:
@@ -112,7 +130,9 @@ def _guest(store: Store, pool: _Candidates) -> Reservation | None:
         return None
     guest = store.guests[res.main_guest_id]
     prefix = MARKETS.get(guest.country, MARKETS["ID"])[1]
-    mutations.update_guest(store, guest, {"phone": f"{prefix} {store.rng.randint(100, 999)} {store.rng.randint(1000, 9999)}"})
+    mutations.update_guest(
+        store, guest, {"phone": f"{prefix} {store.rng.randint(100, 999)} {store.rng.randint(1000, 9999)}"}
+    )
     return res
 
 
@@ -123,8 +143,14 @@ def _delete(store: Store, pool: _Candidates) -> Reservation | None:
     return res
 
 
-_ACTIONS = {"create": _create, "modify": _modify, "cancel": _cancel, "dates": _dates, "guest": _guest,
-            "delete": _delete}
+_ACTIONS = {
+    "create": _create,
+    "modify": _modify,
+    "cancel": _cancel,
+    "dates": _dates,
+    "guest": _guest,
+    "delete": _delete,
+}
 
 
 def mutate(store: Store, count: int, kinds: list[str] | None = None) -> dict[str, Any]:

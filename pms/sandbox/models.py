@@ -14,14 +14,14 @@ from datetime import date, datetime, timedelta
 
 __all__ = [
     "RESERVATION_STATUSES",
-    "Property",
-    "RoomType",
-    "Room",
-    "Source",
-    "RatePlan",
     "Guest",
-    "ReservationRoom",
+    "Property",
+    "RatePlan",
     "Reservation",
+    "ReservationRoom",
+    "Room",
+    "RoomType",
+    "Source",
 ]
 
 RESERVATION_STATUSES = ("not_confirmed", "confirmed", "canceled", "checked_in", "checked_out", "no_show")

@@ -18,17 +18,17 @@ from pms.sandbox.models import OCCUPYING, Guest, Reservation, ReservationRoom
 from pms.sandbox.store import Store
 
 __all__ = [
-    "RoomRequest",
-    "create_reservation",
-    "set_status",
-    "change_checkout",
-    "update_room",
-    "add_room",
-    "move_room",
-    "add_guest",
-    "update_guest",
-    "delete_reservation",
     "GUEST_FIELDS",
+    "RoomRequest",
+    "add_guest",
+    "add_room",
+    "change_checkout",
+    "create_reservation",
+    "delete_reservation",
+    "move_room",
+    "set_status",
+    "update_guest",
+    "update_room",
 ]
 
 # putGuest/postGuest form field -> Guest attribute
@@ -77,15 +77,18 @@ def _nights(start: date, end: date) -> list[date]:
     return [start + timedelta(days=i) for i in range((end - start).days)]
 
 
-def _check_inventory(store: Store, room_type_id: str, nights: list[date], needed: int,
-                     exclude: Reservation | None = None) -> None:
+def _check_inventory(
+    store: Store, room_type_id: str, nights: list[date], needed: int, exclude: Reservation | None = None
+) -> None:
     for night in nights:
         if store.available(room_type_id, night, exclude) < needed:
             name = store.room_types[room_type_id].name
             raise Refused(f"No availability for {name} on {night.isoformat()}")
 
 
-def _check_room_free(store: Store, room_id: str, nights: list[date], exclude: Reservation | None = None) -> None:
+def _check_room_free(
+    store: Store, room_id: str, nights: list[date], exclude: Reservation | None = None
+) -> None:
     used = set(store.occupancy().by_room.get(room_id, set()))
     if exclude is not None and exclude.status in OCCUPYING:
         for room in exclude.rooms:
@@ -99,14 +102,28 @@ def _payload(res: Reservation, **extra: Any) -> dict[str, Any]:
     return {"reservationID": res.reservation_id, **extra}
 
 
-def create_reservation(store: Store, *, start: date, end: date, rooms: list[RoomRequest], guest: dict[str, Any],
-                       source_id: str, status: str = "not_confirmed", third_party_id: str = "",
-                       estimated_arrival: str | None = None, custom_fields: list[dict] | None = None,
-                       payment_method: str = "cash", created: datetime | None = None) -> Reservation:
+def create_reservation(
+    store: Store,
+    *,
+    start: date,
+    end: date,
+    rooms: list[RoomRequest],
+    guest: dict[str, Any],
+    source_id: str,
+    status: str = "not_confirmed",
+    third_party_id: str = "",
+    estimated_arrival: str | None = None,
+    custom_fields: list[dict] | None = None,
+    payment_method: str = "cash",
+    created: datetime | None = None,
+) -> Reservation:
     """Book ``rooms`` for [start, end): checks dates against today and inventory, prices each night."""
     today = store.clock.today()
     if start < today:
-        raise Refused(f"startDate {start.isoformat()} is in the past; the earliest possible arrival is {today.isoformat()}")
+        raise Refused(
+            f"startDate {start.isoformat()} is in the past; the earliest possible arrival is "
+            f"{today.isoformat()}"
+        )
     if end <= start:
         raise Refused("endDate must be after startDate")
     nights = _nights(start, end)
@@ -115,7 +132,10 @@ def create_reservation(store: Store, *, start: date, end: date, rooms: list[Room
         per_type[req.room_type_id] = per_type.get(req.room_type_id, 0) + 1
         rt = store.room_types[req.room_type_id]
         if req.adults < 1 or req.adults + req.children > rt.max_guests:
-            raise Refused(f"{rt.name} takes 1 to {rt.max_guests} guests, {req.adults} adults and {req.children} children requested")
+            raise Refused(
+                f"{rt.name} takes 1 to {rt.max_guests} guests, {req.adults} adults and {req.children} "
+                "children requested"
+            )
         if req.room_id:
             _check_room_free(store, req.room_id, nights)
     for room_type_id, count in per_type.items():
@@ -125,13 +145,34 @@ def create_reservation(store: Store, *, start: date, end: date, rooms: list[Room
     main = _new_guest(store, res_id, guest, now, is_main=True)
     res_rooms = []
     for k, req in enumerate(rooms, start=1):
-        res_rooms.append(ReservationRoom(
-            f"{res_id}-{k}", store.new_room_row_id(), req.room_type_id, req.rate_id, start, end, req.adults,
-            req.children, [store.price(req.rate_id, n) for n in nights], req.room_id, main.guest_id,
-        ))
-    res = Reservation(res_id, status, source_id, created or now, now, res_rooms, [main.guest_id],
-                      third_party_id=third_party_id, estimated_arrival=estimated_arrival,
-                      custom_fields=list(custom_fields or []), payment_method=payment_method)
+        res_rooms.append(
+            ReservationRoom(
+                f"{res_id}-{k}",
+                store.new_room_row_id(),
+                req.room_type_id,
+                req.rate_id,
+                start,
+                end,
+                req.adults,
+                req.children,
+                [store.price(req.rate_id, n) for n in nights],
+                req.room_id,
+                main.guest_id,
+            )
+        )
+    res = Reservation(
+        res_id,
+        status,
+        source_id,
+        created or now,
+        now,
+        res_rooms,
+        [main.guest_id],
+        third_party_id=third_party_id,
+        estimated_arrival=estimated_arrival,
+        custom_fields=list(custom_fields or []),
+        payment_method=payment_method,
+    )
     store.reservations[res_id] = res
     _touch(store, res, now)
     store.emit("reservation/created", _payload(res, startDate=start.isoformat(), endDate=end.isoformat()))
@@ -139,12 +180,33 @@ def create_reservation(store: Store, *, start: date, end: date, rooms: list[Room
     return res
 
 
-def _new_guest(store: Store, reservation_id: str, fields: dict[str, Any], now: datetime, is_main: bool) -> Guest:
+def _new_guest(
+    store: Store, reservation_id: str, fields: dict[str, Any], now: datetime, is_main: bool
+) -> Guest:
     guest = Guest(
-        guest_id=store.new_guest_id(), reservation_id=reservation_id, first_name="", last_name="", gender="N/A",
-        email="", phone="", cell_phone="", country="", address1="", address2="", city="", state="", zip="",
-        birth_date=None, document_type="na", document_number="", document_issue_date=None,
-        document_issuing_country="", document_expiration_date=None, created=now, modified=now, is_main=is_main,
+        guest_id=store.new_guest_id(),
+        reservation_id=reservation_id,
+        first_name="",
+        last_name="",
+        gender="N/A",
+        email="",
+        phone="",
+        cell_phone="",
+        country="",
+        address1="",
+        address2="",
+        city="",
+        state="",
+        zip="",
+        birth_date=None,
+        document_type="na",
+        document_number="",
+        document_issue_date=None,
+        document_issuing_country="",
+        document_expiration_date=None,
+        created=now,
+        modified=now,
+        is_main=is_main,
     )
     for attr, value in fields.items():
         setattr(guest, attr, value)
@@ -191,17 +253,28 @@ def set_status(store: Store, res: Reservation, status: str) -> None:
 
 def _reprice(store: Store, room: ReservationRoom, start: date, end: date) -> None:
     """New stay window for a room: nights kept keep their price, new nights get today's price."""
-    old = dict(zip(room.nights(), room.rates))
+    old = dict(zip(room.nights(), room.rates, strict=False))
     room.check_in, room.check_out = start, end
     room.rates = [old.get(n) or store.price(room.rate_id, n) for n in _nights(start, end)]
 
 
 def _dates_event(store: Store, res: Reservation) -> None:
-    store.emit("reservation/dates_changed", _payload(
-        res, startDate=res.start.isoformat(), endDate=res.end.isoformat(),
-        subReservations=[{"subReservationID": r.sub_reservation_id, "startDate": r.check_in.isoformat(),
-                          "endDate": r.check_out.isoformat()} for r in res.rooms],
-    ))
+    store.emit(
+        "reservation/dates_changed",
+        _payload(
+            res,
+            startDate=res.start.isoformat(),
+            endDate=res.end.isoformat(),
+            subReservations=[
+                {
+                    "subReservationID": r.sub_reservation_id,
+                    "startDate": r.check_in.isoformat(),
+                    "endDate": r.check_out.isoformat(),
+                }
+                for r in res.rooms
+            ],
+        ),
+    )
 
 
 def change_checkout(store: Store, res: Reservation, checkout: date) -> None:
@@ -222,8 +295,15 @@ def change_checkout(store: Store, res: Reservation, checkout: date) -> None:
     _dates_event(store, res)
 
 
-def update_room(store: Store, res: Reservation, room: ReservationRoom, req: RoomRequest, start: date, end: date,
-                adjust_price: bool = True) -> bool:
+def update_room(
+    store: Store,
+    res: Reservation,
+    room: ReservationRoom,
+    req: RoomRequest,
+    start: date,
+    end: date,
+    adjust_price: bool = True,
+) -> bool:
     """Change one room's type, dates or guests; returns True when its dates changed."""
     if end <= start:
         raise Refused("checkoutDate must be after checkinDate")
@@ -256,9 +336,19 @@ def update_room(store: Store, res: Reservation, room: ReservationRoom, req: Room
 def add_room(store: Store, res: Reservation, req: RoomRequest, start: date, end: date) -> ReservationRoom:
     if res.status in OCCUPYING:
         _check_inventory(store, req.room_type_id, _nights(start, end), 1)
-    room = ReservationRoom(f"{res.reservation_id}-{len(res.rooms) + 1}", store.new_room_row_id(), req.room_type_id,
-                           req.rate_id, start, end, req.adults, req.children,
-                           [store.price(req.rate_id, n) for n in _nights(start, end)], None, res.main_guest_id)
+    room = ReservationRoom(
+        f"{res.reservation_id}-{len(res.rooms) + 1}",
+        store.new_room_row_id(),
+        req.room_type_id,
+        req.rate_id,
+        start,
+        end,
+        req.adults,
+        req.children,
+        [store.price(req.rate_id, n) for n in _nights(start, end)],
+        None,
+        res.main_guest_id,
+    )
     res.rooms.append(room)
     return room
 
@@ -271,15 +361,24 @@ def finish_room_changes(store: Store, res: Reservation, dates_changed: bool) -> 
 
 def move_room(store: Store, res: Reservation, room: ReservationRoom) -> str | None:
     """Assign (or reassign) a room to another free room of its type; returns the new room id."""
-    free = [r for r in store.free_rooms(room.room_type_id, room.check_in, room.check_out) if r.room_id != room.room_id]
+    free = [
+        r
+        for r in store.free_rooms(room.room_type_id, room.check_in, room.check_out)
+        if r.room_id != room.room_id
+    ]
     if not free:
         return None
     previous, room.room_id = room.room_id, free[store.rng.randrange(len(free))].room_id
     _touch(store, res)
-    store.emit("reservation/accommodation_changed", {
-        "reservationId": res.reservation_id, "roomId": room.room_id, "roomIdPrev": previous or "",
-        "subReservationId": room.sub_reservation_id,
-    })
+    store.emit(
+        "reservation/accommodation_changed",
+        {
+            "reservationId": res.reservation_id,
+            "roomId": room.room_id,
+            "roomIdPrev": previous or "",
+            "subReservationId": room.sub_reservation_id,
+        },
+    )
     return room.room_id
 
 

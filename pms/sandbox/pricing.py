@@ -11,7 +11,14 @@ from datetime import date
 
 from pms.sandbox.models import RatePlan, RoomType
 
-__all__ = ["base_nightly", "nightly_rate", "night_restrictions", "DEFAULT_RESTRICTIONS", "EXTRA_ADULT", "EXTRA_CHILD"]
+__all__ = [
+    "DEFAULT_RESTRICTIONS",
+    "EXTRA_ADULT",
+    "EXTRA_CHILD",
+    "base_nightly",
+    "night_restrictions",
+    "nightly_rate",
+]
 
 # Per extra person per night beyond what the room type includes (rupiah).
 EXTRA_ADULT = 150_000
@@ -39,10 +46,12 @@ def _season_factor(day: date) -> float:
 def base_nightly(room_type: RoomType, day: date) -> int:
     """The list price of one night, rounded to Rp 5,000 like a hotel's price sheet."""
     factor = _season_factor(day) * (1.15 if day.weekday() in (4, 5) else 1.0)  # Fri, Sat nights
-    return int(round(room_type.base_rate * factor / 5000.0)) * 5000
+    return round(room_type.base_rate * factor / 5000.0) * 5000
 
 
-def nightly_rate(plan: RatePlan, day: date, plans: dict[str, RatePlan], room_types: dict[str, RoomType]) -> int:
+def nightly_rate(
+    plan: RatePlan, day: date, plans: dict[str, RatePlan], room_types: dict[str, RoomType]
+) -> int:
     """The price of ``day`` under ``plan``: an override if a rate job wrote one, else the sheet price."""
     override = plan.overrides.get(day)
     if override is not None and "rate" in override:
@@ -50,7 +59,7 @@ def nightly_rate(plan: RatePlan, day: date, plans: dict[str, RatePlan], room_typ
     if plan.is_derived and plan.parent_rate_id:
         parent = nightly_rate(plans[plan.parent_rate_id], day, plans, room_types)
         if plan.derived_type == "percentage":
-            return int(round(parent * (100 + (plan.derived_value or 0)) / 100 / 1000.0)) * 1000
+            return round(parent * (100 + (plan.derived_value or 0)) / 100 / 1000.0) * 1000
         return max(0, parent + int(plan.derived_value or 0))
     return base_nightly(room_types[plan.room_type_id], day)
 

@@ -12,14 +12,14 @@ of that day. See docs/sandbox.md.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
-from typing import Callable
 
 from pms.sandbox.forms import ParamError, Params
 from pms.sandbox.models import RESERVATION_STATUSES, Guest, Reservation
 from pms.sandbox.store import Store
 
-__all__ = ["reservation_ids", "guest_ids", "property_mismatch", "PropertyMismatch"]
+__all__ = ["PropertyMismatch", "guest_ids", "property_mismatch", "reservation_ids"]
 
 ResPredicate = Callable[[Reservation], bool]
 GUEST_LIST_STATUSES = frozenset(RESERVATION_STATUSES) | {"in_progress"}
@@ -132,8 +132,11 @@ def _list_filters(store: Store, params: Params, add) -> None:
         add("out", check_out, lambda r, w=check_out: _between(r.end, *w))
     has_window = check_in != (None, None) or check_out != (None, None) or status is not None
     room_types = params.id_list("roomTypeID")
-    add("rt", frozenset(room_types) if room_types else None,
-        lambda r, s=frozenset(room_types or ()): any(x.room_type_id in s for x in r.rooms))
+    add(
+        "rt",
+        frozenset(room_types) if room_types else None,
+        lambda r, s=frozenset(room_types or ()): any(x.room_type_id in s for x in r.rooms),
+    )
     room_id = params.str("roomID")
     room_name = params.str("roomName")
     if (room_id or room_name) and not has_window:
@@ -143,7 +146,11 @@ def _list_filters(store: Store, params: Params, add) -> None:
         wanted = {rid for rid, room in store.rooms.items() if room.name.casefold() == room_name.casefold()}
         add("room_name", room_name, lambda r, s=wanted: any(x.room_id in s for x in r.rooms))
     sources = params.id_list("sourceId")
-    add("source", frozenset(sources) if sources else None, lambda r, s=frozenset(sources or ()): r.source_id in s)
+    add(
+        "source",
+        frozenset(sources) if sources else None,
+        lambda r, s=frozenset(sources or ()): r.source_id in s,
+    )
     # thirdPartyIdentifier is our documented extension; sourceReservationId is Cloudbeds' name.
     for name in ("sourceReservationId", "thirdPartyIdentifier"):
         ref = params.str(name)
@@ -173,8 +180,10 @@ def guest_ids(store: Store, params: Params, mode: str) -> list[str]:
         preds.append(pred)
 
     window = _window(store, params, "resultsFrom", "resultsTo")
-    if mode == "modified" and window == (None, None) and not any(
-        n in params for n in ("checkInFrom", "checkInTo", "checkOutFrom", "checkOutTo")
+    if (
+        mode == "modified"
+        and window == (None, None)
+        and not any(n in params for n in ("checkInFrom", "checkInTo", "checkOutFrom", "checkOutTo"))
     ):
         # "With no date range, only today's changes come back."
         today = store.clock.today()
@@ -187,8 +196,13 @@ def guest_ids(store: Store, params: Params, mode: str) -> list[str]:
     if mode == "list":
         status = _statuses(params, "status", GUEST_LIST_STATUSES)
         add("status", status, lambda g, r, s=status: r.status in s)
-        for name, attr in (("guestFirstName", "first_name"), ("guestLastName", "last_name"),
-                           ("guestEmail", "email"), ("guestPhone", "phone"), ("guestCellPhone", "cell_phone")):
+        for name, attr in (
+            ("guestFirstName", "first_name"),
+            ("guestLastName", "last_name"),
+            ("guestEmail", "email"),
+            ("guestPhone", "phone"),
+            ("guestCellPhone", "cell_phone"),
+        ):
             text = params.str(name)
             if text:
                 folded = text.casefold()

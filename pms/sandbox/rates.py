@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import secrets
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any, Callable
+from typing import Any
 
 from pms.sandbox.clock import SandboxClock, format_local
 from pms.sandbox.config import SandboxConfig
@@ -21,7 +22,7 @@ from pms.sandbox.pricing import DEFAULT_RESTRICTIONS
 from pms.sandbox.scheduler import Scheduler
 from pms.sandbox.store import Store
 
-__all__ = ["RateJob", "RateJobs", "JOB_TTL"]
+__all__ = ["JOB_TTL", "RateJob", "RateJobs"]
 
 JOB_TTL = timedelta(days=7)
 
@@ -49,8 +50,9 @@ class RateJob:
 class RateJobs:
     """Accepts validated rate updates and applies them later."""
 
-    def __init__(self, config: SandboxConfig, clock: SandboxClock, scheduler: Scheduler,
-                 store: Callable[[], Store]) -> None:
+    def __init__(
+        self, config: SandboxConfig, clock: SandboxClock, scheduler: Scheduler, store: Callable[[], Store]
+    ) -> None:
         self.config = config
         self.clock = clock
         self.scheduler = scheduler
@@ -73,11 +75,15 @@ class RateJobs:
                 plan = store.rate_plans.get(update["rateID"])
                 if plan is None:
                     failed = True
-                    results.append({**update, "action": "error", "message": f"Rate {update['rateID']} not found"})
+                    results.append(
+                        {**update, "action": "error", "message": f"Rate {update['rateID']} not found"}
+                    )
                     continue
                 if plan.is_derived:
                     failed = True
-                    results.append({**update, "action": "error", "message": "Derived rates cannot be updated"})
+                    results.append(
+                        {**update, "action": "error", "message": "Derived rates cannot be updated"}
+                    )
                     continue
                 self._apply(plan, update)
                 results.append({**update, "action": "updated"})
@@ -85,7 +91,9 @@ class RateJobs:
                 job.results = results
                 job.status = "error" if failed else "completed"
             store.touch()
-            store.emit("api_queue_task/rate_status_changed", {"queueTaskId": job.job_id, "status": job.status})
+            store.emit(
+                "api_queue_task/rate_status_changed", {"queueTaskId": job.job_id, "status": job.status}
+            )
 
     @staticmethod
     def _apply(plan, update: dict[str, Any]) -> None:

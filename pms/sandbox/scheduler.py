@@ -11,7 +11,7 @@ import itertools
 import logging
 import threading
 import time
-from typing import Callable
+from collections.abc import Callable
 
 __all__ = ["Scheduler"]
 
@@ -33,7 +33,9 @@ class Scheduler:
         with self._cond:
             if self._stopped:
                 return
-            heapq.heappush(self._heap, (time.monotonic() + max(0.0, delay), next(self._seq), self._guard(task)))
+            heapq.heappush(
+                self._heap, (time.monotonic() + max(0.0, delay), next(self._seq), self._guard(task))
+            )
             if self._thread is None:
                 self._thread = threading.Thread(target=self._run, name="sandbox-scheduler", daemon=True)
                 self._thread.start()

@@ -3,8 +3,9 @@
 Reservations spread over about 18 months of past stays, the guests in house today and six months of
 future bookings, with every status, multi-room groups, OTA and direct sources and guests from the
 hotel's real source markets. Stays from tonight on respect inventory (a room is never sold twice;
-bookings that do not fit become history instead); past stays beyond capacity are allowed, because a benchmark asking for 100,000 reservations would otherwise
-need decades of history, and nobody queries availability in the past.
+bookings that do not fit become history instead); past stays beyond capacity are allowed, because
+a benchmark asking for 100,000 reservations would otherwise need decades of history, and nobody
+queries availability in the past.
 
 Seeded timestamps all lie before the property's local midnight of ``today``, so two sandboxes started
 on the same day at different hours hold the same data; ids grow with creation time, as in Cloudbeds.
@@ -13,8 +14,8 @@ on the same day at different hours hold the same data; ids grow with creation ti
 from __future__ import annotations
 
 import bisect
-import gc
 import functools
+import gc
 import itertools
 import random
 import unicodedata
@@ -25,15 +26,24 @@ from pms.sandbox.models import OCCUPYING, Guest, Reservation, ReservationRoom
 from pms.sandbox.names import ADDONS, EMAIL_DOMAINS, MARKETS
 from pms.sandbox.store import Store
 
-__all__ = ["seed_store", "property_id_for_seed", "PAST_DAYS", "FUTURE_DAYS"]
+__all__ = ["FUTURE_DAYS", "PAST_DAYS", "property_id_for_seed", "seed_store"]
 
 PAST_DAYS = 540
 FUTURE_DAYS = 180
 
 # source id -> weight
 _SOURCE_WEIGHTS = {
-    "ss-101-1": 14, "ss-101-0": 8, "ss-102-1": 6, "ss-102-0": 10, "ss-103-0": 14, "ss-103-1": 4,
-    "ss-104-0": 6, "ss-104-1": 2, "s-1": 14, "s-2": 10, "s-3": 12,
+    "ss-101-1": 14,
+    "ss-101-0": 8,
+    "ss-102-1": 6,
+    "ss-102-0": 10,
+    "ss-103-0": 14,
+    "ss-103-1": 4,
+    "ss-104-0": 6,
+    "ss-104-1": 2,
+    "s-1": 14,
+    "s-2": 10,
+    "s-3": 12,
 }
 _NIGHTS = (1, 1, 1, 2, 2, 2, 3, 3, 4, 5, 6, 7, 10, 14)
 _ROOM_TYPE_WEIGHTS = (22, 30, 18, 12, 10, 8)
@@ -43,14 +53,17 @@ def property_id_for_seed(seed: int) -> str:
     return str(254_000 + seed % 1000)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _ascii(text: str) -> str:
     folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     return "".join(ch for ch in folded.lower() if ch.isalnum())
 
 
 class _FastRandom(random.Random):
-    """``random.Random`` with a cheaper ``randint`` (seeding 100,000 reservations calls it millions of times)."""
+    """``random.Random`` with a cheaper ``randint``.
+
+    Seeding 100,000 reservations calls it millions of times.
+    """
 
     def randint(self, a: int, b: int) -> int:  # same distribution, without randrange's checks
         return a + int(self.random() * (b - a + 1))
@@ -90,8 +103,15 @@ class _Seeder:
     def moment(self, day: date, hour_from: int = 7, hour_to: int = 22) -> datetime:
         """A random local time on ``day``, as UTC, never after the anchor."""
         rng = self.rng
-        local = datetime(day.year, day.month, day.day, rng.randint(hour_from, hour_to - 1),
-                         rng.randint(0, 59), rng.randint(0, 59), tzinfo=self.tz)
+        local = datetime(
+            day.year,
+            day.month,
+            day.day,
+            rng.randint(hour_from, hour_to - 1),
+            rng.randint(0, 59),
+            rng.randint(0, 59),
+            tzinfo=self.tz,
+        )
         moment = local.astimezone(self.anchor.tzinfo)
         if moment >= self.anchor:
             moment = self.anchor - timedelta(seconds=rng.randint(60, 6 * 3600))
@@ -135,7 +155,9 @@ class _Seeder:
             return "checked_in" if r < 0.9 else "canceled"
         return "confirmed" if r < 0.75 else ("not_confirmed" if r < 0.83 else "canceled")
 
-    def rooms_for(self, segment: str, status: str, check_in: date, nights: int) -> list[ReservationRoom] | None:
+    def rooms_for(
+        self, segment: str, status: str, check_in: date, nights: int
+    ) -> list[ReservationRoom] | None:
         rng = self.rng
         count = 1 if rng.random() < 0.88 else (2 if rng.random() < 0.65 else rng.randint(3, 4))
         rt_id = rng.pick(self.rt_ids, self.rt_w)
@@ -158,12 +180,26 @@ class _Seeder:
                 # Rooms for stays far ahead are often not assigned yet.
                 if segment == "future" and (check_in - self.today).days > 21 and rng.random() < 0.5:
                     room_id = None
-            rate_id = self.derived_rate[rt.room_type_id] if rng.random() < 0.2 else self.base_rate[rt.room_type_id]
+            rate_id = (
+                self.derived_rate[rt.room_type_id] if rng.random() < 0.2 else self.base_rate[rt.room_type_id]
+            )
             adults = rng.randint(1, min(2, rt.max_guests)) if rt.max_guests < 4 else rng.randint(2, 3)
             children = rng.randint(0, rt.max_guests - adults) if rt.children_included else 0
             rates = [self.price(rate_id, check_in + timedelta(days=i)) for i in range(nights)]
-            rooms.append(ReservationRoom("", "", rt.room_type_id, rate_id, check_in,
-                                         check_in + timedelta(days=nights), adults, children, rates, room_id))
+            rooms.append(
+                ReservationRoom(
+                    "",
+                    "",
+                    rt.room_type_id,
+                    rate_id,
+                    check_in,
+                    check_in + timedelta(days=nights),
+                    adults,
+                    children,
+                    rates,
+                    room_id,
+                )
+            )
         return rooms
 
     # --- guests ---------------------------------------------------------------------------------
@@ -182,19 +218,47 @@ class _Seeder:
             handle = f"guest{self.guest_seq}"
         email = f"{handle}{rng.randint(1, 999)}@{rng.choice(EMAIL_DOMAINS)}"
         phone = f"{prefix} {rng.randint(100, 999)} {rng.randint(1000, 9999)} {rng.randint(100, 9999)}"
-        birth = date(rng.randint(1950, 2004), rng.randint(1, 12), rng.randint(1, 28)) if rng.random() < 0.7 else None
+        birth = (
+            date(rng.randint(1950, 2004), rng.randint(1, 12), rng.randint(1, 28))
+            if rng.random() < 0.7
+            else None
+        )
         doc_type = "dni" if country == "ID" else "passport"
-        doc_number = str(rng.randint(10**15, 10**16 - 1)) if country == "ID" else f"{country}{rng.randint(10**6, 10**7 - 1)}"
-        issued = date(rng.randint(2016, 2023), rng.randint(1, 12), rng.randint(1, 28)) if rng.random() < 0.5 else None
+        doc_number = (
+            str(rng.randint(10**15, 10**16 - 1))
+            if country == "ID"
+            else f"{country}{rng.randint(10**6, 10**7 - 1)}"
+        )
+        issued = (
+            date(rng.randint(2016, 2023), rng.randint(1, 12), rng.randint(1, 28))
+            if rng.random() < 0.5
+            else None
+        )
         return Guest(
-            guest_id="", reservation_id="", first_name=first, last_name=last, gender=gender, email=email,
-            phone=phone, cell_phone=phone if rng.random() < 0.6 else "", country=country,
+            guest_id="",
+            reservation_id="",
+            first_name=first,
+            last_name=last,
+            gender=gender,
+            email=email,
+            phone=phone,
+            cell_phone=phone if rng.random() < 0.6 else "",
+            country=country,
             address1=f"Jl. Melati No. {rng.randint(1, 200)}" if country == "ID" else "",
-            address2="", city=rng.choice(cities), state="", zip=str(rng.randint(10000, 99999)) if country == "ID" else "",
-            birth_date=birth, document_type=doc_type, document_number=doc_number, document_issue_date=issued,
+            address2="",
+            city=rng.choice(cities),
+            state="",
+            zip=str(rng.randint(10000, 99999)) if country == "ID" else "",
+            birth_date=birth,
+            document_type=doc_type,
+            document_number=doc_number,
+            document_issue_date=issued,
             document_issuing_country=country,
             document_expiration_date=issued.replace(year=issued.year + 10) if issued else None,
-            created=created, modified=created, is_main=main, opt_in=rng.random() < 0.3,
+            created=created,
+            modified=created,
+            is_main=main,
+            opt_in=rng.random() < 0.3,
         )
 
     # --- reservations ---------------------------------------------------------------------------
@@ -229,7 +293,9 @@ class _Seeder:
             res.additional_items = per_night * (res.end - res.start).days
         grand = res.grand_total
         if status == "canceled":
-            res.cancelled = self.moment(min(check_in, self.today) - timedelta(days=rng.randint(0, max(0, lead))))
+            res.cancelled = self.moment(
+                min(check_in, self.today) - timedelta(days=rng.randint(0, max(0, lead)))
+            )
             if res.cancelled < created:
                 res.cancelled = created + timedelta(minutes=rng.randint(5, 600))
             res.modified = res.cancelled

@@ -16,7 +16,7 @@ from pms.sandbox.clock import format_local, format_utc
 from pms.sandbox.models import ROOM_STATUS, Guest, Reservation, ReservationRoom
 from pms.sandbox.store import Store
 
-__all__ = ["reservation_row", "reservation_rate_row", "reservation_detail", "money_str"]
+__all__ = ["money_str", "reservation_detail", "reservation_rate_row", "reservation_row"]
 
 # What a guest's status is called in guestList (getReservation), by reservation status.
 _GUEST_STATUS = {
@@ -83,8 +83,14 @@ def _guest_rooms(store: Store, res: Reservation, guest: Guest) -> tuple[list[dic
         if room.room_id:
             # This enum has no "cancelled": a cancelled booking's room reads as never checked in.
             status = ROOM_STATUS[res.status]
-            assigned.append({**base, "roomID": room.room_id, "roomName": store.rooms[room.room_id].name,
-                             "roomStatus": "not_checked_in" if status == "cancelled" else status})
+            assigned.append(
+                {
+                    **base,
+                    "roomID": room.room_id,
+                    "roomName": store.rooms[room.room_id].name,
+                    "roomStatus": "not_checked_in" if status == "cancelled" else status,
+                }
+            )
         else:
             unassigned.append(base)
     return assigned, unassigned
@@ -145,13 +151,20 @@ def _guest_list(store: Store, res: Reservation, detail: bool = False) -> dict[st
 
 def _custom_fields(res: Reservation) -> list[dict]:
     return [
-        {"customFieldID": str(i), "shortcode": f["name"], "isActive": True,
-         "customFieldName": f["name"], "customFieldValue": f["value"]}
+        {
+            "customFieldID": str(i),
+            "shortcode": f["name"],
+            "isActive": True,
+            "customFieldName": f["name"],
+            "customFieldValue": f["value"],
+        }
         for i, f in enumerate(res.custom_fields, start=1)
     ]
 
 
-def reservation_row(store: Store, res: Reservation, guests: bool, rooms: bool, custom: bool) -> dict[str, Any]:
+def reservation_row(
+    store: Store, res: Reservation, guests: bool, rooms: bool, custom: bool
+) -> dict[str, Any]:
     """One ``getReservations`` item."""
     tz = store.clock.tz
     main = store.guests[res.main_guest_id]
@@ -207,7 +220,7 @@ def reservation_rate_row(store: Store, res: Reservation, guests: bool, custom: b
     detailed: dict[str, int] = {}
     rooms = []
     for room in res.rooms:
-        nightly = {night.isoformat(): rate for night, rate in zip(room.nights(), room.rates)}
+        nightly = {night.isoformat(): rate for night, rate in zip(room.nights(), room.rates, strict=False)}
         for night, rate in nightly.items():
             detailed[night] = detailed.get(night, 0) + rate
         plan = store.rate_plans.get(room.rate_id)
@@ -274,12 +287,21 @@ def _stay_room(store: Store, room: ReservationRoom) -> dict[str, Any]:
         "endDate": room.check_out.isoformat(),
         "adults": str(room.adults),
         "children": str(room.children),
-        "dailyRates": [{"date": n.isoformat(), "rate": r} for n, r in zip(room.nights(), room.rates)],
+        "dailyRates": [
+            {"date": n.isoformat(), "rate": r} for n, r in zip(room.nights(), room.rates, strict=False)
+        ],
         "roomTotal": money_str(room.total),
     }
     if room.room_id:
-        out.update({"dormRoomName": None, "roomName": store.rooms[room.room_id].name, "roomID": room.room_id,
-                    "marketName": "Leisure", "marketCode": "LEI"})
+        out.update(
+            {
+                "dormRoomName": None,
+                "roomName": store.rooms[room.room_id].name,
+                "roomID": room.room_id,
+                "marketName": "Leisure",
+                "marketCode": "LEI",
+            }
+        )
     else:
         del out["roomTypeNameShort"]
     return out

@@ -15,7 +15,7 @@ from pms.sandbox.clock import format_local
 from pms.sandbox.models import Guest, Reservation
 from pms.sandbox.store import Store
 
-__all__ = ["guest_list_entry", "guest_modified_rows", "guest_detail"]
+__all__ = ["guest_detail", "guest_list_entry", "guest_modified_rows"]
 
 
 def _d(day: date | None) -> str | None:
@@ -87,7 +87,9 @@ def guest_modified_rows(store: Store, guest: Guest, res: Reservation) -> list[di
             "startDate": f"{room.check_in.isoformat()} 00:00:00",
             "endDate": f"{room.check_out.isoformat()} 00:00:00",
             "guestRequirements": None,
-            "customFields": [{"customFieldName": f["name"], "customFieldValue": f["value"]} for f in guest.custom_fields],
+            "customFields": [
+                {"customFieldName": f["name"], "customFieldValue": f["value"]} for f in guest.custom_fields
+            ],
             "dateModified": format_local(guest.modified, tz),
             "isAnonymized": False,
             "guestOptIn": guest.opt_in,
@@ -119,7 +121,9 @@ def guest_detail(store: Store, guest: Guest) -> dict[str, Any]:
         "documentIssueDate": _d(guest.document_issue_date),
         "documentIssuingCountry": guest.document_issuing_country,
         "documentExpirationDate": _d(guest.document_expiration_date),
-        "customFields": [{"customFieldName": f["name"], "customFieldValue": f["value"]} for f in guest.custom_fields],
+        "customFields": [
+            {"customFieldName": f["name"], "customFieldValue": f["value"]} for f in guest.custom_fields
+        ],
         "guestRequirements": None,
         "specialRequests": guest.notes,
         "taxID": guest.tax_id,

@@ -76,7 +76,7 @@ class Sandbox:
 
     # --- lifecycle ------------------------------------------------------------------------------
 
-    def start(self, timeout: float = 10.0) -> "Sandbox":
+    def start(self, timeout: float = 10.0) -> Sandbox:
         if self._thread is not None:
             return self
         # proto=IPPROTO_TCP matters: asyncio only sets TCP_NODELAY on accepted sockets whose proto
@@ -130,7 +130,7 @@ class Sandbox:
         self._server = None
         self._socket = None
 
-    def __enter__(self) -> "Sandbox":
+    def __enter__(self) -> Sandbox:
         return self.start()
 
     def __exit__(self, *exc) -> None:

@@ -12,18 +12,19 @@ from __future__ import annotations
 import random
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from datetime import date, timedelta
-from typing import Any, Callable
+from typing import Any
 
 from pms.sandbox.clock import SandboxClock
 from pms.sandbox.models import OCCUPYING, Guest, Property, RatePlan, Reservation, Room, RoomType, Source
 from pms.sandbox.pricing import nightly_rate
 
-__all__ = ["Store", "Occupancy"]
+__all__ = ["Occupancy", "Store"]
 
 EventListener = Callable[[str, dict[str, Any]], None]
 
-# Reservation and guest ids start above 2**32 on purpose (DOMAIN rule 2: never cast ids to int32).
+# Reservation and guest ids start above 2**32 on purpose (domain rule 2: never cast ids to int32).
 RESERVATION_ID_BASE = 5_200_000_000
 GUEST_ID_BASE = 6_100_000_000
 QUERY_CACHE_SIZE = 64
@@ -117,7 +118,11 @@ class Store:
         """Rooms of a type still free on ``night`` (never negative)."""
         used = self.occupancy().by_type.get((room_type_id, night), 0)
         if exclude is not None and exclude.status in OCCUPYING:
-            used -= sum(1 for r in exclude.rooms if r.room_type_id == room_type_id and r.check_in <= night < r.check_out)
+            used -= sum(
+                1
+                for r in exclude.rooms
+                if r.room_type_id == room_type_id and r.check_in <= night < r.check_out
+            )
         return max(0, len(self.room_types[room_type_id].room_ids) - used)
 
     def free_rooms(self, room_type_id: str | None, start: date, end: date) -> list[Room]:

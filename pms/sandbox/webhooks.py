@@ -15,9 +15,10 @@ import itertools
 import logging
 import secrets
 import threading
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 import requests
 
@@ -25,15 +26,23 @@ from pms.sandbox.clock import SandboxClock, format_utc
 from pms.sandbox.config import SandboxConfig
 from pms.sandbox.scheduler import Scheduler
 
-__all__ = ["EVENTS", "OBJECT_SCOPES", "Subscription", "Delivery", "Webhooks"]
+__all__ = ["EVENTS", "OBJECT_SCOPES", "Delivery", "Subscription", "Webhooks"]
 
 log = logging.getLogger(__name__)
 
 # object -> actions a subscription may name (API.md §9's catalogue).
 EVENTS: dict[str, tuple[str, ...]] = {
-    "reservation": ("created", "status_changed", "dates_changed", "deleted", "accommodation_changed",
-                    "accommodation_type_changed", "accommodation_status_changed", "notes_changed",
-                    "custom_fields_changed"),
+    "reservation": (
+        "created",
+        "status_changed",
+        "dates_changed",
+        "deleted",
+        "accommodation_changed",
+        "accommodation_type_changed",
+        "accommodation_status_changed",
+        "notes_changed",
+        "custom_fields_changed",
+    ),
     "guest": ("created", "details_changed", "assigned", "removed", "accommodation_changed"),
     "api_queue_task": ("rate_status_changed",),
     "integration": ("appstate_changed",),
@@ -83,8 +92,9 @@ class Delivery:
 class Webhooks:
     """Subscriptions for one property and the deliveries made to them."""
 
-    def __init__(self, config: SandboxConfig, clock: SandboxClock, scheduler: Scheduler,
-                 property_id: Callable[[], str]) -> None:
+    def __init__(
+        self, config: SandboxConfig, clock: SandboxClock, scheduler: Scheduler, property_id: Callable[[], str]
+    ) -> None:
         self.config = config
         self.clock = clock
         self.scheduler = scheduler
@@ -99,7 +109,9 @@ class Webhooks:
     # --- subscriptions --------------------------------------------------------------------------
 
     def subscribe(self, owner_id: str, client_id: str, obj: str, action: str, url: str) -> Subscription:
-        sub = Subscription("ws_" + secrets.token_hex(5), owner_id, client_id, self._property_id(), obj, action, url)
+        sub = Subscription(
+            "ws_" + secrets.token_hex(5), owner_id, client_id, self._property_id(), obj, action, url
+        )
         with self._lock:
             self.subscriptions[sub.subscription_id] = sub
         return sub
@@ -122,14 +134,26 @@ class Webhooks:
         """Store listener: turn a change into deliveries (never blocks: sending is in the pool)."""
         obj, _, action = event.partition("/")
         prop = self._property_id()
-        payload = {"version": "1.0", "event": event, "timestamp": self.clock.now().timestamp(),
-                   "propertyID": int(prop), "propertyID_str": prop, **details}
+        payload = {
+            "version": "1.0",
+            "event": event,
+            "timestamp": self.clock.now().timestamp(),
+            "propertyID": int(prop),
+            "propertyID_str": prop,
+            **details,
+        }
         with self._lock:
             targets = [s for s in self.subscriptions.values() if s.object == obj and s.action == action]
             created = []
             for sub in targets:
-                delivery = Delivery(next(self._ids), sub.subscription_id, sub.url, event, payload,
-                                    created_utc=format_utc(self.clock.now()) or "")
+                delivery = Delivery(
+                    next(self._ids),
+                    sub.subscription_id,
+                    sub.url,
+                    event,
+                    payload,
+                    created_utc=format_utc(self.clock.now()) or "",
+                )
                 self.deliveries.append(delivery)
                 created.append(delivery)
             if len(self.deliveries) > MAX_DELIVERIES_KEPT:
@@ -149,8 +173,12 @@ class Webhooks:
         status, error = None, None
         try:
             # A fresh connection per attempt: requests' Session is not meant to be shared by threads.
-            resp = requests.post(delivery.url, json=delivery.payload, timeout=self.config.webhook_timeout,
-                                      headers={"User-Agent": "Cloudbeds-Webhooks (pms sandbox)"})
+            resp = requests.post(
+                delivery.url,
+                json=delivery.payload,
+                timeout=self.config.webhook_timeout,
+                headers={"User-Agent": "Cloudbeds-Webhooks (pms sandbox)"},
+            )
             status = resp.status_code
             ok = 200 <= status < 300
             if not ok:
@@ -162,11 +190,15 @@ class Webhooks:
         with self._lock:
             delivery.attempts += 1
             delivery.last_status, delivery.last_error = status, error
-            delivery.history.append({"at_utc": format_utc(self.clock.now()), "status": status, "error": error})
+            delivery.history.append(
+                {"at_utc": format_utc(self.clock.now()), "status": status, "error": error}
+            )
             retry = not ok and delivery.attempts <= int(self.config.webhook_retries)
             delivery.status = "ok" if ok else ("pending" if retry else "failed")
         if retry:
-            self.scheduler.call_later(float(self.config.webhook_retry_interval), lambda: self._submit(delivery))
+            self.scheduler.call_later(
+                float(self.config.webhook_retry_interval), lambda: self._submit(delivery)
+            )
 
     # --- reporting ------------------------------------------------------------------------------
 

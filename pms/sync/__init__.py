@@ -1,4 +1,4 @@
-"""The sync engine: Cloudbeds ⇄ the hotel database, both ways (issue 5; docs/sync.md).
+"""The sync engine: Cloudbeds ⇄ the hotel database, both ways (docs/sync.md).
 
     from pms.connection import build_client
     from pms.sync import SyncContext, SyncRequest, plan_sync, run_sync
@@ -8,58 +8,64 @@
     result = run_sync(ctx, SyncRequest(mode="full", trigger="cli"))
     result.to_json()   # {"status": "completed", "api_calls": 104, "reservations": {...}, ...}
 
-Modules: ``request`` (what to do), ``engine`` (plan/run, lease, log, cursors), ``reservations``
-(one page of bookings, the conflict rules), ``rules`` (DOMAIN.md as pure functions), ``records``
+Modules: ``request`` (what to do), ``run`` (plan/run, lease, log, cursors), ``reservations``
+(one page of bookings, the conflict rules), ``rules`` (docs/domain.md as pure functions), ``records``
 (records → rows), ``sources`` (pages per mode), ``guests``, ``catalog``, ``rates`` (rates and
 availability), ``push`` / ``ratepush`` / ``guard`` (hotel → Cloudbeds through one guard),
 ``rooms`` (room rows and the mapping), ``refresh`` (webhook re-reads, retries, rate jobs), ``state``
-(cursors and the lease), ``synclog``,
+(cursors; the lease is ``pms.db.leases``), ``synclog``,
 ``mapping`` / ``mapping_data`` (room-type mapping for the dashboard).
 """
 
 from __future__ import annotations
 
-from pms.sync.engine import plan_sync, run_sync
+from pms.db.leases import Lease, LeaseInfo, lease_info
 from pms.sync.mapping import MappingIssue, Suggestion, normalise_name, suggest_mappings, validate_mappings
 from pms.sync.mapping_data import MappingInputs, apply_mapping, load_mapping_inputs, save_mapping
 from pms.sync.plan import ACTION_KINDS, PlanAction, SyncPlan
-from pms.sync.refresh import follow_rate_jobs, refresh_catalog, refresh_guests, refresh_reservations, retry_failed
+from pms.sync.refresh import (
+    follow_rate_jobs,
+    refresh_catalog,
+    refresh_guests,
+    refresh_reservations,
+    retry_failed,
+)
 from pms.sync.request import DIRECTIONS, ENTITIES, MODES, TRIGGERS, SyncContext, SyncRequest
 from pms.sync.result import EntityCounts, SyncResult
-from pms.sync.state import Lease, LeaseInfo, lease_info
+from pms.sync.run import plan_sync, run_sync
 from pms.sync.synclog import LastSync, last_successful_sync
 
 __all__ = [
-    "SyncRequest",
-    "SyncContext",
-    "SyncPlan",
-    "PlanAction",
-    "SyncResult",
-    "EntityCounts",
     "ACTION_KINDS",
+    "DIRECTIONS",
     "ENTITIES",
     "MODES",
-    "DIRECTIONS",
     "TRIGGERS",
-    "plan_sync",
-    "run_sync",
-    "refresh_reservations",
-    "refresh_guests",
-    "retry_failed",
-    "follow_rate_jobs",
-    "refresh_catalog",
+    "EntityCounts",
+    "LastSync",
     "Lease",
     "LeaseInfo",
-    "lease_info",
-    "LastSync",
+    "MappingInputs",
+    "MappingIssue",
+    "PlanAction",
+    "Suggestion",
+    "SyncContext",
+    "SyncPlan",
+    "SyncRequest",
+    "SyncResult",
+    "apply_mapping",
+    "follow_rate_jobs",
     "last_successful_sync",
+    "lease_info",
+    "load_mapping_inputs",
     "normalise_name",
+    "plan_sync",
+    "refresh_catalog",
+    "refresh_guests",
+    "refresh_reservations",
+    "retry_failed",
+    "run_sync",
+    "save_mapping",
     "suggest_mappings",
     "validate_mappings",
-    "Suggestion",
-    "MappingIssue",
-    "MappingInputs",
-    "load_mapping_inputs",
-    "save_mapping",
-    "apply_mapping",
 ]

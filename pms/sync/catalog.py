@@ -2,7 +2,7 @@
 
 Five calls (getHotels, getHotelDetails, getRoomTypes, getRooms, getSources) fill the catalogue
 tables the editors and reports read, in one transaction. The property's time zone read here is
-what every later run uses to read property-local timestamps (DOMAIN rule 19); the sources'
+what every later run uses to read property-local timestamps (domain rule 19); the sources'
 payment collect is the fallback for rule 12; each room's number is its digits (rule 4). Usable on
 its own: the Room mapping page's "refresh Cloudbeds catalogue" button calls ``refresh_catalog``.
 """
@@ -18,7 +18,7 @@ from pms.sync.records import cut, money
 from pms.sync.rules import room_number
 from pms.sync.runstate import DEFAULT_ZONE, RunState, zone_name
 
-__all__ = ["pull_catalog", "CATALOG_TABLES"]
+__all__ = ["CATALOG_TABLES", "pull_catalog"]
 
 CATALOG_TABLES = ("cloudbed_properties", "cloudbed_room_types", "cloudbed_rooms", "cloudbed_sources")
 
@@ -45,7 +45,9 @@ def pull_catalog(run: RunState) -> None:
     """Read the catalogue and write (or, in a preview, compare) it in one transaction."""
     hotel, details, room_types, rooms, sources = _fetch(run)
     pid = run.property_id
-    currency = (details.currency if details and details.currency else None) or (hotel.currency if hotel else None)
+    currency = (details.currency if details and details.currency else None) or (
+        hotel.currency if hotel else None
+    )
     prop_row = {
         "property_id": pid,
         "name": cut((details.name if details else None) or (hotel.name if hotel else None), 255),
@@ -55,26 +57,52 @@ def pull_catalog(run: RunState) -> None:
         "country": cut(details.country if details else None, 64),
     }
     units = Counter(r.room_type_id for r in rooms if r.room_type_id and not r.is_virtual)
-    type_rows = [{
-        "property_id": pid, "room_type_id": t.room_type_id, "name": cut(t.name, 255),
-        "short_name": cut(t.short_name, 64), "description": t.description, "max_guests": t.max_guests,
-        "adults_included": t.adults_included, "children_included": t.children_included,
-        "is_private": t.is_private is not False, "units": units.get(t.room_type_id, 0),
-    } for t in room_types if t.room_type_id]
+    type_rows = [
+        {
+            "property_id": pid,
+            "room_type_id": t.room_type_id,
+            "name": cut(t.name, 255),
+            "short_name": cut(t.short_name, 64),
+            "description": t.description,
+            "max_guests": t.max_guests,
+            "adults_included": t.adults_included,
+            "children_included": t.children_included,
+            "is_private": t.is_private is not False,
+            "units": units.get(t.room_type_id, 0),
+        }
+        for t in room_types
+        if t.room_type_id
+    ]
     type_names = {t.room_type_id: t.name for t in room_types}
-    room_rows = [{
-        "property_id": pid, "room_id": r.room_id, "room_name": cut(r.name, 100),
-        "room_number": cut(room_number(r.name), 16), "room_type_id": r.room_type_id,
-        "room_type_name": cut(r.room_type_name or type_names.get(r.room_type_id or ""), 255),
-        "max_guests": r.max_guests, "is_private": r.is_private is not False, "is_virtual": bool(r.is_virtual),
-    } for r in rooms if r.room_id]
-    source_rows = [{
-        "property_id": pid, "source_id": s.source_id, "name": cut(s.name, 255),
-        "category": cut(s.extra.get("category") if s.extra else None, 64),
-        "is_third_party": bool(s.is_third_party), "is_active": s.active is not False,
-        "commission": money(s.commission, f"source {s.source_id} commission"),
-        "payment_collect": cut(s.payment_collect, 16),
-    } for s in sources if s.source_id]
+    room_rows = [
+        {
+            "property_id": pid,
+            "room_id": r.room_id,
+            "room_name": cut(r.name, 100),
+            "room_number": cut(room_number(r.name), 16),
+            "room_type_id": r.room_type_id,
+            "room_type_name": cut(r.room_type_name or type_names.get(r.room_type_id or ""), 255),
+            "max_guests": r.max_guests,
+            "is_private": r.is_private is not False,
+            "is_virtual": bool(r.is_virtual),
+        }
+        for r in rooms
+        if r.room_id
+    ]
+    source_rows = [
+        {
+            "property_id": pid,
+            "source_id": s.source_id,
+            "name": cut(s.name, 255),
+            "category": cut(s.extra.get("category") if s.extra else None, 64),
+            "is_third_party": bool(s.is_third_party),
+            "is_active": s.active is not False,
+            "commission": money(s.commission, f"source {s.source_id} commission"),
+            "payment_collect": cut(s.payment_collect, 16),
+        }
+        for s in sources
+        if s.source_id
+    ]
 
     counts = run.result.entity("catalog")
     with run.engine.begin() as conn:

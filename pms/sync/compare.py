@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 from pms.db.upsert import UpsertResult, same, upsert_rows
 
-__all__ = ["same", "differs", "write"]
+__all__ = ["differs", "same", "write"]
 
 
 def differs(old: Mapping[str, Any], new: Mapping[str, Any], columns: Sequence[str]) -> list[str]:
@@ -23,10 +23,19 @@ def differs(old: Mapping[str, Any], new: Mapping[str, Any], columns: Sequence[st
     return [c for c in columns if c in new and not same(old.get(c), new[c])]
 
 
-def write(conn: sa.Connection, table: sa.Table, rows: list[dict], *, key: Sequence[str],
-          compare: Sequence[str], apply: bool, return_ids: bool = False) -> UpsertResult:
+def write(
+    conn: sa.Connection,
+    table: sa.Table,
+    rows: list[dict],
+    *,
+    key: Sequence[str],
+    compare: Sequence[str],
+    apply: bool,
+    return_ids: bool = False,
+) -> UpsertResult:
     """Upsert ``rows`` (apply) or classify them (preview); either way the truthful counts."""
     if not rows:
         return UpsertResult()
-    return upsert_rows(conn, table, rows, key=key, compare=compare, return_ids=return_ids and apply,
-                       dry_run=not apply)
+    return upsert_rows(
+        conn, table, rows, key=key, compare=compare, return_ids=return_ids and apply, dry_run=not apply
+    )

@@ -1,4 +1,4 @@
-"""The one door every write to Cloudbeds goes through (DOMAIN rules 14 and 15).
+"""The one door every write to Cloudbeds goes through (domain rules 14 and 15).
 
 ``OutboundGuard.send`` checks a write against the policy (push switched on; the record created or
 changed after push was switched on; whatever rule-specific refusal the caller found, such as
@@ -21,7 +21,7 @@ from pms.db import schema
 from pms.errors import CloudbedsError, PushRefusedError
 from pms.sync.runstate import RunState
 
-__all__ = ["OutboundGuard", "CallTap", "tap"]
+__all__ = ["CallTap", "OutboundGuard", "tap"]
 
 T = TypeVar("T")
 _LOG = schema.cloudbed_outbound_log
@@ -82,8 +82,10 @@ class OutboundGuard:
         if s.push_since is None:
             return "push has no start time; switch it off and on again"
         if changed_at is None or changed_at < s.push_since:
-            return ("created or changed before push was switched on: it was typed into Cloudbeds by hand "
-                    "and would become a duplicate (DOMAIN rule 14)")
+            return (
+                "created or changed before push was switched on: it was typed into Cloudbeds by hand "
+                "and would become a duplicate (rule 14)"
+            )
         return None
 
     def _payload(self, payload: Mapping[str, Any]) -> str:
@@ -99,17 +101,42 @@ class OutboundGuard:
         with self.run.engine.begin() as conn:
             conn.execute(sa.update(_LOG).where(_LOG.c.id == log_id).values(**values))
 
-    def refuse(self, operation: str, reason: str, *, local_table: str, local_id: int | None,
-               cloudbed_id: str | None = None, payload: Mapping[str, Any] | None = None) -> PushRefusedError:
+    def refuse(
+        self,
+        operation: str,
+        reason: str,
+        *,
+        local_table: str,
+        local_id: int | None,
+        cloudbed_id: str | None = None,
+        payload: Mapping[str, Any] | None = None,
+    ) -> PushRefusedError:
         """Log a refusal and return the error to raise."""
         self.refused += 1
-        self._insert(operation=operation, local_table=local_table, local_id=local_id, cloudbed_id=cloudbed_id,
-                     decision="refused", reason=reason[:255], payload=self._payload(payload or {}), success=False)
+        self._insert(
+            operation=operation,
+            local_table=local_table,
+            local_id=local_id,
+            cloudbed_id=cloudbed_id,
+            decision="refused",
+            reason=reason[:255],
+            payload=self._payload(payload or {}),
+            success=False,
+        )
         return PushRefusedError(f"{operation} refused: {reason}", reason=reason)
 
-    def send(self, operation: str, call: Callable[[], T], *, local_table: str, local_id: int | None,
-             changed_at: datetime | None, cloudbed_id: str | None = None,
-             payload: Mapping[str, Any] | None = None, refuse: str | None = None) -> T:
+    def send(
+        self,
+        operation: str,
+        call: Callable[[], T],
+        *,
+        local_table: str,
+        local_id: int | None,
+        changed_at: datetime | None,
+        cloudbed_id: str | None = None,
+        payload: Mapping[str, Any] | None = None,
+        refuse: str | None = None,
+    ) -> T:
         """Perform ``call`` (one Cloudbeds write) if the guard allows it; log it either way.
 
         Raises:
@@ -118,25 +145,47 @@ class OutboundGuard:
         """
         reason = refuse or self.policy(changed_at)
         if reason:
-            raise self.refuse(operation, reason, local_table=local_table, local_id=local_id,
-                              cloudbed_id=cloudbed_id, payload=payload)
+            raise self.refuse(
+                operation,
+                reason,
+                local_table=local_table,
+                local_id=local_id,
+                cloudbed_id=cloudbed_id,
+                payload=payload,
+            )
         if not self.run.apply:
             raise PushRefusedError(f"{operation}: a preview sends nothing", reason="preview")
-        log_id = self._insert(operation=operation, local_table=local_table, local_id=local_id,
-                              cloudbed_id=cloudbed_id, decision="sent", payload=self._payload(payload or {}))
+        log_id = self._insert(
+            operation=operation,
+            local_table=local_table,
+            local_id=local_id,
+            cloudbed_id=cloudbed_id,
+            decision="sent",
+            payload=self._payload(payload or {}),
+        )
         self.tap.forget(operation)
         try:
             out = call()
         except CloudbedsError as exc:
-            self._finish(log_id, success=False, http_status=exc.status, error=str(exc)[:4000],
-                         request_id=exc.request_id)
+            self._finish(
+                log_id,
+                success=False,
+                http_status=exc.status,
+                error=str(exc)[:4000],
+                request_id=exc.request_id,
+            )
             raise
         except Exception as exc:
             self._finish(log_id, success=False, error=f"{type(exc).__name__}: {exc}"[:4000])
             raise
         record = self.tap.last(operation)
         found = getattr(out, "reservation_id", None) if cloudbed_id is None else cloudbed_id
-        self._finish(log_id, success=True, http_status=record.http_status if record else 200,
-                     request_id=record.request_id if record else None, cloudbed_id=found)
+        self._finish(
+            log_id,
+            success=True,
+            http_status=record.http_status if record else 200,
+            request_id=record.request_id if record else None,
+            cloudbed_id=found,
+        )
         self.sent += 1
         return out

@@ -3,7 +3,7 @@
 Full and window pulls read guests with their reservations (the rate-details list's guest list, at
 no extra call). Incremental runs add one ``getGuestsModified`` call from the guest cursor minus the
 overlap, so a changed phone number arrives even when Cloudbeds did not touch the booking. Guest
-edits waiting to be pushed win over the pull until they expire (DOMAIN rule 17).
+edits waiting to be pushed win over the pull until they expire (domain rule 17).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from pms.sync.compare import write
 from pms.sync.records import GUEST_COMPARE, guest_row_from_guest
 from pms.sync.runstate import RunState
 
-__all__ = ["process_guest_page", "guest_rows"]
+__all__ = ["guest_rows", "process_guest_page"]
 
 _KEY = ("property_id", "cloudbed_guest_id")
 

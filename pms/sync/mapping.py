@@ -20,17 +20,36 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from typing import Any
 
-__all__ = ["normalise_name", "name_similarity", "Suggestion", "MappingIssue", "suggest_mappings",
-           "validate_mappings", "SUGGEST_THRESHOLD"]
+__all__ = [
+    "SUGGEST_THRESHOLD",
+    "MappingIssue",
+    "Suggestion",
+    "name_similarity",
+    "normalise_name",
+    "suggest_mappings",
+    "validate_mappings",
+]
 
 SUGGEST_THRESHOLD = 0.45
 # Words that say nothing about which type a room is.
 _NOISE = frozenset({"room", "rooms", "kamar", "type", "the", "with", "and", "dan", "tipe"})
 # Common abbreviations hotels use in room-type names.
 _ABBREVIATIONS = {
-    "dbl": "double", "dlx": "deluxe", "sgl": "single", "twn": "twin", "sup": "superior", "std": "standard",
-    "fam": "family", "jr": "junior", "ste": "suite", "vil": "villa", "tpl": "triple", "exe": "executive",
-    "exec": "executive", "pv": "pool view", "ov": "ocean view",
+    "dbl": "double",
+    "dlx": "deluxe",
+    "sgl": "single",
+    "twn": "twin",
+    "sup": "superior",
+    "std": "standard",
+    "fam": "family",
+    "jr": "junior",
+    "ste": "suite",
+    "vil": "villa",
+    "tpl": "triple",
+    "exe": "executive",
+    "exec": "executive",
+    "pv": "pool view",
+    "ov": "ocean view",
 }
 
 
@@ -86,8 +105,14 @@ def _get(row: Any, name: str, default: Any = None) -> Any:
     return getattr(row, name, default)
 
 
-def suggest_mappings(adf_types: Iterable[Any], cloudbed_types: Iterable[Any], mappings: Iterable[Any] = (),
-                     *, per_type: int = 3, threshold: float = SUGGEST_THRESHOLD) -> list[Suggestion]:
+def suggest_mappings(
+    adf_types: Iterable[Any],
+    cloudbed_types: Iterable[Any],
+    mappings: Iterable[Any] = (),
+    *,
+    per_type: int = 3,
+    threshold: float = SUGGEST_THRESHOLD,
+) -> list[Suggestion]:
     """Suggestions for ADF room types not mapped yet.
 
     Args:
@@ -119,14 +144,19 @@ def suggest_mappings(adf_types: Iterable[Any], cloudbed_types: Iterable[Any], ma
                 else:
                     score, reason = score - 0.1, reason + f", {units} vs {cb_units} rooms"
             if score >= threshold:
-                scored.append(Suggestion(name, _get(t, "room_type_id"), _get(t, "name"), round(score, 3), reason))
+                scored.append(
+                    Suggestion(name, _get(t, "room_type_id"), _get(t, "name"), round(score, 3), reason)
+                )
         scored.sort(key=lambda s: (-s.score, s.cloudbed_room_type_name or ""))
         out += scored[:per_type]
     return out
 
 
-def validate_mappings(mappings: Iterable[Any], cloudbed_types: Iterable[Any],
-                      reservation_counts: Mapping[str, int] | None = None) -> list[MappingIssue]:
+def validate_mappings(
+    mappings: Iterable[Any],
+    cloudbed_types: Iterable[Any],
+    reservation_counts: Mapping[str, int] | None = None,
+) -> list[MappingIssue]:
     """Problems with the current mapping, most serious first.
 
     Args:
@@ -146,20 +176,46 @@ def validate_mappings(mappings: Iterable[Any], cloudbed_types: Iterable[Any],
             by_cb.setdefault(cb, []).append(adf)
     for cb, adfs in sorted(by_cb.items()):
         if len(adfs) > 1:
-            issues.append(MappingIssue("mapped_twice", f"Cloudbeds room type {names.get(cb) or cb} is mapped from "
-                                       f"{len(adfs)} ADF types ({', '.join(sorted(adfs))}): bookings of it can "
-                                       "only get one; keep one mapping", cloudbed_room_type_id=cb, count=len(adfs)))
+            issues.append(
+                MappingIssue(
+                    "mapped_twice",
+                    f"Cloudbeds room type {names.get(cb) or cb} is mapped from "
+                    f"{len(adfs)} ADF types ({', '.join(sorted(adfs))}): bookings of it can "
+                    "only get one; keep one mapping",
+                    cloudbed_room_type_id=cb,
+                    count=len(adfs),
+                )
+            )
         if names and cb not in names:
-            issues.append(MappingIssue("unknown_cloudbeds_type", f"ADF type {', '.join(adfs)} is mapped to Cloudbeds "
-                                       f"room type {cb}, which Cloudbeds no longer lists: refresh the catalogue or "
-                                       "remap it", cloudbed_room_type_id=cb, adf_room_type=adfs[0]))
+            issues.append(
+                MappingIssue(
+                    "unknown_cloudbeds_type",
+                    f"ADF type {', '.join(adfs)} is mapped to Cloudbeds "
+                    f"room type {cb}, which Cloudbeds no longer lists: refresh the catalogue or "
+                    "remap it",
+                    cloudbed_room_type_id=cb,
+                    adf_room_type=adfs[0],
+                )
+            )
     for adf, n in sorted(by_adf.items()):
         if n > 1:
-            issues.append(MappingIssue("duplicate_adf", f"ADF room type {adf} appears in {n} mappings",
-                                       adf_room_type=adf, count=n))
+            issues.append(
+                MappingIssue(
+                    "duplicate_adf",
+                    f"ADF room type {adf} appears in {n} mappings",
+                    adf_room_type=adf,
+                    count=n,
+                )
+            )
     for cb, n in sorted((reservation_counts or {}).items(), key=lambda kv: (-kv[1], kv[0])):
         if cb and n and cb not in by_cb:
-            issues.append(MappingIssue("unmapped_with_reservations", f"Cloudbeds room type {names.get(cb) or cb} "
-                                       f"has {n} booked room(s) but no ADF room type: map it",
-                                       cloudbed_room_type_id=cb, count=n))
+            issues.append(
+                MappingIssue(
+                    "unmapped_with_reservations",
+                    f"Cloudbeds room type {names.get(cb) or cb} "
+                    f"has {n} booked room(s) but no ADF room type: map it",
+                    cloudbed_room_type_id=cb,
+                    count=n,
+                )
+            )
     return issues

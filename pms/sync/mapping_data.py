@@ -15,7 +15,7 @@ from pms.db import schema
 from pms.db.engine import reader
 from pms.db.upsert import upsert_rows
 
-__all__ = ["MappingInputs", "load_mapping_inputs", "save_mapping", "apply_mapping"]
+__all__ = ["MappingInputs", "apply_mapping", "load_mapping_inputs", "save_mapping"]
 
 _MAP = schema.cloudbed_room_mapping
 _TYPES = schema.cloudbed_room_types
@@ -33,22 +33,49 @@ class MappingInputs:
 def load_mapping_inputs(engine: sa.Engine, property_id: str) -> MappingInputs:
     """Mappings, the Cloudbeds room types, the ADF types known here, and booked rooms per type."""
     with reader(engine).connect() as conn:
-        mappings = [dict(r) for r in conn.execute(sa.select(_MAP).where(_MAP.c.property_id == property_id)
-                                                  .order_by(_MAP.c.adf_room_type)).mappings()]
-        types = [dict(r) for r in conn.execute(sa.select(_TYPES).where(_TYPES.c.property_id == property_id)
-                                               .order_by(_TYPES.c.name)).mappings()]
-        counts = {r[0]: int(r[1]) for r in conn.execute(
-            sa.select(_ROOMS.c.cloudbed_room_type_id, sa.func.count()).where(
-                _ROOMS.c.property_id == property_id, _ROOMS.c.is_deleted.is_(False))
-            .group_by(_ROOMS.c.cloudbed_room_type_id)) if r[0]}
-        adf = sorted({m["adf_room_type"] for m in mappings} | {r[0] for r in conn.execute(
-            sa.select(_ROOMS.c.adf_room_type).where(_ROOMS.c.property_id == property_id,
-                                                    _ROOMS.c.adf_room_type.is_not(None)).distinct())})
+        mappings = [
+            dict(r)
+            for r in conn.execute(
+                sa.select(_MAP).where(_MAP.c.property_id == property_id).order_by(_MAP.c.adf_room_type)
+            ).mappings()
+        ]
+        types = [
+            dict(r)
+            for r in conn.execute(
+                sa.select(_TYPES).where(_TYPES.c.property_id == property_id).order_by(_TYPES.c.name)
+            ).mappings()
+        ]
+        counts = {
+            r[0]: int(r[1])
+            for r in conn.execute(
+                sa.select(_ROOMS.c.cloudbed_room_type_id, sa.func.count())
+                .where(_ROOMS.c.property_id == property_id, _ROOMS.c.is_deleted.is_(False))
+                .group_by(_ROOMS.c.cloudbed_room_type_id)
+            )
+            if r[0]
+        }
+        adf = sorted(
+            {m["adf_room_type"] for m in mappings}
+            | {
+                r[0]
+                for r in conn.execute(
+                    sa.select(_ROOMS.c.adf_room_type)
+                    .where(_ROOMS.c.property_id == property_id, _ROOMS.c.adf_room_type.is_not(None))
+                    .distinct()
+                )
+            }
+        )
     return MappingInputs(mappings, types, adf, counts)
 
 
-def save_mapping(engine: sa.Engine, property_id: str, adf_room_type: str, cloudbed_room_type_id: str | None, *,
-                 notes: str | None = None) -> None:
+def save_mapping(
+    engine: sa.Engine,
+    property_id: str,
+    adf_room_type: str,
+    cloudbed_room_type_id: str | None,
+    *,
+    notes: str | None = None,
+) -> None:
     """Map (or, with None, unmap) one ADF room type, and re-label its booked rooms."""
     adf = (adf_room_type or "").strip()[:100]
     if not adf:
@@ -56,27 +83,52 @@ def save_mapping(engine: sa.Engine, property_id: str, adf_room_type: str, cloudb
     with engine.begin() as conn:
         name = None
         if cloudbed_room_type_id:
-            name = conn.execute(sa.select(_TYPES.c.name).where(
-                _TYPES.c.property_id == property_id, _TYPES.c.room_type_id == cloudbed_room_type_id)).scalar()
-        upsert_rows(conn, _MAP, [{"property_id": property_id, "adf_room_type": adf,
-                                  "cloudbed_room_type_id": cloudbed_room_type_id,
-                                  "cloudbed_room_type_name": name, "is_active": cloudbed_room_type_id is not None,
-                                  "notes": (notes or None) and notes[:255]}],
-                    key=("property_id", "adf_room_type"))
+            name = conn.execute(
+                sa.select(_TYPES.c.name).where(
+                    _TYPES.c.property_id == property_id, _TYPES.c.room_type_id == cloudbed_room_type_id
+                )
+            ).scalar()
+        upsert_rows(
+            conn,
+            _MAP,
+            [
+                {
+                    "property_id": property_id,
+                    "adf_room_type": adf,
+                    "cloudbed_room_type_id": cloudbed_room_type_id,
+                    "cloudbed_room_type_name": name,
+                    "is_active": cloudbed_room_type_id is not None,
+                    "notes": (notes or None) and notes[:255],
+                }
+            ],
+            key=("property_id", "adf_room_type"),
+        )
         _relabel(conn, property_id)
 
 
 def _relabel(conn: sa.Connection, property_id: str) -> int:
     mapping: dict[str, str] = {}
-    for row in conn.execute(sa.select(_MAP.c.cloudbed_room_type_id, _MAP.c.adf_room_type).where(
-            _MAP.c.property_id == property_id, _MAP.c.is_active.is_(True),
-            _MAP.c.cloudbed_room_type_id.is_not(None)).order_by(_MAP.c.id)):
+    for row in conn.execute(
+        sa.select(_MAP.c.cloudbed_room_type_id, _MAP.c.adf_room_type)
+        .where(
+            _MAP.c.property_id == property_id,
+            _MAP.c.is_active.is_(True),
+            _MAP.c.cloudbed_room_type_id.is_not(None),
+        )
+        .order_by(_MAP.c.id)
+    ):
         mapping.setdefault(row.cloudbed_room_type_id, row.adf_room_type)
     changed = 0
     for type_id, adf in mapping.items():
-        changed += conn.execute(sa.update(_ROOMS).where(
-            _ROOMS.c.property_id == property_id, _ROOMS.c.cloudbed_room_type_id == type_id,
-            sa.or_(_ROOMS.c.adf_room_type.is_(None), _ROOMS.c.adf_room_type != adf)).values(adf_room_type=adf)).rowcount
+        changed += conn.execute(
+            sa.update(_ROOMS)
+            .where(
+                _ROOMS.c.property_id == property_id,
+                _ROOMS.c.cloudbed_room_type_id == type_id,
+                sa.or_(_ROOMS.c.adf_room_type.is_(None), _ROOMS.c.adf_room_type != adf),
+            )
+            .values(adf_room_type=adf)
+        ).rowcount
     return changed
 
 

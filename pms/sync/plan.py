@@ -3,7 +3,7 @@
 ``plan_sync`` fetches from Cloudbeds and compares with the database exactly as ``run_sync`` does,
 page by page, but never writes; what it keeps is bounded (counts, and at most ``SAMPLES`` actions of
 each kind), so previewing a 100,000-booking full sync costs no more memory than a small one. The
-apply that follows recomputes every page inside its own write transaction (DOMAIN rule 22), so it
+apply that follows recomputes every page inside its own write transaction (domain rule 22), so it
 only executes what is still true by then. Warnings are shown, never executed.
 """
 
@@ -14,7 +14,7 @@ from typing import Any
 
 from pms.sync.result import EntityCounts
 
-__all__ = ["ACTION_KINDS", "PlanAction", "SyncPlan", "SAMPLES"]
+__all__ = ["ACTION_KINDS", "SAMPLES", "PlanAction", "SyncPlan"]
 
 ACTION_KINDS = ("create", "update", "cancel", "link", "push_create", "push_update", "push_rate", "warn")
 SAMPLES = 10
@@ -49,7 +49,7 @@ class SyncPlan:
     """
 
     description: str = ""
-    counts: dict[str, int] = field(default_factory=lambda: {k: 0 for k in ACTION_KINDS})
+    counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(ACTION_KINDS, 0))
     samples: dict[str, list[PlanAction]] = field(default_factory=lambda: {k: [] for k in ACTION_KINDS})
     entities: dict[str, EntityCounts] = field(default_factory=dict)
     api_calls: int = 0

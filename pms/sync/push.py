@@ -1,6 +1,6 @@
 """Hotel → Cloudbeds: new local reservations, status and stay changes, guest edits.
 
-What is pushed (DOMAIN rules 14-18): only rows the hotel system marked ``pending`` (with
+What is pushed (domain rules 14-18): only rows the hotel system marked ``pending`` (with
 ``local_modified_at``) after push was switched on. A new local reservation becomes a
 postReservation with its rooms mapped to Cloudbeds room types and our ``local_ref`` as
 ``thirdPartyIdentifier``; an in-house walk-in starts today (rule 18); it arrives not_confirmed and
@@ -23,7 +23,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from pms.cloudbeds.reservations import RoomRequest
+from pms.cloudbeds.methods_reservations import RoomRequest
 from pms.db import schema
 from pms.db.types import utcnow
 from pms.errors import CloudbedsError, PushRefusedError
@@ -31,7 +31,7 @@ from pms.sync.guard import OutboundGuard
 from pms.sync.rules import KNOWN_STATUSES, edit_expired, has_local_edit, push_start_date, shortens_ota_stay
 from pms.sync.runstate import RunState
 
-__all__ = ["push_reservations", "push_guests", "expire_edits", "MAX_CREATE_ATTEMPTS"]
+__all__ = ["MAX_CREATE_ATTEMPTS", "expire_edits", "push_guests", "push_reservations"]
 
 R = schema.reservasi
 ROOM = schema.reservasi_room
@@ -48,8 +48,11 @@ def _changed_at(row: Mapping[str, Any]):
 
 def _fail(run: RunState, table: sa.Table, row_id: int, message: str, *, attempts: int) -> None:
     with run.engine.begin() as conn:
-        conn.execute(sa.update(table).where(table.c.id == row_id).values(
-            sync_status="error", sync_error=message[:4000], sync_attempts=attempts))
+        conn.execute(
+            sa.update(table)
+            .where(table.c.id == row_id)
+            .values(sync_status="error", sync_error=message[:4000], sync_attempts=attempts)
+        )
 
 
 def expire_edits(run: RunState) -> int:
@@ -61,14 +64,27 @@ def expire_edits(run: RunState) -> int:
     with run.engine.begin() as conn:
         for table, entity in ((R, "reservations"), (G, "guests")):
             key = table.c.cloudbed_reservation_id if table is R else table.c.cloudbed_guest_id
-            rows = conn.execute(sa.select(table.c.id, key.label("cid")).where(
-                table.c.property_id == run.property_id, table.c.sync_status == "error", key.is_not(None),
-                table.c.sync_attempts > 0, table.c.local_modified_at < limit)).all()
+            rows = conn.execute(
+                sa.select(table.c.id, key.label("cid")).where(
+                    table.c.property_id == run.property_id,
+                    table.c.sync_status == "error",
+                    key.is_not(None),
+                    table.c.sync_attempts > 0,
+                    table.c.local_modified_at < limit,
+                )
+            ).all()
             if rows:
-                conn.execute(sa.update(table).where(table.c.id.in_([r.id for r in rows])).values(
-                    sync_status="expired",
-                    sync_error=f"not sent: kept failing for {run.settings.edit_expiry_minutes} minutes, so it "
-                               "was dropped before it could overwrite a later change in Cloudbeds"))
+                conn.execute(
+                    sa.update(table)
+                    .where(table.c.id.in_([r.id for r in rows]))
+                    .values(
+                        sync_status="expired",
+                        sync_error=(
+                            f"not sent: kept failing for {run.settings.edit_expiry_minutes} minutes, "
+                            "so it was dropped before it could overwrite a later change in Cloudbeds"
+                        ),
+                    )
+                )
                 for r in rows[:20]:
                     run.warn(entity, r.cid, "an edit that kept failing expired and was dropped (rule 17)")
                 done += len(rows)
@@ -77,11 +93,17 @@ def expire_edits(run: RunState) -> int:
 
 def _candidates(conn: sa.Connection, run: RunState, *, new: bool) -> list[Mapping[str, Any]]:
     since = run.settings.push_since
-    q = sa.select(R).where(R.c.property_id == run.property_id, R.c.sync_status.in_(("pending", "error")),
-                           R.c.is_deleted.is_(False))
+    q = sa.select(R).where(
+        R.c.property_id == run.property_id,
+        R.c.sync_status.in_(("pending", "error")),
+        R.c.is_deleted.is_(False),
+    )
     if new:
-        q = q.where(R.c.cloudbed_reservation_id.is_(None), R.c.origin == "local",
-                    R.c.sync_attempts < MAX_CREATE_ATTEMPTS if not run.force else sa.true())
+        q = q.where(
+            R.c.cloudbed_reservation_id.is_(None),
+            R.c.origin == "local",
+            R.c.sync_attempts < MAX_CREATE_ATTEMPTS if not run.force else sa.true(),
+        )
     else:
         q = q.where(R.c.cloudbed_reservation_id.is_not(None), R.c.local_modified_at.is_not(None))
     if since is not None:  # rule 14: older records were typed into Cloudbeds by hand
@@ -89,15 +111,20 @@ def _candidates(conn: sa.Connection, run: RunState, *, new: bool) -> list[Mappin
     rows = list(conn.execute(q.order_by(R.c.id).limit(500)).mappings())
     if new:
         return rows
-    return [r for r in rows if has_local_edit(r) and not edit_expired(r, run.started_at,
-                                                                      run.settings.edit_expiry_minutes)]
+    return [
+        r
+        for r in rows
+        if has_local_edit(r) and not edit_expired(r, run.started_at, run.settings.edit_expiry_minutes)
+    ]
 
 
 def _reverse_mapping(conn: sa.Connection, pid: str) -> dict[str, str]:
     out: dict[str, str] = {}
-    for row in conn.execute(sa.select(MAP.c.adf_room_type, MAP.c.cloudbed_room_type_id).where(
-            MAP.c.property_id == pid, MAP.c.is_active.is_(True), MAP.c.cloudbed_room_type_id.is_not(None))
-            .order_by(MAP.c.id)):
+    for row in conn.execute(
+        sa.select(MAP.c.adf_room_type, MAP.c.cloudbed_room_type_id)
+        .where(MAP.c.property_id == pid, MAP.c.is_active.is_(True), MAP.c.cloudbed_room_type_id.is_not(None))
+        .order_by(MAP.c.id)
+    ):
         out.setdefault(row.adf_room_type, row.cloudbed_room_type_id)
     return out
 
@@ -105,8 +132,11 @@ def _reverse_mapping(conn: sa.Connection, pid: str) -> dict[str, str]:
 def _rooms_by_reservation(conn: sa.Connection, ids: list[int]) -> dict[int, list[Mapping[str, Any]]]:
     out: dict[int, list] = defaultdict(list)
     if ids:
-        for row in conn.execute(sa.select(ROOM).where(ROOM.c.reservasi_id.in_(ids), ROOM.c.is_deleted.is_(False))
-                                .order_by(ROOM.c.id)).mappings():
+        for row in conn.execute(
+            sa.select(ROOM)
+            .where(ROOM.c.reservasi_id.in_(ids), ROOM.c.is_deleted.is_(False))
+            .order_by(ROOM.c.id)
+        ).mappings():
             out[row["reservasi_id"]].append(row)
     return out
 
@@ -117,13 +147,17 @@ def _guests_by_id(conn: sa.Connection, ids: list[int]) -> dict[int, Mapping[str,
     return {row["id"]: row for row in conn.execute(sa.select(G).where(G.c.id.in_(ids))).mappings()}
 
 
-def _room_requests(rooms: list[Mapping[str, Any]], reverse: Mapping[str, str]) -> tuple[list[RoomRequest], str | None]:
+def _room_requests(
+    rooms: list[Mapping[str, Any]], reverse: Mapping[str, str]
+) -> tuple[list[RoomRequest], str | None]:
     by_type: dict[str, list[Mapping[str, Any]]] = defaultdict(list)
     for room in rooms:
         type_id = room.get("cloudbed_room_type_id") or reverse.get(room.get("adf_room_type") or "")
         if not type_id:
-            return [], (f"room type {room.get('adf_room_type') or '(none)'} is not mapped to a Cloudbeds room "
-                        "type: map it on the Room mapping page")
+            return [], (
+                f"room type {room.get('adf_room_type') or '(none)'} is not mapped to a Cloudbeds room "
+                "type: map it on the Room mapping page"
+            )
         by_type[type_id].append(room)
     requests = []
     for type_id, group in by_type.items():
@@ -134,7 +168,9 @@ def _room_requests(rooms: list[Mapping[str, Any]], reverse: Mapping[str, str]) -
     return requests, None
 
 
-def _guest_fields(res: Mapping[str, Any], guest: Mapping[str, Any] | None) -> tuple[dict[str, Any], str | None]:
+def _guest_fields(
+    res: Mapping[str, Any], guest: Mapping[str, Any] | None
+) -> tuple[dict[str, Any], str | None]:
     first = (guest or {}).get("first_name")
     last = (guest or {}).get("last_name")
     if not first and not last and res.get("guest_name"):
@@ -148,11 +184,18 @@ def _guest_fields(res: Mapping[str, Any], guest: Mapping[str, Any] | None) -> tu
     if not email:
         return {}, "the guest has no e-mail address, which Cloudbeds requires: add one in the hotel system"
     if len(country) != 2 or not country.isalpha():
-        return {}, (f"the guest's country {country or '(empty)'!r} is not a two-letter code such as ID: "
-                    "correct it in the hotel system")
-    return {"guest_first_name": first, "guest_last_name": last, "guest_email": email,
-            "guest_country": country.upper(), "guest_zip": (guest or {}).get("zip") or "",
-            "guest_phone": (guest or {}).get("phone")}, None
+        return {}, (
+            f"the guest's country {country or '(empty)'!r} is not a two-letter code such as ID: "
+            "correct it in the hotel system"
+        )
+    return {
+        "guest_first_name": first,
+        "guest_last_name": last,
+        "guest_email": email,
+        "guest_country": country.upper(),
+        "guest_zip": (guest or {}).get("zip") or "",
+        "guest_phone": (guest or {}).get("phone"),
+    }, None
 
 
 def push_reservations(run: RunState, guard: OutboundGuard) -> None:
@@ -177,15 +220,24 @@ def _create(run: RunState, guard: OutboundGuard, res: Mapping[str, Any], rooms: 
     refuse = refuse or why
     start, why = push_start_date(res["check_in"], res["check_out"], run.today)
     refuse = refuse or why
-    payload = {"startDate": start, "endDate": res["check_out"], "rooms": [r.__dict__ for r in requests],
-               "status": res["status"], "guest": fields.get("guest_first_name")}
+    payload = {
+        "startDate": start,
+        "endDate": res["check_out"],
+        "rooms": [r.__dict__ for r in requests],
+        "status": res["status"],
+        "guest": fields.get("guest_first_name"),
+    }
     policy = refuse or guard.policy(_changed_at(res))
     if not run.apply:
         if policy:
             run.warn("push", key, f"would not be created in Cloudbeds: {policy}")
         else:
-            run.action("push_create", "reservations", key, f"{start}..{res['check_out']} "
-                                                            f"{res.get('guest_name') or ''}".rstrip())
+            run.action(
+                "push_create",
+                "reservations",
+                key,
+                f"{start}..{res['check_out']} {res.get('guest_name') or ''}".rstrip(),
+            )
         return
     ref = res.get("local_ref") or uuid.uuid4().hex
     attempts = (res.get("sync_attempts") or 0) + 1
@@ -199,11 +251,22 @@ def _create(run: RunState, guard: OutboundGuard, res: Mapping[str, Any], rooms: 
                 created = run.client.get_reservation(found.reservation_id)
         if created is None:
             created = guard.send(
-                "postReservation", lambda: run.client.post_reservation(
-                    start_date=start, end_date=res["check_out"], rooms=requests, third_party_identifier=ref,
-                    source_id=res.get("source_id") or None, payment_method="cash", **fields),
-                local_table="reservasi", local_id=res["id"], changed_at=_changed_at(res), payload=payload,
-                refuse=refuse)
+                "postReservation",
+                lambda: run.client.post_reservation(
+                    start_date=start,
+                    end_date=res["check_out"],
+                    rooms=requests,
+                    third_party_identifier=ref,
+                    source_id=res.get("source_id") or None,
+                    payment_method="cash",
+                    **fields,
+                ),
+                local_table="reservasi",
+                local_id=res["id"],
+                changed_at=_changed_at(res),
+                payload=payload,
+                refuse=refuse,
+            )
     except (PushRefusedError, CloudbedsError) as exc:
         counts.failed += 1
         run.result.errors.append(f"reservation {key}: {exc}")
@@ -224,37 +287,76 @@ def _write_back(run: RunState, res: Mapping[str, Any], created, rooms: list, ref
     for room in getattr(created, "rooms", ()) or ():
         by_type[room.room_type_id or ""].append(room)
     with run.engine.begin() as conn:
-        conn.execute(sa.update(R).where(R.c.id == res["id"]).values(
-            cloudbed_reservation_id=created.reservation_id, cloudbed_guest_id=created.guest_id,
-            cloudbed_total=total, cloudbed_created_at=created.created_at, third_party_id=ref,
-            sync_status="synced", sync_error=None, sync_attempts=0, last_sync_at=now,
-            local_modified_at=res.get("local_modified_at") or res.get("created_at")))
+        conn.execute(
+            sa.update(R)
+            .where(R.c.id == res["id"])
+            .values(
+                cloudbed_reservation_id=created.reservation_id,
+                cloudbed_guest_id=created.guest_id,
+                cloudbed_total=total,
+                cloudbed_created_at=created.created_at,
+                third_party_id=ref,
+                sync_status="synced",
+                sync_error=None,
+                sync_attempts=0,
+                last_sync_at=now,
+                local_modified_at=res.get("local_modified_at") or res.get("created_at"),
+            )
+        )
         for room in rooms:
             matches = by_type.get(room.get("cloudbed_room_type_id") or "") or next(iter(by_type.values()), [])
             if matches:
                 sub = matches.pop(0)
-                conn.execute(sa.update(ROOM).where(ROOM.c.id == room["id"]).values(
-                    sub_reservation_id=sub.sub_reservation_id, cloudbed_reservation_id=created.reservation_id,
-                    cloudbed_room_type_id=sub.room_type_id))
+                conn.execute(
+                    sa.update(ROOM)
+                    .where(ROOM.c.id == room["id"])
+                    .values(
+                        sub_reservation_id=sub.sub_reservation_id,
+                        cloudbed_reservation_id=created.reservation_id,
+                        cloudbed_room_type_id=sub.room_type_id,
+                    )
+                )
         if res.get("guest_id") and created.guest_id:
-            conn.execute(sa.update(G).where(G.c.id == res["guest_id"], G.c.cloudbed_guest_id.is_(None)).values(
-                cloudbed_guest_id=created.guest_id, cloudbed_reservation_id=created.reservation_id,
-                sync_status="synced", last_sync_at=now))
+            conn.execute(
+                sa.update(G)
+                .where(G.c.id == res["guest_id"], G.c.cloudbed_guest_id.is_(None))
+                .values(
+                    cloudbed_guest_id=created.guest_id,
+                    cloudbed_reservation_id=created.reservation_id,
+                    sync_status="synced",
+                    last_sync_at=now,
+                )
+            )
 
 
-def _confirm(run: RunState, guard: OutboundGuard, res: Mapping[str, Any], cloudbed_id: str, status: str) -> None:
+def _confirm(
+    run: RunState, guard: OutboundGuard, res: Mapping[str, Any], cloudbed_id: str, status: str
+) -> None:
     """Rule 8: API-made reservations arrive not_confirmed; confirm them as the hotel has them."""
     try:
-        guard.send("putReservation", lambda: run.client.put_reservation(cloudbed_id, status=status),
-                   local_table="reservasi", local_id=res["id"], cloudbed_id=cloudbed_id,
-                   changed_at=_changed_at(res), payload={"status": status})
+        guard.send(
+            "putReservation",
+            lambda: run.client.put_reservation(cloudbed_id, status=status),
+            local_table="reservasi",
+            local_id=res["id"],
+            cloudbed_id=cloudbed_id,
+            changed_at=_changed_at(res),
+            payload={"status": status},
+        )
     except (PushRefusedError, CloudbedsError) as exc:
         run.result.entity("push").failed += 1
         run.result.errors.append(f"reservation {cloudbed_id}: created, but not {status}: {exc}")
         with run.engine.begin() as conn:  # left as an unsent edit, so the next run tries again
-            conn.execute(sa.update(R).where(R.c.id == res["id"]).values(
-                sync_status="error", sync_error=f"created in Cloudbeds, but could not set it {status}: {exc}"[:4000],
-                last_sync_at=None, sync_attempts=1))
+            conn.execute(
+                sa.update(R)
+                .where(R.c.id == res["id"])
+                .values(
+                    sync_status="error",
+                    sync_error=f"created in Cloudbeds, but could not set it {status}: {exc}"[:4000],
+                    last_sync_at=None,
+                    sync_attempts=1,
+                )
+            )
 
 
 def _cloudbeds_checkout(rooms: list[Mapping[str, Any]]) -> date | None:
@@ -274,19 +376,32 @@ def _update(run: RunState, guard: OutboundGuard, res: Mapping[str, Any], rooms: 
     cb_out = _cloudbeds_checkout(rooms)
     if cb_out is not None and res["check_out"] != cb_out:
         if shortens_ota_stay(res, cb_out):
-            refuse = (f"the hotel shortened an OTA stay ({cb_out} → {res['check_out']}); OTA stays are only "
-                      "shortened through the OTA (DOMAIN rule 16)")
+            refuse = (
+                f"the hotel shortened an OTA stay ({cb_out} → {res['check_out']}); OTA stays are only "
+                "shortened through the OTA (rule 16)"
+            )
         else:
             params["checkout_date"] = res["check_out"]
     price_note = None
-    if res.get("total") is not None and res.get("cloudbed_total") is not None \
-            and res["total"] != res["cloudbed_total"]:
+    if (
+        res.get("total") is not None
+        and res.get("cloudbed_total") is not None
+        and res["total"] != res["cloudbed_total"]
+    ):
         kind = "lowered" if res["total"] < res["cloudbed_total"] else "raised"
-        price_note = (f"the price was {kind} in the hotel system ({res['cloudbed_total']} → {res['total']}); "
-                      "price changes are made by hand in Cloudbeds, never as a negative adjustment (DOMAIN rule 13)")
+        price_note = (
+            f"the price was {kind} in the hotel system ({res['cloudbed_total']} → {res['total']}); "
+            "price changes are made by hand in Cloudbeds, never as a negative adjustment (rule 13)"
+        )
         if run.apply:
-            guard.refuse("postAdjustment", price_note, local_table="reservasi", local_id=res["id"], cloudbed_id=cid,
-                         payload={"total": res["total"], "cloudbed_total": res["cloudbed_total"]})
+            guard.refuse(
+                "postAdjustment",
+                price_note,
+                local_table="reservasi",
+                local_id=res["id"],
+                cloudbed_id=cid,
+                payload={"total": res["total"], "cloudbed_total": res["cloudbed_total"]},
+            )
         run.warn("push", cid, price_note)
     if not params and not refuse:
         if price_note and run.apply:  # nothing else to send: flagged, and it expires like a failing edit
@@ -301,35 +416,65 @@ def _update(run: RunState, guard: OutboundGuard, res: Mapping[str, Any], rooms: 
         return
     attempts = (res.get("sync_attempts") or 0) + 1
     try:
-        guard.send("putReservation", lambda: run.client.put_reservation(cid, **params), local_table="reservasi",
-                   local_id=res["id"], cloudbed_id=cid, changed_at=_changed_at(res), payload=params,
-                   refuse=refuse)
+        guard.send(
+            "putReservation",
+            lambda: run.client.put_reservation(cid, **params),
+            local_table="reservasi",
+            local_id=res["id"],
+            cloudbed_id=cid,
+            changed_at=_changed_at(res),
+            payload=params,
+            refuse=refuse,
+        )
     except (PushRefusedError, CloudbedsError) as exc:
         counts.failed += 1
         run.result.errors.append(f"reservation {cid}: {exc}")
         _fail(run, R, res["id"], str(exc), attempts=attempts)
         return
     with run.engine.begin() as conn:
-        conn.execute(sa.update(R).where(R.c.id == res["id"]).values(
-            sync_status="synced", sync_error=None, sync_attempts=0, last_sync_at=utcnow()))
+        conn.execute(
+            sa.update(R)
+            .where(R.c.id == res["id"])
+            .values(sync_status="synced", sync_error=None, sync_attempts=0, last_sync_at=utcnow())
+        )
     counts.updated += 1
     run.action("push_update", "reservations", cid, ", ".join(f"{k}={v}" for k, v in params.items()))
 
 
-_GUEST_PUSH_FIELDS = ("first_name", "last_name", "email", "phone", "cell_phone", "gender", "country", "address1",
-                      "address2", "city", "state", "zip", "birth_date")
+_GUEST_PUSH_FIELDS = (
+    "first_name",
+    "last_name",
+    "email",
+    "phone",
+    "cell_phone",
+    "gender",
+    "country",
+    "address1",
+    "address2",
+    "city",
+    "state",
+    "zip",
+    "birth_date",
+)
 
 
 def push_guests(run: RunState, guard: OutboundGuard) -> None:
     """Send guest edits of guests known to Cloudbeds (putGuest)."""
     since = run.settings.push_since
     with run.engine.connect() as conn:
-        q = sa.select(G).where(G.c.property_id == run.property_id, G.c.sync_status.in_(("pending", "error")),
-                               G.c.cloudbed_guest_id.is_not(None), G.c.local_modified_at.is_not(None))
+        q = sa.select(G).where(
+            G.c.property_id == run.property_id,
+            G.c.sync_status.in_(("pending", "error")),
+            G.c.cloudbed_guest_id.is_not(None),
+            G.c.local_modified_at.is_not(None),
+        )
         if since is not None:
             q = q.where(G.c.local_modified_at >= since)
-        rows = [r for r in conn.execute(q.order_by(G.c.id).limit(500)).mappings()
-                if has_local_edit(r) and not edit_expired(r, run.started_at, run.settings.edit_expiry_minutes)]
+        rows = [
+            r
+            for r in conn.execute(q.order_by(G.c.id).limit(500)).mappings()
+            if has_local_edit(r) and not edit_expired(r, run.started_at, run.settings.edit_expiry_minutes)
+        ]
     counts = run.result.entity("push")
     for g in rows:
         gid = g["cloudbed_guest_id"]
@@ -344,15 +489,25 @@ def push_guests(run: RunState, guard: OutboundGuard) -> None:
         if not fields:
             continue
         try:
-            guard.send("putGuest", lambda gid=gid, fields=fields: run.client.put_guest(gid, **fields), local_table="guest",
-                       local_id=g["id"], cloudbed_id=gid, changed_at=g["local_modified_at"], payload=fields)
+            guard.send(
+                "putGuest",
+                lambda gid=gid, fields=fields: run.client.put_guest(gid, **fields),
+                local_table="guest",
+                local_id=g["id"],
+                cloudbed_id=gid,
+                changed_at=g["local_modified_at"],
+                payload=fields,
+            )
         except (PushRefusedError, CloudbedsError) as exc:
             counts.failed += 1
             run.result.errors.append(f"guest {gid}: {exc}")
             _fail(run, G, g["id"], str(exc), attempts=(g.get("sync_attempts") or 0) + 1)
             continue
         with run.engine.begin() as conn:
-            conn.execute(sa.update(G).where(G.c.id == g["id"]).values(
-                sync_status="synced", sync_error=None, sync_attempts=0, last_sync_at=utcnow()))
+            conn.execute(
+                sa.update(G)
+                .where(G.c.id == g["id"])
+                .values(sync_status="synced", sync_error=None, sync_attempts=0, last_sync_at=utcnow())
+            )
         counts.updated += 1
         run.action("push_update", "guests", gid, ", ".join(sorted(fields)))

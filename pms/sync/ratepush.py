@@ -19,14 +19,14 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from pms.cloudbeds.rates import MAX_RATE_INTERVALS, RateUpdate
+from pms.cloudbeds.methods_rates import MAX_RATE_INTERVALS, RateUpdate
 from pms.db import schema
 from pms.db.types import utcnow
 from pms.errors import CloudbedsError, PushRefusedError
 from pms.sync.guard import OutboundGuard
 from pms.sync.runstate import RunState
 
-__all__ = ["push_rates", "follow_jobs", "intervals"]
+__all__ = ["follow_jobs", "intervals", "push_rates"]
 
 T = schema.cloudbed_rate_sync
 
@@ -41,8 +41,10 @@ def intervals(rows: list[Mapping[str, Any]]) -> list[tuple[str, list[Mapping[str
         items.sort(key=lambda r: r["rate_date"])
         run: list[Mapping[str, Any]] = []
         for row in items:
-            if run and (row["rate_date"] != run[-1]["rate_date"] + timedelta(days=1)
-                        or Decimal(str(row["adf_rate"])) != Decimal(str(run[-1]["adf_rate"]))):
+            if run and (
+                row["rate_date"] != run[-1]["rate_date"] + timedelta(days=1)
+                or Decimal(str(row["adf_rate"])) != Decimal(str(run[-1]["adf_rate"]))
+            ):
                 out.append((rate_id, run))
                 run = []
             run.append(row)
@@ -52,8 +54,12 @@ def intervals(rows: list[Mapping[str, Any]]) -> list[tuple[str, list[Mapping[str
 
 
 def _pending(conn: sa.Connection, run: RunState) -> list[Mapping[str, Any]]:
-    q = sa.select(T).where(T.c.property_id == run.property_id, T.c.direction == "to_cloudbed",
-                           T.c.status.in_(("pending", "error")), T.c.adf_rate.is_not(None))
+    q = sa.select(T).where(
+        T.c.property_id == run.property_id,
+        T.c.direction == "to_cloudbed",
+        T.c.status.in_(("pending", "error")),
+        T.c.adf_rate.is_not(None),
+    )
     return list(conn.execute(q.order_by(T.c.rate_id, T.c.rate_date).limit(5000)).mappings())
 
 
@@ -67,7 +73,11 @@ def push_rates(run: RunState, guard: OutboundGuard) -> None:
     with run.engine.connect() as conn:
         rows = _pending(conn, run)
     limit = run.started_at - timedelta(minutes=run.settings.edit_expiry_minutes)
-    stale = [r["id"] for r in rows if r["status"] == "error" and (r["local_modified_at"] or r["created_at"]) < limit]
+    stale = [
+        r["id"]
+        for r in rows
+        if r["status"] == "error" and (r["local_modified_at"] or r["created_at"]) < limit
+    ]
     if stale and run.apply:  # rule 17: an edit that kept failing expires
         _set(run, stale, status="expired", error="not sent: kept failing, dropped (rule 17)")
         run.warn("rates", f"{len(stale)} night(s)", "rate edits that kept failing expired and were dropped")
@@ -90,27 +100,46 @@ def push_rates(run: RunState, guard: OutboundGuard) -> None:
             run.warn("rates", rate, f"would not be sent: {policy}")
             continue
         try:  # refused: the guard records it, the rows keep the reason
-            guard.send("patchRate", lambda: None, local_table="cloudbed_rate_sync", local_id=ids[0],
-                       changed_at=changed, payload={"rateID": rate, "nights": len(ids)}, refuse=refuse)
+            guard.send(
+                "patchRate",
+                lambda: None,
+                local_table="cloudbed_rate_sync",
+                local_id=ids[0],
+                changed_at=changed,
+                payload={"rateID": rate, "nights": len(ids)},
+                refuse=refuse,
+            )
         except PushRefusedError as exc:
             counts.failed += len(ids)
             run.result.errors.append(f"patchRate: {exc}")
             _set(run, ids, status="error", error=str(exc)[:4000])
     for start in range(0, len(groups), MAX_RATE_INTERVALS):
-        batch = groups[start:start + MAX_RATE_INTERVALS]
+        batch = groups[start : start + MAX_RATE_INTERVALS]
         ids = [r["id"] for _, items in batch for r in items]
         changed = min((r["local_modified_at"] or r["created_at"]) for _, items in batch for r in items)
-        updates = [RateUpdate(rate, items[0]["rate_date"], items[-1]["rate_date"], items[0]["adf_rate"])
-                   for rate, items in batch]
-        payload = {"rates": [{"rateID": u.rate_id, "startDate": u.start_date, "endDate": u.end_date,
-                              "rate": u.rate} for u in updates]}
+        updates = [
+            RateUpdate(rate, items[0]["rate_date"], items[-1]["rate_date"], items[0]["adf_rate"])
+            for rate, items in batch
+        ]
+        payload = {
+            "rates": [
+                {"rateID": u.rate_id, "startDate": u.start_date, "endDate": u.end_date, "rate": u.rate}
+                for u in updates
+            ]
+        }
         if not run.apply:
             for u in updates:
                 run.action("push_rate", "rates", u.rate_id, f"{u.start_date}..{u.end_date} → {u.rate}")
             continue
         try:
-            job = guard.send("patchRate", lambda updates=updates: run.client.patch_rate(updates),
-                             local_table="cloudbed_rate_sync", local_id=ids[0], changed_at=changed, payload=payload)
+            job = guard.send(
+                "patchRate",
+                lambda updates=updates: run.client.patch_rate(updates),
+                local_table="cloudbed_rate_sync",
+                local_id=ids[0],
+                changed_at=changed,
+                payload=payload,
+            )
         except (PushRefusedError, CloudbedsError) as exc:
             counts.failed += len(ids)
             run.result.errors.append(f"patchRate: {exc}")
@@ -119,7 +148,9 @@ def push_rates(run: RunState, guard: OutboundGuard) -> None:
         _set(run, ids, status="queued", job_reference_id=job[:64], pushed_at=utcnow(), error=None)
         counts.updated += len(ids)
         for u in updates:
-            run.action("push_rate", "rates", u.rate_id, f"{u.start_date}..{u.end_date} → {u.rate} (job {job})")
+            run.action(
+                "push_rate", "rates", u.rate_id, f"{u.start_date}..{u.end_date} → {u.rate} (job {job})"
+            )
 
 
 def follow_jobs(run: RunState, *, wait_s: float = 0.0, poll_s: float = 1.0) -> int:
@@ -128,9 +159,13 @@ def follow_jobs(run: RunState, *, wait_s: float = 0.0, poll_s: float = 1.0) -> i
     while True:
         with run.engine.connect() as conn:
             queued = defaultdict(list)
-            for row in conn.execute(sa.select(T.c.id, T.c.job_reference_id, T.c.rate_id, T.c.adf_rate).where(
-                    T.c.property_id == run.property_id, T.c.status == "queued",
-                    T.c.job_reference_id.is_not(None))):
+            for row in conn.execute(
+                sa.select(T.c.id, T.c.job_reference_id, T.c.rate_id, T.c.adf_rate).where(
+                    T.c.property_id == run.property_id,
+                    T.c.status == "queued",
+                    T.c.job_reference_id.is_not(None),
+                )
+            ):
                 queued[row.job_reference_id].append(row)
         if not queued:
             return 0
@@ -140,8 +175,12 @@ def follow_jobs(run: RunState, *, wait_s: float = 0.0, poll_s: float = 1.0) -> i
         for job_id, rows in queued.items():
             job = jobs.get(job_id) or run.client.get_rate_job(job_id)
             if job is None:
-                _set(run, [r.id for r in rows], status="error",
-                     error=f"Cloudbeds no longer knows rate job {job_id} (jobs are kept 7 days)")
+                _set(
+                    run,
+                    [r.id for r in rows],
+                    status="error",
+                    error=f"Cloudbeds no longer knows rate job {job_id} (jobs are kept 7 days)",
+                )
                 counts.failed += len(rows)
                 continue
             if not job.finished:
@@ -152,12 +191,21 @@ def follow_jobs(run: RunState, *, wait_s: float = 0.0, poll_s: float = 1.0) -> i
             bad = [r for r in rows if r not in ok]
             with run.engine.begin() as conn:
                 for r in ok:
-                    conn.execute(sa.update(T).where(T.c.id == r.id).values(
-                        status="completed", cloudbed_rate=r.adf_rate, error=None))
+                    conn.execute(
+                        sa.update(T)
+                        .where(T.c.id == r.id)
+                        .values(status="completed", cloudbed_rate=r.adf_rate, error=None)
+                    )
                 if bad:
-                    message = "; ".join(m for m in failed_rates.values() if m) or f"rate job {job_id} ended in error"
-                    conn.execute(sa.update(T).where(T.c.id.in_([r.id for r in bad])).values(
-                        status="error", error=message[:4000]))
+                    message = (
+                        "; ".join(m for m in failed_rates.values() if m)
+                        or f"rate job {job_id} ended in error"
+                    )
+                    conn.execute(
+                        sa.update(T)
+                        .where(T.c.id.in_([r.id for r in bad]))
+                        .values(status="error", error=message[:4000])
+                    )
             counts.updated += len(ok)
             counts.failed += len(bad)
             if bad:

@@ -19,7 +19,7 @@ from pms.sync.compare import write
 from pms.sync.records import cut, money
 from pms.sync.runstate import RunState
 
-__all__ = ["pull_rates", "rate_window", "MAX_CALL_DAYS"]
+__all__ = ["MAX_CALL_DAYS", "pull_rates", "rate_window"]
 
 MAX_CALL_DAYS = 365
 _RATE_KEY = ("property_id", "rate_id", "rate_date")
@@ -39,7 +39,9 @@ def _plans(run: RunState, first: date, last: date):
     while start <= last:
         end = min(last, start + timedelta(days=MAX_CALL_DAYS - 1))
         # endDate is the departure: the nights read are start .. endDate - 1.
-        yield from run.client.get_rate_plans(start_date=start, end_date=end + timedelta(days=1), detailed_rates=True)
+        yield from run.client.get_rate_plans(
+            start_date=start, end_date=end + timedelta(days=1), detailed_rates=True
+        )
         start = end + timedelta(days=1)
 
 
@@ -54,38 +56,71 @@ def pull_rates(run: RunState, *, rates: bool = True, availability: bool = True) 
         for night in plan.daily:
             if not first <= night.date <= last:
                 continue
-            rate_rows.append({
-                "property_id": pid, "rate_id": plan.rate_id, "rate_date": night.date,
-                "room_type_id": plan.room_type_id, "rate_plan_name": name, "is_derived": bool(plan.is_derived),
-                "cloudbed_rate": money(night.rate, f"rate {plan.rate_id} {night.date}"),
-                "rooms_available": night.rooms_available, "min_los": night.min_los, "max_los": night.max_los,
-                "closed_to_arrival": bool(night.closed_to_arrival),
-                "closed_to_departure": bool(night.closed_to_departure), "blocked": bool(night.blocked),
-            })
+            rate_rows.append(
+                {
+                    "property_id": pid,
+                    "rate_id": plan.rate_id,
+                    "rate_date": night.date,
+                    "room_type_id": plan.room_type_id,
+                    "rate_plan_name": name,
+                    "is_derived": bool(plan.is_derived),
+                    "cloudbed_rate": money(night.rate, f"rate {plan.rate_id} {night.date}"),
+                    "rooms_available": night.rooms_available,
+                    "min_los": night.min_los,
+                    "max_los": night.max_los,
+                    "closed_to_arrival": bool(night.closed_to_arrival),
+                    "closed_to_departure": bool(night.closed_to_departure),
+                    "blocked": bool(night.blocked),
+                }
+            )
             if plan.is_derived or not plan.room_type_id:
                 continue
             key = (plan.room_type_id, night.date)
             current = avail.get(key)
-            if current is None or (night.rooms_available is not None and current["rooms_available"] is not None
-                                   and night.rooms_available < current["rooms_available"]):
-                avail[key] = {"property_id": pid, "room_type_id": plan.room_type_id, "stay_date": night.date,
-                              "rooms_available": night.rooms_available,
-                              "rate": money(night.rate, f"rate {plan.rate_id} {night.date}")}
+            if current is None or (
+                night.rooms_available is not None
+                and current["rooms_available"] is not None
+                and night.rooms_available < current["rooms_available"]
+            ):
+                avail[key] = {
+                    "property_id": pid,
+                    "room_type_id": plan.room_type_id,
+                    "stay_date": night.date,
+                    "rooms_available": night.rooms_available,
+                    "rate": money(night.rate, f"rate {plan.rate_id} {night.date}"),
+                }
     with run.engine.begin() as conn:
         if run.apply and run.lease is not None:
             run.lease.renew(conn)
         if rates:
             compare = [c for c in (rate_rows[0] if rate_rows else {}) if c not in _RATE_KEY]
-            _count(run, "rates", write(conn, schema.cloudbed_rate_sync, rate_rows, key=_RATE_KEY,
-                                       compare=compare, apply=run.apply))
+            _count(
+                run,
+                "rates",
+                write(
+                    conn,
+                    schema.cloudbed_rate_sync,
+                    rate_rows,
+                    key=_RATE_KEY,
+                    compare=compare,
+                    apply=run.apply,
+                ),
+            )
         if availability:
             t = schema.cloudbed_room_types
-            units = {r.room_type_id: r.units for r in conn.execute(
-                sa.select(t.c.room_type_id, t.c.units).where(t.c.property_id == pid))}
+            units = {
+                r.room_type_id: r.units
+                for r in conn.execute(sa.select(t.c.room_type_id, t.c.units).where(t.c.property_id == pid))
+            }
             rows = [{**row, "rooms_total": units.get(row["room_type_id"])} for row in avail.values()]
             compare = ["rooms_available", "rooms_total", "rate"]
-            _count(run, "availability", write(conn, schema.cloudbed_availability, rows, key=_AVAIL_KEY,
-                                              compare=compare, apply=run.apply))
+            _count(
+                run,
+                "availability",
+                write(
+                    conn, schema.cloudbed_availability, rows, key=_AVAIL_KEY, compare=compare, apply=run.apply
+                ),
+            )
     run.done += len(rate_rows)
     run.progress(None, "rates and availability")
 

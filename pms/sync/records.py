@@ -17,37 +17,85 @@ from pms.cloudbeds.models import Reservation, ReservationGuest, ReservationRoom
 from pms.sync.rules import map_status
 
 __all__ = [
+    "GUEST_COMPARE",
     "RES_COMPARE",
     "ROOM_COMPARE",
-    "GUEST_COMPARE",
     "RecordError",
-    "money",
     "cut",
-    "main_guest",
     "guest_display_name",
-    "reservation_row",
-    "room_rows",
     "guest_row",
     "guest_row_from_guest",
+    "main_guest",
+    "money",
+    "reservation_row",
+    "room_rows",
 ]
 
 _MAX_MONEY = Decimal("99999999999999")  # DECIMAL(16,2)
 _CENT = Decimal("0.01")
 
 RES_COMPARE = (
-    "status", "check_in", "check_out", "adults", "children", "cloudbed_guest_id", "guest_name",
-    "source_id", "source_name", "source_category", "payment_collect", "currency", "total", "sub_total",
-    "taxes_fees", "paid", "balance", "cloudbed_total", "third_party_id", "booking_origin", "estimated_arrival",
-    "is_deleted", "cancelled_at", "cloudbed_created_at", "cloudbed_updated_at", "sync_status", "sync_error",
+    "status",
+    "check_in",
+    "check_out",
+    "adults",
+    "children",
+    "cloudbed_guest_id",
+    "guest_name",
+    "source_id",
+    "source_name",
+    "source_category",
+    "payment_collect",
+    "currency",
+    "total",
+    "sub_total",
+    "taxes_fees",
+    "paid",
+    "balance",
+    "cloudbed_total",
+    "third_party_id",
+    "booking_origin",
+    "estimated_arrival",
+    "is_deleted",
+    "cancelled_at",
+    "cloudbed_created_at",
+    "cloudbed_updated_at",
+    "sync_status",
+    "sync_error",
 )
 ROOM_COMPARE = (
-    "reservasi_id", "cloudbed_reservation_id", "cloudbed_room_type_id", "room_type_name", "adf_room_type",
-    "room_id", "room_name", "check_in", "check_out", "adults", "children", "room_total", "rate_id", "rate_name",
-    "room_status", "is_deleted",
+    "reservasi_id",
+    "cloudbed_reservation_id",
+    "cloudbed_room_type_id",
+    "room_type_name",
+    "adf_room_type",
+    "room_id",
+    "room_name",
+    "check_in",
+    "check_out",
+    "adults",
+    "children",
+    "room_total",
+    "rate_id",
+    "rate_name",
+    "room_status",
+    "is_deleted",
 )
 GUEST_COMPARE = (
-    "first_name", "last_name", "email", "phone", "cell_phone", "gender", "country", "address1", "address2",
-    "city", "state", "zip", "birth_date", "sync_status",
+    "first_name",
+    "last_name",
+    "email",
+    "phone",
+    "cell_phone",
+    "gender",
+    "country",
+    "address1",
+    "address2",
+    "city",
+    "state",
+    "zip",
+    "birth_date",
+    "sync_status",
 )
 
 
@@ -88,15 +136,16 @@ def main_guest(r: Reservation) -> ReservationGuest | None:
 
 
 def guest_display_name(first: str | None, last: str | None, full: str | None = None) -> str | None:
-    """"First Last", without repeating a single-name guest (Indonesians often have one name)."""
+    """ "First Last", without repeating a single-name guest (Indonesians often have one name)."""
     first, last = (first or "").strip(), (last or "").strip()
     if first and last and first != last:
         return f"{first} {last}"
     return first or last or (full or "").strip() or None
 
 
-def reservation_row(r: Reservation, property_id: str, *, collect: Mapping[str, str], now: datetime,
-                    warnings: list[str]) -> dict[str, Any]:
+def reservation_row(
+    r: Reservation, property_id: str, *, collect: Mapping[str, str], now: datetime, warnings: list[str]
+) -> dict[str, Any]:
     """The ``reservasi`` row for a Cloudbeds reservation (before the conflict rules adjust it)."""
     rid = r.reservation_id
     if not rid:
@@ -154,8 +203,14 @@ def _sub_id(r: Reservation, room: ReservationRoom, index: int) -> str:
     return room.sub_reservation_id or f"{r.reservation_id}-{index}"
 
 
-def room_rows(r: Reservation, property_id: str, reservasi_id: int | None, *, mapping: Mapping[str, str],
-              unmapped: dict[str, int]) -> list[dict[str, Any]]:
+def room_rows(
+    r: Reservation,
+    property_id: str,
+    reservasi_id: int | None,
+    *,
+    mapping: Mapping[str, str],
+    unmapped: dict[str, int],
+) -> list[dict[str, Any]]:
     """``reservasi_room`` rows: one per room, never flattened (rule 1), with the ADF room type.
 
     ``unmapped`` counts rooms whose Cloudbeds type has no mapping (warned about, never guessed).
@@ -166,26 +221,28 @@ def room_rows(r: Reservation, property_id: str, reservasi_id: int | None, *, map
         adf = mapping.get(type_id)
         if adf is None:
             unmapped[type_id] = unmapped.get(type_id, 0) + 1
-        rows.append({
-            "reservasi_id": reservasi_id,
-            "property_id": property_id,
-            "cloudbed_reservation_id": r.reservation_id,
-            "sub_reservation_id": cut(_sub_id(r, room, i), 64),
-            "cloudbed_room_type_id": cut(room.room_type_id, 64),
-            "room_type_name": cut(room.room_type_name, 255),
-            "adf_room_type": cut(adf, 100),
-            "room_id": cut(room.room_id, 64),
-            "room_name": cut(room.room_name, 100),
-            "check_in": room.check_in or r.check_in,
-            "check_out": room.check_out or r.check_out,
-            "adults": max(0, room.adults) if room.adults is not None else 1,
-            "children": max(0, room.children or 0),
-            "room_total": money(room.total, f"room {room.sub_reservation_id} total"),
-            "rate_id": cut(room.rate_id, 64),
-            "rate_name": cut(room.rate_name, 255),
-            "room_status": cut(room.status, 32),
-            "is_deleted": False,
-        })
+        rows.append(
+            {
+                "reservasi_id": reservasi_id,
+                "property_id": property_id,
+                "cloudbed_reservation_id": r.reservation_id,
+                "sub_reservation_id": cut(_sub_id(r, room, i), 64),
+                "cloudbed_room_type_id": cut(room.room_type_id, 64),
+                "room_type_name": cut(room.room_type_name, 255),
+                "adf_room_type": cut(adf, 100),
+                "room_id": cut(room.room_id, 64),
+                "room_name": cut(room.room_name, 100),
+                "check_in": room.check_in or r.check_in,
+                "check_out": room.check_out or r.check_out,
+                "adults": max(0, room.adults) if room.adults is not None else 1,
+                "children": max(0, room.children or 0),
+                "room_total": money(room.total, f"room {room.sub_reservation_id} total"),
+                "rate_id": cut(room.rate_id, 64),
+                "rate_name": cut(room.rate_name, 255),
+                "room_status": cut(room.status, 32),
+                "is_deleted": False,
+            }
+        )
     return rows
 
 

@@ -22,7 +22,6 @@ import sqlalchemy as sa
 
 from pms.db import schema
 from pms.sync import sources
-from pms.sync.engine import execute, held_run, transaction
 from pms.sync.guard import OutboundGuard
 from pms.sync.guests import process_guest_page
 from pms.sync.push import push_guests, push_reservations
@@ -30,14 +29,21 @@ from pms.sync.ratepush import follow_jobs, push_rates
 from pms.sync.request import SyncContext, SyncRequest
 from pms.sync.reservations import process_page, warn_unmapped
 from pms.sync.result import SyncResult
+from pms.sync.run import execute, held_run, transaction
 from pms.sync.runstate import RunState, property_zone
 
-__all__ = ["refresh_reservations", "refresh_guests", "retry_failed", "follow_rate_jobs", "refresh_catalog"]
+__all__ = ["follow_rate_jobs", "refresh_catalog", "refresh_guests", "refresh_reservations", "retry_failed"]
 
 
 def _request(trigger: str, wait: bool, timeout: float, entities=("reservations", "guests")) -> SyncRequest:
-    return SyncRequest(mode="incremental", entities=entities, direction="pull", trigger=trigger,
-                       wait_for_lease=wait, lease_timeout_s=timeout)
+    return SyncRequest(
+        mode="incremental",
+        entities=entities,
+        direction="pull",
+        trigger=trigger,
+        wait_for_lease=wait,
+        lease_timeout_s=timeout,
+    )
 
 
 def _prepare(run: RunState) -> None:
@@ -61,8 +67,14 @@ def _reread(run: RunState, ids: list[str]) -> None:
     warn_unmapped(run)
 
 
-def refresh_reservations(ctx: SyncContext, reservation_ids: Iterable[str], *, trigger: str = "webhook",
-                         wait_for_lease: bool = True, lease_timeout_s: float = 60.0) -> SyncResult:
+def refresh_reservations(
+    ctx: SyncContext,
+    reservation_ids: Iterable[str],
+    *,
+    trigger: str = "webhook",
+    wait_for_lease: bool = True,
+    lease_timeout_s: float = 60.0,
+) -> SyncResult:
     """Re-read bookings by id; apply each only if Cloudbeds changed it after what we hold."""
     ids = list(dict.fromkeys(str(i).strip() for i in reservation_ids if i and str(i).strip()))
     with held_run(ctx, _request(trigger, wait_for_lease, lease_timeout_s), log_mode="refresh") as run:
@@ -72,9 +84,15 @@ def refresh_reservations(ctx: SyncContext, reservation_ids: Iterable[str], *, tr
     return run.result
 
 
-def refresh_guests(ctx: SyncContext, guest_ids: Iterable[str], *, reservation_ids: Iterable[str] = (),
-                   trigger: str = "webhook", wait_for_lease: bool = True,
-                   lease_timeout_s: float = 60.0) -> SyncResult:
+def refresh_guests(
+    ctx: SyncContext,
+    guest_ids: Iterable[str],
+    *,
+    reservation_ids: Iterable[str] = (),
+    trigger: str = "webhook",
+    wait_for_lease: bool = True,
+    lease_timeout_s: float = 60.0,
+) -> SyncResult:
     """Re-read guests: through their reservations when known, else one getGuest each."""
     wanted = list(dict.fromkeys(str(i).strip() for i in guest_ids if i and str(i).strip()))
     res_ids = [str(i) for i in reservation_ids if i]
@@ -83,15 +101,26 @@ def refresh_guests(ctx: SyncContext, guest_ids: Iterable[str], *, reservation_id
         _prepare(run)
         g = schema.guest
         with run.engine.connect() as conn:
-            known = {r.cloudbed_guest_id: r.cloudbed_reservation_id for r in conn.execute(
-                sa.select(g.c.cloudbed_guest_id, g.c.cloudbed_reservation_id).where(
-                    g.c.property_id == run.property_id, g.c.cloudbed_guest_id.in_(wanted or [""])))}
+            known = {
+                r.cloudbed_guest_id: r.cloudbed_reservation_id
+                for r in conn.execute(
+                    sa.select(g.c.cloudbed_guest_id, g.c.cloudbed_reservation_id).where(
+                        g.c.property_id == run.property_id, g.c.cloudbed_guest_id.in_(wanted or [""])
+                    )
+                )
+            }
         res_ids += [rid for rid in known.values() if rid]
         if res_ids:
             _reread(run, list(dict.fromkeys(res_ids)))
         with run.engine.connect() as conn:
-            present = {row[0] for row in conn.execute(sa.select(g.c.cloudbed_guest_id).where(
-                g.c.property_id == run.property_id, g.c.cloudbed_guest_id.in_(wanted or [""])))}
+            present = {
+                row[0]
+                for row in conn.execute(
+                    sa.select(g.c.cloudbed_guest_id).where(
+                        g.c.property_id == run.property_id, g.c.cloudbed_guest_id.in_(wanted or [""])
+                    )
+                )
+            }
         unknown = [gid for gid in wanted if gid not in present]
         if unknown:  # never seen, and not in the bookings re-read: the one detail call per guest
             guests = [run.client.get_guest(guest_id=gid) for gid in unknown[:100]]
@@ -107,10 +136,19 @@ def retry_failed(ctx: SyncContext, *, trigger: str = "manual") -> SyncResult:
         _prepare(run)
         r = schema.reservasi
         with run.engine.connect() as conn:
-            ids = [row.cloudbed_reservation_id for row in conn.execute(
-                sa.select(r.c.cloudbed_reservation_id).where(
-                    r.c.property_id == run.property_id, r.c.sync_status == "error",
-                    r.c.cloudbed_reservation_id.is_not(None)).order_by(r.c.id).limit(5000))]
+            ids = [
+                row.cloudbed_reservation_id
+                for row in conn.execute(
+                    sa.select(r.c.cloudbed_reservation_id)
+                    .where(
+                        r.c.property_id == run.property_id,
+                        r.c.sync_status == "error",
+                        r.c.cloudbed_reservation_id.is_not(None),
+                    )
+                    .order_by(r.c.id)
+                    .limit(5000)
+                )
+            ]
         if run.settings.push_enabled:
             guard = OutboundGuard(run)
             push_reservations(run, guard)
@@ -121,8 +159,9 @@ def retry_failed(ctx: SyncContext, *, trigger: str = "manual") -> SyncResult:
     return run.result
 
 
-def follow_rate_jobs(ctx: SyncContext, *, wait_s: float = 0.0, poll_s: float = 1.0,
-                     trigger: str = "auto") -> SyncResult:
+def follow_rate_jobs(
+    ctx: SyncContext, *, wait_s: float = 0.0, poll_s: float = 1.0, trigger: str = "auto"
+) -> SyncResult:
     """Settle queued rate pushes (``getRateJobs``); with ``wait_s``, poll until they finish."""
     req = _request(trigger, True, 60.0, entities=("rates",))
     with held_run(ctx, req, log_mode="rate_jobs") as run:
@@ -133,8 +172,14 @@ def follow_rate_jobs(ctx: SyncContext, *, wait_s: float = 0.0, poll_s: float = 1
 
 def refresh_catalog(ctx: SyncContext, *, trigger: str = "manual") -> SyncResult:
     """The Cloudbeds catalogue alone: property, room types, rooms, sources (5 calls)."""
-    req = SyncRequest(mode="full", entities=("catalog",), direction="pull", trigger=trigger, wait_for_lease=True,
-                      lease_timeout_s=60.0)
+    req = SyncRequest(
+        mode="full",
+        entities=("catalog",),
+        direction="pull",
+        trigger=trigger,
+        wait_for_lease=True,
+        lease_timeout_s=60.0,
+    )
     with held_run(ctx, req) as run:
         execute(run)
     return run.result

@@ -17,18 +17,18 @@ import sqlalchemy as sa
 from pms.errors import SyncError
 
 __all__ = [
-    "ENTITIES",
-    "PULL_ENTITIES",
-    "MODES",
-    "DIRECTIONS",
-    "TRIGGERS",
-    "MAX_WINDOW_DAYS",
     "DEFAULT_ENTITIES",
+    "DIRECTIONS",
+    "ENTITIES",
+    "MAX_WINDOW_DAYS",
+    "MODES",
+    "PULL_ENTITIES",
+    "TRIGGERS",
     "Progress",
-    "SyncRequest",
     "SyncContext",
-    "parse_entities",
+    "SyncRequest",
     "parse_day",
+    "parse_entities",
 ]
 
 # Pulled in this order: the catalogue first (time zone, sources' payment collect, room types), then
@@ -74,8 +74,10 @@ def parse_entities(value: str | Iterable[str] | None, mode: str = "full") -> tup
     wanted = {str(v).strip().lower() for v in items if str(v).strip()}
     unknown = sorted(wanted - set(ENTITIES))
     if unknown:
-        raise SyncError(f"unknown entit{'y' if len(unknown) == 1 else 'ies'} {', '.join(unknown)}; "
-                        f"choose from {', '.join(ENTITIES)}")
+        raise SyncError(
+            f"unknown entit{'y' if len(unknown) == 1 else 'ies'} {', '.join(unknown)}; "
+            f"choose from {', '.join(ENTITIES)}"
+        )
     if not wanted:
         return DEFAULT_ENTITIES.get(mode, PULL_ENTITIES)
     return tuple(e for e in ENTITIES if e in wanted)
@@ -126,8 +128,10 @@ class SyncRequest:
             if end < start:
                 raise SyncError(f"the window ends ({end}) before it starts ({start}); swap the dates")
             if (end - start).days > MAX_WINDOW_DAYS:
-                raise SyncError(f"a window of {(end - start).days} days is too long (at most {MAX_WINDOW_DAYS}); "
-                                "use --full to reconcile everything")
+                raise SyncError(
+                    f"a window of {(end - start).days} days is too long (at most {MAX_WINDOW_DAYS}); "
+                    "use --full to reconcile everything"
+                )
         elif start is not None or end is not None:
             raise SyncError(f"--from/--to only apply to a window sync, not to {self.mode}")
         if self.lease_timeout_s < 0:
@@ -168,8 +172,10 @@ class SyncContext:
     def __post_init__(self) -> None:
         pid = self.property_id or getattr(self.client, "property_id", None)
         if not pid:
-            raise SyncError("no Cloudbeds property is configured: run test-connection (it detects the "
-                            "property) or save the property id on the Connection page")
+            raise SyncError(
+                "no Cloudbeds property is configured: run test-connection (it detects the "
+                "property) or save the property id on the Connection page"
+            )
         self.property_id = str(pid)
         if getattr(self.client, "property_id", None) is None:
             self.client.property_id = self.property_id

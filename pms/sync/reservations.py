@@ -2,7 +2,7 @@
 
 ``process_page`` is the heart of the pull. For a page (≤ 100 bookings) it reads what the database
 holds for them in two queries (by Cloudbeds id, and the hotel's own un-linked bookings with the
-same arrival dates for DOMAIN rule 3), decides per booking with the rules in ``rules``, and then
+same arrival dates for domain rule 3), decides per booking with the rules in ``rules``, and then
 writes with a handful of bulk statements: links, guests, reservations, rooms, removed rooms. No
 query runs per booking. The caller owns the transaction, so a page is all or nothing, and in a
 preview (``run.apply`` false) the same decisions are made and counted but nothing is written.
@@ -48,7 +48,7 @@ from pms.sync.rules import (
 )
 from pms.sync.runstate import RunState
 
-__all__ = ["process_page", "mark_vanished", "warn_unmapped"]  # warn_unmapped: from rooms, for callers
+__all__ = ["mark_vanished", "process_page", "warn_unmapped"]  # warn_unmapped: from rooms, for callers
 
 R = schema.reservasi
 ROOM = schema.reservasi_room
@@ -68,11 +68,17 @@ def _link_candidates(conn: sa.Connection, pid: str, days: set[date]) -> list[Map
     """Bookings typed into the hotel system (no Cloudbeds id yet) arriving on one of ``days``."""
     if not days:
         return []
-    q = (sa.select(R, G.c.first_name.label("g_first"), G.c.last_name.label("g_last"))
-         .select_from(R.outerjoin(G, R.c.guest_id == G.c.id))
-         .where(R.c.property_id == pid, R.c.cloudbed_reservation_id.is_(None), R.c.is_deleted.is_(False),
-                R.c.check_in.in_(sorted(days)))
-         .order_by(R.c.id))
+    q = (
+        sa.select(R, G.c.first_name.label("g_first"), G.c.last_name.label("g_last"))
+        .select_from(R.outerjoin(G, R.c.guest_id == G.c.id))
+        .where(
+            R.c.property_id == pid,
+            R.c.cloudbed_reservation_id.is_(None),
+            R.c.is_deleted.is_(False),
+            R.c.check_in.in_(sorted(days)),
+        )
+        .order_by(R.c.id)
+    )
     return list(conn.execute(q).mappings())
 
 
@@ -83,12 +89,17 @@ def _record_names(r: Reservation, row: Mapping[str, Any]) -> list[str | None]:
     return names
 
 
-def _find_link(r: Reservation, row: Mapping[str, Any], candidates: list[Mapping[str, Any]],
-               taken: set[int]) -> Mapping[str, Any] | None:
+def _find_link(
+    r: Reservation, row: Mapping[str, Any], candidates: list[Mapping[str, Any]], taken: set[int]
+) -> Mapping[str, Any] | None:
     """Rule 3: the same stay (dates) with a guest name sharing a word of three letters or more."""
     names = _record_names(r, row)
     for cand in candidates:
-        if cand["id"] in taken or cand["check_in"] != row["check_in"] or cand["check_out"] != row["check_out"]:
+        if (
+            cand["id"] in taken
+            or cand["check_in"] != row["check_in"]
+            or cand["check_out"] != row["check_out"]
+        ):
             continue
         if names_match(names, [cand["guest_name"], cand["g_first"], cand["g_last"]]):
             return cand
@@ -96,8 +107,11 @@ def _find_link(r: Reservation, row: Mapping[str, Any], candidates: list[Mapping[
 
 
 def _summary(old: Mapping[str, Any], row: Mapping[str, Any], changed: list[str]) -> str:
-    parts = [f"{c} {old.get(c)} → {row.get(c)}" for c in changed if c not in (
-        "cloudbed_updated_at", "sync_status", "sync_error", "cloudbed_total")][:4]
+    parts = [
+        f"{c} {old.get(c)} → {row.get(c)}"
+        for c in changed
+        if c not in ("cloudbed_updated_at", "sync_status", "sync_error", "cloudbed_total")
+    ][:4]
     return "; ".join(parts) or "timestamps"
 
 
@@ -115,8 +129,9 @@ class _Page:
         self.stamp: list[str] = []  # every Cloudbeds id read (full reconcile)
 
 
-def _decide(run: RunState, page: _Page, r: Reservation, row: dict, old: Mapping[str, Any] | None,
-            linked: bool) -> None:
+def _decide(
+    run: RunState, page: _Page, r: Reservation, row: dict, old: Mapping[str, Any] | None, linked: bool
+) -> None:
     rid = r.reservation_id
     counts = run.result.entity("reservations")
     if old is None:
@@ -124,29 +139,37 @@ def _decide(run: RunState, page: _Page, r: Reservation, row: dict, old: Mapping[
         page.all_rows[rid] = row
         page.rooms_for.append(r)
         counts.created += 1
-        run.action("create", "reservations", rid, f"{row['status']} {row['check_in']}..{row['check_out']} "
-                                                  f"{row.get('guest_name') or ''}".rstrip())
+        run.action(
+            "create",
+            "reservations",
+            rid,
+            f"{row['status']} {row['check_in']}..{row['check_out']} {row.get('guest_name') or ''}".rstrip(),
+        )
         return
     page.existing_ids[rid] = old["id"]
     page.old[rid] = old
     if not linked and not old.get("is_deleted"):
         run.known_seen += 1
     modified, held = r.modified_at, old.get("cloudbed_updated_at")
-    if not linked and not run.force and modified is not None and held is not None:
-        # Equal times are re-read: Cloudbeds' times have whole seconds, so a second change within
-        # the same second looks the same; the compare then finds "unchanged" if nothing moved.
-        if modified < held:
-            counts.unchanged += 1  # we already hold this version or a newer one
-            return
-    if not linked and has_local_edit(old) and not edit_expired(old, run.started_at,
-                                                                run.settings.edit_expiry_minutes):
+    # Equal times are re-read: Cloudbeds' times have whole seconds, so a second change within the
+    # same second looks the same; the compare then finds "unchanged" if nothing moved.
+    if not linked and not run.force and modified is not None and held is not None and modified < held:
+        counts.unchanged += 1  # we already hold this version or a newer one
+        return
+    if (
+        not linked
+        and has_local_edit(old)
+        and not edit_expired(old, run.started_at, run.settings.edit_expiry_minutes)
+    ):
         if modified is None or old["local_modified_at"] >= modified:
             counts.unchanged += 1
             run.warn("reservations", rid, "kept the hotel's change that is waiting to be sent to Cloudbeds")
             return
         run.warn("reservations", rid, "a later change in Cloudbeds replaced the hotel's unsent change")
 
-    total, baseline, folio = choose_total(old, row["total"], check_in=row["check_in"], check_out=row["check_out"])
+    total, baseline, folio = choose_total(
+        old, row["total"], check_in=row["check_in"], check_out=row["check_out"]
+    )
     row["total"], row["cloudbed_total"] = total, baseline
     kind = "link" if linked else "update"
     if is_cancellation(row["status"]) and not is_cancellation(old.get("status")):
@@ -155,8 +178,10 @@ def _decide(run: RunState, page: _Page, r: Reservation, row: dict, old: Mapping[
             message = f"canceled in Cloudbeds ({row['status']}), but {block}"
             run.warn("reservations", rid, message)
             counts.failed += 1
-            if (old.get("status") or "").lower() not in ("checked_in", "checked_out") and \
-                    (old.get("sync_status"), old.get("sync_error")) != ("error", message):
+            if (old.get("status") or "").lower() not in ("checked_in", "checked_out") and (
+                old.get("sync_status"),
+                old.get("sync_error"),
+            ) != ("error", message):
                 page.flags.append({"b_id": old["id"], "b_err": message[:2000]})
             if linked:
                 page.links.append({"b_id": old["id"], "b_cid": rid})
@@ -170,8 +195,12 @@ def _decide(run: RunState, page: _Page, r: Reservation, row: dict, old: Mapping[
     if linked:
         page.links.append({"b_id": old["id"], "b_cid": rid})
         run.result.linked += 1
-        run.action("link", "reservations", rid, f"linked to hotel booking #{old['id']} "
-                                                f"({old.get('guest_name') or ''})")
+        run.action(
+            "link",
+            "reservations",
+            rid,
+            f"linked to hotel booking #{old['id']} ({old.get('guest_name') or ''})",
+        )
     page.all_rows[rid] = row
     page.rooms_for.append(r)
     changed = differs(old, row, RES_COMPARE)
@@ -203,8 +232,14 @@ def _guest_rows(run: RunState, records: list[Reservation]) -> list[dict]:
     return list(rows.values())
 
 
-def process_page(conn: sa.Connection, run: RunState, records: Iterable[Reservation], *,
-                 with_guests: bool = True, full: bool = False) -> None:
+def process_page(
+    conn: sa.Connection,
+    run: RunState,
+    records: Iterable[Reservation],
+    *,
+    with_guests: bool = True,
+    full: bool = False,
+) -> None:
     """Decide and (when applying) write one page of bookings inside the caller's transaction."""
     pid = run.property_id
     page = _Page()
@@ -245,8 +280,15 @@ def process_page(conn: sa.Connection, run: RunState, records: Iterable[Reservati
 
     guest_ids: dict[str, int] = {}
     if with_guests:
-        res = write(conn, G, _guest_rows(run, [r for r, _ in good]), key=_GUEST_KEY, compare=GUEST_COMPARE,
-                    apply=run.apply, return_ids=True)
+        res = write(
+            conn,
+            G,
+            _guest_rows(run, [r for r, _ in good]),
+            key=_GUEST_KEY,
+            compare=GUEST_COMPARE,
+            apply=run.apply,
+            return_ids=True,
+        )
         _count(run, "guests", res)
         guest_ids = {k[1]: v for k, v in res.ids.items()}
     if run.apply:
@@ -256,7 +298,9 @@ def process_page(conn: sa.Connection, run: RunState, records: Iterable[Reservati
 
 
 def _existing(conn: sa.Connection, pid: str, ids: list[str]) -> dict[tuple, Mapping[str, Any]]:
-    rows = conn.execute(sa.select(R).where(R.c.property_id == pid, R.c.cloudbed_reservation_id.in_(ids))).mappings()
+    rows = conn.execute(
+        sa.select(R).where(R.c.property_id == pid, R.c.cloudbed_reservation_id.in_(ids))
+    ).mappings()
     return {(pid, row["cloudbed_reservation_id"]): row for row in rows}
 
 
@@ -267,25 +311,42 @@ def _count(run: RunState, entity: str, res) -> None:
     counts.unchanged += res.unchanged
 
 
-def _apply(conn: sa.Connection, run: RunState, page: _Page, guest_ids: Mapping[str, int], with_guests: bool,
-           full: bool) -> None:
+def _apply(
+    conn: sa.Connection,
+    run: RunState,
+    page: _Page,
+    guest_ids: Mapping[str, int],
+    with_guests: bool,
+    full: bool,
+) -> None:
     pid = run.property_id
     if page.links:
-        conn.execute(sa.update(R).where(R.c.id == sa.bindparam("b_id"))
-                     .values(cloudbed_reservation_id=sa.bindparam("b_cid")), page.links)
+        conn.execute(
+            sa.update(R)
+            .where(R.c.id == sa.bindparam("b_id"))
+            .values(cloudbed_reservation_id=sa.bindparam("b_cid")),
+            page.links,
+        )
     if page.flags:
-        conn.execute(sa.update(R).where(R.c.id == sa.bindparam("b_id"))
-                     .values(sync_status="error", sync_error=sa.bindparam("b_err"), updated_at=R.c.updated_at),
-                     page.flags)
+        conn.execute(
+            sa.update(R)
+            .where(R.c.id == sa.bindparam("b_id"))
+            .values(sync_status="error", sync_error=sa.bindparam("b_err"), updated_at=R.c.updated_at),
+            page.flags,
+        )
     compare = RES_COMPARE
     if with_guests:
-        compare = RES_COMPARE + ("guest_id",)
+        compare = (*RES_COMPARE, "guest_id")
         writing = {id(row) for row in page.write_rows}
         for rid, row in page.all_rows.items():
             row["guest_id"] = guest_ids.get(row.get("cloudbed_guest_id") or "")
             old = page.old.get(rid)
-            if id(row) not in writing and old is not None and old.get("guest_id") != row["guest_id"] \
-                    and row["guest_id"] is not None:
+            if (
+                id(row) not in writing
+                and old is not None
+                and old.get("guest_id") != row["guest_id"]
+                and row["guest_id"] is not None
+            ):
                 page.write_rows.append(row)
         for row in page.write_rows:
             row.setdefault("guest_id", guest_ids.get(row.get("cloudbed_guest_id") or ""))
@@ -295,16 +356,21 @@ def _apply(conn: sa.Connection, run: RunState, page: _Page, guest_ids: Mapping[s
 
     write_rooms(conn, run, page.rooms_for, ids, [link["b_id"] for link in page.links])
     if full and page.stamp:
-        conn.execute(sa.update(R).where(R.c.property_id == pid, R.c.cloudbed_reservation_id.in_(page.stamp),
-                                        ~_unsent_edit()).values(last_sync_at=run.started_at,
-                                                                updated_at=R.c.updated_at))
+        conn.execute(
+            sa.update(R)
+            .where(R.c.property_id == pid, R.c.cloudbed_reservation_id.in_(page.stamp), ~_unsent_edit())
+            .values(last_sync_at=run.started_at, updated_at=R.c.updated_at)
+        )
 
 
 def _unsent_edit():
     """SQL for ``rules.has_local_edit``: such rows are neither stamped (their edit would look sent)
     nor taken for vanished by a full reconcile."""
-    return sa.and_(R.c.sync_status.in_(("pending", "error")), R.c.local_modified_at.is_not(None),
-                   sa.or_(R.c.last_sync_at.is_(None), R.c.local_modified_at > R.c.last_sync_at))
+    return sa.and_(
+        R.c.sync_status.in_(("pending", "error")),
+        R.c.local_modified_at.is_not(None),
+        sa.or_(R.c.last_sync_at.is_(None), R.c.local_modified_at > R.c.last_sync_at),
+    )
 
 
 def mark_vanished(conn: sa.Connection, run: RunState) -> int:
@@ -314,25 +380,48 @@ def mark_vanished(conn: sa.Connection, run: RunState) -> int:
     In a preview the count comes from comparing the number of stored bookings with those read.
     """
     pid = run.property_id
-    cond = sa.and_(R.c.property_id == pid, R.c.cloudbed_reservation_id.is_not(None), R.c.is_deleted.is_(False),
-                   sa.or_(R.c.last_sync_at.is_(None), R.c.last_sync_at < run.started_at), ~_unsent_edit())
+    cond = sa.and_(
+        R.c.property_id == pid,
+        R.c.cloudbed_reservation_id.is_not(None),
+        R.c.is_deleted.is_(False),
+        sa.or_(R.c.last_sync_at.is_(None), R.c.last_sync_at < run.started_at),
+        ~_unsent_edit(),
+    )
     if not run.apply:
-        stored = conn.execute(sa.select(sa.func.count()).select_from(R).where(
-            R.c.property_id == pid, R.c.cloudbed_reservation_id.is_not(None), R.c.is_deleted.is_(False),
-            ~_unsent_edit())).scalar()
+        stored = conn.execute(
+            sa.select(sa.func.count())
+            .select_from(R)
+            .where(
+                R.c.property_id == pid,
+                R.c.cloudbed_reservation_id.is_not(None),
+                R.c.is_deleted.is_(False),
+                ~_unsent_edit(),
+            )
+        ).scalar()
         vanished = max(0, int(stored or 0) - run.known_seen)
         run.result.entity("reservations").deleted += vanished
         if vanished:
-            run.action("update", "reservations", f"{vanished} booking(s)", "no longer in Cloudbeds: would be "
-                                                                          "marked deleted")
+            run.action(
+                "update",
+                "reservations",
+                f"{vanished} booking(s)",
+                "no longer in Cloudbeds: would be marked deleted",
+            )
         return vanished
     ids = [row.id for row in conn.execute(sa.select(R.c.id).where(cond))]
     for start in range(0, len(ids), 500):
-        chunk = ids[start:start + 500]
-        conn.execute(sa.update(R).where(R.c.id.in_(chunk)).values(
-            is_deleted=True, sync_status="synced", sync_error="no longer in Cloudbeds (full reconcile)"))
+        chunk = ids[start : start + 500]
+        conn.execute(
+            sa.update(R)
+            .where(R.c.id.in_(chunk))
+            .values(
+                is_deleted=True, sync_status="synced", sync_error="no longer in Cloudbeds (full reconcile)"
+            )
+        )
         conn.execute(sa.update(ROOM).where(ROOM.c.reservasi_id.in_(chunk)).values(is_deleted=True))
     run.result.entity("reservations").deleted += len(ids)
     if ids:
-        run.action("update", "reservations", f"{len(ids)} booking(s)", "no longer in Cloudbeds: marked deleted")
+        run.action(
+            "update", "reservations", f"{len(ids)} booking(s)", "no longer in Cloudbeds: marked deleted"
+        )
     return len(ids)

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-__all__ = ["EntityCounts", "SyncResult", "MAX_MESSAGES"]
+__all__ = ["MAX_MESSAGES", "EntityCounts", "SyncResult"]
 
 MAX_MESSAGES = 200
 
@@ -43,8 +43,13 @@ class EntityCounts:
         return self
 
     def as_dict(self) -> dict[str, int]:
-        return {"created": self.created, "updated": self.updated, "unchanged": self.unchanged,
-                "deleted": self.deleted, "failed": self.failed}
+        return {
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "deleted": self.deleted,
+            "failed": self.failed,
+        }
 
 
 @dataclass
@@ -56,7 +61,7 @@ class SyncResult:
             early: what was committed before stays, the cursor did not move past it).
         counts: ``EntityCounts`` per entity (``reservations``, ``rooms``, ``guests``, ``rates``,
             ``availability``, ``catalog``, ``push``).
-        linked: local reservations linked to their Cloudbeds twin (DOMAIN rule 3).
+        linked: local reservations linked to their Cloudbeds twin (domain rule 3).
         warnings: up to ``MAX_MESSAGES`` messages; ``warning_count`` counts them all.
         errors: up to ``MAX_MESSAGES`` per-record or fatal error messages.
         error: the fatal error's message when ``status`` is ``failed``.
@@ -135,8 +140,15 @@ class SyncResult:
         for name, counts in self.counts.items():
             if name not in out:
                 out[name] = counts.as_dict()
-        out.update({"mode": self.mode, "direction": self.direction, "linked": self.linked,
-                    "run_status": self.status, "sync_log_id": self.sync_log_id})
+        out.update(
+            {
+                "mode": self.mode,
+                "direction": self.direction,
+                "linked": self.linked,
+                "run_status": self.status,
+                "sync_log_id": self.sync_log_id,
+            }
+        )
         if self.error:
             out["error"] = self.error
             out["error_kind"] = self.error_kind

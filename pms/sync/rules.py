@@ -1,4 +1,4 @@
-"""The domain rules (``shared/design/DOMAIN.md``) that decide what a sync may do, as pure functions.
+"""The domain rules (docs/domain.md) that decide what a sync may do, as pure functions.
 
 Each function names the rule it implements. They take plain values (rows as mappings, records from
 the client) and return decisions; the engine calls them and does the writing. Keeping them apart
@@ -15,23 +15,23 @@ from decimal import Decimal
 from typing import Any
 
 __all__ = [
-    "KNOWN_STATUSES",
     "CANCELLED",
     "IN_HOUSE",
-    "map_status",
-    "is_cancellation",
+    "KNOWN_STATUSES",
     "cancel_block",
-    "holds_payment",
     "choose_total",
+    "edit_expired",
+    "has_local_edit",
+    "holds_payment",
+    "is_cancellation",
+    "is_ota",
+    "map_status",
     "name_words",
     "names_match",
-    "room_number",
-    "has_local_edit",
-    "edit_expired",
-    "push_start_date",
-    "shortens_ota_stay",
-    "is_ota",
     "price_reduction",
+    "push_start_date",
+    "room_number",
+    "shortens_ota_stay",
 ]
 
 # Rule 5: the statuses Cloudbeds has, mapped explicitly (the hotel system uses the same words).
@@ -47,8 +47,33 @@ KNOWN_STATUSES = {
 CANCELLED = frozenset({"canceled", "cancelled", "no_show"})
 IN_HOUSE = frozenset({"checked_in", "checked_out"})
 # Titles ignored when comparing guest names (rule 3), English and Indonesian.
-_TITLES = frozenset({"mr", "mrs", "ms", "miss", "mister", "madam", "dr", "prof", "sir", "bapak", "pak", "ibu",
-                     "bu", "sdr", "sdri", "tn", "ny", "nn", "mas", "mbak", "haji", "hj", "drs"})
+_TITLES = frozenset(
+    {
+        "mr",
+        "mrs",
+        "ms",
+        "miss",
+        "mister",
+        "madam",
+        "dr",
+        "prof",
+        "sir",
+        "bapak",
+        "pak",
+        "ibu",
+        "bu",
+        "sdr",
+        "sdri",
+        "tn",
+        "ny",
+        "nn",
+        "mas",
+        "mbak",
+        "haji",
+        "hj",
+        "drs",
+    }
+)
 _WORD = re.compile(r"\w+", re.UNICODE)
 _DIGITS = re.compile(r"\d+")
 
@@ -87,8 +112,10 @@ def cancel_block(row: Mapping[str, Any]) -> str | None:
     if status in IN_HOUSE:
         return f"it is {status.replace('_', ' ')} here: left untouched"
     if holds_payment(row):
-        return f"it is paid ({row.get('paid')} {row.get('currency') or ''}".rstrip() + \
-            "): cancel and refund it by hand"
+        return (
+            f"it is paid ({row.get('paid')} {row.get('currency') or ''}".rstrip()
+            + "): cancel and refund it by hand"
+        )
     return None
 
 
@@ -98,8 +125,13 @@ def _nights(check_in: date | None, check_out: date | None) -> int:
     return max(1, (check_out - check_in).days)
 
 
-def choose_total(existing: Mapping[str, Any] | None, cloudbeds_total: Decimal | None, *,
-                 check_in: date | None = None, check_out: date | None = None) -> tuple[Any, Any, str | None]:
+def choose_total(
+    existing: Mapping[str, Any] | None,
+    cloudbeds_total: Decimal | None,
+    *,
+    check_in: date | None = None,
+    check_out: date | None = None,
+) -> tuple[Any, Any, str | None]:
     """Rules 9-11: the grand total to store, the new Cloudbeds baseline, and a warning.
 
     - Totals are grand totals, taxes and fees included (rule 9): the caller passes ``grandTotal``.
@@ -118,12 +150,19 @@ def choose_total(existing: Mapping[str, Any] | None, cloudbeds_total: Decimal | 
     local = existing.get("total")
     baseline = existing.get("cloudbed_total")
     if local is not None and Decimal(str(local)) > 0:
-        scale = Decimal(_nights(check_in, check_out)) / Decimal(_nights(existing.get("check_in"),
-                                                                         existing.get("check_out")))
+        scale = Decimal(_nights(check_in, check_out)) / Decimal(
+            _nights(existing.get("check_in"), existing.get("check_out"))
+        )
         limit = Decimal(str(local)) * 2 * max(Decimal(1), scale)
         if cloudbeds_total > limit:
-            return local, baseline, (f"the Cloudbeds total {cloudbeds_total} is more than twice the local "
-                                     f"{local}: not imported (check the folio in Cloudbeds)")
+            return (
+                local,
+                baseline,
+                (
+                    f"the Cloudbeds total {cloudbeds_total} is more than twice the local "
+                    f"{local}: not imported (check the folio in Cloudbeds)"
+                ),
+            )
     if existing.get("origin") == "local" and local is not None:
         if baseline is not None and Decimal(str(baseline)) == cloudbeds_total:
             return local, cloudbeds_total, None  # unchanged in Cloudbeds: the hotel's price stands
@@ -133,7 +172,9 @@ def choose_total(existing: Mapping[str, Any] | None, cloudbeds_total: Decimal | 
 
 
 def _fold(text: str) -> str:
-    return "".join(ch for ch in unicodedata.normalize("NFKD", text.casefold()) if not unicodedata.combining(ch))
+    return "".join(
+        ch for ch in unicodedata.normalize("NFKD", text.casefold()) if not unicodedata.combining(ch)
+    )
 
 
 def name_words(*names: str | None) -> set[str]:
@@ -194,13 +235,19 @@ def push_start_date(check_in: date, check_out: date, today: date) -> tuple[date 
 def is_ota(row: Mapping[str, Any]) -> bool:
     """Booked through an online travel agency (by the source's category or third-party flag)."""
     category = (row.get("source_category") or "").lower()
-    return category in ("ota", "channel", "gds") or bool(row.get("third_party_id") and row.get("origin") != "local")
+    return category in ("ota", "channel", "gds") or bool(
+        row.get("third_party_id") and row.get("origin") != "local"
+    )
 
 
 def shortens_ota_stay(row: Mapping[str, Any], cloudbeds_check_out: date | None) -> bool:
     """Rule 16: the hotel side may extend an OTA stay, never shorten it."""
-    return is_ota(row) and cloudbeds_check_out is not None and row.get("check_out") is not None \
+    return (
+        is_ota(row)
+        and cloudbeds_check_out is not None
+        and row.get("check_out") is not None
         and row["check_out"] < cloudbeds_check_out
+    )
 
 
 def price_reduction(local_total: Any, cloudbeds_total: Any) -> Decimal | None:

@@ -9,19 +9,19 @@ guests with unsent edits); nothing here grows with the number of reservations.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone, tzinfo
+from datetime import UTC, date, datetime, timedelta, tzinfo
 
 import sqlalchemy as sa
 
 from pms.db import schema
+from pms.db.leases import Lease
 from pms.db.settings import Settings
 from pms.db.types import utcnow
 from pms.sync.plan import SyncPlan
 from pms.sync.request import SyncContext, SyncRequest
 from pms.sync.result import SyncResult
-from pms.sync.state import Lease
 
-__all__ = ["RunState", "RunSettings", "load_settings", "property_zone", "zone_name"]
+__all__ = ["RunSettings", "RunState", "load_settings", "property_zone", "zone_name"]
 
 DEFAULT_ZONE = "Asia/Jakarta"
 
@@ -36,9 +36,15 @@ class RunSettings:
 
 
 def load_settings(engine: sa.Engine) -> RunSettings:
-    s = Settings(engine).get_many([
-        "cloudbed_sync_overlap_minutes", "cloudbed_edit_expiry_minutes", "cloudbed_rate_days",
-        "cloudbed_push_enabled", "cloudbed_push_since"])
+    s = Settings(engine).get_many(
+        [
+            "cloudbed_sync_overlap_minutes",
+            "cloudbed_edit_expiry_minutes",
+            "cloudbed_rate_days",
+            "cloudbed_push_enabled",
+            "cloudbed_push_since",
+        ]
+    )
     return RunSettings(
         overlap_minutes=s["cloudbed_sync_overlap_minutes"],
         edit_expiry_minutes=s["cloudbed_edit_expiry_minutes"],
@@ -49,7 +55,7 @@ def load_settings(engine: sa.Engine) -> RunSettings:
 
 
 def property_zone(engine: sa.Engine, client, property_id: str, *, save: bool = True) -> tzinfo:
-    """The property's time zone (DOMAIN rule 19): the client's, else the stored one, else one call.
+    """The property's time zone (domain rule 19): the client's, else the stored one, else one call.
 
     What is learnt is given to the client, which needs it to read property-local timestamps and
     to send date-time filters in property time; a zone asked from Cloudbeds is stored (``save``)
@@ -72,8 +78,9 @@ def property_zone(engine: sa.Engine, client, property_id: str, *, save: bool = T
     elif save:
         with engine.begin() as conn:
             zone = zone_name(client.property_timezone)
-            done = conn.execute(sa.update(props).where(props.c.property_id == property_id)
-                                .values(timezone=zone)).rowcount
+            done = conn.execute(
+                sa.update(props).where(props.c.property_id == property_id).values(timezone=zone)
+            ).rowcount
             if not done:
                 conn.execute(sa.insert(props).values(property_id=property_id, timezone=zone))
     return client.property_timezone
@@ -87,7 +94,7 @@ class RunState:
     req: SyncRequest
     apply: bool
     settings: RunSettings
-    zone: tzinfo = timezone.utc
+    zone: tzinfo = UTC
     started_at: datetime = field(default_factory=utcnow)
     result: SyncResult = field(default_factory=SyncResult)
     plan: SyncPlan = field(default_factory=SyncPlan)
@@ -145,21 +152,33 @@ class RunState:
         pid = self.property_id
         m = schema.cloudbed_room_mapping
         self.mapping = {}
-        for row in conn.execute(sa.select(m.c.cloudbed_room_type_id, m.c.adf_room_type).where(
-                m.c.property_id == pid, m.c.is_active.is_(True), m.c.cloudbed_room_type_id.is_not(None))
-                .order_by(m.c.id)):
+        for row in conn.execute(
+            sa.select(m.c.cloudbed_room_type_id, m.c.adf_room_type)
+            .where(m.c.property_id == pid, m.c.is_active.is_(True), m.c.cloudbed_room_type_id.is_not(None))
+            .order_by(m.c.id)
+        ):
             self.mapping.setdefault(row.cloudbed_room_type_id, row.adf_room_type)
         s = schema.cloudbed_sources
-        self.collect = {r.source_id: r.payment_collect for r in conn.execute(
-            sa.select(s.c.source_id, s.c.payment_collect).where(s.c.property_id == pid)) if r.payment_collect}
-        # Unsent guest edits win over the pull until they expire (DOMAIN rule 17).
+        self.collect = {
+            r.source_id: r.payment_collect
+            for r in conn.execute(sa.select(s.c.source_id, s.c.payment_collect).where(s.c.property_id == pid))
+            if r.payment_collect
+        }
+        # Unsent guest edits win over the pull until they expire (domain rule 17).
         g = schema.guest
         fresh = utcnow() - timedelta(minutes=self.settings.edit_expiry_minutes)
-        self.pending_guests = {r.cloudbed_guest_id for r in conn.execute(
-            sa.select(g.c.cloudbed_guest_id, g.c.local_modified_at, g.c.last_sync_at).where(
-                g.c.property_id == pid, g.c.sync_status.in_(("pending", "error")),
-                g.c.cloudbed_guest_id.is_not(None), g.c.local_modified_at > fresh))
-            if r.last_sync_at is None or r.local_modified_at > r.last_sync_at}
+        self.pending_guests = {
+            r.cloudbed_guest_id
+            for r in conn.execute(
+                sa.select(g.c.cloudbed_guest_id, g.c.local_modified_at, g.c.last_sync_at).where(
+                    g.c.property_id == pid,
+                    g.c.sync_status.in_(("pending", "error")),
+                    g.c.cloudbed_guest_id.is_not(None),
+                    g.c.local_modified_at > fresh,
+                )
+            )
+            if r.last_sync_at is None or r.local_modified_at > r.last_sync_at
+        }
 
 
 def zone_name(zone: tzinfo) -> str:

@@ -10,8 +10,8 @@
 - ids: webhook re-reads and retries, 100 ids per call.
 
 Pages are streamed, never collected: only the current page and the next two (fetched ahead on a
-background thread while the current one is written, ``prefetch``) are in memory. ``with_last`` gives each page with that flag, because the cursor
-moves in the transaction of the last page.
+background thread while the current one is written, ``prefetch``) are in memory. ``with_last``
+gives each page with that flag, because the cursor moves in the transaction of the last page.
 """
 
 from __future__ import annotations
@@ -25,8 +25,19 @@ from typing import Generic, TypeVar
 
 from pms.cloudbeds.models import Reservation
 
-__all__ = ["PageOf", "Listing", "with_last", "prefetch", "full_pages", "modified_pages", "window_pages", "id_pages",
-           "guest_pages", "guest_list_pages", "ID_BATCH"]
+__all__ = [
+    "ID_BATCH",
+    "Listing",
+    "PageOf",
+    "full_pages",
+    "guest_list_pages",
+    "guest_pages",
+    "id_pages",
+    "modified_pages",
+    "prefetch",
+    "window_pages",
+    "with_last",
+]
 
 T = TypeVar("T")
 ID_BATCH = 100
@@ -164,7 +175,7 @@ def id_pages(client, ids: Iterable[str]) -> Listing[Reservation]:
 
     def pages(listing: Listing) -> Iterator[PageOf[Reservation]]:
         for start in range(0, len(wanted), ID_BATCH):
-            chunk = wanted[start:start + ID_BATCH]
+            chunk = wanted[start : start + ID_BATCH]
             yield PageOf(tuple(listing.track(_rate_details(client, reservation_ids=chunk))), len(wanted))
 
     return Listing(pages)

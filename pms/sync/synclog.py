@@ -3,7 +3,7 @@
 The row is written in its own short transactions (never inside a batch), so a failed batch that
 rolls back cannot take the record of the failure with it. A run killed half-way leaves its row
 ``running``; the next run that takes the lease closes such rows as interrupted, since while it holds
-the lease nothing else can be running. ``last_successful_sync`` answers DOMAIN rule 24: when did
+the lease nothing else can be running. ``last_successful_sync`` answers domain rule 24: when did
 data last arrive, and how stale is it.
 """
 
@@ -20,22 +20,36 @@ from pms.db.types import utcnow
 from pms.sync.request import SyncRequest
 from pms.sync.result import SyncResult
 
-__all__ = ["open_log", "close_log", "close_interrupted", "last_successful_sync", "LastSync"]
+__all__ = ["LastSync", "close_interrupted", "close_log", "last_successful_sync", "open_log"]
 
 _LOG = schema.cloudbed_sync_log
 _INTERRUPTED = "interrupted: the process stopped before the run finished (nothing half-written was kept)"
 
 
-def open_log(engine: sa.Engine, property_id: str, req: SyncRequest, *, mode: str | None = None,
-             started_at: datetime | None = None) -> int | None:
+def open_log(
+    engine: sa.Engine,
+    property_id: str,
+    req: SyncRequest,
+    *,
+    mode: str | None = None,
+    started_at: datetime | None = None,
+) -> int | None:
     """Insert the ``running`` row and return its id (None if the log cannot be written)."""
     try:
         with engine.begin() as conn:
-            res = conn.execute(sa.insert(_LOG).values(
-                property_id=property_id, sync_type=",".join(req.entities)[:128] or "none",
-                direction=req.direction, trigger=req.trigger, mode=(mode or req.mode)[:16],
-                range_from=req.date_from, range_to=req.date_to, status="running",
-                started_at=started_at or utcnow()))
+            res = conn.execute(
+                sa.insert(_LOG).values(
+                    property_id=property_id,
+                    sync_type=",".join(req.entities)[:128] or "none",
+                    direction=req.direction,
+                    trigger=req.trigger,
+                    mode=(mode or req.mode)[:16],
+                    range_from=req.date_from,
+                    range_to=req.date_to,
+                    status="running",
+                    started_at=started_at or utcnow(),
+                )
+            )
             return int(res.inserted_primary_key[0])
     except sa.exc.SQLAlchemyError:
         return None
@@ -54,12 +68,23 @@ def close_log(engine: sa.Engine, log_id: int | None, result: SyncResult) -> None
     if result.warnings:
         stats["warning_samples"] = result.warnings[:20]
     with engine.begin() as conn:
-        conn.execute(sa.update(_LOG).where(_LOG.c.id == log_id).values(
-            status=result.status, finished_at=utcnow(), duration_ms=int(result.duration_s * 1000),
-            processed=result.processed, successful=result.successful, failed=result.failed,
-            api_calls=result.api_calls, rate_limited=result.rate_limited, warnings=result.warning_count,
-            error_details="\n".join(details)[:60000] or None,
-            stats=json.dumps(stats, ensure_ascii=False, default=str)[:60000]))
+        conn.execute(
+            sa.update(_LOG)
+            .where(_LOG.c.id == log_id)
+            .values(
+                status=result.status,
+                finished_at=utcnow(),
+                duration_ms=int(result.duration_s * 1000),
+                processed=result.processed,
+                successful=result.successful,
+                failed=result.failed,
+                api_calls=result.api_calls,
+                rate_limited=result.rate_limited,
+                warnings=result.warning_count,
+                error_details="\n".join(details)[:60000] or None,
+                stats=json.dumps(stats, ensure_ascii=False, default=str)[:60000],
+            )
+        )
 
 
 def close_interrupted(conn: sa.Connection, property_id: str, keep: int | None = None) -> int:
@@ -94,13 +119,19 @@ class LastSync:
 
 
 def last_successful_sync(engine: sa.Engine, property_id: str, now: datetime | None = None) -> LastSync:
-    """When a pull last completed for the property (DOMAIN rule 24)."""
+    """When a pull last completed for the property (domain rule 24)."""
     with engine.connect() as conn:
         row = conn.execute(
             sa.select(_LOG.c.finished_at, _LOG.c.mode)
-            .where(_LOG.c.property_id == property_id, _LOG.c.status.in_(("completed", "partial")),
-                   _LOG.c.direction.in_(("pull", "both")), _LOG.c.finished_at.is_not(None))
-            .order_by(_LOG.c.finished_at.desc()).limit(1)).first()
+            .where(
+                _LOG.c.property_id == property_id,
+                _LOG.c.status.in_(("completed", "partial")),
+                _LOG.c.direction.in_(("pull", "both")),
+                _LOG.c.finished_at.is_not(None),
+            )
+            .order_by(_LOG.c.finished_at.desc())
+            .limit(1)
+        ).first()
     if row is None:
         return LastSync(None, None, None)
     return LastSync(row.finished_at, row.mode, (now or utcnow()) - row.finished_at)

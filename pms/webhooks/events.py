@@ -2,7 +2,7 @@
 
 Cloudbeds payloads are thin and not uniform (API.md §9): most events say ``reservationID`` and
 ``propertyID_str``, others ``reservationId`` and ``propertyId_str``, ids arrive as ints or strings.
-Keys are therefore read case-insensitively and every id becomes a string (DOMAIN rule 2).
+Keys are therefore read case-insensitively and every id becomes a string (domain rule 2).
 
 The dedupe key is a hash of (event, ids, property, timestamp): Cloudbeds keeps the original
 timestamp when it retries a delivery, so a retry or a replay hashes to the same key and is stored
@@ -15,24 +15,46 @@ import hashlib
 import json
 import math
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
-__all__ = ["ParsedEvent", "EventError", "parse_event", "KNOWN_EVENTS"]
+__all__ = ["KNOWN_EVENTS", "EventError", "ParsedEvent", "parse_event"]
 
 # Events the processor acts on; anything else is stored as ignored (and answered 2xx, so
 # Cloudbeds does not retry it).
-KNOWN_EVENTS = frozenset({
-    "reservation/created", "reservation/status_changed", "reservation/dates_changed", "reservation/deleted",
-    "reservation/accommodation_changed", "reservation/accommodation_type_changed",
-    "reservation/accommodation_status_changed", "reservation/notes_changed", "reservation/custom_fields_changed",
-    "guest/created", "guest/details_changed", "guest/assigned", "guest/removed", "guest/accommodation_changed",
-    "api_queue_task/rate_status_changed", "integration/appstate_changed",
-})
+KNOWN_EVENTS = frozenset(
+    {
+        "reservation/created",
+        "reservation/status_changed",
+        "reservation/dates_changed",
+        "reservation/deleted",
+        "reservation/accommodation_changed",
+        "reservation/accommodation_type_changed",
+        "reservation/accommodation_status_changed",
+        "reservation/notes_changed",
+        "reservation/custom_fields_changed",
+        "guest/created",
+        "guest/details_changed",
+        "guest/assigned",
+        "guest/removed",
+        "guest/accommodation_changed",
+        "api_queue_task/rate_status_changed",
+        "integration/appstate_changed",
+    }
+)
 
 # Payload keys (lower case) that identify things; part of the dedupe key.
-_ID_KEYS = ("reservationid", "guestid", "subreservationid", "roomid", "roomidprev", "roomtypeid",
-            "queuetaskid", "clientid", "roomblockid")
+_ID_KEYS = (
+    "reservationid",
+    "guestid",
+    "subreservationid",
+    "roomid",
+    "roomidprev",
+    "roomtypeid",
+    "queuetaskid",
+    "clientid",
+    "roomblockid",
+)
 _MAX_ID = 64
 
 
@@ -101,7 +123,7 @@ def _event_time(value: Any) -> datetime | None:
         return None
     if not math.isfinite(seconds) or not 0 < seconds < 32503680000:  # before the year 3000
         return None
-    return datetime.fromtimestamp(seconds, timezone.utc)
+    return datetime.fromtimestamp(seconds, UTC)
 
 
 def parse_event(body: Any) -> ParsedEvent:

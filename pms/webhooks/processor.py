@@ -30,7 +30,7 @@ from pms.errors import AuthenticationError
 from pms.webhooks import store
 from pms.webhooks.store import StoredEvent
 
-__all__ = ["Applier", "ProcessReport", "Processor", "BATCH_IDS"]
+__all__ = ["BATCH_IDS", "Applier", "ProcessReport", "Processor"]
 
 log = logging.getLogger(__name__)
 
@@ -69,7 +69,7 @@ def _failed_ids(outcome: Any) -> dict[str, str]:
 
 def _chunks(items: Sequence[str], size: int) -> Iterable[Sequence[str]]:
     for start in range(0, len(items), size):
-        yield items[start:start + size]
+        yield items[start : start + size]
 
 
 class Processor:
@@ -78,8 +78,9 @@ class Processor:
         self.applier = applier
         self.batch_ids = batch_ids
 
-    def process(self, property_id: str, *, limit: int = 5000, now: datetime | None = None,
-                api_allowed: bool = True) -> ProcessReport:
+    def process(
+        self, property_id: str, *, limit: int = 5000, now: datetime | None = None, api_allowed: bool = True
+    ) -> ProcessReport:
         """Claim and apply every due event of ``property_id``.
 
         With ``api_allowed=False`` (the connection is switched off) only app-state events are
@@ -119,30 +120,45 @@ class Processor:
             report.ignored += store.mark_ignored(self.engine, [e.id for e in useless], "nothing to re-read")
         if app_events and not self._app_state(property_id, app_events, report):
             # Disabled: no more API calls for this property; the rest waits for "enabled".
-            rest = [e.id for group in (*by_reservation.values(), *by_guest.values(), rate_events) for e in group]
+            rest = [
+                e.id for group in (*by_reservation.values(), *by_guest.values(), rate_events) for e in group
+            ]
             store.release(self.engine, rest)
             return report
         # A guest added to a booking that is re-read anyway comes with it (the guest list rides
         # along); only other guest changes need their own re-read.
-        for gid in [g for g, evs in by_guest.items()
-                    if guest_reservations.get(g) in by_reservation
-                    and all(e.event in _COVERED_BY_BOOKING for e in evs)]:
+        for gid in [
+            g
+            for g, evs in by_guest.items()
+            if guest_reservations.get(g) in by_reservation
+            and all(e.event in _COVERED_BY_BOOKING for e in evs)
+        ]:
             by_reservation[guest_reservations[gid]].extend(by_guest.pop(gid))
         self._apply(property_id, by_reservation, self.applier.reservations, report, "reservations")
-        self._apply(property_id, by_guest, lambda pid, ids: self.applier.guests(
-            pid, ids, [guest_reservations[g] for g in ids if g in guest_reservations]), report, "guests")
+        self._apply(
+            property_id,
+            by_guest,
+            lambda pid, ids: self.applier.guests(
+                pid, ids, [guest_reservations[g] for g in ids if g in guest_reservations]
+            ),
+            report,
+            "guests",
+        )
         if rate_events:
             self._run(lambda: self.applier.rate_jobs(property_id), rate_events, report)
             report.rate_followups += 1
         return report
 
-    def _apply(self, property_id: str, groups: dict[str, list[StoredEvent]], call, report: ProcessReport,
-               what: str) -> None:
+    def _apply(
+        self, property_id: str, groups: dict[str, list[StoredEvent]], call, report: ProcessReport, what: str
+    ) -> None:
         ids = sorted(groups)
         setattr(report, what, getattr(report, what) + len(ids))
         for chunk in _chunks(ids, self.batch_ids):
             chunk_events = [ev for i in chunk for ev in groups[i]]
-            outcome = self._run(lambda c=chunk: call(property_id, list(c)), chunk_events, report, settle=False)
+            outcome = self._run(
+                lambda c=chunk: call(property_id, list(c)), chunk_events, report, settle=False
+            )
             if outcome is _FAILED:
                 continue
             failed = _failed_ids(outcome)
@@ -179,10 +195,14 @@ class Processor:
         settings = Settings(self.engine)
         if state == "disabled":
             settings.set("cloudbed_active", False)
-            alerts.raise_alert(self.engine, property_id, "connection_disabled",
-                               "Cloudbeds reports the app disabled for this property: syncing has stopped. "
-                               "Reconnect it in Cloudbeds, then switch the integration on in Settings.",
-                               severity="critical")
+            alerts.raise_alert(
+                self.engine,
+                property_id,
+                "connection_disabled",
+                "Cloudbeds reports the app disabled for this property: syncing has stopped. "
+                "Reconnect it in Cloudbeds, then switch the integration on in Settings.",
+                severity="critical",
+            )
             log.warning("Cloudbeds disabled the app for property %s: integration switched off", property_id)
         elif state == "enabled":
             settings.set("cloudbed_active", True)

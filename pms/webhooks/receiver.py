@@ -23,8 +23,8 @@ import json
 import logging
 import queue
 import threading
-from concurrent.futures import Future
 from collections.abc import Callable
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,12 +33,12 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 
+from pms.connection.properties import PropertyCache
 from pms.webhooks import store
 from pms.webhooks.events import EventError, ParsedEvent, parse_event
-from pms.webhooks.properties import PropertyCache
 from pms.webhooks.tokens import TokenCheck
 
-__all__ = ["MAX_BODY_BYTES", "Answer", "Receiver", "BatchWriter", "webhook_endpoint"]
+__all__ = ["MAX_BODY_BYTES", "Answer", "BatchWriter", "Receiver", "webhook_endpoint"]
 
 log = logging.getLogger(__name__)
 
@@ -101,8 +101,11 @@ class Receiver:
         items: list[store.Incoming] = []
         for parsed, text in events:
             if parsed.property_id is None or parsed.property_id not in self.properties:
-                log.warning("webhook %s for property %s, which is not connected here: stored as ignored",
-                            parsed.event, parsed.property_id)
+                log.warning(
+                    "webhook %s for property %s, which is not connected here: stored as ignored",
+                    parsed.event,
+                    parsed.property_id,
+                )
                 items.append(store.Incoming(parsed, text, "ignored", "property not connected"))
             elif not parsed.known:
                 items.append(store.Incoming(parsed, text, "ignored", "event type not used"))
@@ -110,7 +113,7 @@ class Receiver:
                 items.append(store.Incoming(parsed, text))
         recorded = store.record_many(self.engine, items)
         answers = []
-        for item, rec in zip(items, recorded):
+        for item, rec in zip(items, recorded, strict=True):
             if item.status == "ignored":
                 answers.append(Answer(202, {"ok": True, "ignored": item.error, "duplicate": rec.duplicate}))
                 continue
@@ -123,7 +126,7 @@ class Receiver:
         return answers
 
     @property
-    def writer(self) -> "BatchWriter":
+    def writer(self) -> BatchWriter:
         with self._writer_lock:
             if self._writer is None or not self._writer.alive:
                 self._writer = BatchWriter(self)
@@ -185,7 +188,7 @@ class BatchWriter:
                 for _, _, fut in batch:
                     fut.set_exception(exc)
                 continue
-            for (_, _, fut), answer in zip(batch, answers):
+            for (_, _, fut), answer in zip(batch, answers, strict=True):
                 fut.set_result(answer)
 
 
@@ -215,13 +218,17 @@ def webhook_endpoint(get_receiver: Callable[[], Receiver | None]):
             return JSONResponse(NOT_FOUND.body, status_code=404)
         declared = request.headers.get("content-length")
         if declared and declared.isdigit() and int(declared) > MAX_BODY_BYTES:
-            return JSONResponse({"error": "payload_too_large", "limit_bytes": MAX_BODY_BYTES}, status_code=413)
+            return JSONResponse(
+                {"error": "payload_too_large", "limit_bytes": MAX_BODY_BYTES}, status_code=413
+            )
         try:
             body = await _read_limited(request, MAX_BODY_BYTES)
         except ClientDisconnect:
             return Response(status_code=400)
         if body is None:
-            return JSONResponse({"error": "payload_too_large", "limit_bytes": MAX_BODY_BYTES}, status_code=413)
+            return JSONResponse(
+                {"error": "payload_too_large", "limit_bytes": MAX_BODY_BYTES}, status_code=413
+            )
         parsed = receiver.parse(body)  # microseconds: a few hundred bytes of JSON and one hash
         if isinstance(parsed, Answer):
             return JSONResponse(parsed.body, status_code=parsed.status)

@@ -27,20 +27,20 @@ from pms.webhooks.events import ParsedEvent
 
 __all__ = [
     "MAX_ATTEMPTS",
-    "StoredEvent",
-    "Recorded",
     "Incoming",
+    "Recorded",
+    "StoredEvent",
+    "claim",
+    "counts",
+    "due",
+    "mark_failed",
+    "mark_ignored",
+    "mark_processed",
     "record",
     "record_many",
-    "claim",
-    "mark_processed",
-    "mark_ignored",
     "release",
-    "mark_failed",
     "retry_delay",
-    "due",
     "retry_failed",
-    "counts",
 ]
 
 T = schema.cloudbed_webhook_events
@@ -128,8 +128,15 @@ def record_many(engine: sa.Engine, items: Sequence[Incoming], now: datetime | No
         return [_insert(conn, item, now) for item in items]
 
 
-def record(engine: sa.Engine, parsed: ParsedEvent, raw: str, *, status: str = "pending",
-           error: str | None = None, now: datetime | None = None) -> Recorded:
+def record(
+    engine: sa.Engine,
+    parsed: ParsedEvent,
+    raw: str,
+    *,
+    status: str = "pending",
+    error: str | None = None,
+    now: datetime | None = None,
+) -> Recorded:
     """Store one received event durably (committed on return); a known dedupe key is a duplicate."""
     return record_many(engine, [Incoming(parsed, raw, status, error)], now)[0]
 
@@ -139,8 +146,15 @@ def _stored(row: sa.Row) -> StoredEvent:
         payload = json.loads(row.payload)
     except ValueError:
         payload = {}
-    return StoredEvent(row.id, row.property_id, row.event, row.entity_id,
-                       payload if isinstance(payload, dict) else {}, row.attempts, row.received_at)
+    return StoredEvent(
+        row.id,
+        row.property_id,
+        row.event,
+        row.entity_id,
+        payload if isinstance(payload, dict) else {},
+        row.attempts,
+        row.received_at,
+    )
 
 
 def _claimable(property_id: str, now: datetime):
@@ -155,8 +169,15 @@ def _claimable(property_id: str, now: datetime):
     )
 
 
-def claim(engine: sa.Engine, property_id: str, *, limit: int = 2000, now: datetime | None = None,
-          claim_for: timedelta = CLAIM_FOR, only: Sequence[str] | None = None) -> list[StoredEvent]:
+def claim(
+    engine: sa.Engine,
+    property_id: str,
+    *,
+    limit: int = 2000,
+    now: datetime | None = None,
+    claim_for: timedelta = CLAIM_FOR,
+    only: Sequence[str] | None = None,
+) -> list[StoredEvent]:
     """Take up to ``limit`` due events of a property, oldest first, for processing.
 
     The select and the update run in one write transaction (rows locked on MySQL, the database
@@ -175,14 +196,17 @@ def claim(engine: sa.Engine, property_id: str, *, limit: int = 2000, now: dateti
             return []
         ids = [r.id for r in rows]
         for chunk in _chunks(ids):
-            conn.execute(sa.update(T).where(T.c.id.in_(chunk)).values(
-                status="processing", attempts=T.c.attempts + 1, next_attempt_at=now + claim_for))
+            conn.execute(
+                sa.update(T)
+                .where(T.c.id.in_(chunk))
+                .values(status="processing", attempts=T.c.attempts + 1, next_attempt_at=now + claim_for)
+            )
     return [_stored(r) for r in rows]
 
 
 def _chunks(ids: Sequence[int], size: int = 500) -> Iterable[Sequence[int]]:
     for start in range(0, len(ids), size):
-        yield ids[start:start + size]
+        yield ids[start : start + size]
 
 
 def _finish_claimed(engine: sa.Engine, ids: Iterable[int], **values) -> int:
@@ -191,14 +215,16 @@ def _finish_claimed(engine: sa.Engine, ids: Iterable[int], **values) -> int:
     done = 0
     with engine.begin() as conn:
         for chunk in _chunks(ids):
-            done += conn.execute(sa.update(T).where(T.c.id.in_(chunk), T.c.status == "processing")
-                                 .values(**values)).rowcount
+            done += conn.execute(
+                sa.update(T).where(T.c.id.in_(chunk), T.c.status == "processing").values(**values)
+            ).rowcount
     return done
 
 
 def mark_processed(engine: sa.Engine, ids: Iterable[int], now: datetime | None = None) -> int:
-    return _finish_claimed(engine, ids, status="processed", processed_at=now or utcnow(), next_attempt_at=None,
-                           error=None)
+    return _finish_claimed(
+        engine, ids, status="processed", processed_at=now or utcnow(), next_attempt_at=None, error=None
+    )
 
 
 def release(engine: sa.Engine, ids: Iterable[int]) -> int:
@@ -207,8 +233,14 @@ def release(engine: sa.Engine, ids: Iterable[int]) -> int:
 
 
 def mark_ignored(engine: sa.Engine, ids: Iterable[int], reason: str, now: datetime | None = None) -> int:
-    return _finish_claimed(engine, ids, status="ignored", processed_at=now or utcnow(), next_attempt_at=None,
-                           error=reason[:_MAX_ERROR])
+    return _finish_claimed(
+        engine,
+        ids,
+        status="ignored",
+        processed_at=now or utcnow(),
+        next_attempt_at=None,
+        error=reason[:_MAX_ERROR],
+    )
 
 
 def retry_delay(attempts: int) -> timedelta:
@@ -216,8 +248,9 @@ def retry_delay(attempts: int) -> timedelta:
     return timedelta(seconds=min(30 * 4 ** max(attempts - 1, 0), 3600))
 
 
-def mark_failed(engine: sa.Engine, events: Iterable[StoredEvent], error: str,
-                now: datetime | None = None) -> dict[str, int]:
+def mark_failed(
+    engine: sa.Engine, events: Iterable[StoredEvent], error: str, now: datetime | None = None
+) -> dict[str, int]:
     """Record a failed attempt: retried later with backoff, or ``failed`` after MAX_ATTEMPTS."""
     now = now or utcnow()
     counts = {"retry": 0, "failed": 0}
@@ -230,8 +263,9 @@ def mark_failed(engine: sa.Engine, events: Iterable[StoredEvent], error: str,
                 values.update(status="failed", processed_at=now, next_attempt_at=None)
             else:
                 values.update(status="pending", next_attempt_at=now + retry_delay(attempts))
-            changed = conn.execute(sa.update(T).where(T.c.id == ev.id, T.c.status == "processing")
-                                   .values(values)).rowcount
+            changed = conn.execute(
+                sa.update(T).where(T.c.id == ev.id, T.c.status == "processing").values(values)
+            ).rowcount
             if changed:
                 counts["failed" if final else "retry"] += 1
     return counts
@@ -250,14 +284,17 @@ def due(engine: sa.Engine, property_id: str, now: datetime | None = None) -> Due
     now = now or utcnow()
     with reader(engine).connect() as conn:
         count, oldest, newest = conn.execute(
-            sa.select(sa.func.count(), sa.func.min(T.c.received_at), sa.func.max(T.c.received_at))
-            .where(_claimable(property_id, now))
+            sa.select(sa.func.count(), sa.func.min(T.c.received_at), sa.func.max(T.c.received_at)).where(
+                _claimable(property_id, now)
+            )
         ).one()
     # min/max keep the column's type, so these come back as aware UTC datetimes.
     return Due(int(count or 0), oldest, newest)
 
 
-def retry_failed(engine: sa.Engine, ids: Iterable[int] | None = None, *, property_id: str | None = None) -> int:
+def retry_failed(
+    engine: sa.Engine, ids: Iterable[int] | None = None, *, property_id: str | None = None
+) -> int:
     """Put failed events back in the queue (the Monitoring page's retry button); returns how many."""
     cond = [T.c.status == "failed"]
     if ids is not None:
@@ -268,11 +305,16 @@ def retry_failed(engine: sa.Engine, ids: Iterable[int] | None = None, *, propert
     if property_id is not None:
         cond.append(T.c.property_id == property_id)
     with engine.begin() as conn:
-        return conn.execute(sa.update(T).where(*cond).values(
-            status="pending", attempts=0, next_attempt_at=None, processed_at=None)).rowcount
+        return conn.execute(
+            sa.update(T)
+            .where(*cond)
+            .values(status="pending", attempts=0, next_attempt_at=None, processed_at=None)
+        ).rowcount
 
 
-def counts(engine: sa.Engine, property_id: str | None = None, since: datetime | None = None) -> dict[str, int]:
+def counts(
+    engine: sa.Engine, property_id: str | None = None, since: datetime | None = None
+) -> dict[str, int]:
     """Events per status (``pending``, ``processing``, ``processed``, ``failed``, ``ignored``)."""
     query = sa.select(T.c.status, sa.func.count()).group_by(T.c.status)
     if property_id is not None:

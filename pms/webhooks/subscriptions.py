@@ -24,8 +24,18 @@ from pms.db.settings import Settings
 from pms.errors import CloudbedsError, ConfigurationError
 from pms.webhooks.tokens import ensure_token, rotate_token
 
-__all__ = ["NEEDED_EVENTS", "WEBHOOK_PATH", "Subscription", "SubscribeReport", "webhook_url", "redact_endpoint",
-           "subscribe", "list_subscriptions", "unsubscribe", "rotate"]
+__all__ = [
+    "NEEDED_EVENTS",
+    "WEBHOOK_PATH",
+    "SubscribeReport",
+    "Subscription",
+    "list_subscriptions",
+    "redact_endpoint",
+    "rotate",
+    "subscribe",
+    "unsubscribe",
+    "webhook_url",
+]
 
 log = logging.getLogger(__name__)
 
@@ -52,8 +62,10 @@ _TOKEN_IN_PATH = re.compile(r"(/webhooks/cloudbeds/)[^/?#]+")
 def webhook_url(public_url: str, token: str) -> str:
     parts = urlsplit(public_url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise ConfigurationError(f"The public address must be an http(s) URL such as https://pms.example.com, "
-                                 f"got {public_url!r}", key="cloudbed_public_url")
+        raise ConfigurationError(
+            f"The public address must be an http(s) URL such as https://pms.example.com, got {public_url!r}",
+            key="cloudbed_public_url",
+        )
     return f"{public_url.rstrip('/')}{WEBHOOK_PATH}{token}"
 
 
@@ -94,13 +106,21 @@ def list_subscriptions(engine: sa.Engine, client, *, public_url: str | None = No
     target = webhook_url(public_url, token) if public_url else None
     out = []
     for sub in client.get_webhooks():
-        out.append(Subscription(sub.subscription_id, sub.event, redact_endpoint(sub.endpoint_url),
-                                _ours(sub.endpoint_url), target is not None and sub.endpoint_url == target))
+        out.append(
+            Subscription(
+                sub.subscription_id,
+                sub.event,
+                redact_endpoint(sub.endpoint_url),
+                _ours(sub.endpoint_url),
+                target is not None and sub.endpoint_url == target,
+            )
+        )
     return out
 
 
-def subscribe(engine: sa.Engine, client, *, public_url: str, events=NEEDED_EVENTS,
-              remove_stale: bool = True) -> SubscribeReport:
+def subscribe(
+    engine: sa.Engine, client, *, public_url: str, events=NEEDED_EVENTS, remove_stale: bool = True
+) -> SubscribeReport:
     """Make sure every needed event is subscribed at the current address; drop our stale ones.
 
     Stale subscriptions (ours, at another token or public address) are removed only after every
@@ -135,9 +155,13 @@ def subscribe(engine: sa.Engine, client, *, public_url: str, events=NEEDED_EVENT
     return report
 
 
-def unsubscribe(engine: sa.Engine, client, *, only_current: bool = False, public_url: str | None = None) -> list[str]:
+def unsubscribe(
+    engine: sa.Engine, client, *, only_current: bool = False, public_url: str | None = None
+) -> list[str]:
     """Remove our subscriptions (all of ours, or only those at the current address)."""
-    target = webhook_url(public_url, ensure_token(Settings(engine))) if (only_current and public_url) else None
+    target = (
+        webhook_url(public_url, ensure_token(Settings(engine))) if (only_current and public_url) else None
+    )
     removed = []
     for sub in client.get_webhooks():
         if not _ours(sub.endpoint_url) or (target is not None and sub.endpoint_url != target):
@@ -151,9 +175,10 @@ def unsubscribe(engine: sa.Engine, client, *, only_current: bool = False, public
 
 def rotate(engine: sa.Engine, client, *, public_url: str) -> SubscribeReport:
     """New token, subscribed everywhere, old subscriptions removed; the old token keeps working for
-    the grace period so deliveries already under way still land."""
-    rotate_token(Settings(engine))
-    from pms import runtime
+    the grace period so deliveries already under way still land.
 
-    runtime.invalidate_token_cache()
+    A receiver caches the valid tokens for a few seconds; a caller in the server's own process
+    (the dashboard) invalidates that cache so the new token works at once.
+    """
+    rotate_token(Settings(engine))
     return subscribe(engine, client, public_url=public_url)

@@ -23,7 +23,7 @@ from pms.cloudbeds.redaction import register_secret
 from pms.db.settings import Settings
 from pms.db.types import utcnow
 
-__all__ = ["new_token", "current_token", "ensure_token", "rotate_token", "TokenCheck", "ROTATION_GRACE"]
+__all__ = ["ROTATION_GRACE", "TokenCheck", "current_token", "ensure_token", "new_token", "rotate_token"]
 
 ROTATION_GRACE = timedelta(minutes=15)
 _KEY = "cloudbed_webhook_token"
@@ -51,7 +51,9 @@ def ensure_token(settings: Settings) -> str:
     return token
 
 
-def rotate_token(settings: Settings, *, grace: timedelta = ROTATION_GRACE, now: datetime | None = None) -> str:
+def rotate_token(
+    settings: Settings, *, grace: timedelta = ROTATION_GRACE, now: datetime | None = None
+) -> str:
     """Store a new token; the old one stays valid for ``grace``. Returns the new token."""
     now = now or utcnow()
     old = current_token(settings)

@@ -1,7 +1,7 @@
 """The background worker (``python -m pms worker``, or a thread inside the server).
 
 See ``pms.worker.loop`` for what it does, ``pms.worker.schedule`` for when, and
-``pms.worker.lease`` for how several workers share one database safely.
+``pms.db.leases`` for how several workers share one database safely.
 """
 
 from __future__ import annotations

@@ -9,17 +9,17 @@ and the dashboard together stay under Cloudbeds' 5 requests/s.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any, Iterator
+from typing import Any
 
 import sqlalchemy as sa
 
 from pms.db import schema
 from pms.db.engine import reader
-from pms.errors import AuthenticationError, PMSError
+from pms.errors import AuthenticationError, RefreshFailed
 
-__all__ = ["SyncJobs", "RefreshFailed"]
+__all__ = ["RefreshFailed", "SyncJobs"]
 
 
 class SyncJobs:
@@ -74,8 +74,11 @@ class SyncJobs:
         from pms.sync import refresh_guests
 
         with self._context(property_id) as ctx:
-            return _settled(self.engine, property_id, refresh_guests(
-                ctx, list(ids), reservation_ids=list(reservation_ids), trigger="webhook"))
+            return _settled(
+                self.engine,
+                property_id,
+                refresh_guests(ctx, list(ids), reservation_ids=list(reservation_ids), trigger="webhook"),
+            )
 
     def rate_jobs(self, property_id: str) -> Any:
         from pms.sync import follow_rate_jobs
@@ -87,12 +90,12 @@ class SyncJobs:
         """Whether rate pushes are waiting for their job to finish (worth a getRateJobs call)."""
         t = schema.cloudbed_rate_sync
         with reader(self.engine).connect() as conn:
-            return conn.execute(sa.select(t.c.id).where(t.c.property_id == property_id, t.c.status == "queued")
-                                .limit(1)).first() is not None
-
-
-class RefreshFailed(PMSError):
-    """A re-read stopped early; the events that asked for it are retried."""
+            return (
+                conn.execute(
+                    sa.select(t.c.id).where(t.c.property_id == property_id, t.c.status == "queued").limit(1)
+                ).first()
+                is not None
+            )
 
 
 def _refused(engine: sa.Engine, property_id: str, result: Any) -> bool:
@@ -104,8 +107,16 @@ def _refused(engine: sa.Engine, property_id: str, result: Any) -> bool:
         return False
     log = schema.cloudbed_api_log
     with reader(engine).connect() as conn:
-        return conn.execute(sa.select(log.c.id).where(log.c.property_id == property_id, log.c.http_status == 401,
-                                                      log.c.created_at >= started).limit(1)).first() is not None
+        return (
+            conn.execute(
+                sa.select(log.c.id)
+                .where(
+                    log.c.property_id == property_id, log.c.http_status == 401, log.c.created_at >= started
+                )
+                .limit(1)
+            ).first()
+            is not None
+        )
 
 
 def _raise_if_refused(engine: sa.Engine, property_id: str, result: Any) -> None:

@@ -28,18 +28,18 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from pms.db import schema
+from pms.connection.properties import primary_property
+from pms.db import leases, schema
 from pms.db.engine import reader
 from pms.db.settings import Settings
 from pms.db.types import utcnow
 from pms.errors import AuthenticationError, SyncLockedError
 from pms.webhooks import store
 from pms.webhooks.processor import Processor
-from pms.webhooks.properties import primary_property
-from pms.worker import lease
+from pms.worker import heartbeat
 from pms.worker.schedule import due_jobs, load_history
 
-__all__ = ["WorkerConfig", "Worker", "ensure_switch_initialised"]
+__all__ = ["Worker", "WorkerConfig", "ensure_switch_initialised"]
 
 log = logging.getLogger(__name__)
 
@@ -73,22 +73,31 @@ def ensure_switch_initialised(engine: sa.Engine) -> None:
     worker does (a fresh install syncs) and turning it off later is an explicit act."""
     t = schema.settings
     with reader(engine).connect() as conn:
-        stored = conn.execute(sa.select(t.c.setting_value).where(t.c.setting_key == "cloudbed_active")).first()
+        stored = conn.execute(
+            sa.select(t.c.setting_value).where(t.c.setting_key == "cloudbed_active")
+        ).first()
     if stored is None or stored[0] in (None, ""):
         Settings(engine).set("cloudbed_active", True)
 
 
 class Worker:
     """Args:
-        engine: the hotel database.
-        jobs: the sync-engine bridge (default ``SyncJobs``); it is also the processor's applier.
-        properties: which properties to work for (default: the connected one).
-        config: timings.
-        owner: the lease owner id (default: host:pid:worker:random).
+    engine: the hotel database.
+    jobs: the sync-engine bridge (default ``SyncJobs``); it is also the processor's applier.
+    properties: which properties to work for (default: the connected one).
+    config: timings.
+    owner: the lease owner id (default: host:pid:worker:random).
     """
 
-    def __init__(self, engine: sa.Engine, jobs: Any = None, *, properties: Callable[[], list[str]] | None = None,
-                 config: WorkerConfig | None = None, owner: str | None = None) -> None:
+    def __init__(
+        self,
+        engine: sa.Engine,
+        jobs: Any = None,
+        *,
+        properties: Callable[[], list[str]] | None = None,
+        config: WorkerConfig | None = None,
+        owner: str | None = None,
+    ) -> None:
         if jobs is None:
             from pms.worker.jobs import SyncJobs
 
@@ -96,7 +105,7 @@ class Worker:
         self.engine = engine
         self.jobs = jobs
         self.config = config or WorkerConfig()
-        self.owner = owner or lease.new_owner_id()
+        self.owner = owner or leases.new_owner("worker")
         self._properties = properties or self._connected_property
         self.processor = Processor(engine, jobs)
         self.stats = WorkerStats()
@@ -121,9 +130,9 @@ class Worker:
             return []
         self._last["detect"] = time.monotonic()
         from pms.connection import build_client, detect_property
-        from pms.webhooks.properties import is_demo_mode
+        from pms.db.credentials import has_credentials
 
-        if is_demo_mode(self.engine):
+        if not has_credentials(self.engine):
             return []
         client = build_client(self.engine, on_call=None)
         try:
@@ -136,7 +145,7 @@ class Worker:
 
     # --- lifecycle ------------------------------------------------------------------------------
 
-    def start(self) -> "Worker":
+    def start(self) -> Worker:
         if self._threads:
             return self
         ensure_switch_initialised(self.engine)
@@ -159,7 +168,7 @@ class Worker:
             held, self._held = set(self._held), set()
         for pid in held:
             try:
-                lease.release(self.engine, pid, self.owner)
+                leases.release(self.engine, pid, leases.WORKER_LEASE, self.owner)
             except sa.exc.SQLAlchemyError:
                 log.warning("could not release the lease on property %s", pid, exc_info=True)
         close = getattr(self.jobs, "close", None)
@@ -212,7 +221,7 @@ class Worker:
                 outcome = self._guarded(f"webhook processing for {pid}", lambda p=pid: self.process_events(p))
                 result = outcome if isinstance(outcome, Exception) else result
             failures = failures + 1 if isinstance(result, Exception) else 0
-            wait = min(self.config.max_backoff, 2.0 ** failures) if failures else self.config.event_poll
+            wait = min(self.config.max_backoff, 2.0**failures) if failures else self.config.event_poll
             self._wake.wait(wait if not self._pending_soon() else min(wait, self.config.debounce))
             self._wake.clear()
 
@@ -227,24 +236,27 @@ class Worker:
         while not self._stop.is_set():
             result = self._guarded("scheduled work", self.run_scheduled)
             failures = failures + 1 if isinstance(result, Exception) else 0
-            wait = min(self.config.max_backoff, 2.0 ** failures) if failures else self.config.schedule_every
+            wait = min(self.config.max_backoff, 2.0**failures) if failures else self.config.schedule_every
             self._stop.wait(wait)
 
     # --- steps (public so tests and `worker --once` can drive them one at a time) ----------------
 
     def renew_leases(self) -> set[str]:
         now = utcnow()
-        lease.beat(self.engine, self.owner, now)
+        heartbeat.beat(self.engine, self.owner, now)
         wanted = set(self._properties())
         got = set()
         for pid in wanted:
-            if lease.acquire(self.engine, pid, self.owner, self.config.lease_ttl, now):
+            if (
+                leases.take(self.engine, pid, leases.WORKER_LEASE, self.owner, self.config.lease_ttl, now=now)
+                is None
+            ):
                 got.add(pid)
         with self._lock:
             lost = self._held - got
             self._held = got
         for pid in lost - wanted:
-            lease.release(self.engine, pid, self.owner)
+            leases.release(self.engine, pid, leases.WORKER_LEASE, self.owner)
         return got
 
     def api_allowed(self) -> bool:
@@ -289,14 +301,20 @@ class Worker:
         errors, retry_at = self._sync_errors.get(property_id, (0, 0.0))
         if errors and time.monotonic() < retry_at:
             return None
-        cfg = Settings(self.engine).get_many(["cloudbed_auto_sync", "cloudbed_sync_interval",
-                                              "cloudbed_full_sync_hour", "cloudbed_timezone"])
+        cfg = Settings(self.engine).get_many(
+            ["cloudbed_auto_sync", "cloudbed_sync_interval", "cloudbed_full_sync_hour", "cloudbed_timezone"]
+        )
         # A run still marked running is not trusted to be alive (a killed process leaves one behind):
         # the sync engine's own lease decides, and refuses with SyncLockedError while it is held.
         history = load_history(self.engine, property_id)
-        plan = due_jobs(now, history, auto_sync=cfg["cloudbed_auto_sync"],
-                        interval_minutes=cfg["cloudbed_sync_interval"], full_hour=cfg["cloudbed_full_sync_hour"],
-                        tz=cfg["cloudbed_timezone"])
+        plan = due_jobs(
+            now,
+            history,
+            auto_sync=cfg["cloudbed_auto_sync"],
+            interval_minutes=cfg["cloudbed_sync_interval"],
+            full_hour=cfg["cloudbed_full_sync_hour"],
+            tz=cfg["cloudbed_timezone"],
+        )
         if plan.job is None:
             return None
         log.info("worker: %s sync of property %s (%s)", plan.job, property_id, plan.reason)
@@ -304,13 +322,17 @@ class Worker:
             self.jobs.run(property_id, plan.job)
             self._sync_errors.pop(property_id, None)
         except SyncLockedError as exc:
-            log.info("worker: property %s is being synced elsewhere (%s); trying later", property_id, exc.owner)
+            log.info(
+                "worker: property %s is being synced elsewhere (%s); trying later", property_id, exc.owner
+            )
             return None
         except Exception as exc:
             if isinstance(exc, AuthenticationError):
                 self._auth_failed(property_id, str(exc))
-            self._sync_errors[property_id] = (errors + 1, time.monotonic() + min(
-                self.config.max_backoff * 5, self.config.schedule_every * 2 ** errors))
+            self._sync_errors[property_id] = (
+                errors + 1,
+                time.monotonic() + min(self.config.max_backoff * 5, self.config.schedule_every * 2**errors),
+            )
             raise
         finally:
             self.stats.syncs[plan.job] = self.stats.syncs.get(plan.job, 0) + 1
@@ -324,7 +346,7 @@ class Worker:
 
     def check_alerts(self, property_id: str) -> Any:
         from pms import alerts
-        from pms.alerts_delivery import deliver_pending
+        from pms.alerts.delivery import deliver_pending
 
         result = alerts.evaluate(self.engine, property_id)
         deliver_pending(self.engine)
@@ -340,6 +362,11 @@ class Worker:
     def _auth_failed(self, property_id: str, message: str) -> None:
         from pms import alerts
 
-        alerts.raise_alert(self.engine, property_id, "auth_revoked",
-                           "Cloudbeds refused the stored credentials, so nothing is synced: "
-                           f"{message[:300]} Reconnect on the Connection page.", severity="critical")
+        alerts.raise_alert(
+            self.engine,
+            property_id,
+            "auth_revoked",
+            "Cloudbeds refused the stored credentials, so nothing is synced: "
+            f"{message[:300]} Reconnect on the Connection page.",
+            severity="critical",
+        )

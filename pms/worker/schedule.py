@@ -9,14 +9,14 @@ sync that ran five minutes before the restart is not repeated) and tests need no
   later, never later than the interval: a passing network fault heals quickly, a lasting one does
   not hammer Cloudbeds.
 - Full reconcile: once per day after ``cloudbed_full_sync_hour`` (property time), because some
-  changes do not move ``dateModified`` (DOMAIN rule 20). A property that was never reconciled gets
+  changes do not move ``dateModified`` (domain rule 20). A property that was never reconciled gets
   one at once, which is also how demo data appears within a minute of ``make run``.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -24,7 +24,7 @@ import sqlalchemy as sa
 from pms.db import schema
 from pms.db.engine import reader
 
-__all__ = ["History", "Plan", "load_history", "due_jobs", "failure_backoff", "last_slot", "MAX_FULL_TRIES"]
+__all__ = ["MAX_FULL_TRIES", "History", "Plan", "due_jobs", "failure_backoff", "last_slot", "load_history"]
 
 L = schema.cloudbed_sync_log
 MAX_FULL_TRIES = 5  # failed nightly reconciles in a row before waiting for the next night
@@ -62,16 +62,20 @@ def last_slot(now: datetime, hour: int, tz: str) -> datetime:
     slot = local.replace(hour=hour, minute=0, second=0, microsecond=0)
     if slot > local:
         slot -= timedelta(days=1)
-    return slot.astimezone(timezone.utc)
+    return slot.astimezone(UTC)
 
 
 def load_history(engine: sa.Engine, property_id: str, limit: int = 50) -> History:
     with reader(engine).connect() as conn:
         rows = conn.execute(
             sa.select(L.c.trigger, L.c.mode, L.c.status, L.c.started_at)
-            .where(L.c.property_id == property_id, L.c.trigger.in_(("auto", "manual", "cli")),
-                   L.c.mode.in_(("incremental", "full")))
-            .order_by(L.c.started_at.desc(), L.c.id.desc()).limit(limit)
+            .where(
+                L.c.property_id == property_id,
+                L.c.trigger.in_(("auto", "manual", "cli")),
+                L.c.mode.in_(("incremental", "full")),
+            )
+            .order_by(L.c.started_at.desc(), L.c.id.desc())
+            .limit(limit)
         ).all()
     auto = [r for r in rows if r.trigger == "auto"]
     failures = 0
@@ -98,8 +102,9 @@ def load_history(engine: sa.Engine, property_id: str, limit: int = 50) -> Histor
     )
 
 
-def due_jobs(now: datetime, history: History, *, auto_sync: bool, interval_minutes: int, full_hour: int,
-             tz: str) -> Plan:
+def due_jobs(
+    now: datetime, history: History, *, auto_sync: bool, interval_minutes: int, full_hour: int, tz: str
+) -> Plan:
     """The job to run now, if any."""
     if not auto_sync:
         return Plan(None, "auto-sync is switched off")
@@ -117,6 +122,10 @@ def due_jobs(now: datetime, history: History, *, auto_sync: bool, interval_minut
         return Plan("incremental", "no automatic sync yet")
     next_at = history.last_auto_started + wait
     if now >= next_at:
-        return Plan("incremental", f"{interval_minutes} min interval"
-                    if not history.auto_failures_in_row else "retrying after a failed sync")
+        return Plan(
+            "incremental",
+            f"{interval_minutes} min interval"
+            if not history.auto_failures_in_row
+            else "retrying after a failed sync",
+        )
     return Plan(None, "not due", next_at)

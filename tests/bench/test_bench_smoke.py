@@ -1,6 +1,6 @@
 """The benchmark harness runs end to end in its quick mode, so it cannot rot between full runs.
 
-This checks that every figure of issue 8 gets a row, that what can be measured on this branch
+This checks that every figure the benchmarks promise gets a row, that what can be measured on this branch
 was measured (a value and a verdict), and that the baselines are the real counts; it never
 asserts on timings (performance is judged by ``make bench``, not by tests).
 """

@@ -30,9 +30,9 @@ def fake_time() -> FakeTime:
 
 
 @pytest.fixture
-def box(sandbox_factory):
-    """A seeded sandbox without a rate limit, so functional tests run at full speed."""
-    return sandbox_factory(rate_limit=None, reservations=250)
+def sandbox_config() -> dict:
+    """More reservations than one page holds, so paging is exercised."""
+    return {"reservations": 250}
 
 
 @pytest.fixture

@@ -1,6 +1,6 @@
 """Wire encoding: what Cloudbeds expects, character for character (API.md §2)."""
 
-from datetime import date, datetime, time, timezone
+from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
@@ -24,7 +24,7 @@ def test_scalars_use_cloudbeds_formats():
 
 def test_aware_datetimes_are_sent_in_property_local_time():
     jakarta = ZoneInfo("Asia/Jakarta")
-    moment = datetime(2026, 12, 20, 1, 0, 0, tzinfo=timezone.utc)
+    moment = datetime(2026, 12, 20, 1, 0, 0, tzinfo=UTC)
     assert encode_params({"modifiedFrom": moment}, jakarta) == [("modifiedFrom", "2026-12-20 08:00:00")]
 
 
@@ -34,9 +34,23 @@ def test_none_is_left_out_and_id_lists_are_comma_joined():
 
 
 def test_patch_rate_interval_is_one_object_per_rate():
-    pairs = encode_params({"rates": [{"rateID": "2209871", "interval": {
-        "startDate": date(2026, 12, 20), "endDate": date(2026, 12, 23), "rate": Decimal("145.00"),
-        "minLos": 2, "closedToArrival": False, "maxLos": None}}]})
+    pairs = encode_params(
+        {
+            "rates": [
+                {
+                    "rateID": "2209871",
+                    "interval": {
+                        "startDate": date(2026, 12, 20),
+                        "endDate": date(2026, 12, 23),
+                        "rate": Decimal("145.00"),
+                        "minLos": 2,
+                        "closedToArrival": False,
+                        "maxLos": None,
+                    },
+                }
+            ]
+        }
+    )
     assert pairs == [
         ("rates[0][rateID]", "2209871"),
         ("rates[0][interval][startDate]", "2026-12-20"),
@@ -48,21 +62,35 @@ def test_patch_rate_interval_is_one_object_per_rate():
 
 
 def test_put_rate_interval_is_an_array():
-    pairs = encode_params({"rates": [{"rateID": "1", "interval": [
-        {"startDate": date(2026, 1, 1), "endDate": date(2026, 1, 2), "rate": 10},
-        {"startDate": date(2026, 1, 3), "endDate": date(2026, 1, 4), "rate": 11}]}]})
+    pairs = encode_params(
+        {
+            "rates": [
+                {
+                    "rateID": "1",
+                    "interval": [
+                        {"startDate": date(2026, 1, 1), "endDate": date(2026, 1, 2), "rate": 10},
+                        {"startDate": date(2026, 1, 3), "endDate": date(2026, 1, 4), "rate": 11},
+                    ],
+                }
+            ]
+        }
+    )
     keys = [k for k, _ in pairs]
     assert "rates[0][interval][0][startDate]" in keys
     assert "rates[0][interval][1][rate]" in keys
 
 
 def test_post_reservation_parallel_arrays_and_custom_fields():
-    pairs = dict(encode_params({
-        "rooms": [{"roomTypeID": "671101", "quantity": 1}],
-        "adults": [{"roomTypeID": "671101", "quantity": 2}],
-        "children": [{"roomTypeID": "671101", "quantity": 0}],
-        "customFields": [{"fieldName": "arrival_flight", "fieldValue": "TP1234"}],
-    }))
+    pairs = dict(
+        encode_params(
+            {
+                "rooms": [{"roomTypeID": "671101", "quantity": 1}],
+                "adults": [{"roomTypeID": "671101", "quantity": 2}],
+                "children": [{"roomTypeID": "671101", "quantity": 0}],
+                "customFields": [{"fieldName": "arrival_flight", "fieldValue": "TP1234"}],
+            }
+        )
+    )
     assert pairs["rooms[0][roomTypeID]"] == "671101"
     assert pairs["adults[0][quantity]"] == "2"
     assert pairs["children[0][quantity]"] == "0"

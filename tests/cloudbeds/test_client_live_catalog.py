@@ -30,7 +30,9 @@ def test_room_types_and_rooms_with_paging_progress(client):
     types = client.get_room_types().all()
     assert len(types) >= 5 and all(t.room_type_id and t.max_guests for t in types)
     progress = []
-    rooms = client.get_rooms(page_size=1, on_page=lambda n, so_far, total: progress.append((n, so_far, total))).all()
+    rooms = client.get_rooms(
+        page_size=1, on_page=lambda n, so_far, total: progress.append((n, so_far, total))
+    ).all()
     assert len(rooms) >= 30
     assert {r.room_type_id for r in rooms} <= {t.room_type_id for t in types}
     assert progress[-1][1] == len(rooms)  # items so far counts rooms; total counts properties

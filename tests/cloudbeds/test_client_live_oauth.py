@@ -1,7 +1,7 @@
 """OAuth against the sandbox: authorize link → code → tokens → renewal ahead of expiry → after a 401."""
 
 import threading
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -29,7 +29,7 @@ class WallClock:
     """The client's idea of "now", moved by the test (the sandbox keeps its own clock)."""
 
     def __init__(self):
-        self.value = datetime.now(timezone.utc)
+        self.value = datetime.now(UTC)
 
     def __call__(self):
         return self.value
@@ -58,7 +58,9 @@ def test_authorize_link_shape(app):
     link = build_authorize_url(app, ["read:hotel", "write:rate"], "abc")
     assert link.startswith("https://hotels.cloudbeds.com/api/v1.1/oauth?")
     q = parse_qs(urlsplit(link).query)
-    assert q["scope"] == ["read:hotel write:rate"] and q["response_type"] == ["code"] and q["state"] == ["abc"]
+    assert (
+        q["scope"] == ["read:hotel write:rate"] and q["response_type"] == ["code"] and q["state"] == ["abc"]
+    )
     assert app.client_secret not in link
 
 
@@ -85,7 +87,10 @@ def test_code_token_refresh_expired_refresh(box, admin, app, fake_time):
     assert admin.expire_tokens() >= 1  # the renewed token (the old one lives on, unused)
     assert c.get_room_types().all()
     assert [(r.endpoint, r.http_status) for r in records[-3:]] == [
-        ("getRoomTypes", 401), ("access_token", 200), ("getRoomTypes", 200)]
+        ("getRoomTypes", 401),
+        ("access_token", 200),
+        ("getRoomTypes", 200),
+    ]
     assert store.load_tokens().access_token not in (first, second.access_token)
     assert c.stats.refreshes == 2 and c.stats.errors == 0
 
@@ -109,7 +114,7 @@ def test_revoked_token_is_renewed_once(box, admin, app, fake_time):
 
 
 def test_refused_refresh_token(box, app, fake_time):
-    stale = TokenSet("not-a-token-at-all", "rf_not_a_refresh_token", datetime.now(timezone.utc) - timedelta(hours=1))
+    stale = TokenSet("not-a-token-at-all", "rf_not_a_refresh_token", datetime.now(UTC) - timedelta(hours=1))
     c = make_client(box, fake_time, auth=OAuthAuth(app, MemoryTokenStore(stale)))
     with pytest.raises(AuthenticationError, match="refused to renew") as info:
         c.get_hotels().all()
@@ -172,7 +177,10 @@ def test_renewal_survives_a_server_error_but_a_code_exchange_is_not_repeated(box
     admin.fault("access_token", "http_503", times=1)
     assert c.get_sources()
     assert [(r.endpoint, r.http_status) for r in records] == [
-        ("access_token", 503), ("access_token", 200), ("getSources", 200)]
+        ("access_token", 503),
+        ("access_token", 200),
+        ("getSources", 200),
+    ]
     # a code works once: after an unknown outcome it is not sent again
     admin.fault("access_token", "http_500", times=1)
     with pytest.raises(APIError) as info:

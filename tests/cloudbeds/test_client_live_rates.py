@@ -37,22 +37,37 @@ def test_rate_plans_with_nightly_detail(client, admin):
     assert plans and {p.is_derived for p in plans} == {False, True}
     base = next(p for p in plans if not p.is_derived)
     assert base.room_type_id and base.daily and all(d.rate > 0 for d in base.daily)
-    assert [d.date for d in base.daily][0] == start
+    assert next(d.date for d in base.daily) == start
     one = client.get_rate(base.room_type_id, start_date=start, end_date=start + timedelta(days=3))
     assert one.room_type_id == base.room_type_id and one.rate_id and one.daily[0].rate > 0
 
 
 def test_patch_rate_job_completes_and_prices_change(client, admin, quick_jobs):
     start = today(admin) + timedelta(days=20)
-    base = next(p for p in client.get_rate_plans(start_date=start, end_date=start + timedelta(days=1))
-                if not p.is_derived)
-    job_id = client.patch_rate([RateUpdate(base.rate_id, start, start + timedelta(days=1), Decimal("987000"),
-                                           min_los=2, closed_to_arrival=False)])
+    base = next(
+        p
+        for p in client.get_rate_plans(start_date=start, end_date=start + timedelta(days=1))
+        if not p.is_derived
+    )
+    job_id = client.patch_rate(
+        [
+            RateUpdate(
+                base.rate_id,
+                start,
+                start + timedelta(days=1),
+                Decimal("987000"),
+                min_los=2,
+                closed_to_arrival=False,
+            )
+        ]
+    )
     assert job_id
     job = wait_for_job(client, job_id)
     assert job.status == "completed" and job.updates[0].rate_id == base.rate_id
     # the interval includes its end date; the read window is a stay (its end date is the departure)
-    after = client.get_rate_plans(start_date=start, end_date=start + timedelta(days=3), rate_ids=[base.rate_id])
+    after = client.get_rate_plans(
+        start_date=start, end_date=start + timedelta(days=3), rate_ids=[base.rate_id]
+    )
     prices = {d.date: d.rate for d in after[0].daily}
     assert prices[start] == prices[start + timedelta(days=1)] == Decimal(987000)
     assert prices[start + timedelta(days=2)] != Decimal(987000)
@@ -63,10 +78,18 @@ def test_patch_rate_job_completes_and_prices_change(client, admin, quick_jobs):
 def test_put_rate_with_several_intervals(client, admin, quick_jobs):
     start = today(admin) + timedelta(days=30)
     base = next(p for p in client.get_rate_plans(start_date=start, end_date=start) if not p.is_derived)
-    job_id = client.put_rate({base.rate_id: [RateInterval(start, start, 500000),
-                                             RateInterval(start + timedelta(days=1), start + timedelta(days=1), 600000)]})
+    job_id = client.put_rate(
+        {
+            base.rate_id: [
+                RateInterval(start, start, 500000),
+                RateInterval(start + timedelta(days=1), start + timedelta(days=1), 600000),
+            ]
+        }
+    )
     assert wait_for_job(client, job_id).status == "completed"
-    after = client.get_rate_plans(start_date=start, end_date=start + timedelta(days=2), rate_ids=[base.rate_id])
+    after = client.get_rate_plans(
+        start_date=start, end_date=start + timedelta(days=2), rate_ids=[base.rate_id]
+    )
     assert [d.rate for d in after[0].daily] == [Decimal(500000), Decimal(600000)]
     sent = next(r.params for r in client.records if r.endpoint == "putRate")
     assert sent["rates[0][interval][1][startDate]"] == str(start + timedelta(days=1))
@@ -93,20 +116,24 @@ def test_derived_rates_are_refused_by_cloudbeds(client, admin):
 
 def test_available_room_types(client, admin):
     start = today(admin) + timedelta(days=90)
-    offered = client.get_available_room_types(start_date=start, end_date=start + timedelta(days=2), adults=2,
-                                              detailed_rates=True).all()
+    offered = client.get_available_room_types(
+        start_date=start, end_date=start + timedelta(days=2), adults=2, detailed_rates=True
+    ).all()
     assert offered and all(t.rooms_available and t.rooms_available > 0 for t in offered)
     assert all(t.currency == "IDR" and len(t.daily) == 2 and t.room_rate > 0 for t in offered)
     rooms = {r.room_id: r.room_type_id for r in client.get_rooms()}
-    assert all(t.individual_room_ids and all(rooms[i] == t.room_type_id for i in t.individual_room_ids)
-               for t in offered)
+    assert all(
+        t.individual_room_ids and all(rooms[i] == t.room_type_id for i in t.individual_room_ids)
+        for t in offered
+    )
 
 
 def test_webhook_subscribe_list_unsubscribe(client):
     sub_id = client.post_webhook("reservation", "created", "https://pms.example/webhooks/cloudbeds/t0k3n")
     subs = client.get_webhooks()
     assert [(s.subscription_id, s.event, s.endpoint_url) for s in subs] == [
-        (sub_id, "reservation/created", "https://pms.example/webhooks/cloudbeds/t0k3n")]
+        (sub_id, "reservation/created", "https://pms.example/webhooks/cloudbeds/t0k3n")
+    ]
     client.delete_webhook(sub_id)
     assert client.get_webhooks() == []
     with pytest.raises(NotFoundError):

@@ -1,6 +1,6 @@
 """Reservation reads against the sandbox: every filter the sync uses, paging, and the sandbox's truth."""
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -12,7 +12,9 @@ def test_paging_across_many_pages_matches_the_truth(client, admin):
     truth = {t["reservationID"]: t for t in admin.truth()}
     progress = []
     got = client.get_reservations_with_rate_details(
-        include_deleted=True, page_size=40, on_page=lambda n, so_far, total: progress.append((n, so_far, total))
+        include_deleted=True,
+        page_size=40,
+        on_page=lambda n, so_far, total: progress.append((n, so_far, total)),
     ).all()
     assert len(got) == len(truth) == 250
     assert {r.reservation_id for r in got} == set(truth)
@@ -23,7 +25,7 @@ def test_paging_across_many_pages_matches_the_truth(client, admin):
         t = truth[r.reservation_id]
         assert r.status == t["status"] and r.is_deleted == t["isDeleted"]
         assert r.total == Decimal(str(t["grandTotal"])) and r.paid == Decimal(str(t["paid"]))
-        assert r.modified_at == datetime.fromisoformat(t["dateModifiedUTC"]).replace(tzinfo=timezone.utc)
+        assert r.modified_at == datetime.fromisoformat(t["dateModifiedUTC"]).replace(tzinfo=UTC)
         assert r.check_in == date.fromisoformat(t["startDate"])
         assert {room.sub_reservation_id for room in r.rooms} == {x["subReservationID"] for x in t["rooms"]}
         assert r.payment_collect in ("hotel", "channel")
@@ -41,18 +43,23 @@ def test_property_local_timestamps_become_utc_once_the_zone_is_known(client, adm
     client.load_property_timezone()
     for r in client.get_reservations():
         assert r.modified_at == datetime.fromisoformat(truth[r.reservation_id]["dateModifiedUTC"]).replace(
-            tzinfo=timezone.utc)
+            tzinfo=UTC
+        )
     assert not client.warnings
 
 
 def test_modified_from_filter_with_an_aware_datetime(client, admin):
     client.load_property_timezone()
     truth = admin.truth()
-    stamps = sorted(datetime.fromisoformat(t["dateModifiedUTC"]).replace(tzinfo=timezone.utc)
-                    for t in truth if not t["isDeleted"])
+    stamps = sorted(
+        datetime.fromisoformat(t["dateModifiedUTC"]).replace(tzinfo=UTC) for t in truth if not t["isDeleted"]
+    )
     cut = stamps[len(stamps) // 2]
-    expected = {t["reservationID"] for t in truth if not t["isDeleted"]
-                and datetime.fromisoformat(t["dateModifiedUTC"]).replace(tzinfo=timezone.utc) >= cut}
+    expected = {
+        t["reservationID"]
+        for t in truth
+        if not t["isDeleted"] and datetime.fromisoformat(t["dateModifiedUTC"]).replace(tzinfo=UTC) >= cut
+    }
     got = {r.reservation_id for r in client.get_reservations(modified_from=cut)}
     assert got == expected
     rated = {r.reservation_id for r in client.get_reservations_with_rate_details(modified_from=cut)}
@@ -62,9 +69,12 @@ def test_modified_from_filter_with_an_aware_datetime(client, admin):
 def test_stay_status_and_guest_detail_filters(client, admin):
     truth = [t for t in admin.truth() if not t["isDeleted"]]
     day = date.fromisoformat(truth[0]["startDate"])
-    arrivals = client.get_reservations(check_in_from=day, check_in_to=day, include_guests_details=True,
-                                       include_all_rooms=True).all()
-    assert {r.reservation_id for r in arrivals} == {t["reservationID"] for t in truth if t["startDate"] == str(day)}
+    arrivals = client.get_reservations(
+        check_in_from=day, check_in_to=day, include_guests_details=True, include_all_rooms=True
+    ).all()
+    assert {r.reservation_id for r in arrivals} == {
+        t["reservationID"] for t in truth if t["startDate"] == str(day)
+    }
     assert all(r.guests and r.rooms for r in arrivals)
     departures = client.get_reservations(check_out_from=day, check_out_to=day + timedelta(days=30)).all()
     assert all(day <= r.check_out <= day + timedelta(days=30) for r in departures)
@@ -92,11 +102,14 @@ def test_rate_details_by_ids_deleted_and_excluded_statuses(client, admin):
     assert all(not r.is_deleted for r in live)
     deleted = [t["reservationID"] for t in truth if t["isDeleted"]]
     if deleted:
-        with_deleted = {r.reservation_id for r in client.get_reservations_with_rate_details(include_deleted=True)}
+        with_deleted = {
+            r.reservation_id for r in client.get_reservations_with_rate_details(include_deleted=True)
+        }
         assert set(deleted) <= with_deleted
     out_from = date.fromisoformat(truth[0]["endDate"])
-    window = client.get_reservations_with_rate_details(check_out_from=out_from,
-                                                       check_out_to=out_from + timedelta(days=7)).all()
+    window = client.get_reservations_with_rate_details(
+        check_out_from=out_from, check_out_to=out_from + timedelta(days=7)
+    ).all()
     assert all(out_from <= r.check_out <= out_from + timedelta(days=7) for r in window)
 
 
@@ -106,7 +119,9 @@ def test_get_one_reservation_matches_the_list_view(client, admin):
     assert one.reservation_id == t["reservationID"] and one.total == Decimal(str(t["grandTotal"]))
     assert len(one.rooms) == len(t["rooms"])
     assert {g.guest_id for g in one.guests} == {g["guestID"] for g in t["guests"]}
-    assert sum((room.total for room in one.rooms), Decimal(0)) == sum(Decimal(str(x["roomTotal"])) for x in t["rooms"])
+    assert sum((room.total for room in one.rooms), Decimal(0)) == sum(
+        Decimal(str(x["roomTotal"])) for x in t["rooms"]
+    )
 
 
 def test_unknown_reservation_is_not_found(client):

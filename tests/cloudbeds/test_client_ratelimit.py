@@ -1,5 +1,6 @@
 """Token-bucket arithmetic with a fake clock: evenly spaced calls, no bursts, shared per credential."""
 
+import itertools
 import threading
 
 import pytest
@@ -15,7 +16,7 @@ def test_calls_are_spaced_at_the_rate(fake_time):
         bucket.acquire()
         stamps.append(fake_time.now - start)
     assert stamps[0] == 0.0  # the first call goes at once
-    gaps = [b - a for a, b in zip(stamps, stamps[1:])]
+    gaps = [b - a for a, b in itertools.pairwise(stamps)]
     assert all(abs(g - 0.2) < 1e-9 for g in gaps)
     assert stamps[-1] == pytest.approx(2.0)  # 11 calls take 2 s at 5/s
 
@@ -65,8 +66,12 @@ def test_registry_shares_one_bucket_per_credential_and_server(fake_time):
     assert "cbat" not in key and "secret" not in key
     a = shared_limiter(key, 5.0, clock=fake_time.clock, sleep=fake_time.sleep)
     b = shared_limiter(key, 5.0, clock=fake_time.clock, sleep=fake_time.sleep)
-    other = shared_limiter(credential_key("http://127.0.0.1:2", "cbat_secret_value"), 5.0,
-                           clock=fake_time.clock, sleep=fake_time.sleep)
+    other = shared_limiter(
+        credential_key("http://127.0.0.1:2", "cbat_secret_value"),
+        5.0,
+        clock=fake_time.clock,
+        sleep=fake_time.sleep,
+    )
     assert a is b
     assert other is not a
 

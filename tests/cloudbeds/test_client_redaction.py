@@ -5,15 +5,23 @@ from pms.cloudbeds.redaction import REDACTED, Redactor, is_secret_param, redact_
 
 
 def test_secret_parameter_names_including_bracket_keys():
-    for name in ("client_secret", "code", "refresh_token", "cards[0][cardNumber]", "cardToken", "CLIENT_SECRET"):
+    for name in (
+        "client_secret",
+        "code",
+        "refresh_token",
+        "cards[0][cardNumber]",
+        "cardToken",
+        "CLIENT_SECRET",
+    ):
         assert is_secret_param(name), name
     for name in ("promoCode", "groupCode", "reservationID", "rates[0][rate]"):
         assert not is_secret_param(name), name
 
 
 def test_params_are_blanked_and_scrubbed():
-    out = redact_params({"code": "abc", "note": "key is cbat_zzzzzzzz", "guestEmail": "a@b.c", "n": 3},
-                        secrets=["zzzz"])
+    out = redact_params(
+        {"code": "abc", "note": "key is cbat_zzzzzzzz", "guestEmail": "a@b.c", "n": 3}, secrets=["zzzz"]
+    )
     assert out == {"code": REDACTED, "note": f"key is {REDACTED}", "guestEmail": "a@b.c", "n": 3}
 
 

@@ -1,6 +1,6 @@
 """Retry policy as data: backoff growth and cap, jitter bounds, Retry-After parsing."""
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 
 import pytest
@@ -26,7 +26,7 @@ def test_retry_after_wins_over_backoff():
 
 
 def test_parse_retry_after_seconds_and_dates():
-    now = datetime(2026, 11, 25, 10, 0, 0, tzinfo=timezone.utc)
+    now = datetime(2026, 11, 25, 10, 0, 0, tzinfo=UTC)
     assert parse_retry_after("2") == 2.0
     assert parse_retry_after(" 0.5 ") == 0.5
     assert parse_retry_after(format_datetime(now + timedelta(seconds=7), usegmt=True), now=now) == 7.0

@@ -80,7 +80,7 @@ class Spec:
                 name = ref.rsplit("/", 1)[-1]
                 if name in seen:  # pragma: no cover - the spec has no recursive schemas today
                     return {}
-                return self._inline(self.components[name], seen + (name,))
+                return self._inline(self.components[name], (*seen, name))
             return {k: self._inline(v, seen) for k, v in node.items()}
         if isinstance(node, list):
             return [self._inline(v, seen) for v in node]
@@ -112,7 +112,10 @@ def _node(schema: dict, dotted: str) -> dict:
 
 
 def relax(schema: dict, dotted: str, **changes: Any) -> None:
-    """Loosen one field: ``nullable=True``, ``type="string"``, ``format=...``, ``any_of=True`` (oneOf→anyOf)."""
+    """Loosen one field.
+
+    ``nullable=True``, ``type="string"``, ``format=...``, ``any_of=True`` (oneOf→anyOf).
+    """
     node = _node(schema, dotted)
     if changes.pop("any_of", False):
         node["anyOf"] = node.pop("oneOf")

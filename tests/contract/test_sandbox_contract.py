@@ -32,18 +32,22 @@ NULLABLE = {"nullable": True}
 
 
 @pytest.fixture
-def box(sandbox_factory):
-    return sandbox_factory(rate_limit=None, rate_job_delay=0.05)
+def sandbox_config() -> dict:
+    return {"rate_job_delay": 0.05}
 
 
 def _get(box, method: str, **params) -> dict:
-    resp = requests.get(f"{box.base_url}/{method}", params=params, headers={"x-api-key": box.api_key}, timeout=30)
+    resp = requests.get(
+        f"{box.base_url}/{method}", params=params, headers={"x-api-key": box.api_key}, timeout=30
+    )
     assert resp.status_code == 200, resp.text[:300]
     return resp.json()
 
 
 def _send(box, verb: str, method: str, data: dict) -> dict:
-    resp = requests.request(verb, f"{box.base_url}/{method}", data=data, headers={"x-api-key": box.api_key}, timeout=30)
+    resp = requests.request(
+        verb, f"{box.base_url}/{method}", data=data, headers={"x-api-key": box.api_key}, timeout=30
+    )
     assert resp.status_code == 200, resp.text[:300]
     body = resp.json()
     assert body.get("success") is True, body
@@ -70,8 +74,12 @@ def test_catalogue(spec, box):
     _check(spec, "/getRoomTypes", "get", _get(box, "getRoomTypes", pageSize=100))
     _check(spec, "/getRooms", "get", _get(box, "getRooms", includeRoomRelations=1))
     start = _today(box) + timedelta(days=2)
-    _check(spec, "/getRooms", "get", _get(box, "getRooms", startDate=start.isoformat(),
-                                          endDate=(start + timedelta(days=2)).isoformat()))
+    _check(
+        spec,
+        "/getRooms",
+        "get",
+        _get(box, "getRooms", startDate=start.isoformat(), endDate=(start + timedelta(days=2)).isoformat()),
+    )
     _check(spec, "/getSources", "get", _get(box, "getSources"))
 
 
@@ -89,20 +97,37 @@ def _all(box, method: str, **params) -> list[dict]:
 
 
 def test_get_reservations(spec, box):
-    for body in _all(box, "getReservations", includeGuestsDetails="true", includeAllRooms="true",
-                     includeCustomFields="true"):
+    for body in _all(
+        box,
+        "getReservations",
+        includeGuestsDetails="true",
+        includeAllRooms="true",
+        includeCustomFields="true",
+    ):
         _check(spec, "/getReservations", "get", body, ("data[].rooms[].roomID", UNASSIGNED_ROOM))
     _check(spec, "/getReservations", "get", _get(box, "getReservations", pageSize=5))
 
 
 def test_get_reservations_with_rate_details(spec, box):
-    requests.post(f"{box.root_url}/_sandbox/mutate", json={"count": 3, "kinds": ["delete", "cancel"]}, timeout=30)
-    for body in _all(box, "getReservationsWithRateDetails", includeGuestsDetails="true",
-                     includeCustomFields="true", includeDeleted="true"):
-        _check(spec, "/getReservationsWithRateDetails", "get", body,
-               ("data[].rooms[].roomID", UNASSIGNED_ROOM),
-               ("data[].reservationCheckIn", DATE_NOT_DATETIME),
-               ("data[].reservationCheckOut", DATE_NOT_DATETIME))
+    requests.post(
+        f"{box.root_url}/_sandbox/mutate", json={"count": 3, "kinds": ["delete", "cancel"]}, timeout=30
+    )
+    for body in _all(
+        box,
+        "getReservationsWithRateDetails",
+        includeGuestsDetails="true",
+        includeCustomFields="true",
+        includeDeleted="true",
+    ):
+        _check(
+            spec,
+            "/getReservationsWithRateDetails",
+            "get",
+            body,
+            ("data[].rooms[].roomID", UNASSIGNED_ROOM),
+            ("data[].reservationCheckIn", DATE_NOT_DATETIME),
+            ("data[].reservationCheckOut", DATE_NOT_DATETIME),
+        )
 
 
 def test_get_reservation_assigned_and_unassigned(spec, box):
@@ -111,17 +136,25 @@ def test_get_reservation_assigned_and_unassigned(spec, box):
     without = next(r for r in truth if not any(x["roomID"] for x in r["rooms"]))
     for res in (with_room, without):
         body = _get(box, "getReservation", reservationID=res["reservationID"])
-        _check(spec, "/getReservation", "get", body,
-               ("data.guestList{}.guestBirthdate", DATE_OR_TEXT),
-               ("data.guestList{}.guestDocumentIssueDate", DATE_OR_TEXT),
-               ("data.guestList{}.guestDocumentExpirationDate", DATE_OR_TEXT))
+        _check(
+            spec,
+            "/getReservation",
+            "get",
+            body,
+            ("data.guestList{}.guestBirthdate", DATE_OR_TEXT),
+            ("data.guestList{}.guestDocumentIssueDate", DATE_OR_TEXT),
+            ("data.guestList{}.guestDocumentExpirationDate", DATE_OR_TEXT),
+        )
 
 
 # --- guests -------------------------------------------------------------------------------------
 
 
-GUEST_DATES = [("data.birthDate", DATE_OR_TEXT), ("data.documentIssueDate", DATE_OR_TEXT),
-               ("data.documentExpirationDate", DATE_OR_TEXT)]
+GUEST_DATES = [
+    ("data.birthDate", DATE_OR_TEXT),
+    ("data.documentIssueDate", DATE_OR_TEXT),
+    ("data.documentExpirationDate", DATE_OR_TEXT),
+]
 
 
 def test_guests(spec, box):
@@ -129,9 +162,15 @@ def test_guests(spec, box):
         _check(spec, "/getGuestList", "get", body)
     since = (_today(box) - timedelta(days=400)).isoformat()
     for body in _all(box, "getGuestsModified", resultsFrom=f"{since} 00:00:00"):
-        _check(spec, "/getGuestsModified", "get", body,
-               ("data[].guestBirthDate", NULLABLE), ("data[].guestDocumentIssueDate", NULLABLE),
-               ("data[].guestDocumentExpirationDate", NULLABLE))
+        _check(
+            spec,
+            "/getGuestsModified",
+            "get",
+            body,
+            ("data[].guestBirthDate", NULLABLE),
+            ("data[].guestDocumentIssueDate", NULLABLE),
+            ("data[].guestDocumentExpirationDate", NULLABLE),
+        )
     guest_ids = list(_get(box, "getGuestList", pageSize=20)["data"])
     for guest_id in guest_ids:
         _check(spec, "/getGuest", "get", _get(box, "getGuest", guestID=guest_id), *GUEST_DATES)
@@ -151,30 +190,66 @@ def test_rates_and_availability(spec, box):
     # The spec types roomTypeName as an integer; it is the room type's name (API.md §10.9).
     _check(spec, "/getRatePlans", "get", body, ("data[].roomTypeName", {"type": "string"}))
     room_type = body["data"][0]["roomTypeID"]
-    _check(spec, "/getRate", "get", _get(box, "getRate", roomTypeID=room_type, startDate=start, endDate=end,
-                                         detailedRates="true"))
-    body = _get(box, "getAvailableRoomTypes", startDate=start, endDate=end, rooms=1, adults=2, children=0,
-                detailedRates="true")
+    _check(
+        spec,
+        "/getRate",
+        "get",
+        _get(box, "getRate", roomTypeID=room_type, startDate=start, endDate=end, detailedRates="true"),
+    )
+    body = _get(
+        box,
+        "getAvailableRoomTypes",
+        startDate=start,
+        endDate=end,
+        rooms=1,
+        adults=2,
+        children=0,
+        detailedRates="true",
+    )
     assert body["data"][0]["propertyRooms"]
     # individualRooms[].roomName is typed number but is a name; the extra charges are typed arrays
     # but are maps from guest count to surcharge (API.md §8.16, §10.9).
-    _check(spec, "/getAvailableRoomTypes", "get", body,
-           ("data[].propertyRooms[].individualRooms[].roomName", {"type": "string"}),
-           ("data[].propertyRooms[].adultsExtraCharge", {"type": "object", "items": None}),
-           ("data[].propertyRooms[].childrenExtraCharge", {"type": "object", "items": None}))
+    _check(
+        spec,
+        "/getAvailableRoomTypes",
+        "get",
+        body,
+        ("data[].propertyRooms[].individualRooms[].roomName", {"type": "string"}),
+        ("data[].propertyRooms[].adultsExtraCharge", {"type": "object", "items": None}),
+        ("data[].propertyRooms[].childrenExtraCharge", {"type": "object", "items": None}),
+    )
 
 
 def test_rate_jobs(spec, box):
     start, end = _window(box)
-    plan = next(p for p in _get(box, "getRatePlans", startDate=start, endDate=end)["data"] if not p["isDerived"])
-    patch = _send(box, "POST", "patchRate", {
-        "rates[0][rateID]": plan["rateID"], "rates[0][interval][startDate]": start,
-        "rates[0][interval][endDate]": end, "rates[0][interval][rate]": "1234000",
-        "rates[0][interval][minLos]": "2", "rates[0][interval][closedToArrival]": "false"})
+    plan = next(
+        p for p in _get(box, "getRatePlans", startDate=start, endDate=end)["data"] if not p["isDerived"]
+    )
+    patch = _send(
+        box,
+        "POST",
+        "patchRate",
+        {
+            "rates[0][rateID]": plan["rateID"],
+            "rates[0][interval][startDate]": start,
+            "rates[0][interval][endDate]": end,
+            "rates[0][interval][rate]": "1234000",
+            "rates[0][interval][minLos]": "2",
+            "rates[0][interval][closedToArrival]": "false",
+        },
+    )
     _check(spec, "/patchRate", "post", patch)
-    put = _send(box, "POST", "putRate", {
-        "rates[0][rateID]": plan["rateID"], "rates[0][interval][0][startDate]": start,
-        "rates[0][interval][0][endDate]": end, "rates[0][interval][0][rate]": "1250000"})
+    put = _send(
+        box,
+        "POST",
+        "putRate",
+        {
+            "rates[0][rateID]": plan["rateID"],
+            "rates[0][interval][0][startDate]": start,
+            "rates[0][interval][0][endDate]": end,
+            "rates[0][interval][0][rate]": "1250000",
+        },
+    )
     _check(spec, "/putRate", "post", put)
     _check(spec, "/getRateJobs", "get", _get(box, "getRateJobs"))  # in progress
     deadline = time.monotonic() + 10
@@ -192,38 +267,82 @@ def test_rate_jobs(spec, box):
 
 def _booking_form(box, room_type: str, **extra) -> dict:
     start, end = _window(box, 2)
-    return {"startDate": start, "endDate": end, "guestFirstName": "Élodie", "guestLastName": "Lefèvre",
-            "guestEmail": "elodie@example.com", "guestCountry": "FR", "guestZip": "75011", "paymentMethod": "credit",
-            "rooms[0][roomTypeID]": room_type, "rooms[0][quantity]": "1",
-            "adults[0][roomTypeID]": room_type, "adults[0][quantity]": "2",
-            "children[0][roomTypeID]": room_type, "children[0][quantity]": "0",
-            "sendEmailConfirmation": "false", **extra}
+    return {
+        "startDate": start,
+        "endDate": end,
+        "guestFirstName": "Élodie",
+        "guestLastName": "Lefèvre",
+        "guestEmail": "elodie@example.com",
+        "guestCountry": "FR",
+        "guestZip": "75011",
+        "paymentMethod": "credit",
+        "rooms[0][roomTypeID]": room_type,
+        "rooms[0][quantity]": "1",
+        "adults[0][roomTypeID]": room_type,
+        "adults[0][quantity]": "2",
+        "children[0][roomTypeID]": room_type,
+        "children[0][quantity]": "0",
+        "sendEmailConfirmation": "false",
+        **extra,
+    }
 
 
 def test_reservation_and_guest_writes(spec, box):
     room_type = _get(box, "getRoomTypes")["data"][1]["roomTypeID"]
-    created = _send(box, "POST", "postReservation", _booking_form(box, room_type, thirdPartyIdentifier="ct-1"))
+    created = _send(
+        box, "POST", "postReservation", _booking_form(box, room_type, thirdPartyIdentifier="ct-1")
+    )
     _check(spec, "/postReservation", "post", created)
     rid = created["reservationID"]
-    updated = _send(box, "PUT", "putReservation", {"reservationID": rid, "status": "confirmed",
-                                                   "estimatedArrivalTime": "17:45"})
+    updated = _send(
+        box,
+        "PUT",
+        "putReservation",
+        {"reservationID": rid, "status": "confirmed", "estimatedArrivalTime": "17:45"},
+    )
     _check(spec, "/putReservation", "put", updated)
-    guest = _send(box, "POST", "postGuest", {"reservationID": rid, "guestFirstName": "Ahmad", "guestLastName": "Faiz",
-                                             "guestEmail": "af@example.com", "guestCountry": "MY",
-                                             "guestDocumentType": "passport"})
+    guest = _send(
+        box,
+        "POST",
+        "postGuest",
+        {
+            "reservationID": rid,
+            "guestFirstName": "Ahmad",
+            "guestLastName": "Faiz",
+            "guestEmail": "af@example.com",
+            "guestCountry": "MY",
+            "guestDocumentType": "passport",
+        },
+    )
     _check(spec, "/postGuest", "post", guest)
-    changed = _send(box, "PUT", "putGuest", {"guestID": guest["guestID"], "guestDocumentType": "driver_licence",
-                                             "guestPhone": "+60 12 345 6789"})
+    changed = _send(
+        box,
+        "PUT",
+        "putGuest",
+        {"guestID": guest["guestID"], "guestDocumentType": "driver_licence", "guestPhone": "+60 12 345 6789"},
+    )
     _check(spec, "/putGuest", "put", changed)
 
 
 def test_webhook_management(spec, box):
-    made = _send(box, "POST", "postWebhook", {"object": "reservation", "action": "status_changed",
-                                              "endpointUrl": "https://hooks.example/cb/t0k3n"})
+    made = _send(
+        box,
+        "POST",
+        "postWebhook",
+        {
+            "object": "reservation",
+            "action": "status_changed",
+            "endpointUrl": "https://hooks.example/cb/t0k3n",
+        },
+    )
     _check(spec, "/postWebhook", "post", made)
     _check(spec, "/getWebhooks", "get", _get(box, "getWebhooks"))
-    resp = requests.delete(f"{box.base_url}/deleteWebhook", params={"subscriptionID": made["data"]["subscriptionID"]},
-                           headers={"x-api-key": box.api_key}, timeout=30)
+    resp = requests.delete(
+        f"{box.base_url}/deleteWebhook",
+        params={"subscriptionID": made["data"]["subscriptionID"]},
+        headers={"x-api-key": box.api_key},
+        timeout=30,
+    )
     _check(spec, "/deleteWebhook", "delete", resp.json())
 
 
@@ -234,19 +353,42 @@ def test_oauth_and_identity(spec, box):
     redirect = "https://pms.example/oauth/cloudbeds/callback"
     token_url = f"{box.base_url}/access_token"
     for grant in ("authorization_code", "urn:ietf:params:oauth:grant-type:api-key"):
-        auth = requests.get(f"{box.base_url}/oauth", params={"client_id": box.client_id, "redirect_uri": redirect,
-                                                             "response_type": "code", "state": "s1"},
-                            allow_redirects=False, timeout=30)
+        auth = requests.get(
+            f"{box.base_url}/oauth",
+            params={
+                "client_id": box.client_id,
+                "redirect_uri": redirect,
+                "response_type": "code",
+                "state": "s1",
+            },
+            allow_redirects=False,
+            timeout=30,
+        )
         code = parse_qs(urlsplit(auth.headers["Location"]).query)["code"][0]
-        tokens = requests.post(token_url, data={"grant_type": grant, "client_id": box.client_id,
-                                                "client_secret": box.client_secret, "redirect_uri": redirect,
-                                                "code": code}, timeout=30).json()
+        tokens = requests.post(
+            token_url,
+            data={
+                "grant_type": grant,
+                "client_id": box.client_id,
+                "client_secret": box.client_secret,
+                "redirect_uri": redirect,
+                "code": code,
+            },
+            timeout=30,
+        ).json()
         _check(spec, "/access_token", "post", tokens)
-    refreshed = requests.post(token_url, data={"grant_type": "refresh_token", "client_id": box.client_id,
-                                               "client_secret": box.client_secret}, timeout=30)
+    refreshed = requests.post(
+        token_url,
+        data={"grant_type": "refresh_token", "client_id": box.client_id, "client_secret": box.client_secret},
+        timeout=30,
+    )
     assert refreshed.status_code == 401
-    info = requests.get(f"{box.base_url}/userinfo", params={"role_details": "true"},
-                        headers={"x-api-key": box.api_key}, timeout=30).json()
+    info = requests.get(
+        f"{box.base_url}/userinfo",
+        params={"role_details": "true"},
+        headers={"x-api-key": box.api_key},
+        timeout=30,
+    ).json()
     _check(spec, "/userinfo", "get", info)
     meta = requests.get(f"{box.base_url}/oauth/metadata", timeout=30).json()
     # The spec types `success` as a string here only; we send the boolean (API.md §1, §10.9).
@@ -259,8 +401,13 @@ def test_the_validator_does_catch_drift(spec, box):
 
     good = _get(box, "getReservations", pageSize=1)
     _check(spec, "/getReservations", "get", good)
-    for field, wrong in (("adults", 2), ("dateCreated", "2026-11-20T14:02:11Z"), ("status", None),
-                         ("balance", "312.50"), ("startDate", "20/12/2026")):
+    for field, wrong in (
+        ("adults", 2),
+        ("dateCreated", "2026-11-20T14:02:11Z"),
+        ("status", None),
+        ("balance", "312.50"),
+        ("startDate", "20/12/2026"),
+    ):
         bad = {**good, "data": [{**good["data"][0], field: wrong}]}
         with pytest.raises(ValidationError):
             _check(spec, "/getReservations", "get", bad)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from pms import users
+from pms import accounts
 from pms.config import PROJECT_ROOT
 from pms.db.engine import make_engine
 from pms.db.setup import setup_database
@@ -22,9 +22,15 @@ from pms.db.setup import setup_database
 DASHBOARD = str(PROJECT_ROOT / "dashboard.py")
 PASSWORD = "a long enough passphrase"
 PAGES = {
-    "overview": "app_pages/overview.py", "reservations": "app_pages/reservations.py", "rates": "app_pages/rates.py",
-    "sync": "app_pages/sync.py", "room_mapping": "app_pages/room_mapping.py", "monitoring": "app_pages/monitoring.py",
-    "connection": "app_pages/connection.py", "setup": "app_pages/setup.py", "settings": "app_pages/settings.py",
+    "overview": "app_pages/overview.py",
+    "reservations": "app_pages/reservations.py",
+    "rates": "app_pages/rates.py",
+    "sync": "app_pages/sync.py",
+    "room_mapping": "app_pages/room_mapping.py",
+    "monitoring": "app_pages/monitoring.py",
+    "connection": "app_pages/connection.py",
+    "setup": "app_pages/setup.py",
+    "settings": "app_pages/settings.py",
 }
 STAFF_PAGES = ("overview", "reservations", "room_mapping", "monitoring")
 
@@ -36,11 +42,14 @@ class Dash:
     url: str
     engine: object
 
-    def user(self, name: str = "gm", role: str = "manager", language: str = "en") -> users.User:
-        return users.get_user(self.engine, name) or users.create_user(self.engine, name, PASSWORD, role=role,
-                                                                      language=language)
+    def user(self, name: str = "gm", role: str = "manager", language: str = "en") -> accounts.User:
+        return accounts.get_user(self.engine, name) or accounts.create_user(
+            self.engine, name, PASSWORD, role=role, language=language
+        )
 
-    def app(self, as_user: users.User | None = None, page: str | None = None, lang: str | None = None) -> AppTest:
+    def app(
+        self, as_user: accounts.User | None = None, page: str | None = None, lang: str | None = None
+    ) -> AppTest:
         at = AppTest.from_file(DASHBOARD, default_timeout=60)
         if as_user is not None:
             at.session_state["pms_user_id"] = as_user.id
@@ -76,8 +85,19 @@ def frame_with(at: AppTest, column: str):
 def texts(at: AppTest) -> str:
     """Every visible text of a run, to search for a message."""
     parts = []
-    for kind in ("title", "header", "subheader", "markdown", "caption", "info", "success", "warning", "error",
-                 "metric", "text"):
+    for kind in (
+        "title",
+        "header",
+        "subheader",
+        "markdown",
+        "caption",
+        "info",
+        "success",
+        "warning",
+        "error",
+        "metric",
+        "text",
+    ):
         for el in getattr(at, kind):
             parts.append(str(getattr(el, "label", "") or ""))
             parts.append(str(getattr(el, "value", "") or ""))
@@ -100,31 +120,88 @@ def synced_world(engine, property_id: str = "254042") -> None:
     from pms.i18n import local_now
     from tests.reporting import builders as b
 
-    CredentialStore(engine).save_api_key("cbat_test_key_0123456789abcdef", property_id=property_id,
-                                         api_base="http://127.0.0.1:9/api/v1.3")
+    CredentialStore(engine).save_api_key(
+        "cbat_test_key_0123456789abcdef", property_id=property_id, api_base="http://127.0.0.1:9/api/v1.3"
+    )
     today = local_now("Asia/Jakarta").date()
     now = b.NOW.replace(year=today.year, month=today.month, day=today.day)
     with engine.begin() as conn:
         b.catalogue(conn, property_id, demo=False)
         for i in range(40):
-            b.reservation(conn, today + timedelta(days=i - 10), 1 + i % 4, pid=property_id,
-                          status=("confirmed", "checked_in", "canceled", "checked_out")[i % 4] if i < 10 else "confirmed",
-                          source=("Walk-In", "Booking.com")[i % 2], collect=("hotel", "channel")[i % 2],
-                          guest_name=f"Tamu {i} Wijaya", sync_status="error" if i == 3 else "synced")
-        conn.execute(sa.insert(schema.guest), [
-            {"property_id": property_id, "cloudbed_guest_id": f"g{i}", "first_name": f"Tamu {i}", "last_name": "Wijaya",
-             "email": f"tamu{i}@example.id", "country": "ID", "sync_status": "synced"} for i in range(5)])
+            b.reservation(
+                conn,
+                today + timedelta(days=i - 10),
+                1 + i % 4,
+                pid=property_id,
+                status=("confirmed", "checked_in", "canceled", "checked_out")[i % 4]
+                if i < 10
+                else "confirmed",
+                source=("Walk-In", "Booking.com")[i % 2],
+                collect=("hotel", "channel")[i % 2],
+                guest_name=f"Tamu {i} Wijaya",
+                sync_status="error" if i == 3 else "synced",
+            )
+        conn.execute(
+            sa.insert(schema.guest),
+            [
+                {
+                    "property_id": property_id,
+                    "cloudbed_guest_id": f"g{i}",
+                    "first_name": f"Tamu {i}",
+                    "last_name": "Wijaya",
+                    "email": f"tamu{i}@example.id",
+                    "country": "ID",
+                    "sync_status": "synced",
+                }
+                for i in range(5)
+            ],
+        )
         for h in range(6):
-            b.sync_run(conn, now - timedelta(hours=h * 5), pid=property_id, failed=1 if h == 2 else 0,
-                       status="partial" if h == 2 else "completed")
+            b.sync_run(
+                conn,
+                now - timedelta(hours=h * 5),
+                pid=property_id,
+                failed=1 if h == 2 else 0,
+                status="partial" if h == 2 else "completed",
+            )
             b.api_call(conn, now - timedelta(minutes=h), pid=property_id, status=500 if h == 1 else 200)
-        conn.execute(sa.insert(schema.cloudbed_rate_sync), [
-            {"property_id": property_id, "rate_id": f"rate-{rt}", "room_type_id": rt, "rate_plan_name": "Standard Rate",
-             "rate_date": today + timedelta(days=d), "cloudbed_rate": Decimal(850000 + 100000 * k), "is_derived": False,
-             "status": "synced", "direction": "from_cloudbed"}
-            for k, rt in enumerate(("rt-1", "rt-2")) for d in range(20)])
-        conn.execute(sa.insert(schema.cloudbed_availability), [
-            {"property_id": property_id, "room_type_id": rt, "stay_date": today + timedelta(days=d),
-             "rooms_available": 3, "rooms_total": 5} for rt in ("rt-1", "rt-2") for d in range(20)])
-        conn.execute(sa.insert(schema.cloudbed_alerts).values(
-            property_id=property_id, alert_key="sync_failed", message="The last sync failed: timeout", status="active"))
+        conn.execute(
+            sa.insert(schema.cloudbed_rate_sync),
+            [
+                {
+                    "property_id": property_id,
+                    "rate_id": f"rate-{rt}",
+                    "room_type_id": rt,
+                    "rate_plan_name": "Standard Rate",
+                    "rate_date": today + timedelta(days=d),
+                    "cloudbed_rate": Decimal(850000 + 100000 * k),
+                    "is_derived": False,
+                    "status": "synced",
+                    "direction": "from_cloudbed",
+                }
+                for k, rt in enumerate(("rt-1", "rt-2"))
+                for d in range(20)
+            ],
+        )
+        conn.execute(
+            sa.insert(schema.cloudbed_availability),
+            [
+                {
+                    "property_id": property_id,
+                    "room_type_id": rt,
+                    "stay_date": today + timedelta(days=d),
+                    "rooms_available": 3,
+                    "rooms_total": 5,
+                }
+                for rt in ("rt-1", "rt-2")
+                for d in range(20)
+            ],
+        )
+        conn.execute(
+            sa.insert(schema.cloudbed_alerts).values(
+                property_id=property_id,
+                alert_key="sync_failed",
+                message="The last sync failed: timeout",
+                status="active",
+            )
+        )

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 
-from pms import users
+from pms import accounts
 from pms.db import schema
 from pms.db.settings import Settings
 from pms.i18n import Translator, local_now
@@ -31,7 +31,7 @@ def test_setup_installs_and_reports_every_table(dash):
     assert not at.exception
     assert "All tables verified." in texts(at)
     table = frame_with(at, "detail")
-    assert dict(zip(table["table"], table["status"]))["cloudbed_outbound_log"] == "created"
+    assert dict(zip(table["table"], table["status"], strict=True))["cloudbed_outbound_log"] == "created"
     assert sa.inspect(dash.engine).has_table("cloudbed_outbound_log")
 
 
@@ -69,8 +69,14 @@ def test_invalid_reservation_is_refused_with_a_message(dash):
     assert not at.exception
     assert "is not an e-mail address" in texts(at)
     with dash.engine.connect() as conn:
-        assert conn.execute(sa.select(sa.func.count()).select_from(schema.reservasi)
-                            .where(schema.reservasi.c.origin == "local")).scalar() == 0
+        assert (
+            conn.execute(
+                sa.select(sa.func.count())
+                .select_from(schema.reservasi)
+                .where(schema.reservasi.c.origin == "local")
+            ).scalar()
+            == 0
+        )
 
 
 def test_guest_edit_through_the_form(dash):
@@ -98,7 +104,11 @@ def test_rate_edit_saved_from_the_grid(dash):
     column = f"{Translator('en').weekday(day)} {day.day:02d}/{day.month:02d}"
     grid = at.data_editor(key="rates_editor").value
     row = list(grid["rate_id"]).index("rate-rt-1")
-    at.session_state["rates_editor"] = {"edited_rows": {row: {column: 990000}}, "added_rows": [], "deleted_rows": []}
+    at.session_state["rates_editor"] = {
+        "edited_rows": {row: {column: 990000}},
+        "added_rows": [],
+        "deleted_rows": [],
+    }
     at.button(key="FormSubmitter:rates_form-Save rates").click().run()
     assert not at.exception
     assert "1 rate(s) changed" in texts(at)
@@ -135,12 +145,12 @@ def test_manager_adds_and_changes_users(dash):
     at.text_input(key="new_user_pw").input("another long passphrase")
     at.button(key="FormSubmitter:add_user-Add user").click().run()
     assert not at.exception
-    assert users.get_user(dash.engine, "wayan").role == "staff"
+    assert accounts.get_user(dash.engine, "wayan").role == "staff"
     at.selectbox(key="edit_user_name").set_value("gm")
     at.selectbox(key="edit_user_action").set_value("remove")
     at.button(key="FormSubmitter:edit_user-Apply").click().run()
     assert "You cannot remove, disable or demote yourself." in texts(at)
-    assert users.get_user(dash.engine, "gm") is not None
+    assert accounts.get_user(dash.engine, "gm") is not None
 
 
 def test_retention_saved(dash):
@@ -159,7 +169,7 @@ def test_monitoring_filters_and_csv_export(dash):
     assert list(frame_with(at, "http_status")["http_status"]) == [500]
     at.toggle(key="api_csv").set_value(True).run()
     assert not at.exception
-    assert [b for b in at.get("download_button")]
+    assert list(at.get("download_button"))
 
 
 def test_staff_sees_no_retention_or_retry(dash):

@@ -17,11 +17,6 @@ from tests.sync.helpers import make_client
 
 
 @pytest.fixture
-def box(sandbox_factory):
-    return sandbox_factory(rate_limit=None, reservations=120)
-
-
-@pytest.fixture
 def live(dash, box):
     """The dashboard's database connected to the sandbox with an API key, after a full sync."""
     CredentialStore(dash.engine).save_api_key(box.api_key, property_id=box.property_id, api_base=box.base_url)
@@ -40,7 +35,7 @@ def _count(engine, table, *where):
 @pytest.mark.parametrize("role", ["manager", "staff"])
 def test_every_page_renders_on_a_really_synced_database(live, role):
     user = live.user("gm" if role == "manager" else "budi", role=role)
-    for name, page in PAGES.items():
+    for name in PAGES:
         if not user.can(name):
             continue
         at = live.app(as_user=user, page=name)
@@ -83,9 +78,9 @@ def test_new_api_key_is_tested_before_it_is_saved(dash, box):
 
 
 def test_sync_preview_then_apply_with_progress(live):
-    live.box  # a mutation in Cloudbeds, so the preview has something to do
     import requests
 
+    # A mutation in Cloudbeds, so the preview has something to do.
     requests.post(f"{live.box.root_url}/_sandbox/mutate", json={"count": 3, "kinds": ["modify"]}, timeout=30)
     at = live.app(as_user=live.user(), page="sync")
     at.radio(key="sync_mode").set_value("incremental")
@@ -124,10 +119,14 @@ def test_mapping_edit_saved_and_rooms_relabelled(live):
     assert len(grid) >= 5
     m = schema.cloudbed_room_mapping
     with live.engine.connect() as conn:
-        first_type = conn.execute(sa.select(m.c.cloudbed_room_type_id).where(m.c.adf_room_type == grid["adf_room_type"][0])).scalar()
-    at.session_state["mapping_editor"] = {"edited_rows": {0: {"cloudbeds": None}},
-                                          "added_rows": [{"adf_room_type": "Kamar Baru", "cloudbeds": grid["cloudbeds"][0]}],
-                                          "deleted_rows": []}
+        first_type = conn.execute(
+            sa.select(m.c.cloudbed_room_type_id).where(m.c.adf_room_type == grid["adf_room_type"][0])
+        ).scalar()
+    at.session_state["mapping_editor"] = {
+        "edited_rows": {0: {"cloudbeds": None}},
+        "added_rows": [{"adf_room_type": "Kamar Baru", "cloudbeds": grid["cloudbeds"][0]}],
+        "deleted_rows": [],
+    }
     at.button(key="FormSubmitter:mapping_form-Save mappings").click().run()
     assert not at.exception
     assert "2 mapping(s) saved." in texts(at)
@@ -135,8 +134,12 @@ def test_mapping_edit_saved_and_rooms_relabelled(live):
         rows = {r.adf_room_type: (r.cloudbed_room_type_id, r.is_active) for r in conn.execute(sa.select(m))}
     assert rows["Kamar Baru"] == (first_type, True)
     assert rows[grid["adf_room_type"][0]][1] is False
-    rooms = _count(live.engine, schema.reservasi_room, schema.reservasi_room.c.cloudbed_room_type_id == first_type,
-                   schema.reservasi_room.c.adf_room_type == "Kamar Baru")
+    rooms = _count(
+        live.engine,
+        schema.reservasi_room,
+        schema.reservasi_room.c.cloudbed_room_type_id == first_type,
+        schema.reservasi_room.c.adf_room_type == "Kamar Baru",
+    )
     assert rooms > 0
 
 
@@ -151,7 +154,11 @@ def test_rate_edit_pushed_as_a_job(live):
     at = live.app(as_user=live.user(), page="rates")
     grid = at.data_editor(key="rates_editor").value
     day_col = grid.columns[3]
-    at.session_state["rates_editor"] = {"edited_rows": {0: {day_col: 1234000}}, "added_rows": [], "deleted_rows": []}
+    at.session_state["rates_editor"] = {
+        "edited_rows": {0: {day_col: 1234000}},
+        "added_rows": [],
+        "deleted_rows": [],
+    }
     at.button(key="FormSubmitter:rates_form-Save rates").click().run()
     assert "1 rate(s) changed" in texts(at)
     at.button(key="rates_push").click().run()
@@ -165,7 +172,9 @@ def test_retry_failed_from_monitoring(live):
     r = schema.reservasi
     with live.engine.begin() as conn:
         first = conn.execute(sa.select(r.c.id).limit(1)).scalar()
-        conn.execute(sa.update(r).where(r.c.id == first).values(sync_status="error", sync_error="timeout earlier"))
+        conn.execute(
+            sa.update(r).where(r.c.id == first).values(sync_status="error", sync_error="timeout earlier")
+        )
     at = live.app(as_user=live.user(), page="monitoring")
     at.button(key="retry_failed").click().run()
     assert not at.exception
@@ -177,7 +186,7 @@ def test_oauth_app_saved_connected_and_the_outcome_shown(dash, box):
 
     import requests
 
-    from pms.oauth import complete_connect
+    from pms.connection.oauth import complete_connect
 
     gm = dash.user()
     at = dash.app(as_user=gm, page="connection")
@@ -199,7 +208,7 @@ def test_oauth_app_saved_connected_and_the_outcome_shown(dash, box):
     assert "Cloudbeds is connected through OAuth." in texts(done)
     assert "Connected with OAuth app" in texts(done) and box.client_secret not in texts(done)
     bad = _connection_page(dash, gm, {"oauth": "error", "message": "[Click here](http://evil.example)"})
-    shown = [e.value for e in bad.error][0]
+    shown = next(e.value for e in bad.error)
     assert "\\[Click here\\]\\(http\\://evil\\.example\\)" in shown
 
 

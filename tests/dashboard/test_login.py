@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pms import users
+from pms import accounts
 from tests.dashboard.conftest import PASSWORD, texts
 
 
@@ -20,12 +20,12 @@ def test_first_visit_creates_the_first_manager(dash):
     assert not at.exception
     assert at.title[0].value == "Welcome: create the manager account"
     _submit(at, username="Ibu Sari", password=PASSWORD, repeat="different passphrase")
-    assert "The two passwords differ." in texts(at) and users.count_users(dash.engine) == 0
+    assert "The two passwords differ." in texts(at) and accounts.count_users(dash.engine) == 0
     _submit(at, username="sari", password="short", repeat="short")
-    assert "at least" in texts(at) and users.count_users(dash.engine) == 0
+    assert "at least" in texts(at) and accounts.count_users(dash.engine) == 0
     _submit(at, username="sari", password=PASSWORD, repeat=PASSWORD)
     assert not at.exception
-    created = users.get_user(dash.engine, "sari")
+    created = accounts.get_user(dash.engine, "sari")
     assert created.role == "manager" and at.session_state["pms_user_id"] == created.id
     assert at.title[0].value == "Overview"
 
@@ -44,7 +44,7 @@ def test_login_required_and_wrong_password_refused(dash):
 def test_throttling_locks_the_account(dash):
     dash.user("gm")
     at = dash.app()
-    for _ in range(users.LOCK_AFTER):
+    for _ in range(accounts.LOCK_AFTER):
         _submit(at, username="gm", password="not the password")
     assert "Too many failed attempts" in texts(at)
     _submit(at, username="gm", password=PASSWORD)
@@ -56,7 +56,7 @@ def test_logout_and_removed_account_lose_access(dash):
     staff = dash.user("budi", role="staff")
     at = dash.app(as_user=staff)
     assert at.title[0].value == "Overview"
-    users.remove_user(dash.engine, "budi")
+    accounts.remove_user(dash.engine, "budi")
     at.run()
     assert at.title[0].value == "Log in"
     at = dash.app(as_user=gm)
@@ -71,6 +71,6 @@ def test_language_switch_translates_and_is_remembered(dash):
     at.selectbox(key="language_choice").set_value("id").run()
     assert not at.exception
     assert at.title[0].value == "Ringkasan"
-    assert users.get_user(dash.engine, "gm").language == "id"
+    assert accounts.get_user(dash.engine, "gm").language == "id"
     login = dash.app(lang="id")
     assert login.title[0].value == "Masuk"

@@ -6,14 +6,24 @@ import pytest
 
 from tests.dashboard.conftest import PAGES, STAFF_PAGES, synced_world, texts
 
-TITLES = {"overview": "Overview", "reservations": "Reservations & guests", "rates": "Rates & availability",
-          "sync": "Sync", "room_mapping": "Room mapping", "monitoring": "Monitoring", "connection": "Connection",
-          "setup": "Setup", "settings": "Settings"}
+TITLES = {
+    "overview": "Overview",
+    "reservations": "Reservations & guests",
+    "rates": "Rates & availability",
+    "sync": "Sync",
+    "room_mapping": "Room mapping",
+    "monitoring": "Monitoring",
+    "connection": "Connection",
+    "setup": "Setup",
+    "settings": "Settings",
+}
 
 
 def _no_unexpected_errors(at):
     assert not at.exception, at.exception
-    unexpected = [e.value for e in at.error if "went wrong" in str(e.value) or "Terjadi kesalahan" in str(e.value)]
+    unexpected = [
+        e.value for e in at.error if "went wrong" in str(e.value) or "Terjadi kesalahan" in str(e.value)
+    ]
     assert not unexpected, unexpected
 
 
@@ -67,8 +77,9 @@ def test_manager_page_scripts_refuse_staff_themselves(dash, page):
     synced_world(dash.engine)
     staff = dash.user("budi", role="staff")
     at = AppTest.from_file(str(PROJECT_ROOT / PAGES[page]), default_timeout=60)
-    at.session_state[CONTEXT_KEY] = PageContext(engine=dash.engine, t=Translator("en"), user=staff,
-                                                prop=active_property(dash.engine))
+    at.session_state[CONTEXT_KEY] = PageContext(
+        engine=dash.engine, t=Translator("en"), user=staff, prop=active_property(dash.engine)
+    )
     at.run()
     assert not at.exception
     assert [e.value for e in at.error] == ["Your role may not open this page or run this action."]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC
+
 import sqlalchemy as sa
 
 from pms.cloudbeds import ApiKeyAuth, CloudbedsClient
@@ -14,8 +16,9 @@ def test_calls_are_logged_with_status_request_id_and_no_key(engine, sandbox_fact
     box = sandbox_factory(rate_limit=None, reservations=30)
     setup_database(engine)
     writer = ApiLogWriter(engine)
-    with CloudbedsClient(box.base_url, ApiKeyAuth(box.api_key), property_id=box.property_id,
-                         on_call=writer) as client:
+    with CloudbedsClient(
+        box.base_url, ApiKeyAuth(box.api_key), property_id=box.property_id, on_call=writer
+    ) as client:
         client.get_hotels().all()
         list(client.get_reservations(page_size=10))
         calls = client.stats.calls
@@ -24,7 +27,9 @@ def test_calls_are_logged_with_status_request_id_and_no_key(engine, sandbox_fact
         rows = conn.execute(sa.select(schema.cloudbed_api_log)).mappings().all()
     assert len(rows) == calls == 1 + 3
     assert {r["endpoint"] for r in rows} == {"getHotels", "getReservations"}
-    assert all(r["http_status"] == 200 and r["request_id"] and r["property_id"] == box.property_id for r in rows)
+    assert all(
+        r["http_status"] == 200 and r["request_id"] and r["property_id"] == box.property_id for r in rows
+    )
     assert any('"pageNumber": "3"' in r["params"] or '"pageNumber": 3' in r["params"] for r in rows)
     blob = repr(rows)
     assert box.api_key not in blob and box.api_key[5:] not in blob
@@ -34,8 +39,9 @@ def test_calls_are_logged_with_status_request_id_and_no_key(engine, sandbox_fact
 def test_a_broken_database_loses_log_rows_but_never_the_call(sqlite_engine, sandbox_factory):
     box = sandbox_factory(rate_limit=None, reservations=5)
     writer = ApiLogWriter(sqlite_engine)  # no tables: every insert fails
-    with CloudbedsClient(box.base_url, ApiKeyAuth(box.api_key), property_id=box.property_id,
-                         on_call=writer) as client:
+    with CloudbedsClient(
+        box.base_url, ApiKeyAuth(box.api_key), property_id=box.property_id, on_call=writer
+    ) as client:
         assert client.get_hotels().all()
     assert writer.flush()
     assert writer.dropped == 1 and writer.written == 0
@@ -43,7 +49,7 @@ def test_a_broken_database_loses_log_rows_but_never_the_call(sqlite_engine, sand
 
 def test_an_idle_writer_ends_its_thread_and_starts_again_when_needed(sqlite_engine, monkeypatch):
     import time
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     import pms.db.apilog as apilog
     from pms.cloudbeds.hooks import CallRecord
@@ -53,8 +59,14 @@ def test_an_idle_writer_ends_its_thread_and_starts_again_when_needed(sqlite_engi
     writer = ApiLogWriter(sqlite_engine)
 
     def record(n):
-        return CallRecord(endpoint="getHotels", method="GET", started_at=datetime.now(timezone.utc),
-                          duration_ms=n, http_status=200, request_id=f"r{n}")
+        return CallRecord(
+            endpoint="getHotels",
+            method="GET",
+            started_at=datetime.now(UTC),
+            duration_ms=n,
+            http_status=200,
+            request_id=f"r{n}",
+        )
 
     writer(record(1))
     assert writer.flush()

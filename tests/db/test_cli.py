@@ -9,8 +9,16 @@ from pms.config import PROJECT_ROOT
 
 
 def pms(*args, stdin=None, env=None):
-    return subprocess.run([sys.executable, "-m", "pms", *args], input=stdin, capture_output=True, text=True,
-                          cwd=PROJECT_ROOT, env=env, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "pms", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        cwd=PROJECT_ROOT,
+        env=env,
+        timeout=120,
+        check=False,
+    )
 
 
 def test_setup_prints_a_status_per_table_and_exits_zero(db_url):
@@ -38,10 +46,21 @@ def test_setup_exits_nonzero_on_a_problem(sqlite_url):
 def test_credentials_are_checked_then_stored_and_shown_as_hints(sqlite_url, sandbox_factory):
     box = sandbox_factory(rate_limit=None, reservations=5)
     assert pms("credentials", "show", "--db", sqlite_url).stdout.startswith("no Cloudbeds credentials")
-    bad = pms("credentials", "set", "--api-key", "cbat_" + "0" * 32, "--api-base", box.base_url, "--db", sqlite_url)
+    bad = pms(
+        "credentials", "set", "--api-key", "cbat_" + "0" * 32, "--api-base", box.base_url, "--db", sqlite_url
+    )
     assert bad.returncode == 1 and "API key" in bad.stderr
-    good = pms("credentials", "set", "--api-key", "-", "--api-base", box.base_url, "--db", sqlite_url,
-               stdin=box.api_key + "\n")
+    good = pms(
+        "credentials",
+        "set",
+        "--api-key",
+        "-",
+        "--api-base",
+        box.base_url,
+        "--db",
+        sqlite_url,
+        stdin=box.api_key + "\n",
+    )
     assert good.returncode == 0, good.stderr
     assert f"property_id: {box.property_id}" in good.stdout  # detected: the key sees one property
     shown = pms("credentials", "show", "--db", sqlite_url)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import stat
+from pathlib import Path
 
 import pytest
 
@@ -55,7 +56,7 @@ def test_secrets_are_unreadable_in_the_database_and_its_dump(engine, db_url, tmp
     if db_url.startswith("sqlite"):
         path = engine.url.database
         engine.dispose()
-        blob = b"".join(open(p, "rb").read() for p in (path, path + "-wal") if os.path.exists(p))
+        blob = b"".join(Path(p).read_bytes() for p in (path, path + "-wal") if os.path.exists(p))
         assert API_KEY.encode() not in blob and SECRET.encode() not in blob
 
 

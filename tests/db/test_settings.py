@@ -28,31 +28,42 @@ def test_defaults_before_anything_is_stored(settings):
 
 
 def test_values_round_trip_typed_and_stored_like_the_php_system(settings, engine):
-    settings.set_many({"cloudbed_active": True, "cloudbed_sync_interval": "15",
-                       "cloudbed_public_url": "https://pms.omahsekar.id/", "alert_email_to": "gm@x.id; fo@x.id"})
+    settings.set_many(
+        {
+            "cloudbed_active": True,
+            "cloudbed_sync_interval": "15",
+            "cloudbed_public_url": "https://pms.omahsekar.id/",
+            "alert_email_to": "gm@x.id; fo@x.id",
+        }
+    )
     assert settings.integration_active is True
     assert settings.sync_interval_minutes == 15
     assert settings.public_url == "https://pms.omahsekar.id"
     assert settings.get("alert_email_to") == "gm@x.id, fo@x.id"
     with engine.connect() as conn:
-        raw = dict(conn.execute(sa.select(schema.settings.c.setting_key, schema.settings.c.setting_value)).all())
+        raw = dict(
+            conn.execute(sa.select(schema.settings.c.setting_key, schema.settings.c.setting_value)).all()
+        )
     assert raw["cloudbed_active"] == "1"
     assert raw["cloudbed_sync_interval"] == "15"
 
 
-@pytest.mark.parametrize("key,value", [
-    ("cloudbed_sync_interval", "abc"),
-    ("cloudbed_sync_interval", 1),
-    ("cloudbed_sync_interval", 100000),
-    ("cloudbed_active", "maybe"),
-    ("cloudbed_public_url", "javascript:alert(1)"),
-    ("cloudbed_public_url", "pms.example.com"),
-    ("cloudbed_timezone", "Mars/Olympus"),
-    ("alert_email_to", "not-an-address"),
-    ("cloudbed_api_version", "v1.1"),
-    ("smtp_host", "a" * 3000),
-    ("smtp_host", "evil\nheader"),
-])
+@pytest.mark.parametrize(
+    "key,value",
+    [
+        ("cloudbed_sync_interval", "abc"),
+        ("cloudbed_sync_interval", 1),
+        ("cloudbed_sync_interval", 100000),
+        ("cloudbed_active", "maybe"),
+        ("cloudbed_public_url", "javascript:alert(1)"),
+        ("cloudbed_public_url", "pms.example.com"),
+        ("cloudbed_timezone", "Mars/Olympus"),
+        ("alert_email_to", "not-an-address"),
+        ("cloudbed_api_version", "v1.1"),
+        ("smtp_host", "a" * 3000),
+        ("smtp_host", "evil\nheader"),
+    ],
+)
 def test_invalid_values_are_refused_naming_the_key(settings, key, value):
     with pytest.raises(SettingsError) as err:
         settings.set(key, value)
@@ -68,13 +79,21 @@ def test_one_bad_value_writes_nothing(settings):
 
 def test_unknown_keys_are_refused_and_hotel_keys_left_alone(settings, engine):
     with engine.begin() as conn:
-        conn.execute(sa.insert(schema.settings).values(setting_key="adf_hotel_name", setting_value="Omah Sekar"))
+        conn.execute(
+            sa.insert(schema.settings).values(setting_key="adf_hotel_name", setting_value="Omah Sekar")
+        )
     with pytest.raises(SettingsError, match="unknown setting"):
         settings.set("adf_hotel_name", "x")
     settings.set("cloudbed_active", True)
     with engine.connect() as conn:
-        assert conn.execute(sa.select(schema.settings.c.setting_value).where(
-            schema.settings.c.setting_key == "adf_hotel_name")).scalar() == "Omah Sekar"
+        assert (
+            conn.execute(
+                sa.select(schema.settings.c.setting_value).where(
+                    schema.settings.c.setting_key == "adf_hotel_name"
+                )
+            ).scalar()
+            == "Omah Sekar"
+        )
 
 
 def test_sql_metacharacters_are_stored_verbatim(settings):

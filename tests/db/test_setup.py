@@ -15,8 +15,16 @@ def test_setup_on_empty_database_creates_every_table(engine):
     assert {t.status for t in report.tables} == {"created"}
     assert report.revision == head_revision()
     names = set(sa.inspect(engine).get_table_names())
-    assert {"reservasi", "guest", "cloudbed_api_log", "cloudbed_sync_log", "cloudbed_room_mapping",
-            "cloudbed_webhook_events", "cloudbed_rate_sync", "alembic_version"} <= names
+    assert {
+        "reservasi",
+        "guest",
+        "cloudbed_api_log",
+        "cloudbed_sync_log",
+        "cloudbed_room_mapping",
+        "cloudbed_webhook_events",
+        "cloudbed_rate_sync",
+        "alembic_version",
+    } <= names
 
 
 def test_setup_twice_changes_nothing_and_verifies(engine):
@@ -42,13 +50,15 @@ LEGACY_DDL = {
     "sqlite": [
         "CREATE TABLE reservasi (id INTEGER PRIMARY KEY AUTOINCREMENT, guest_name VARCHAR(100), "
         "check_in DATE, check_out DATE, status VARCHAR(20), total DECIMAL(12,2))",
-        "CREATE TABLE guest (id INTEGER PRIMARY KEY AUTOINCREMENT, first_name VARCHAR(100), email VARCHAR(100))",
+        "CREATE TABLE guest (id INTEGER PRIMARY KEY AUTOINCREMENT, first_name VARCHAR(100), email "
+        "VARCHAR(100))",
     ],
     "mysql": [
         "CREATE TABLE reservasi (id BIGINT PRIMARY KEY AUTO_INCREMENT, guest_name VARCHAR(100), "
         "check_in DATE, check_out DATE, status VARCHAR(20), total DECIMAL(12,2)) "
         "ENGINE=InnoDB DEFAULT CHARSET=utf8mb4",
-        "CREATE TABLE guest (id BIGINT PRIMARY KEY AUTO_INCREMENT, first_name VARCHAR(100), email VARCHAR(100)) "
+        "CREATE TABLE guest (id BIGINT PRIMARY KEY AUTO_INCREMENT, first_name VARCHAR(100), email "
+        "VARCHAR(100)) "
         "ENGINE=InnoDB DEFAULT CHARSET=utf8mb4",
     ],
 }
@@ -58,8 +68,10 @@ def _legacy(engine):
     with engine.begin() as conn:
         for ddl in LEGACY_DDL["mysql" if engine.dialect.name != "sqlite" else "sqlite"]:
             conn.exec_driver_sql(ddl)
-        conn.exec_driver_sql("INSERT INTO reservasi (guest_name, check_in, check_out, status, total) VALUES "
-                             "('Bapak Hendra Wijaya', '2026-12-20', '2026-12-22', 'confirmed', 1500000)")
+        conn.exec_driver_sql(
+            "INSERT INTO reservasi (guest_name, check_in, check_out, status, total) VALUES "
+            "('Bapak Hendra Wijaya', '2026-12-20', '2026-12-22', 'confirmed', 1500000)"
+        )
         conn.exec_driver_sql("INSERT INTO guest (first_name, email) VALUES ('Siti', 'siti@example.id')")
 
 
@@ -80,7 +92,9 @@ def test_setup_adopts_a_legacy_reservasi_and_guest_keeping_their_rows(engine):
     assert row["is_deleted"] in (False, 0)
     assert row["cloudbed_reservation_id"] is None
     # The natural-key index the upserts need is there now.
-    uniques = {tuple(ix["column_names"]) for ix in sa.inspect(engine).get_indexes("reservasi") if ix["unique"]}
+    uniques = {
+        tuple(ix["column_names"]) for ix in sa.inspect(engine).get_indexes("reservasi") if ix["unique"]
+    }
     uniques |= {tuple(uc["column_names"]) for uc in sa.inspect(engine).get_unique_constraints("reservasi")}
     assert ("property_id", "cloudbed_reservation_id") in uniques
     assert {t.status for t in setup_database(engine).tables} == {"ok"}
@@ -88,7 +102,9 @@ def test_setup_adopts_a_legacy_reservasi_and_guest_keeping_their_rows(engine):
 
 def test_setup_reports_a_legacy_column_it_cannot_use(engine):
     with engine.begin() as conn:
-        conn.exec_driver_sql("CREATE TABLE guest (id INTEGER PRIMARY KEY, email DATE, kode_tamu VARCHAR(10) NOT NULL)")
+        conn.exec_driver_sql(
+            "CREATE TABLE guest (id INTEGER PRIMARY KEY, email DATE, kode_tamu VARCHAR(10) NOT NULL)"
+        )
     report = setup_database(engine)
     assert not report.ok
     problem = {t.name: t for t in report.tables}["guest"]
@@ -96,7 +112,7 @@ def test_setup_reports_a_legacy_column_it_cannot_use(engine):
     assert "email" in problem.detail and "kode_tamu" in problem.detail
     try:
         ensure_schema(engine)
-    except Exception as exc:  # noqa: BLE001 - the type is asserted below
+    except Exception as exc:
         assert type(exc).__name__ == "DatabaseSetupError"
         assert "guest" in str(exc)
     else:
@@ -120,10 +136,14 @@ def test_setup_on_unreachable_database_says_what_to_check(tmp_path):
 def test_setup_reuses_a_legacy_settings_table_with_its_own_id(engine):
     auto = "AUTOINCREMENT" if engine.dialect.name == "sqlite" else "AUTO_INCREMENT"
     with engine.begin() as conn:
-        conn.exec_driver_sql(f"CREATE TABLE settings (id INTEGER PRIMARY KEY {auto}, setting_key VARCHAR(100) NOT NULL, "
-                             "setting_value TEXT, setting_description VARCHAR(255))")
-        conn.exec_driver_sql("INSERT INTO settings (setting_key, setting_value, setting_description) "
-                             "VALUES ('cloudbed_sync_interval', '15', 'Interval sinkronisasi (menit)')")
+        conn.exec_driver_sql(
+            f"CREATE TABLE settings (id INTEGER PRIMARY KEY {auto}, setting_key VARCHAR(100) NOT NULL, "
+            "setting_value TEXT, setting_description VARCHAR(255))"
+        )
+        conn.exec_driver_sql(
+            "INSERT INTO settings (setting_key, setting_value, setting_description) "
+            "VALUES ('cloudbed_sync_interval', '15', 'Interval sinkronisasi (menit)')"
+        )
     report = setup_database(engine)
     assert report.ok, report.lines()
     assert {t.name: t.status for t in report.tables}["settings"] == "adopted"
@@ -148,7 +168,9 @@ def test_an_installed_database_is_upgraded_in_place_by_the_migrations(engine):
     assert setup_database(engine).ok
     with engine.begin() as conn:
         for name, table in (("ix_reservasi_live", "reservasi"), ("ix_guest_live", "guest")):
-            conn.exec_driver_sql(f"DROP INDEX {name}" + ("" if engine.dialect.name == "sqlite" else f" ON {table}"))
+            conn.exec_driver_sql(
+                f"DROP INDEX {name}" + ("" if engine.dialect.name == "sqlite" else f" ON {table}")
+            )
         command.stamp(_alembic_config(conn), "0001")
         conn.execute(sa.insert(schema.settings).values(setting_key="cloudbed_active", setting_value="1"))
     report = setup_database(engine)

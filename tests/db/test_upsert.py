@@ -9,7 +9,6 @@ import pytest
 import sqlalchemy as sa
 
 from pms.db import schema
-from pms.db.setup import setup_database
 from pms.db.upsert import upsert_rows
 
 KEY = ("property_id", "cloudbed_reservation_id")
@@ -17,17 +16,18 @@ KEY = ("property_id", "cloudbed_reservation_id")
 
 def _rows(n, **over):
     return [
-        {"property_id": "254042", "cloudbed_reservation_id": str(10_000_000_000 + i), "status": "confirmed",
-         "check_in": date(2026, 12, 20), "check_out": date(2026, 12, 23), "total": Decimal("1815000.00"),
-         "guest_name": f"Tamu {i}", **over}
+        {
+            "property_id": "254042",
+            "cloudbed_reservation_id": str(10_000_000_000 + i),
+            "status": "confirmed",
+            "check_in": date(2026, 12, 20),
+            "check_out": date(2026, 12, 23),
+            "total": Decimal("1815000.00"),
+            "guest_name": f"Tamu {i}",
+            **over,
+        }
         for i in range(n)
     ]
-
-
-@pytest.fixture
-def db(engine):
-    setup_database(engine)
-    return engine
 
 
 def test_counts_are_truthful_across_batches(db):
@@ -43,8 +43,11 @@ def test_counts_are_truthful_across_batches(db):
     assert second.as_dict() == {"created": 1, "updated": 2, "unchanged": 1232}
     with db.connect() as conn:
         assert conn.execute(sa.select(sa.func.count()).select_from(schema.reservasi)).scalar() == 1235
-        total = conn.execute(sa.select(schema.reservasi.c.total).where(
-            schema.reservasi.c.cloudbed_reservation_id == rows[3]["cloudbed_reservation_id"])).scalar()
+        total = conn.execute(
+            sa.select(schema.reservasi.c.total).where(
+                schema.reservasi.c.cloudbed_reservation_id == rows[3]["cloudbed_reservation_id"]
+            )
+        ).scalar()
     assert total == Decimal("2000000.00")
 
 
@@ -77,7 +80,7 @@ def test_equal_values_in_other_representations_count_as_unchanged(db):
 
 
 def test_duplicate_keys_in_one_call_are_one_row(db):
-    rows = _rows(2) + [dict(_rows(1)[0], guest_name="Tamu terakhir")]
+    rows = [*_rows(2), dict(_rows(1)[0], guest_name="Tamu terakhir")]
     with db.begin() as conn:
         result = upsert_rows(conn, schema.reservasi, rows, key=KEY, return_ids=True)
     assert result.created == 2
@@ -113,21 +116,40 @@ def test_rows_must_share_columns_and_carry_the_key(db):
             upsert_rows(conn, schema.reservasi, [{**_rows(1)[0], "nope": 1}], key=KEY)
 
 
-NAMES = ["Dewi Lestari Ayuningtyas", "Ni Luh Putu Sekar", "王小明", "محمد عبد الله", "Zoë O'Brien-Łukasz",
-         "Budi 🌴🏝️ Santoso", "Nguyễn Thị Hương"]
+NAMES = [
+    "Dewi Lestari Ayuningtyas",
+    "Ni Luh Putu Sekar",
+    "王小明",
+    "محمد عبد الله",
+    "Zoë O'Brien-Łukasz",
+    "Budi 🌴🏝️ Santoso",
+    "Nguyễn Thị Hương",
+]
 
 
 def test_non_ascii_text_round_trips(db):
     rows = [dict(r, guest_name=NAMES[i]) for i, r in enumerate(_rows(len(NAMES)))]
     with db.begin() as conn:
         upsert_rows(conn, schema.reservasi, rows, key=KEY)
-        upsert_rows(conn, schema.guest, [
-            {"property_id": "254042", "cloudbed_guest_id": str(i), "first_name": n, "last_name": n[::-1]}
-            for i, n in enumerate(NAMES)], key=("property_id", "cloudbed_guest_id"))
+        upsert_rows(
+            conn,
+            schema.guest,
+            [
+                {"property_id": "254042", "cloudbed_guest_id": str(i), "first_name": n, "last_name": n[::-1]}
+                for i, n in enumerate(NAMES)
+            ],
+            key=("property_id", "cloudbed_guest_id"),
+        )
     with db.connect() as conn:
-        stored = [r[0] for r in conn.execute(sa.select(schema.reservasi.c.guest_name)
-                                             .order_by(schema.reservasi.c.cloudbed_reservation_id))]
-        guests = [r[0] for r in conn.execute(sa.select(schema.guest.c.first_name).order_by(schema.guest.c.id))]
+        stored = [
+            r[0]
+            for r in conn.execute(
+                sa.select(schema.reservasi.c.guest_name).order_by(schema.reservasi.c.cloudbed_reservation_id)
+            )
+        ]
+        guests = [
+            r[0] for r in conn.execute(sa.select(schema.guest.c.first_name).order_by(schema.guest.c.id))
+        ]
     assert stored == NAMES
     assert guests == NAMES
 

@@ -24,8 +24,16 @@ from playwright.sync_api import Page, expect
 from pms.config import PROJECT_ROOT
 
 ARTIFACTS = PROJECT_ROOT / "test-artifacts"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 MANAGER, PASSWORD = "manager", "a long enough passphrase"
 
 
@@ -45,13 +53,32 @@ def _free_port() -> int:
 def start_server(folder: Path) -> Server:
     folder.mkdir(parents=True, exist_ok=True)
     port = _free_port()
-    env = {**os.environ, "PMS_DATA_DIR": str(folder), "PMS_DEMO_RESERVATIONS": "200", "PMS_DEMO_RATE_LIMIT": "0"}
+    env = {
+        **os.environ,
+        "PMS_DATA_DIR": str(folder),
+        "PMS_DEMO_RESERVATIONS": "200",
+        "PMS_DEMO_RATE_LIMIT": "0",
+    }
     env.pop("PMS_DATABASE_URL", None)
     log = folder / "server.log"
     with open(log, "wb") as out:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "pms", "serve", "--port", str(port), "--db", f"sqlite:///{folder / 'e2e.sqlite3'}"],
-            cwd=PROJECT_ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+            [
+                sys.executable,
+                "-m",
+                "pms",
+                "serve",
+                "--port",
+                str(port),
+                "--db",
+                f"sqlite:///{folder / 'e2e.sqlite3'}",
+            ],
+            cwd=PROJECT_ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline:
@@ -99,7 +126,9 @@ def browser_context_args(browser_context_args):
 def idle(page: Page, timeout: float = 60_000) -> None:
     """Wait until the script run the last interaction started has finished."""
     page.wait_for_timeout(300)
-    expect(page.locator('[data-testid="stApp"][data-test-script-state="notRunning"]')).to_be_attached(timeout=timeout)
+    expect(page.locator('[data-testid="stApp"][data-test-script-state="notRunning"]')).to_be_attached(
+        timeout=timeout
+    )
 
 
 def log_in(page: Page, server: Server) -> None:

@@ -10,15 +10,26 @@ from tests.e2e.conftest import MANAGER, PASSWORD, idle, log_in, open_page, shot,
 
 pytestmark = pytest.mark.browser
 
-PAGES = ["Overview", "Reservations & guests", "Rates & availability", "Sync", "Room mapping", "Monitoring",
-         "Connection", "Setup", "Settings"]
+PAGES = [
+    "Overview",
+    "Reservations & guests",
+    "Rates & availability",
+    "Sync",
+    "Room mapping",
+    "Monitoring",
+    "Connection",
+    "Setup",
+    "Settings",
+]
 
 
 def test_first_visit_creates_the_manager_then_login(page: Page, chromium_path, tmp_path):
     server = start_server(tmp_path / "fresh")
     try:
         page.goto(server.url + "/")
-        expect(page.get_by_role("heading", name="Welcome: create the manager account")).to_be_visible(timeout=60_000)
+        expect(page.get_by_role("heading", name="Welcome: create the manager account")).to_be_visible(
+            timeout=60_000
+        )
         shot(page, "00-first-manager")
         page.get_by_label("User name").fill(MANAGER)
         page.get_by_label("Password", exact=True).fill(PASSWORD)
@@ -41,8 +52,11 @@ def test_first_visit_creates_the_manager_then_login(page: Page, chromium_path, t
 
 def test_a_deep_link_still_needs_a_login(page: Page, server):
     page.goto(server.url + "/settings")
-    expect(page.get_by_role("heading", name="Welcome: create the manager account").or_(
-        page.get_by_role("heading", name="Log in"))).to_be_visible(timeout=60_000)
+    expect(
+        page.get_by_role("heading", name="Welcome: create the manager account").or_(
+            page.get_by_role("heading", name="Log in")
+        )
+    ).to_be_visible(timeout=60_000)
     expect(page.get_by_role("heading", name="Settings")).to_have_count(0)
 
 

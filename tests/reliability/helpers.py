@@ -58,8 +58,9 @@ class Admin:
     def truth(self) -> list[dict]:
         out, offset = [], 0
         while True:
-            page = requests.get(f"{self.url}/reservations", params={"offset": offset, "limit": 1000},
-                                timeout=60).json()["data"]
+            page = requests.get(
+                f"{self.url}/reservations", params={"offset": offset, "limit": 1000}, timeout=60
+            ).json()["data"]
             out += page
             if len(page) < 1000:
                 return out
@@ -89,5 +90,7 @@ def record_diff(a: Any, b: Any, path: str = "") -> list[tuple[str, Any, Any]]:
                 out += record_diff(getattr(a, f.name), getattr(b, f.name), f"{path}.{f.name}")
         return out
     if isinstance(a, tuple) and isinstance(b, tuple) and len(a) == len(b):
-        return [d for i, (x, y) in enumerate(zip(a, b)) for d in record_diff(x, y, f"{path}[{i}]")]
+        return [
+            d for i, (x, y) in enumerate(zip(a, b, strict=False)) for d in record_diff(x, y, f"{path}[{i}]")
+        ]
     return [] if (a == b and type(a) is type(b)) else [(path, a, b)]

@@ -11,7 +11,7 @@ __all__ = ["HOSTILE", "NON_ASCII", "SQL_METACHARACTERS", "VERY_LONG"]
 
 SQL_METACHARACTERS = (
     "'; DROP TABLE settings; --",
-    "\" OR \"1\"=\"1",
+    '" OR "1"="1',
     "1' OR '1'='1",
     "x'); DELETE FROM reservasi; --",
     "\\'; SELECT SLEEP(5); -- ",

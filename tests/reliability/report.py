@@ -21,9 +21,15 @@ ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts" / "reliability"
 DOC = ROOT / "docs" / "reliability.md"
 START, END = "<!-- figures:start -->", "<!-- figures:end -->"
-COLUMNS = (("faults_injected", "faults injected"), ("runs", "runs"), ("records_lost", "records lost"),
-           ("duplicates", "duplicates"), ("bad_inputs", "bad inputs tried"), ("secrets_found", "secrets found"),
-           ("places_scanned", "places scanned"))
+COLUMNS = (
+    ("faults_injected", "faults injected"),
+    ("runs", "runs"),
+    ("records_lost", "records lost"),
+    ("duplicates", "duplicates"),
+    ("bad_inputs", "bad inputs tried"),
+    ("secrets_found", "secrets found"),
+    ("places_scanned", "places scanned"),
+)
 
 
 def newest_run(folder: Path = ARTIFACTS) -> tuple[str, list[dict]]:
@@ -42,12 +48,16 @@ def table(payloads: list[dict]) -> str:
             for metric, value in counts.items():
                 areas[area][metric] += value
     soak = any(p.get("soak") for p in payloads)
-    stamp = datetime.fromtimestamp(max(p.get("written", 0) for p in payloads) or datetime.now(UTC).timestamp(),
-                                   UTC).strftime("%Y-%m-%d %H:%M UTC")
-    lines = [f"Measured by {'`make soak` (PMS_SOAK=1)' if soak else '`make test`'} on {stamp} "
-             f"({len(payloads)} test process(es)).", "",
-             "| area | " + " | ".join(title for _, title in COLUMNS) + " |",
-             "|---|" + "---:|" * len(COLUMNS)]
+    stamp = datetime.fromtimestamp(
+        max(p.get("written", 0) for p in payloads) or datetime.now(UTC).timestamp(), UTC
+    ).strftime("%Y-%m-%d %H:%M UTC")
+    lines = [
+        f"Measured by {'`make soak` (PMS_SOAK=1)' if soak else '`make test`'} on {stamp} "
+        f"({len(payloads)} test process(es)).",
+        "",
+        "| area | " + " | ".join(title for _, title in COLUMNS) + " |",
+        "|---|" + "---:|" * len(COLUMNS),
+    ]
     total: dict[str, int] = defaultdict(int)
     for area in sorted(areas):
         row = areas[area]

@@ -20,8 +20,15 @@ from pathlib import Path
 __all__ = ["ARTIFACT_DIR", "METRICS", "Tally"]
 
 ARTIFACT_DIR = Path(__file__).resolve().parents[2] / "test-artifacts" / "reliability"
-METRICS = ("faults_injected", "runs", "records_lost", "duplicates", "bad_inputs", "secrets_found",
-           "places_scanned")
+METRICS = (
+    "faults_injected",
+    "runs",
+    "records_lost",
+    "duplicates",
+    "bad_inputs",
+    "secrets_found",
+    "places_scanned",
+)
 # Every worker of one xdist run shares PYTEST_XDIST_TESTRUNUID; a plain pytest run gets its own id.
 RUN_ID = os.environ.get("PYTEST_XDIST_TESTRUNUID") or uuid.uuid4().hex
 WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")
@@ -45,8 +52,13 @@ class Tally:
         ARTIFACT_DIR.mkdir(parents=True, exist_ok=True)
         path = ARTIFACT_DIR / f"counts-{RUN_ID}-{WORKER}.json"
         soak = os.environ.get("PMS_SOAK") == "1"
-        payload = {"run": RUN_ID, "worker": WORKER, "soak": soak, "written": time.time(),
-                   "areas": dict(self.areas)}
+        payload = {
+            "run": RUN_ID,
+            "worker": WORKER,
+            "soak": soak,
+            "written": time.time(),
+            "areas": dict(self.areas),
+        }
         tmp = path.with_suffix(".tmp")
         tmp.write_text(json.dumps(payload, indent=1, sort_keys=True))
         tmp.replace(path)

@@ -25,7 +25,7 @@ FREE_TEXT = ("str", "secret")  # kinds that hold any printable text up to the le
 def _table(engine):
     with engine.connect() as conn:
         rows = conn.execute(sa.select(schema.settings.c.setting_key, schema.settings.c.setting_value))
-        return {k: v for k, v in rows}
+        return dict(rows.all())
 
 
 def _read(settings, key):
@@ -89,8 +89,14 @@ def test_a_batch_with_one_bad_value_stores_nothing(engine, tally):
 def test_refusal_messages_stay_short_whatever_was_typed(sqlite_engine, tally):
     ensure_schema(sqlite_engine)
     settings = Settings(sqlite_engine)
-    for key in ("cloudbed_active", "cloudbed_sync_interval", "cloudbed_timezone", "alert_email_to",
-                "cloudbed_public_url", "cloudbed_api_version"):
+    for key in (
+        "cloudbed_active",
+        "cloudbed_sync_interval",
+        "cloudbed_timezone",
+        "alert_email_to",
+        "cloudbed_public_url",
+        "cloudbed_api_version",
+    ):
         tally.add(AREA, bad_inputs=1)
         with pytest.raises(SettingsError) as info:
             settings.set(key, "é" * 5000)

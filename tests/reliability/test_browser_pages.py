@@ -43,10 +43,16 @@ def dash(tmp_path, monkeypatch):
     assert setup_database(engine).ok
     synced_world(engine)
     store = CredentialStore(engine)
-    store.save_tokens(TokenSet(SECRETS["access token"], SECRETS["refresh token"], utcnow() + timedelta(hours=1)))
-    Settings(engine).set_many({"cloudbed_client_secret": SECRETS["client secret"],
-                               "smtp_password": SECRETS["SMTP password"],
-                               "cloudbed_webhook_token": SECRETS["webhook token"]})
+    store.save_tokens(
+        TokenSet(SECRETS["access token"], SECRETS["refresh token"], utcnow() + timedelta(hours=1))
+    )
+    Settings(engine).set_many(
+        {
+            "cloudbed_client_secret": SECRETS["client secret"],
+            "smtp_password": SECRETS["SMTP password"],
+            "cloudbed_webhook_token": SECRETS["webhook token"],
+        }
+    )
     yield Dash(url, engine)
     engine.dispose()
 
@@ -61,7 +67,7 @@ def _sent(at) -> bytes:
             out.append(proto.SerializeToString())
             out.append(str(proto).encode())
         children = getattr(node, "children", None) or {}
-        for child in (children.values() if isinstance(children, dict) else children):
+        for child in children.values() if isinstance(children, dict) else children:
             walk(child)
 
     walk(at._tree)

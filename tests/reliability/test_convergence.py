@@ -33,11 +33,15 @@ AREA = "convergence (hypothesis)"
 EXAMPLES = soak(200, 2000)
 KINDS = ["create", "modify", "cancel", "dates", "guest", "delete"]
 
-mutation = st.tuples(st.just("mutate"), st.lists(st.sampled_from(KINDS), min_size=1, max_size=3, unique=True),
-                     st.integers(1, 3))
+mutation = st.tuples(
+    st.just("mutate"),
+    st.lists(st.sampled_from(KINDS), min_size=1, max_size=3, unique=True),
+    st.integers(1, 3),
+)
 sync_step = st.tuples(st.sampled_from(["incremental", "full"]), st.just(()), st.just(0))
-webhook = st.tuples(st.just("webhook"), st.sampled_from(["all", "some", "duplicated", "reversed"]),
-                    st.integers(0, 2**16))
+webhook = st.tuples(
+    st.just("webhook"), st.sampled_from(["all", "some", "duplicated", "reversed"]), st.integers(0, 2**16)
+)
 steps = st.lists(st.one_of(mutation, mutation, sync_step, webhook), min_size=1, max_size=4)
 final = st.sampled_from(["incremental", "full", "webhook-all"])
 
@@ -63,7 +67,7 @@ class World:
     def sync(self, mode: str) -> None:
         entities = ("catalog", "reservations", "guests") if mode == "full" else ()
         result = run_sync(self.ctx, SyncRequest(mode=mode, entities=entities))
-        # partial: a booking held back on purpose (DOMAIN rule 6), which compare() counts as held
+        # partial: a booking held back on purpose (domain rule 6), which compare() counts as held
         assert result.status in ("completed", "partial"), result.error
         self.pending = []
 
@@ -109,8 +113,12 @@ def world(tmp_path_factory):
     box.stop()
 
 
-@settings(max_examples=EXAMPLES, deadline=None, derandomize=not soak(False, True),
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    derandomize=not soak(False, True),
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(sequence=steps, last=final)
 def test_the_database_converges_to_the_sandbox(world, tally, sequence, last):
     world.examples += 1
@@ -124,6 +132,10 @@ def test_the_database_converges_to_the_sandbox(world, tally, sequence, last):
     else:
         world.sync(last)
     diff = compare(world.engine, world.box.property_id, world.admin.truth())
-    tally.add(AREA, runs=1 + sum(1 for s in sequence if s[0] != "mutate"),
-              records_lost=diff.missing + diff.stale, duplicates=diff.duplicates)
+    tally.add(
+        AREA,
+        runs=1 + sum(1 for s in sequence if s[0] != "mutate"),
+        records_lost=diff.missing + diff.stale,
+        duplicates=diff.duplicates,
+    )
     assert diff.ok, f"after {sequence} then {last}: {diff}"

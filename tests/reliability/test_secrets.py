@@ -37,7 +37,7 @@ REDIRECT = "https://pms.example/oauth/callback"
 
 
 def _needles(secret: str) -> list[str]:
-    middle = secret[len(secret) // 2 - 8: len(secret) // 2 + 8]
+    middle = secret[len(secret) // 2 - 8 : len(secret) // 2 + 8]
     return [secret] + ([middle] if len(secret) >= 24 else [])
 
 
@@ -57,21 +57,35 @@ class Scanner:
         self.places[name] = self.places.get(name, "") + "\n" + text
 
     def findings(self) -> list[str]:
-        return [f"{label} in {place}" for place, text in self.places.items()
-                for label, value in self.secrets.items() if any(n in text for n in _needles(value))]
+        return [
+            f"{label} in {place}"
+            for place, text in self.places.items()
+            for label, value in self.secrets.items()
+            if any(n in text for n in _needles(value))
+        ]
 
 
 def _pms(scan: Scanner, label: str, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
-    run = subprocess.run([sys.executable, "-m", "pms", "-vv", *args], input=stdin, cwd=PROJECT_ROOT,
-                         capture_output=True, text=True, timeout=300)
+    run = subprocess.run(
+        [sys.executable, "-m", "pms", "-vv", *args],
+        input=stdin,
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
     scan.place(f"output of {label}", run.stdout + run.stderr)
     return run
 
 
 def _consent_code(box) -> str:
-    resp = requests.get(f"{box.base_url}/oauth", params={"client_id": box.client_id, "redirect_uri": REDIRECT,
-                                                         "response_type": "code", "state": "s1"},
-                        allow_redirects=False, timeout=30)
+    resp = requests.get(
+        f"{box.base_url}/oauth",
+        params={"client_id": box.client_id, "redirect_uri": REDIRECT, "response_type": "code", "state": "s1"},
+        allow_redirects=False,
+        timeout=30,
+    )
     assert resp.status_code == 302, resp.text
     return parse_qs(urlsplit(resp.headers["Location"]).query)["code"][0]
 
@@ -84,8 +98,13 @@ def _dump_database(engine, scan: Scanner, db_url: str) -> None:
     with engine.connect() as conn:
         for table in schema.metadata.sorted_tables:
             rows = conn.execute(sa.select(table)).all()
-            name = "API log" if table.name == "cloudbed_api_log" else \
-                "sync log" if table.name == "cloudbed_sync_log" else "database tables"
+            name = (
+                "API log"
+                if table.name == "cloudbed_api_log"
+                else "sync log"
+                if table.name == "cloudbed_sync_log"
+                else "database tables"
+            )
             scan.place(name, "\n".join(repr(tuple(r)) for r in rows))
 
 
@@ -99,21 +118,38 @@ def test_no_secret_in_plaintext_after_a_full_installation_run(db_url, sandbox_fa
     db = ["--db", db_url]
 
     assert _pms(scan, "setup", "setup", *db).returncode == 0
-    stored = _pms(scan, "credentials set (OAuth)", "credentials", "set", "--client-id", box.client_id,
-                  "--client-secret", "-", "--property-id", box.property_id, "--api-base", box.base_url, *db,
-                  stdin=box.client_secret + "\n")
+    stored = _pms(
+        scan,
+        "credentials set (OAuth)",
+        "credentials",
+        "set",
+        "--client-id",
+        box.client_id,
+        "--client-secret",
+        "-",
+        "--property-id",
+        box.property_id,
+        "--api-base",
+        box.base_url,
+        *db,
+        stdin=box.client_secret + "\n",
+    )
     assert stored.returncode == 0, stored.stderr
     engine = make_engine(db_url)
     try:
         store = CredentialStore(engine)
-        tokens = exchange_code(box.base_url, OAuthApp(box.client_id, box.client_secret, REDIRECT), _consent_code(box))
+        tokens = exchange_code(
+            box.base_url, OAuthApp(box.client_id, box.client_secret, REDIRECT), _consent_code(box)
+        )
         scan.secret("access token", tokens.access_token)
         scan.secret("refresh token", tokens.refresh_token)
         store.save_tokens(tokens)
         assert _pms(scan, "sync --full (OAuth)", "sync", "--full", "--json", *db).returncode == 0
         admin.call("POST", "expire-tokens")
         admin.call("POST", "mutate", {"count": 5})
-        assert _pms(scan, "sync --incremental (renewed)", "sync", "--incremental", "--json", *db).returncode == 0
+        assert (
+            _pms(scan, "sync --incremental (renewed)", "sync", "--incremental", "--json", *db).returncode == 0
+        )
         renewed = store.load_tokens()
         assert renewed.access_token != tokens.access_token, "the client did not renew the token"
         scan.secret("renewed access token", renewed.access_token)
@@ -121,19 +157,57 @@ def test_no_secret_in_plaintext_after_a_full_installation_run(db_url, sandbox_fa
         scan.place("reprs", repr(store.load()) + repr(renewed) + repr(store) + str(store.load()))
 
         # The API key way, a key revoked mid-run, and a wrong key.
-        assert _pms(scan, "credentials set (API key)", "credentials", "set", "--api-key", "-", "--api-base",
-                    box.base_url, *db, stdin=box.api_key + "\n").returncode == 0
+        assert (
+            _pms(
+                scan,
+                "credentials set (API key)",
+                "credentials",
+                "set",
+                "--api-key",
+                "-",
+                "--api-base",
+                box.base_url,
+                *db,
+                stdin=box.api_key + "\n",
+            ).returncode
+            == 0
+        )
         second = admin.call("POST", "api-keys", {"scopes": sorted(_scopes()), "label": "second"})["api_key"]
         scan.secret("second API key", second)
-        assert _pms(scan, "credentials set (second key)", "credentials", "set", "--api-key", "-", "--api-base",
-                    box.base_url, *db, stdin=second + "\n").returncode == 0
+        assert (
+            _pms(
+                scan,
+                "credentials set (second key)",
+                "credentials",
+                "set",
+                "--api-key",
+                "-",
+                "--api-base",
+                box.base_url,
+                *db,
+                stdin=second + "\n",
+            ).returncode
+            == 0
+        )
         admin.fault("getReservationsWithRateDetails", "revoke_token", after=1)
         revoked = _pms(scan, "sync --full (key revoked)", "sync", "--full", "--json", *db)
         assert revoked.returncode == 1
         wrong = "cbat_" + "7" * 16 + "WRONGKEY" + "9" * 8
         scan.secret("wrong API key", wrong)
-        assert _pms(scan, "credentials set (wrong key)", "credentials", "set", "--api-key", wrong, "--api-base",
-                    box.base_url, *db).returncode == 1
+        assert (
+            _pms(
+                scan,
+                "credentials set (wrong key)",
+                "credentials",
+                "set",
+                "--api-key",
+                wrong,
+                "--api-base",
+                box.base_url,
+                *db,
+            ).returncode
+            == 1
+        )
         assert _pms(scan, "credentials show", "credentials", "show", *db).returncode == 0
 
         # Passwords and tokens kept in settings.
@@ -150,7 +224,10 @@ def test_no_secret_in_plaintext_after_a_full_installation_run(db_url, sandbox_fa
             client.get_hotels().all()
         except PMSError as exc:
             scan.place("exception messages", f"{exc}\n{exc!r}\n{exc.args!r}")
-        scan.place("reprs", repr(client) + repr(ApiKeyAuth(second)) + repr(OAuthApp(box.client_id, box.client_secret)))
+        scan.place(
+            "reprs",
+            repr(client) + repr(ApiKeyAuth(second)) + repr(OAuthApp(box.client_id, box.client_secret)),
+        )
         client.close()
         scan.place("in-process log records", "\n".join(r.getMessage() + repr(r.args) for r in caplog.records))
     finally:

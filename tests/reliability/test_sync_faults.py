@@ -24,7 +24,6 @@ import sqlalchemy as sa
 from pms.cloudbeds import ApiKeyAuth
 from pms.config import PROJECT_ROOT
 from pms.db import schema
-from pms.db.setup import setup_database
 from pms.sync import SyncContext, SyncRequest, run_sync
 
 from .conftest import SOAK
@@ -43,24 +42,29 @@ TRANSIENT = {
 }
 LASTING = {
     "outage (503 on every call)": [{"endpoint": PAGE, "kind": "http_503", "times": 100, "after": 1}],
-    "success:false on every page": [{"endpoint": PAGE, "kind": "success_false", "times": 100, "after": 1,
-                                     "message": "User who approved this connection is not active anymore"}],
+    "success:false on every page": [
+        {
+            "endpoint": PAGE,
+            "kind": "success_false",
+            "times": 100,
+            "after": 1,
+            "message": "User who approved this connection is not active anymore",
+        }
+    ],
     "token revoked mid-run": [{"endpoint": PAGE, "kind": "revoke_token", "after": 1}],
 }
 if not SOAK:  # make test: the cheaper half of the transient list
-    TRANSIENT = {k: v for k, v in TRANSIENT.items() if k in ("429 storm, no Retry-After", "500 on page 2",
-                                                             "malformed JSON on page 2", "timeout on page 3")}
+    TRANSIENT = {
+        k: v
+        for k, v in TRANSIENT.items()
+        if k
+        in ("429 storm, no Retry-After", "500 on page 2", "malformed JSON on page 2", "timeout on page 3")
+    }
 
 
 @pytest.fixture
-def box(sandbox_factory):
-    return sandbox_factory(reservations=250, rate_limit=None)
-
-
-@pytest.fixture
-def db(engine):
-    assert setup_database(engine).ok
-    return engine
+def sandbox_config() -> dict:
+    return {"reservations": 250}
 
 
 def _ctx(db, box, key=None, fake=None):
@@ -85,7 +89,9 @@ def _scenario(db, box, name, faults, tally, *, lasting):
     key = admin.call("POST", "api-keys", {"scopes": sorted(_all_scopes()), "label": "sync"})["api_key"]
     ctx = _ctx(db, box, key)
     assert run_sync(ctx, SyncRequest(mode="full")).status == "completed"
-    admin.call("POST", "mutate", {"count": 25, "kinds": ["create", "modify", "cancel", "dates", "guest", "delete"]})
+    admin.call(
+        "POST", "mutate", {"count": 25, "kinds": ["create", "modify", "cancel", "dates", "guest", "delete"]}
+    )
     admin.call("POST", "faults", {"faults": faults})
     result = run_sync(ctx, SyncRequest(mode="full"))
     served = sum(admin.served().values())
@@ -129,8 +135,14 @@ def test_the_cli_exits_non_zero_with_a_readable_error(sqlite_url, box, tally):
     admin = Admin(box)
 
     def pms(*args):
-        return subprocess.run([sys.executable, "-m", "pms", *args, "--db", sqlite_url], cwd=PROJECT_ROOT,
-                              capture_output=True, text=True, timeout=300)
+        return subprocess.run(
+            [sys.executable, "-m", "pms", *args, "--db", sqlite_url],
+            cwd=PROJECT_ROOT,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
 
     assert pms("credentials", "set", "--api-key", box.api_key, "--api-base", box.base_url).returncode == 0
     admin.fault(PAGE, "success_false", times=100, message="Property is not active")

@@ -37,7 +37,9 @@ PAGE = "getReservationsWithRateDetails"
 def world(sqlite_engine, sandbox_factory):
     box = sandbox_factory(reservations=120, rate_limit=None)
     assert setup_database(sqlite_engine).ok
-    CredentialStore(sqlite_engine).save_api_key(box.api_key, property_id=box.property_id, api_base=box.base_url)
+    CredentialStore(sqlite_engine).save_api_key(
+        box.api_key, property_id=box.property_id, api_base=box.base_url
+    )
     jobs = SyncJobs(sqlite_engine)
     assert jobs.run(box.property_id, "full").status == "completed"
     yield box, sqlite_engine, jobs
@@ -46,24 +48,38 @@ def world(sqlite_engine, sandbox_factory):
 
 def _deliver(engine, box, ids):
     for n, rid in enumerate(ids):
-        body = {"version": "1.0", "event": "reservation/status_changed", "timestamp": time.time() + n / 1000,
-                "propertyID_str": box.property_id, "reservationID": rid}
+        body = {
+            "version": "1.0",
+            "event": "reservation/status_changed",
+            "timestamp": time.time() + n / 1000,
+            "propertyID_str": box.property_id,
+            "reservationID": rid,
+        }
         store.record(engine, parse_event(body), json.dumps(body))
 
 
 def _statuses(engine) -> dict[str, int]:
     t = schema.cloudbed_webhook_events
     with engine.connect() as conn:
-        return {s: n for s, n in conn.execute(sa.select(t.c.status, sa.func.count()).group_by(t.c.status))}
+        return dict(conn.execute(sa.select(t.c.status, sa.func.count()).group_by(t.c.status)).all())
 
 
-@pytest.mark.parametrize("fault", [{"kind": "http_500", "times": 2}, {"kind": "http_429", "times": 2},
-                                   {"kind": "malformed_json", "times": 1}], ids=lambda f: f["kind"])
+@pytest.mark.parametrize(
+    "fault",
+    [
+        {"kind": "http_500", "times": 2},
+        {"kind": "http_429", "times": 2},
+        {"kind": "malformed_json", "times": 1},
+    ],
+    ids=lambda f: f["kind"],
+)
 def test_transient_faults_are_retried_and_every_change_lands(world, fault, tally):
     box, engine, jobs = world
     admin = Admin(box)
     admin.call("POST", "clock", {"advance": 2})
-    changed = admin.call("POST", "mutate", {"count": 8, "kinds": ["modify", "dates", "guest", "cancel"]})["changed"]
+    changed = admin.call("POST", "mutate", {"count": 8, "kinds": ["modify", "dates", "guest", "cancel"]})[
+        "changed"
+    ]
     _deliver(engine, box, changed)
     admin.fault(PAGE, **fault)
     Processor(engine, jobs).process(box.property_id)
@@ -78,15 +94,21 @@ def test_a_lasting_fault_leaves_the_events_for_later_and_later_converges(world, 
     box, engine, jobs = world
     admin = Admin(box)
     admin.call("POST", "clock", {"advance": 2})
-    changed = admin.call("POST", "mutate", {"count": 8, "kinds": ["modify", "dates", "guest", "cancel"]})["changed"]
+    changed = admin.call("POST", "mutate", {"count": 8, "kinds": ["modify", "dates", "guest", "cancel"]})[
+        "changed"
+    ]
     _deliver(engine, box, changed)
     admin.fault(PAGE, "success_false", times=100, message="Cloudbeds is under maintenance")
     Processor(engine, jobs).process(box.property_id)
     tally.add(AREA, faults_injected=sum(admin.served().values()), runs=1)
     statuses = _statuses(engine)
-    assert "processed" not in statuses and statuses.get("pending", 0) + statuses.get("failed", 0) == len(changed)
+    assert "processed" not in statuses and statuses.get("pending", 0) + statuses.get("failed", 0) == len(
+        changed
+    )
     admin.clear_faults()
-    Processor(engine, jobs).process(box.property_id, now=utcnow() + timedelta(hours=1))  # past the retry delay
+    Processor(engine, jobs).process(
+        box.property_id, now=utcnow() + timedelta(hours=1)
+    )  # past the retry delay
     tally.add(AREA, runs=1)
     diff = compare(engine, box.property_id, admin.truth())
     tally.add(AREA, records_lost=diff.missing + diff.stale, duplicates=diff.duplicates)

@@ -47,12 +47,23 @@ def server(tmp_path_factory):
     key = Fernet.generate_key().decode()
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("PMS_")}
-    env.update(PMS_DATABASE_URL=db_url, PMS_DATA_DIR=str(work / "data"), PMS_SECRET_KEY=key,
-               PMS_DEMO_RESERVATIONS="60", PMS_DEMO_RATE_LIMIT="0", PYTHONUNBUFFERED="1")
+    env.update(
+        PMS_DATABASE_URL=db_url,
+        PMS_DATA_DIR=str(work / "data"),
+        PMS_SECRET_KEY=key,
+        PMS_DEMO_RESERVATIONS="60",
+        PMS_DEMO_RATE_LIMIT="0",
+        PYTHONUNBUFFERED="1",
+    )
     log_path = work / "server.log"
     with open(log_path, "wb") as log:
-        proc = subprocess.Popen([sys.executable, "-m", "pms", "-v", "serve", "--port", str(port)], cwd=PROJECT_ROOT,
-                                env=env, stdout=log, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "pms", "-v", "serve", "--port", str(port)],
+            cwd=PROJECT_ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
     url = f"http://127.0.0.1:{port}"
     engine = make_engine(db_url)
     settings = Settings(engine, SecretBox(key.encode()))
@@ -88,9 +99,15 @@ def _stored(server) -> int:
 
 
 def _event(server, **extra) -> dict:
-    body = {"version": "1.0", "event": "reservation/status_changed", "timestamp": time.time(),
-            "propertyID": int(server["property"]), "propertyID_str": server["property"],
-            "reservationID": "5200000001", "status": "checked_in"}
+    body = {
+        "version": "1.0",
+        "event": "reservation/status_changed",
+        "timestamp": time.time(),
+        "propertyID": int(server["property"]),
+        "propertyID_str": server["property"],
+        "reservationID": "5200000001",
+        "status": "checked_in",
+    }
     body.update(extra)
     return body
 
@@ -99,14 +116,24 @@ def _post(server, token, *, body=None, data=None):
     headers = {"Content-Type": "application/json"}
     if data is None:
         data = json.dumps(body).encode()
-    return requests.post(f"{server['url']}/webhooks/cloudbeds/{token}", data=data, headers=headers, timeout=15)
+    return requests.post(
+        f"{server['url']}/webhooks/cloudbeds/{token}", data=data, headers=headers, timeout=15
+    )
 
 
 def test_wrong_tokens_are_404_and_store_nothing(server, tally):
     token = server["token"]
-    wrong = [token[:-1] + ("A" if token[-1] != "A" else "B"), token.upper() if token.upper() != token else token + "a",
-             token[:20], token + token, "x" * 10_000, "null", "undefined", "..%2F..%2Fhealthz",
-             *[requests.utils.quote(s, safe="") for s in SQL_METACHARACTERS + NON_ASCII]]
+    wrong = [
+        token[:-1] + ("A" if token[-1] != "A" else "B"),
+        token.upper() if token.upper() != token else token + "a",
+        token[:20],
+        token + token,
+        "x" * 10_000,
+        "null",
+        "undefined",
+        "..%2F..%2Fhealthz",
+        *[requests.utils.quote(s, safe="") for s in SQL_METACHARACTERS + NON_ASCII],
+    ]
     before = _stored(server)
     for candidate in wrong:
         resp = _post(server, candidate, body=_event(server))
@@ -117,11 +144,19 @@ def test_wrong_tokens_are_404_and_store_nothing(server, tally):
 
 def test_malformed_bodies_are_refused_with_4xx_never_5xx(server, tally):
     token = server["token"]
-    bodies = [b"", b"null", b"true", b"\"event\"", b"{\"event\": null}", b"{\"event\": \"a/b/c\"}",
-              b"{\"event\": \"reservation/created\", \"reservationID\": [1, 2]}",
-              b"{\"event\": \"reservation/created\", \"timestamp\": NaN}",
-              "{\"event\": \"reservation/created\", \"x\": \"\ud800\"}".encode("utf-8", "surrogatepass"),
-              b"\x00" * 100, json.dumps(_event(server)).encode("utf-16")]
+    bodies = [
+        b"",
+        b"null",
+        b"true",
+        b'"event"',
+        b'{"event": null}',
+        b'{"event": "a/b/c"}',
+        b'{"event": "reservation/created", "reservationID": [1, 2]}',
+        b'{"event": "reservation/created", "timestamp": NaN}',
+        '{"event": "reservation/created", "x": "\ud800"}'.encode("utf-8", "surrogatepass"),
+        b"\x00" * 100,
+        json.dumps(_event(server)).encode("utf-16"),
+    ]
     before = _stored(server)
     for data in bodies:
         resp = _post(server, token, data=data)
@@ -169,7 +204,7 @@ def test_the_token_is_not_in_the_server_log(server, tally):
 
 
 def test_deeply_nested_json_is_a_400(server, tally):
-    for data in (b"[" * 20_000 + b"]" * 20_000, b"{\"a\":" * 9_000 + b"1" + b"}" * 9_000):
+    for data in (b"[" * 20_000 + b"]" * 20_000, b'{"a":' * 9_000 + b"1" + b"}" * 9_000):
         tally.add(AREA, bad_inputs=1)
         resp = _post(server, server["token"], data=data)
         assert resp.status_code == 400, resp.status_code

@@ -6,7 +6,7 @@ canonical ``/_sandbox/reservations``. A reservation is stale when its status, de
 or Cloudbeds modification time differ; a room when its room, type or dates differ; a guest when
 its name or e-mail differ. Rows the sandbox does not have count as duplicates (phantoms).
 
-DOMAIN rule 6 holds some bookings back on purpose: one cancelled (or no-show) in Cloudbeds that is
+domain rule 6 holds some bookings back on purpose: one cancelled (or no-show) in Cloudbeds that is
 paid or checked in here is left as it is, with a "cancel and refund by hand" warning. Those are
 counted as ``held``, not stale.
 """
@@ -47,7 +47,9 @@ def _utc(text: str | None) -> datetime | None:
 
 
 def _rows(conn, table, *columns):
-    return conn.execute(sa.select(*[table.c[c] for c in columns]).where(table.c.property_id == _rows.pid)).all()
+    return conn.execute(
+        sa.select(*[table.c[c] for c in columns]).where(table.c.property_id == _rows.pid)
+    ).all()
 
 
 def compare(engine: sa.Engine, property_id: str, truth: list[dict]) -> Diff:
@@ -56,11 +58,26 @@ def compare(engine: sa.Engine, property_id: str, truth: list[dict]) -> Diff:
     diff = Diff()
     _rows.pid = property_id
     with engine.connect() as conn:
-        res = _rows(conn, r, "cloudbed_reservation_id", "status", "is_deleted", "check_in", "check_out",
-                    "cloudbed_updated_at")
-        rooms = conn.execute(sa.select(rr.c.cloudbed_reservation_id, rr.c.sub_reservation_id, rr.c.room_id,
-                                       rr.c.cloudbed_room_type_id, rr.c.check_in, rr.c.check_out)
-                             .where(rr.c.property_id == property_id, rr.c.is_deleted.is_(False))).all()
+        res = _rows(
+            conn,
+            r,
+            "cloudbed_reservation_id",
+            "status",
+            "is_deleted",
+            "check_in",
+            "check_out",
+            "cloudbed_updated_at",
+        )
+        rooms = conn.execute(
+            sa.select(
+                rr.c.cloudbed_reservation_id,
+                rr.c.sub_reservation_id,
+                rr.c.room_id,
+                rr.c.cloudbed_room_type_id,
+                rr.c.check_in,
+                rr.c.check_out,
+            ).where(rr.c.property_id == property_id, rr.c.is_deleted.is_(False))
+        ).all()
         guests = _rows(conn, g, "cloudbed_guest_id", "first_name", "last_name", "email")
     # reservations
     counts = Counter(x[0] for x in res)
@@ -69,20 +86,28 @@ def compare(engine: sa.Engine, property_id: str, truth: list[dict]) -> Diff:
     want_ids = {t["reservationID"] for t in truth}
     held: set[str] = set()
     for phantom in set(mine) - want_ids:
-        if not mine[phantom][2]:  # kept but marked deleted is DOMAIN rule 7; live and unknown is not
+        if not mine[phantom][2]:  # kept but marked deleted is domain rule 7; live and unknown is not
             diff.note("duplicates", f"reservation {phantom}: not in Cloudbeds")
     for t in truth:
         row = mine.get(t["reservationID"])
         if row is None:
             diff.note("missing", f"reservation {t['reservationID']}: missing")
             continue
-        if (t["status"] in ("canceled", "no_show") and row[1] not in ("canceled", "no_show")
-                and (float(t["paid"] or 0) > 0 or row[1] == "checked_in")):
-            diff.held += 1  # DOMAIN rule 6: paid or checked in, cancelled by hand only
+        if (
+            t["status"] in ("canceled", "no_show")
+            and row[1] not in ("canceled", "no_show")
+            and (float(t["paid"] or 0) > 0 or row[1] == "checked_in")
+        ):
+            diff.held += 1  # domain rule 6: paid or checked in, cancelled by hand only
             held.add(t["reservationID"])
             continue
-        expect = (t["status"], bool(t["isDeleted"]), date.fromisoformat(t["startDate"]),
-                  date.fromisoformat(t["endDate"]), _utc(t["dateModifiedUTC"]))
+        expect = (
+            t["status"],
+            bool(t["isDeleted"]),
+            date.fromisoformat(t["startDate"]),
+            date.fromisoformat(t["endDate"]),
+            _utc(t["dateModifiedUTC"]),
+        )
         have = (row[1], bool(row[2]), row[3], row[4], row[5])
         if have != expect:
             diff.note("stale", f"reservation {t['reservationID']}: {have} here, {expect} in Cloudbeds")
@@ -101,8 +126,13 @@ def compare(engine: sa.Engine, property_id: str, truth: list[dict]) -> Diff:
         if row is None:
             diff.note("missing", f"room {sub} of {rid}: missing")
             continue
-        expect = (rid, room["roomID"] or None, room["roomTypeID"], date.fromisoformat(room["checkIn"]),
-                  date.fromisoformat(room["checkOut"]))
+        expect = (
+            rid,
+            room["roomID"] or None,
+            room["roomTypeID"],
+            date.fromisoformat(room["checkIn"]),
+            date.fromisoformat(room["checkOut"]),
+        )
         have = (row[0], row[2] or None, row[3], row[4], row[5])
         if have != expect:
             diff.note("stale", f"room {sub}: {have} here, {expect} in Cloudbeds")
@@ -119,8 +149,11 @@ def compare(engine: sa.Engine, property_id: str, truth: list[dict]) -> Diff:
         if t["isDeleted"]:
             continue
         for guest in t["guests"]:
-            want_guests[guest["guestID"]] = (guest["firstName"] or None, guest["lastName"] or None,
-                                              guest["email"] or None)
+            want_guests[guest["guestID"]] = (
+                guest["firstName"] or None,
+                guest["lastName"] or None,
+                guest["email"] or None,
+            )
     for gid, expect in want_guests.items():
         row = my_guests.get(gid)
         if row is None:

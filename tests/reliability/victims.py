@@ -24,8 +24,16 @@ KEY = ("property_id", "cloudbed_guest_id")
 
 def guest_rows(n: int, version: int) -> list[dict]:
     """``n`` guests; every ``version`` changes each row's name and e-mail."""
-    return [{"property_id": PROPERTY, "cloudbed_guest_id": str(100000 + i), "first_name": f"Gäst {i}",
-             "last_name": f"Nom-{i}-v{version}", "email": f"g{i}.v{version}@example.com"} for i in range(n)]
+    return [
+        {
+            "property_id": PROPERTY,
+            "cloudbed_guest_id": str(100000 + i),
+            "first_name": f"Gäst {i}",
+            "last_name": f"Nom-{i}-v{version}",
+            "email": f"g{i}.v{version}@example.com",
+        }
+        for i in range(n)
+    ]
 
 
 def upsert_guests(engine: sa.Engine, rows: list[dict], before_statement=None) -> None:
@@ -47,8 +55,12 @@ def read_guests(engine: sa.Engine) -> list[tuple]:
     """Every guest row of the test property as (guest id, last name, e-mail), duplicates included."""
     t = schema.guest
     with engine.connect() as conn:
-        return [tuple(r) for r in conn.execute(
-            sa.select(t.c.cloudbed_guest_id, t.c.last_name, t.c.email).where(t.c.property_id == PROPERTY))]
+        return [
+            tuple(r)
+            for r in conn.execute(
+                sa.select(t.c.cloudbed_guest_id, t.c.last_name, t.c.email).where(t.c.property_id == PROPERTY)
+            )
+        ]
 
 
 def _main(url: str, n: int, version: int, kill_at: int) -> None:

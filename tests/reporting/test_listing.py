@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import sqlalchemy as sa
 import pytest
+import sqlalchemy as sa
 
 from pms.db import schema
 from pms.reporting import listing
@@ -36,14 +36,27 @@ def test_paging_newest_stays_first(db):
     assert (last.first_row, last.last_row) == (21, 26)
 
 
-@pytest.mark.parametrize("text,expected", [
-    ("guest 0", 10), ("100%", 1), ("%", 1), ("_", 1), ("o'brien", 1), ("李小", 1),
-    ("'; DROP TABLE reservasi; --", 0), ("x" * 5000, 0), ("   ", 26),
-])
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("guest 0", 10),
+        ("100%", 1),
+        ("%", 1),
+        ("_", 1),
+        ("o'brien", 1),
+        ("李小", 1),
+        ("'; DROP TABLE reservasi; --", 0),
+        ("x" * 5000, 0),
+        ("   ", 26),
+    ],
+)
 def test_text_search_is_literal(db, text, expected):
     with db.begin() as conn:
         _bookings(conn)
-    assert listing.search_reservations(db, PID, ReservationFilter(text=text, include_deleted=False)).total == expected
+    assert (
+        listing.search_reservations(db, PID, ReservationFilter(text=text, include_deleted=False)).total
+        == expected
+    )
     with db.connect() as conn:
         assert conn.execute(sa.select(sa.func.count()).select_from(schema.reservasi)).scalar() == 28
 
@@ -57,7 +70,11 @@ def test_filters_combine(db):
     assert listing.search_reservations(db, PID, ReservationFilter(statuses=("checked_out",))).total == 1
     window = ReservationFilter(stay_from=TODAY + timedelta(days=5), stay_to=TODAY + timedelta(days=6))
     # stays touching the 5th-6th day: guests 04 (checks out on day 5), 05 and 06
-    assert sorted(listing.search_reservations(db, PID, window).rows["guest_name"]) == ["Guest 04", "Guest 05", "Guest 06"]
+    assert sorted(listing.search_reservations(db, PID, window).rows["guest_name"]) == [
+        "Guest 04",
+        "Guest 05",
+        "Guest 06",
+    ]
     everything = listing.search_reservations(db, PID)
     assert everything.total == 27 and everything.rows["is_deleted"].sum() == 1
 
@@ -73,14 +90,35 @@ def test_rooms_of_a_group(db):
 
 def test_guests(db):
     with db.begin() as conn:
-        conn.execute(sa.insert(schema.guest), [
-            {"property_id": PID, "cloudbed_guest_id": "g1", "first_name": "Dewi", "last_name": "Lestari",
-             "email": "dewi@example.id", "sync_status": "synced"},
-            {"property_id": PID, "cloudbed_guest_id": "g2", "first_name": "Ahmad", "last_name": "Müller",
-             "email": None, "sync_status": "error"},
-            {"property_id": OTHER, "cloudbed_guest_id": "g3", "first_name": "Dewi", "last_name": "Other",
-             "email": None, "sync_status": "synced"},
-        ])
+        conn.execute(
+            sa.insert(schema.guest),
+            [
+                {
+                    "property_id": PID,
+                    "cloudbed_guest_id": "g1",
+                    "first_name": "Dewi",
+                    "last_name": "Lestari",
+                    "email": "dewi@example.id",
+                    "sync_status": "synced",
+                },
+                {
+                    "property_id": PID,
+                    "cloudbed_guest_id": "g2",
+                    "first_name": "Ahmad",
+                    "last_name": "Müller",
+                    "email": None,
+                    "sync_status": "error",
+                },
+                {
+                    "property_id": OTHER,
+                    "cloudbed_guest_id": "g3",
+                    "first_name": "Dewi",
+                    "last_name": "Other",
+                    "email": None,
+                    "sync_status": "synced",
+                },
+            ],
+        )
     assert listing.search_guests(db, PID, "DEWI@").total == 1
     assert listing.search_guests(db, PID, "müller").rows["cloudbed_guest_id"].tolist() == ["g2"]
     assert listing.search_guests(db, PID, sync_statuses=("error",)).total == 1

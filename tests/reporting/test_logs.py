@@ -49,8 +49,9 @@ def test_csv_export_has_every_filtered_row_and_reads_back(db):
     data = logs.export_csv(db, "api", PID, LogFilter(problems_only=True))
     assert data.startswith("\ufeff".encode())
     rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
-    assert [r["endpoint"] for r in rows] == ["getHotels", "getGuest"] or \
-        sorted(r["endpoint"] for r in rows) == ["getGuest", "getHotels"]
+    assert [r["endpoint"] for r in rows] == ["getHotels", "getGuest"] or sorted(
+        r["endpoint"] for r in rows
+    ) == ["getGuest", "getHotels"]
     assert {r["error"] for r in rows} == {"server error; request id r-1", "timeout"}
     capped = logs.export_csv(db, "api", PID, limit=3)
     assert len(list(csv.reader(io.StringIO(capped.decode("utf-8-sig"))))) == 4
@@ -60,8 +61,15 @@ def test_failed_records(db):
     with db.begin() as conn:
         reservation(conn, TODAY, 1, sync_status="error", guest_name="Ayu")
         reservation(conn, TODAY, 1)
-        conn.execute(sa.insert(schema.guest).values(property_id=PID, first_name="Joko", last_name="Widodo",
-                                                    sync_status="error", sync_error="invalid email"))
+        conn.execute(
+            sa.insert(schema.guest).values(
+                property_id=PID,
+                first_name="Joko",
+                last_name="Widodo",
+                sync_status="error",
+                sync_error="invalid email",
+            )
+        )
     failed = logs.failed_records(db, PID)
     assert failed.total == 2
     assert set(failed.rows["kind"]) == {"reservation", "guest"}

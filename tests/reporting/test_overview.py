@@ -11,13 +11,13 @@ from tests.reporting.builders import NOW, OTHER, PID, TODAY, api_call, catalogue
 def _world(conn):
     catalogue(conn)
     catalogue(conn, OTHER, demo=False)
-    reservation(conn, TODAY, 2)                                    # arrival, 2 nights
-    reservation(conn, TODAY, 1, status="canceled")                 # cancelled: never a stay
+    reservation(conn, TODAY, 2)  # arrival, 2 nights
+    reservation(conn, TODAY, 1, status="canceled")  # cancelled: never a stay
     reservation(conn, TODAY - timedelta(days=2), 2, status="checked_in")  # departs today, in house
     reservation(conn, TODAY - timedelta(days=1), 3, status="checked_in", rooms=2)  # group of 2 rooms
     reservation(conn, TODAY + timedelta(days=5), 1, status="no_show")
     reservation(conn, TODAY + timedelta(days=29), 4, source="Booking.com", collect="channel", total=2_500_000)
-    reservation(conn, TODAY, 1, pid=OTHER)                         # another property: never counted
+    reservation(conn, TODAY, 1, pid=OTHER)  # another property: never counted
     reservation(conn, TODAY, 1, deleted=True)
 
 
@@ -33,18 +33,19 @@ def test_occupancy_counts_room_nights_in_the_window(db):
         _world(conn)
     occ = overview.occupancy(db, PID, TODAY, days=30)
     assert len(occ) == 30 and occ["date"].iloc[0] == TODAY and occ["rooms_total"].iloc[0] == 10
-    sold = dict(zip(occ["date"], occ["rooms_sold"]))
+    sold = dict(zip(occ["date"], occ["rooms_sold"], strict=True))
     # tonight: the arrival (1) + the group (2); the departing stay has left
     assert sold[TODAY] == 3
-    assert sold[TODAY + timedelta(days=1)] == 3          # arrival night 2, group night 3
+    assert sold[TODAY + timedelta(days=1)] == 3  # arrival night 2, group night 3
     assert sold[TODAY + timedelta(days=2)] == 0
-    assert sold[TODAY + timedelta(days=29)] == 1         # the OTA stay starts on the last night shown
+    assert sold[TODAY + timedelta(days=29)] == 1  # the OTA stay starts on the last night shown
     assert occ["occupancy"].iloc[0] == 0.3
 
 
 def test_occupancy_without_rooms_catalogue_uses_unit_counts(db):
-    from pms.db import schema
     import sqlalchemy as sa
+
+    from pms.db import schema
 
     with db.begin() as conn:
         _world(conn)
@@ -68,7 +69,9 @@ def test_sync_activity_is_grouped_by_property_local_day(db):
         # 18:30 UTC on the 24th is 01:30 on the 25th in Jakarta
         sync_run(conn, NOW.replace(hour=18, minute=30) - timedelta(days=1), processed=7)
         sync_run(conn, NOW, processed=5, failed=2, status="partial")
-        sync_run(conn, NOW - timedelta(days=1, hours=2), processed=3, status="failed")  # 10:00 local on the 24th
+        sync_run(
+            conn, NOW - timedelta(days=1, hours=2), processed=3, status="failed"
+        )  # 10:00 local on the 24th
         sync_run(conn, NOW, pid=OTHER, processed=100)
         api_call(conn, NOW)
     act = overview.sync_activity(db, PID, NOW - timedelta(days=7), "Asia/Jakarta")

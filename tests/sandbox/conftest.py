@@ -8,12 +8,6 @@ from .helpers import Api
 
 
 @pytest.fixture
-def box(sandbox_factory):
-    """A seeded sandbox without the rate limit, for tests that make many calls quickly."""
-    return sandbox_factory(rate_limit=None)
-
-
-@pytest.fixture
 def api(box) -> Api:
     return Api(box, key=box.api_key)
 

@@ -80,11 +80,18 @@ def wait_for(predicate, timeout: float = 10.0, interval: float = 0.02):
         time.sleep(interval)
 
 
-def oauth_code(box, scope: str | None = None, redirect_uri: str = "https://pms.example/cb", state: str = "xyz") -> str:
+def oauth_code(
+    box, scope: str | None = None, redirect_uri: str = "https://pms.example/cb", state: str = "xyz"
+) -> str:
     """Run the auto-approving consent page and return the one-time code from the redirect."""
     from urllib.parse import parse_qs, urlsplit
 
-    params = {"client_id": box.client_id, "redirect_uri": redirect_uri, "response_type": "code", "state": state}
+    params = {
+        "client_id": box.client_id,
+        "redirect_uri": redirect_uri,
+        "response_type": "code",
+        "state": state,
+    }
     if scope is not None:
         params["scope"] = scope
     resp = requests.get(f"{box.base_url}/oauth", params=params, allow_redirects=False, timeout=30)
@@ -118,7 +125,7 @@ class Receiver:
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802 - http.server's naming
+            def do_POST(self) -> None:
                 import time
 
                 length = int(self.headers.get("Content-Length") or 0)
@@ -137,7 +144,9 @@ class Receiver:
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hooks/t0k3n"
-        self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+        self.thread = threading.Thread(
+            target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
         self.thread.start()
 
     def events(self, name: str) -> list[dict]:

@@ -20,13 +20,19 @@ def test_hotel_is_an_indonesian_property_in_rupiah(api):
 def test_foreign_property_id_is_a_logical_failure(api):
     resp = api.get("getHotels", propertyIDs="1")
     assert resp.status_code == 200
-    assert resp.json() == {"success": False,
-                           "message": "None of the included property id's match the access_token user's property id"}
+    assert resp.json() == {
+        "success": False,
+        "message": "None of the included property id's match the access_token user's property id",
+    }
 
 
 def test_x_property_id_header_is_checked(api):
-    assert api.session.get(f"{api.box.base_url}/getHotels", headers={"X-PROPERTY-ID": api.box.property_id},
-                           timeout=10).json()["success"] is True
+    assert (
+        api.session.get(
+            f"{api.box.base_url}/getHotels", headers={"X-PROPERTY-ID": api.box.property_id}, timeout=10
+        ).json()["success"]
+        is True
+    )
     other = api.session.get(f"{api.box.base_url}/getHotels", headers={"X-PROPERTY-ID": "1"}, timeout=10)
     assert other.status_code == 200 and other.json()["success"] is False
 
@@ -56,8 +62,12 @@ def test_room_filters_and_free_rooms(api, box):
     assert rooms and all(r["roomTypeID"] == one for r in rooms)
     today = box.backend.clock.today()
     tonight = {"startDate": today.isoformat(), "endDate": (today + timedelta(days=1)).isoformat()}
-    occupied = {room["roomID"] for res in api.admin("reservations")["data"] if res["status"] == "checked_in"
-                for room in res["rooms"]}
+    occupied = {
+        room["roomID"]
+        for res in api.admin("reservations")["data"]
+        if res["status"] == "checked_in"
+        for room in res["rooms"]
+    }
     assert occupied  # the seed has guests in house
     free = {r["roomID"] for r in api.ok("getRooms", **tonight)["data"][0]["rooms"]}
     everything = {r["roomID"] for r in api.ok("getRooms")["data"][0]["rooms"]}

@@ -43,10 +43,18 @@ def test_malformed_json_and_success_false(api):
     _fault(api, endpoint="getReservations", kind="malformed_json")
     with pytest.raises(ValueError):
         api.get("getReservations").json()
-    _fault(api, endpoint="getReservations", kind="success_false", message="User who approved this connection is not active anymore")
+    _fault(
+        api,
+        endpoint="getReservations",
+        kind="success_false",
+        message="User who approved this connection is not active anymore",
+    )
     resp = api.get("getReservations")
     assert resp.status_code == 200
-    assert resp.json() == {"success": False, "message": "User who approved this connection is not active anymore"}
+    assert resp.json() == {
+        "success": False,
+        "message": "User who approved this connection is not active anymore",
+    }
 
 
 def test_after_lets_the_first_requests_through(api):
@@ -59,12 +67,23 @@ def test_timeout_answers_late_but_the_work_was_done(api, box):
     _fault(api, endpoint="postReservation", kind="timeout", delay=1.0)
     room_type = api.ok("getRoomTypes")["data"][0]["roomTypeID"]
     start = box.backend.clock.today() + timedelta(days=20)
-    form = {"startDate": start.isoformat(), "endDate": (start + timedelta(days=1)).isoformat(),
-            "guestFirstName": "Budi", "guestLastName": "Santoso", "guestEmail": "budi@example.com",
-            "guestCountry": "ID", "guestZip": "55153", "paymentMethod": "cash", "thirdPartyIdentifier": "adf-77",
-            "rooms[0][roomTypeID]": room_type, "rooms[0][quantity]": "1",
-            "adults[0][roomTypeID]": room_type, "adults[0][quantity]": "1",
-            "children[0][roomTypeID]": room_type, "children[0][quantity]": "0"}
+    form = {
+        "startDate": start.isoformat(),
+        "endDate": (start + timedelta(days=1)).isoformat(),
+        "guestFirstName": "Budi",
+        "guestLastName": "Santoso",
+        "guestEmail": "budi@example.com",
+        "guestCountry": "ID",
+        "guestZip": "55153",
+        "paymentMethod": "cash",
+        "thirdPartyIdentifier": "adf-77",
+        "rooms[0][roomTypeID]": room_type,
+        "rooms[0][quantity]": "1",
+        "adults[0][roomTypeID]": room_type,
+        "adults[0][quantity]": "1",
+        "children[0][roomTypeID]": room_type,
+        "children[0][quantity]": "0",
+    }
     with pytest.raises(requests.Timeout):
         api.session.post(f"{box.base_url}/postReservation", data=form, timeout=0.3)
     found = api.ok("getReservations", sourceReservationId="adf-77")
@@ -81,8 +100,9 @@ def test_revoke_token_kills_an_api_key(api):
 
 
 def test_revoke_token_on_oauth_then_refresh_recovers(box):
-    tokens = token_request(box, grant_type="authorization_code", code=oauth_code(box),
-                           redirect_uri="https://pms.example/cb").json()
+    tokens = token_request(
+        box, grant_type="authorization_code", code=oauth_code(box), redirect_uri="https://pms.example/cb"
+    ).json()
     api = Api(box, bearer=tokens["access_token"])
     _fault(api, endpoint="*", kind="revoke_token")
     assert api.get("getHotels").status_code == 401

@@ -69,8 +69,9 @@ def test_unknown_status_and_extra_fields(api):
     _fault(api, endpoint="getReservationsWithRateDetails", kind="extra_fields")
     body = api.ok("getReservationsWithRateDetails", pageSize=3)
     assert body["unexpectedTopLevel"] is True
-    assert all("unexpectedField" in r and all("unexpectedField" in room for room in r["rooms"])
-               for r in body["data"])
+    assert all(
+        "unexpectedField" in r and all("unexpectedField" in room for room in r["rooms"]) for r in body["data"]
+    )
 
 
 @pytest.mark.parametrize("method", ["getReservations", "getGuestList"])
@@ -96,5 +97,7 @@ def test_errors_are_not_reshaped_and_bad_specs_are_refused(api, box):
     assert missing.status_code in (400, 404) or missing.json()["success"] is False
     import requests
 
-    bad = requests.post(f"{box.root_url}/_sandbox/faults", json={"kind": "total_lies", "total": "many"}, timeout=10)
+    bad = requests.post(
+        f"{box.root_url}/_sandbox/faults", json={"kind": "total_lies", "total": "many"}, timeout=10
+    )
     assert bad.status_code == 400 and "total an integer" in bad.text

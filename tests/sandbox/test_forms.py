@@ -10,10 +10,15 @@ from pms.sandbox.forms import ParamError, Params, nest_brackets, parse_datetime,
 
 
 def test_bracket_keys_nest_into_lists_and_objects():
-    pairs = parse_form(b"rates%5B0%5D%5BrateID%5D=7&rates[0][interval][startDate]=2026-12-20"
-                       b"&rates[1][rateID]=8&rates[1][interval][0][rate]=1.5&tags[]=a&tags[]=b&plain=x")
+    pairs = parse_form(
+        b"rates%5B0%5D%5BrateID%5D=7&rates[0][interval][startDate]=2026-12-20"
+        b"&rates[1][rateID]=8&rates[1][interval][0][rate]=1.5&tags[]=a&tags[]=b&plain=x"
+    )
     assert nest_brackets(pairs) == {
-        "rates": [{"rateID": "7", "interval": {"startDate": "2026-12-20"}}, {"rateID": "8", "interval": [{"rate": "1.5"}]}],
+        "rates": [
+            {"rateID": "7", "interval": {"startDate": "2026-12-20"}},
+            {"rateID": "8", "interval": [{"rate": "1.5"}]},
+        ],
         "tags": ["a", "b"],
         "plain": "x",
     }
@@ -37,13 +42,16 @@ def test_booleans_and_pages():
     assert p.page(100) == (1, 100)
 
 
-@pytest.mark.parametrize("text,end,expected", [
-    ("2026-11-24 09:31:50", False, datetime(2026, 11, 24, 9, 31, 50)),
-    ("2026-11-24T09:31:50.000000", False, datetime(2026, 11, 24, 9, 31, 50)),
-    ("2026-11-24T09:31:50Z", False, datetime(2026, 11, 24, 9, 31, 50)),
-    ("2026-11-24", False, datetime(2026, 11, 24)),
-    ("2026-11-24", True, datetime(2026, 11, 24, 23, 59, 59)),
-])
+@pytest.mark.parametrize(
+    "text,end,expected",
+    [
+        ("2026-11-24 09:31:50", False, datetime(2026, 11, 24, 9, 31, 50)),
+        ("2026-11-24T09:31:50.000000", False, datetime(2026, 11, 24, 9, 31, 50)),
+        ("2026-11-24T09:31:50Z", False, datetime(2026, 11, 24, 9, 31, 50)),
+        ("2026-11-24", False, datetime(2026, 11, 24)),
+        ("2026-11-24", True, datetime(2026, 11, 24, 23, 59, 59)),
+    ],
+)
 def test_datetimes_are_read_leniently(text, end, expected):
     assert parse_datetime(text, "modifiedFrom", end_of_day=end) == expected
 

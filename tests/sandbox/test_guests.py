@@ -7,7 +7,9 @@ from datetime import timedelta
 
 def _future_reservation(api, box) -> dict:
     today = box.backend.clock.today().isoformat()
-    return next(r for r in api.admin("reservations")["data"] if r["status"] == "confirmed" and r["startDate"] > today)
+    return next(
+        r for r in api.admin("reservations")["data"] if r["status"] == "confirmed" and r["startDate"] > today
+    )
 
 
 def test_guest_list_is_a_map_keyed_by_guest_id(api):
@@ -63,27 +65,50 @@ def test_get_guest_by_id_or_reservation(api, box):
 
 def test_post_and_put_guest(api, box):
     res = _future_reservation(api, box)
-    resp = api.ok("postGuest", "POST", data={"reservationID": res["reservationID"], "guestFirstName": "فاطمة",
-                                             "guestLastName": "الحربي", "guestEmail": "f@example.com",
-                                             "guestCountry": "sa", "guestDocumentType": "passport",
-                                             "customFields[0][customFieldName]": "diet",
-                                             "customFields[0][customFieldValue]": "halal"})
+    resp = api.ok(
+        "postGuest",
+        "POST",
+        data={
+            "reservationID": res["reservationID"],
+            "guestFirstName": "فاطمة",
+            "guestLastName": "الحربي",
+            "guestEmail": "f@example.com",
+            "guestCountry": "sa",
+            "guestDocumentType": "passport",
+            "customFields[0][customFieldName]": "diet",
+            "customFields[0][customFieldValue]": "halal",
+        },
+    )
     guest_id = resp["guestID"]
     detail = api.ok("getReservation", reservationID=res["reservationID"])["data"]
     assert guest_id in detail["guestList"] and detail["guestList"][guest_id]["isMainGuest"] is False
     assert detail["guestList"][guest_id]["guestCountry"] == "SA"
     # putGuest spells the document type "driver_licence" and takes guestCustomFields.
-    assert api.put("putGuest", {"guestID": guest_id, "guestDocumentType": "driver_license"}).status_code == 400
-    api.ok("putGuest", "PUT", data={"guestID": guest_id, "guestDocumentType": "driver_licence",
-                                    "guestCustomFields[0][customFieldName]": "diet",
-                                    "guestCustomFields[0][customFieldValue]": "vegetarian"})
+    assert (
+        api.put("putGuest", {"guestID": guest_id, "guestDocumentType": "driver_license"}).status_code == 400
+    )
+    api.ok(
+        "putGuest",
+        "PUT",
+        data={
+            "guestID": guest_id,
+            "guestDocumentType": "driver_licence",
+            "guestCustomFields[0][customFieldName]": "diet",
+            "guestCustomFields[0][customFieldValue]": "vegetarian",
+        },
+    )
     guest = api.ok("getGuest", guestID=guest_id)["data"]
     assert guest["documentType"] == "driver_licence"
     assert guest["customFields"] == [{"customFieldName": "diet", "customFieldValue": "vegetarian"}]
     assert api.put("putGuest", {"guestID": guest_id}).status_code == 400
     assert api.put("putGuest", {"guestID": "1", "guestCity": "X"}).status_code == 404
-    assert api.post("postGuest", {"reservationID": res["reservationID"], "guestFirstName": "A"}).status_code == 400
-    changed = api.ok("getReservations", modifiedFrom=f"{box.backend.clock.today().isoformat()} 00:00:00")["data"]
+    assert (
+        api.post("postGuest", {"reservationID": res["reservationID"], "guestFirstName": "A"}).status_code
+        == 400
+    )
+    changed = api.ok("getReservations", modifiedFrom=f"{box.backend.clock.today().isoformat()} 00:00:00")[
+        "data"
+    ]
     assert res["reservationID"] in [r["reservationID"] for r in changed]
 
 

@@ -13,7 +13,9 @@ def _truth(api: Api) -> dict[str, dict]:
 
 def test_each_kind_changes_what_it_says(api):
     before = _truth(api)
-    result = api.admin("mutate", {"count": 6, "kinds": ["create", "modify", "cancel", "dates", "guest", "delete"]})
+    result = api.admin(
+        "mutate", {"count": 6, "kinds": ["create", "modify", "cancel", "dates", "guest", "delete"]}
+    )
     after = _truth(api)
     by_kind = {m["kind"]: m["reservationID"] for m in result["mutations"]}
     assert set(by_kind) == {"create", "modify", "cancel", "dates", "guest", "delete"}
@@ -61,6 +63,11 @@ def test_mutations_replay_identically(sandbox_factory):
 
 
 def test_bad_mutate_requests(box):
-    for body in ({"count": 1, "kinds": ["explode"]}, {"count": -1}, {"count": 1, "kinds": []}, {"count": "many"}):
+    for body in (
+        {"count": 1, "kinds": ["explode"]},
+        {"count": -1},
+        {"count": 1, "kinds": []},
+        {"count": "many"},
+    ):
         assert requests.post(f"{box.root_url}/_sandbox/mutate", json=body, timeout=10).status_code == 400
     assert requests.post(f"{box.root_url}/_sandbox/mutate", data=b"nope", timeout=10).status_code == 400

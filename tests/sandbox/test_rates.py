@@ -34,7 +34,9 @@ def test_rate_plans_prices_and_derived_plan(fast):
     assert len(parent["roomRateDetailed"]) == 3 and parent["roomRateDetailed"][0]["minLos"] == 1
     twin = next(t for t in api.ok("getRoomTypes")["data"] if t["roomTypeName"] == "Superior Twin")
     twin_rate = next(p for p in base.values() if p["roomTypeID"] == twin["roomTypeID"])
-    extra = api.ok("getRatePlans", startDate=start, endDate=end, rateIDs=twin_rate["rateID"], adults=3)["data"][0]
+    extra = api.ok("getRatePlans", startDate=start, endDate=end, rateIDs=twin_rate["rateID"], adults=3)[
+        "data"
+    ][0]
     assert twin["adultsIncluded"] == 2
     assert extra["totalRate"] == extra["roomRate"] + 150_000 * 3  # one extra adult for three nights
     assert api.get("getRatePlans", startDate=start).status_code == 400
@@ -43,18 +45,35 @@ def test_rate_plans_prices_and_derived_plan(fast):
 def test_get_rate_and_availability_follow_bookings(fast):
     box, api = fast
     start, end = _dates(box, ahead=150, nights=1)
-    villa = next(t for t in api.ok("getRoomTypes")["data"] if t["roomTypeName"] == "Joglo Villa")["roomTypeID"]
+    villa = next(t for t in api.ok("getRoomTypes")["data"] if t["roomTypeName"] == "Joglo Villa")[
+        "roomTypeID"
+    ]
     before = api.ok("getRate", roomTypeID=villa, startDate=start, endDate=end)["data"]["roomsAvailable"]
     offered = api.ok("getAvailableRoomTypes", startDate=start, endDate=end, rooms=1, adults=2, children=0)
     villas = [r for r in offered["data"][0]["propertyRooms"] if r["roomTypeID"] == villa]
     assert (villas[0]["roomsAvailable"] if villas else 0) == before
     assert offered["roomCount"] == len(offered["data"][0]["propertyRooms"])
     if before:
-        api.ok("postReservation", "POST", data={
-            "startDate": start, "endDate": end, "guestFirstName": "Rina", "guestLastName": "Siregar",
-            "guestEmail": "rina@example.com", "guestCountry": "ID", "guestZip": "20111", "paymentMethod": "cash",
-            "rooms[0][roomTypeID]": villa, "rooms[0][quantity]": "1", "adults[0][roomTypeID]": villa,
-            "adults[0][quantity]": "2", "children[0][roomTypeID]": villa, "children[0][quantity]": "0"})
+        api.ok(
+            "postReservation",
+            "POST",
+            data={
+                "startDate": start,
+                "endDate": end,
+                "guestFirstName": "Rina",
+                "guestLastName": "Siregar",
+                "guestEmail": "rina@example.com",
+                "guestCountry": "ID",
+                "guestZip": "20111",
+                "paymentMethod": "cash",
+                "rooms[0][roomTypeID]": villa,
+                "rooms[0][quantity]": "1",
+                "adults[0][roomTypeID]": villa,
+                "adults[0][quantity]": "2",
+                "children[0][roomTypeID]": villa,
+                "children[0][quantity]": "0",
+            },
+        )
         after = api.ok("getRate", roomTypeID=villa, startDate=start, endDate=end)["data"]["roomsAvailable"]
         assert after == before - 1
     too_many = api.ok("getAvailableRoomTypes", startDate=start, endDate=end, rooms=1, adults=9, children=0)
@@ -65,31 +84,64 @@ def test_patch_rate_job_completes_and_changes_prices(fast):
     box, api = fast
     start, end = _dates(box)
     plan = next(p for p in api.ok("getRatePlans", startDate=start, endDate=end)["data"] if not p["isDerived"])
-    job = api.ok("patchRate", "POST", data={
-        "rates[0][rateID]": plan["rateID"], "rates[0][interval][startDate]": start,
-        "rates[0][interval][endDate]": start, "rates[0][interval][rate]": "500000",
-        "rates[0][interval][minLos]": "2", "rates[0][interval][closedToArrival]": "true"})["jobReferenceID"]
-    done = wait_for(lambda: [j for j in api.ok("getRateJobs", jobReferenceID=job)["data"] if j["status"] != "in_progress"])
+    job = api.ok(
+        "patchRate",
+        "POST",
+        data={
+            "rates[0][rateID]": plan["rateID"],
+            "rates[0][interval][startDate]": start,
+            "rates[0][interval][endDate]": start,
+            "rates[0][interval][rate]": "500000",
+            "rates[0][interval][minLos]": "2",
+            "rates[0][interval][closedToArrival]": "true",
+        },
+    )["jobReferenceID"]
+    done = wait_for(
+        lambda: [j for j in api.ok("getRateJobs", jobReferenceID=job)["data"] if j["status"] != "in_progress"]
+    )
     assert done[0]["status"] == "completed" and done[0]["updates"][0]["action"] == "updated"
-    night = api.ok("getRatePlans", startDate=start, endDate=end, rateIDs=plan["rateID"],
-                   detailedRates="true")["data"][0]["roomRateDetailed"][0]
+    night = api.ok(
+        "getRatePlans", startDate=start, endDate=end, rateIDs=plan["rateID"], detailedRates="true"
+    )["data"][0]["roomRateDetailed"][0]
     assert night["rateBase"] == 500000 and night["minLos"] == 2 and night["closedToArrival"] is True
-    child = next(p for p in api.ok("getRatePlans", startDate=start, endDate=start)["data"]
-                 if p.get("parentRateID") == plan["rateID"])
+    child = next(
+        p
+        for p in api.ok("getRatePlans", startDate=start, endDate=start)["data"]
+        if p.get("parentRateID") == plan["rateID"]
+    )
     assert child["roomRate"] == 450000  # the derived plan follows its parent
 
 
 def test_put_rate_takes_interval_arrays_and_unknown_rates_fail_the_job(fast):
     box, api = fast
     start, end = _dates(box)
-    job = api.ok("putRate", "POST", data={
-        "rates[0][rateID]": "424242", "rates[0][interval][0][startDate]": start,
-        "rates[0][interval][0][endDate]": end, "rates[0][interval][0][rate]": "600000"})["jobReferenceID"]
-    done = wait_for(lambda: [j for j in api.ok("getRateJobs", status="error")["data"] if j["jobReferenceID"] == job])
+    job = api.ok(
+        "putRate",
+        "POST",
+        data={
+            "rates[0][rateID]": "424242",
+            "rates[0][interval][0][startDate]": start,
+            "rates[0][interval][0][endDate]": end,
+            "rates[0][interval][0][rate]": "600000",
+        },
+    )["jobReferenceID"]
+    done = wait_for(
+        lambda: [j for j in api.ok("getRateJobs", status="error")["data"] if j["jobReferenceID"] == job]
+    )
     assert done[0]["updates"][0]["action"] == "error"
     # patchRate wants one interval object, putRate an array.
-    assert api.post("putRate", {"rates[0][rateID]": "1", "rates[0][interval][startDate]": start,
-                                "rates[0][interval][endDate]": end, "rates[0][interval][rate]": "1"}).status_code == 400
+    assert (
+        api.post(
+            "putRate",
+            {
+                "rates[0][rateID]": "1",
+                "rates[0][interval][startDate]": start,
+                "rates[0][interval][endDate]": end,
+                "rates[0][interval][rate]": "1",
+            },
+        ).status_code
+        == 400
+    )
 
 
 def test_rate_writes_refuse_derived_rates_and_too_many_intervals(fast):
@@ -97,13 +149,25 @@ def test_rate_writes_refuse_derived_rates_and_too_many_intervals(fast):
     start, end = _dates(box)
     plans = api.ok("getRatePlans", startDate=start, endDate=end)["data"]
     derived = next(p for p in plans if p["isDerived"])
-    resp = api.post("patchRate", {"rates[0][rateID]": derived["rateID"], "rates[0][interval][startDate]": start,
-                                  "rates[0][interval][endDate]": end, "rates[0][interval][rate]": "1"})
+    resp = api.post(
+        "patchRate",
+        {
+            "rates[0][rateID]": derived["rateID"],
+            "rates[0][interval][startDate]": start,
+            "rates[0][interval][endDate]": end,
+            "rates[0][interval][rate]": "1",
+        },
+    )
     assert resp.status_code == 200 and resp.json()["success"] is False
     form = {}
     for i in range(31):
-        form.update({f"rates[0][interval][{i}][startDate]": start, f"rates[0][interval][{i}][endDate]": start,
-                     f"rates[0][interval][{i}][rate]": "100000"})
+        form.update(
+            {
+                f"rates[0][interval][{i}][startDate]": start,
+                f"rates[0][interval][{i}][endDate]": start,
+                f"rates[0][interval][{i}][rate]": "100000",
+            }
+        )
     form["rates[0][rateID]"] = plans[0]["rateID"]
     resp = api.post("putRate", form)
     assert resp.status_code == 400 and "30" in resp.json()["message"]
@@ -114,9 +178,19 @@ def test_rate_writes_refuse_derived_rates_and_too_many_intervals(fast):
 def test_rate_jobs_are_listed_per_client(fast):
     box, api = fast
     start, _ = _dates(box)
-    plan = next(p for p in api.ok("getRatePlans", startDate=start, endDate=start)["data"] if not p["isDerived"])
-    api.ok("patchRate", "POST", data={"rates[0][rateID]": plan["rateID"], "rates[0][interval][startDate]": start,
-                                      "rates[0][interval][endDate]": start, "rates[0][interval][rate]": "1"})
+    plan = next(
+        p for p in api.ok("getRatePlans", startDate=start, endDate=start)["data"] if not p["isDerived"]
+    )
+    api.ok(
+        "patchRate",
+        "POST",
+        data={
+            "rates[0][rateID]": plan["rateID"],
+            "rates[0][interval][startDate]": start,
+            "rates[0][interval][endDate]": start,
+            "rates[0][interval][rate]": "1",
+        },
+    )
     other = Api(box, key=api.admin("api-keys", {"scopes": ["read:rate"]})["api_key"])
     assert len(api.ok("getRateJobs")["data"]) == 1
     assert other.ok("getRateJobs")["data"] == []

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from pms.sandbox.models import RESERVATION_STATUSES
 
@@ -58,8 +58,11 @@ def test_modified_filter_is_property_local_time(api, box):
     mods = sorted(datetime.strptime(r["dateModifiedUTC"], "%Y-%m-%d %H:%M:%S") for r in truth)
     cut_utc = mods[len(mods) // 2]
     cut_local = cut_utc + timedelta(hours=7)  # Asia/Jakarta
-    expected = {r["reservationID"] for r in truth
-                if datetime.strptime(r["dateModifiedUTC"], "%Y-%m-%d %H:%M:%S") >= cut_utc and not r["isDeleted"]}
+    expected = {
+        r["reservationID"]
+        for r in truth
+        if datetime.strptime(r["dateModifiedUTC"], "%Y-%m-%d %H:%M:%S") >= cut_utc and not r["isDeleted"]
+    }
     got = api.all_pages("getReservations", modifiedFrom=cut_local.strftime("%Y-%m-%d %H:%M:%S"))
     assert {r["reservationID"] for r in got} == expected
     # The ISO "T" form the official SDK sends is accepted too.
@@ -128,7 +131,7 @@ def test_same_seed_same_data(sandbox_factory):
     assert ta == tb
     assert ta != tc
     assert a.api_key == b.api_key
-    now = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
+    now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S")
     assert all(r["dateModifiedUTC"] <= now for r in ta)
 
 

@@ -16,7 +16,9 @@ def test_background_sandbox_serves_on_a_free_loopback_port_and_stops():
         assert re.fullmatch(r"http://127\.0\.0\.1:\d+/api/v1\.3", box.base_url)
         assert box.base_url.startswith(box.root_url)
         assert box.api_key.startswith("cbat_")
-        body = requests.get(f"{box.base_url}/getHotels", headers={"x-api-key": box.api_key}, timeout=10).json()
+        body = requests.get(
+            f"{box.base_url}/getHotels", headers={"x-api-key": box.api_key}, timeout=10
+        ).json()
         assert body["data"][0]["propertyID"] == box.property_id
         root = box.root_url
     try:
@@ -36,8 +38,13 @@ def test_two_sandboxes_run_side_by_side(sandbox_factory):
 
 def test_every_response_has_a_unique_request_id(api):
     seen = set()
-    for resp in (api.get("getHotels"), api.get("getHotels"), api.get("nope"), Api(api.box).get("getHotels"),
-                 requests.get(f"{api.box.root_url}/_sandbox/state", timeout=10)):
+    for resp in (
+        api.get("getHotels"),
+        api.get("getHotels"),
+        api.get("nope"),
+        Api(api.box).get("getHotels"),
+        requests.get(f"{api.box.root_url}/_sandbox/state", timeout=10),
+    ):
         rid = resp.headers.get("X-Request-ID")
         assert rid and rid not in seen
         seen.add(rid)
@@ -45,14 +52,18 @@ def test_every_response_has_a_unique_request_id(api):
 
 
 def test_v12_serves_the_same_methods(api):
-    v12 = requests.get(api.box.root_url + "/api/v1.2/getHotels", headers={"x-api-key": api.box.api_key}, timeout=10)
+    v12 = requests.get(
+        api.box.root_url + "/api/v1.2/getHotels", headers={"x-api-key": api.box.api_key}, timeout=10
+    )
     assert v12.status_code == 200
     assert v12.json() == api.ok("getHotels")
 
 
 def test_unknown_method_or_version_is_404(api):
     assert api.get("getUnicorns").status_code == 404
-    old = requests.get(api.box.root_url + "/api/v1.1/getHotels", headers={"x-api-key": api.box.api_key}, timeout=10)
+    old = requests.get(
+        api.box.root_url + "/api/v1.1/getHotels", headers={"x-api-key": api.box.api_key}, timeout=10
+    )
     assert old.status_code == 404
     assert old.json()["success"] is False
 

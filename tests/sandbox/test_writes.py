@@ -14,12 +14,23 @@ def room_type(api):
 
 def booking(box, room_type: str, days_ahead: int = 14, nights: int = 2, adults: int = 2, **extra) -> dict:
     start = box.backend.clock.today() + timedelta(days=days_ahead)
-    form = {"startDate": start.isoformat(), "endDate": (start + timedelta(days=nights)).isoformat(),
-            "guestFirstName": "Ketut", "guestLastName": "Ketut", "guestEmail": "ketut@example.com",
-            "guestCountry": "ID", "guestZip": "80361", "paymentMethod": "cash",
-            "rooms[0][roomTypeID]": room_type, "rooms[0][quantity]": "1",
-            "adults[0][roomTypeID]": room_type, "adults[0][quantity]": str(adults),
-            "children[0][roomTypeID]": room_type, "children[0][quantity]": "0", "sendEmailConfirmation": "false"}
+    form = {
+        "startDate": start.isoformat(),
+        "endDate": (start + timedelta(days=nights)).isoformat(),
+        "guestFirstName": "Ketut",
+        "guestLastName": "Ketut",
+        "guestEmail": "ketut@example.com",
+        "guestCountry": "ID",
+        "guestZip": "80361",
+        "paymentMethod": "cash",
+        "rooms[0][roomTypeID]": room_type,
+        "rooms[0][quantity]": "1",
+        "adults[0][roomTypeID]": room_type,
+        "adults[0][quantity]": str(adults),
+        "children[0][roomTypeID]": room_type,
+        "children[0][quantity]": "0",
+        "sendEmailConfirmation": "false",
+    }
     form.update(extra)
     return form
 
@@ -44,7 +55,7 @@ def test_start_date_in_the_past_is_refused_like_cloudbeds(api, box, room_type):
     resp = api.post("postReservation", booking(box, room_type, days_ahead=-1))
     assert resp.status_code == 200
     assert resp.json()["success"] is False and "past" in resp.json()["message"]
-    # A walk-in is created from today (DOMAIN rule 18).
+    # A walk-in is created from today (domain rule 18).
     assert api.post("postReservation", booking(box, room_type, days_ahead=0)).json()["success"] is True
 
 
@@ -71,16 +82,22 @@ def test_percent_encoded_brackets_are_the_same_keys(api, box, room_type):
 
     body = urlencode(booking(box, room_type))  # encodes [ and ] as %5B / %5D
     assert "%5B" in body
-    resp = api.session.post(f"{box.base_url}/postReservation", data=body,
-                            headers={"Content-Type": "application/x-www-form-urlencoded"}, timeout=10)
+    resp = api.session.post(
+        f"{box.base_url}/postReservation",
+        data=body,
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+        timeout=10,
+    )
     assert resp.json()["success"] is True
 
 
 def test_inventory_is_respected(api, box):
     types = api.ok("getRoomTypes")["data"]
     villa = next(t for t in types if t["roomTypeName"] == "Joglo Villa")["roomTypeID"]
-    outcomes = [api.post("postReservation", booking(box, villa, days_ahead=170, nights=1)).json()["success"]
-                for _ in range(4)]
+    outcomes = [
+        api.post("postReservation", booking(box, villa, days_ahead=170, nights=1)).json()["success"]
+        for _ in range(4)
+    ]
     assert outcomes.count(True) <= 2 and outcomes[-1] is False  # two villas only
 
 
@@ -105,7 +122,9 @@ def test_put_reservation_status_rules_and_dates(api, box, room_type):
     data = api.ok("putReservation", "PUT", data={"reservationID": rid, "checkoutDate": new_end})["data"]
     assert data["endDate"] == new_end and data["total"] > before["total"]
     kept = [d["rate"] for d in before["unassigned"][0]["dailyRates"]]
-    assert [d["rate"] for d in data["unassigned"][0]["dailyRates"]][:2] == kept  # booked nights keep their price
+    assert [d["rate"] for d in data["unassigned"][0]["dailyRates"]][
+        :2
+    ] == kept  # booked nights keep their price
     assert api.put("putReservation", {"reservationID": rid}).status_code == 400  # nothing to change
     assert api.put("putReservation", {"reservationID": "1", "status": "confirmed"}).status_code == 404
     assert api.put("putReservation", {"reservationID": rid, "status": "arrived"}).status_code == 400
@@ -113,12 +132,19 @@ def test_put_reservation_status_rules_and_dates(api, box, room_type):
 
 def test_put_reservation_rooms_and_check_in_flow(api, box, room_type):
     today = box.backend.clock.today()
-    rid = api.ok("postReservation", "POST", data=booking(box, room_type, days_ahead=0, nights=2))["reservationID"]
+    rid = api.ok("postReservation", "POST", data=booking(box, room_type, days_ahead=0, nights=2))[
+        "reservationID"
+    ]
     room = api.ok("getReservation", reservationID=rid)["data"]["unassigned"][0]
-    change = {"reservationID": rid, "rooms[0][subReservationID]": room["subReservationID"],
-              "rooms[0][roomTypeID]": room_type, "rooms[0][checkinDate]": today.isoformat(),
-              "rooms[0][checkoutDate]": (today + timedelta(days=3)).isoformat(),
-              "rooms[0][adults]": "1", "rooms[0][children]": "0"}
+    change = {
+        "reservationID": rid,
+        "rooms[0][subReservationID]": room["subReservationID"],
+        "rooms[0][roomTypeID]": room_type,
+        "rooms[0][checkinDate]": today.isoformat(),
+        "rooms[0][checkoutDate]": (today + timedelta(days=3)).isoformat(),
+        "rooms[0][adults]": "1",
+        "rooms[0][children]": "0",
+    }
     data = api.ok("putReservation", "PUT", data=change)["data"]
     assert data["endDate"] == (today + timedelta(days=3)).isoformat()
     assert data["unassigned"][0]["adults"] == "1"

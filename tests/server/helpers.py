@@ -41,8 +41,9 @@ def wait_for(predicate, timeout: float = 15.0, interval: float = 0.05):
 
 
 class ServerProcess:
-    def __init__(self, db_url: str, workdir: Path, *, env: dict[str, str] | None = None,
-                 secret_key: str | None = None) -> None:
+    def __init__(
+        self, db_url: str, workdir: Path, *, env: dict[str, str] | None = None, secret_key: str | None = None
+    ) -> None:
         self.db_url = db_url
         self.workdir = workdir
         self.port = free_port()
@@ -52,20 +53,27 @@ class ServerProcess:
         self.extra_env = env or {}
         self.proc: subprocess.Popen | None = None
 
-    def start(self, timeout: float = 60.0) -> "ServerProcess":
+    def start(self, timeout: float = 60.0) -> ServerProcess:
         env = {k: v for k, v in os.environ.items() if not k.startswith("PMS_")}
-        env.update({
-            "PMS_DATABASE_URL": self.db_url,
-            "PMS_DATA_DIR": str(self.workdir / "data"),
-            "PMS_SECRET_KEY": self.secret_key,
-            "PMS_DEMO_RESERVATIONS": "120",
-            "PMS_DEMO_RATE_LIMIT": "0",
-            "PYTHONUNBUFFERED": "1",
-        })
+        env.update(
+            {
+                "PMS_DATABASE_URL": self.db_url,
+                "PMS_DATA_DIR": str(self.workdir / "data"),
+                "PMS_SECRET_KEY": self.secret_key,
+                "PMS_DEMO_RESERVATIONS": "120",
+                "PMS_DEMO_RATE_LIMIT": "0",
+                "PYTHONUNBUFFERED": "1",
+            }
+        )
         env.update(self.extra_env)
-        self._log = open(self.log_path, "wb")
-        self.proc = subprocess.Popen([sys.executable, "-m", "pms", "-v", "serve", "--port", str(self.port)],
-                                     cwd=PROJECT_ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT)
+        self._log = open(self.log_path, "wb")  # noqa: SIM115 (the server writes to it until stop())
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "pms", "-v", "serve", "--port", str(self.port)],
+            cwd=PROJECT_ROOT,
+            env=env,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+        )
         deadline = time.monotonic() + timeout
         while True:
             if self.proc.poll() is not None:
@@ -83,9 +91,13 @@ class ServerProcess:
     def health(self) -> dict:
         return requests.get(f"{self.url}/healthz", timeout=10).json()
 
-    def post_webhook(self, token: str, body=None, *, data: bytes | None = None, headers=None) -> requests.Response:
+    def post_webhook(
+        self, token: str, body=None, *, data: bytes | None = None, headers=None
+    ) -> requests.Response:
         if data is None:
-            return requests.post(f"{self.url}/webhooks/cloudbeds/{token}", json=body, timeout=10, headers=headers)
+            return requests.post(
+                f"{self.url}/webhooks/cloudbeds/{token}", json=body, timeout=10, headers=headers
+            )
         return requests.post(f"{self.url}/webhooks/cloudbeds/{token}", data=data, timeout=10, headers=headers)
 
     def log(self) -> str:

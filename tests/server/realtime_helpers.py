@@ -12,9 +12,12 @@ from pms.db.engine import reader
 def truth(root_url: str, ids: list[str]) -> dict[str, dict]:
     found: dict[str, dict] = {}
     for start in range(0, len(ids), 100):
-        chunk = ids[start:start + 100]
-        body = requests.get(f"{root_url}/_sandbox/reservations",
-                            params={"reservationID": ",".join(chunk), "limit": 1000}, timeout=30).json()
+        chunk = ids[start : start + 100]
+        body = requests.get(
+            f"{root_url}/_sandbox/reservations",
+            params={"reservationID": ",".join(chunk), "limit": 1000},
+            timeout=30,
+        ).json()
         found.update({r["reservationID"]: r for r in body["data"]})
     return found
 
@@ -41,24 +44,35 @@ def differences(engine: sa.Engine, root_url: str, ids: list[str]) -> list[str]:
         if bool(h.is_deleted) != bool(t["isDeleted"]):
             out.append(f"{rid}: deleted {h.is_deleted} != {t['isDeleted']}")
         elif _refused_cancel(h, t):
-            continue  # DOMAIN rule 6: a paid booking cancelled in Cloudbeds is flagged, not cancelled here
+            continue  # domain rule 6: a paid booking cancelled in Cloudbeds is flagged, not cancelled here
         elif not t["isDeleted"] and (h.status, h.check_in.isoformat(), h.check_out.isoformat()) != (
-                t["status"], t["startDate"], t["endDate"]):
-            out.append(f"{rid}: {h.status} {h.check_in}..{h.check_out} != {t['status']} "
-                       f"{t['startDate']}..{t['endDate']}")
+            t["status"],
+            t["startDate"],
+            t["endDate"],
+        ):
+            out.append(
+                f"{rid}: {h.status} {h.check_in}..{h.check_out} != {t['status']} "
+                f"{t['startDate']}..{t['endDate']}"
+            )
     return out
 
 
 def _refused_cancel(row, truth_row) -> bool:
-    return (truth_row["status"] in ("canceled", "no_show") and row.sync_status == "error"
-            and "canceled in Cloudbeds" in (row.sync_error or ""))
+    return (
+        truth_row["status"] in ("canceled", "no_show")
+        and row.sync_status == "error"
+        and "canceled in Cloudbeds" in (row.sync_error or "")
+    )
 
 
 def webhook_api_calls(engine: sa.Engine) -> int:
     log = schema.cloudbed_sync_log
     with reader(engine).connect() as conn:
-        return int(conn.execute(sa.select(sa.func.coalesce(sa.func.sum(log.c.api_calls), 0))
-                                .where(log.c.trigger == "webhook")).scalar())
+        return int(
+            conn.execute(
+                sa.select(sa.func.coalesce(sa.func.sum(log.c.api_calls), 0)).where(log.c.trigger == "webhook")
+            ).scalar()
+        )
 
 
 def reservation_count(engine: sa.Engine) -> int:

@@ -9,13 +9,13 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 import requests
 
+from pms.connection.oauth import complete_connect, pending_connect, start_connect
 from pms.db.credentials import CredentialStore
 from pms.db.engine import make_engine
 from pms.db.secrets import SecretBox
 from pms.db.settings import Settings
 from pms.db.types import utcnow
 from pms.errors import ConfigurationError
-from pms.oauth import complete_connect, pending_connect, start_connect
 
 from .helpers import ServerProcess
 
@@ -33,7 +33,9 @@ def connected(tmp_path, sandbox_factory, monkeypatch):
     from pms.db.setup import ensure_schema
 
     ensure_schema(engine)
-    CredentialStore(engine, secret_box).save_oauth_app(box.client_id, box.client_secret, api_base=box.base_url)
+    CredentialStore(engine, secret_box).save_oauth_app(
+        box.client_id, box.client_secret, api_base=box.base_url
+    )
     server.start()
     yield server, engine, secret_box, box
     server.stop()
@@ -50,7 +52,9 @@ def test_the_round_trip_stores_tokens_encrypted_and_returns_to_the_dashboard(con
     parts = urlsplit(link)
     assert link.startswith(f"{box.base_url}/oauth?")
     query = parse_qs(parts.query)
-    assert query["redirect_uri"] == [f"{server.url}/oauth/cloudbeds/callback"] and len(query["state"][0]) >= 40
+    assert (
+        query["redirect_uri"] == [f"{server.url}/oauth/cloudbeds/callback"] and len(query["state"][0]) >= 40
+    )
     resp = requests.get(link, timeout=30, allow_redirects=True)
     assert resp.status_code == 200
     first_hop = resp.history[-1]
@@ -66,8 +70,9 @@ def test_the_round_trip_stores_tokens_encrypted_and_returns_to_the_dashboard(con
         raw = " ".join(str(v) for (v,) in conn.exec_driver_sql("SELECT setting_value FROM settings"))
     assert tokens.access_token not in raw and tokens.refresh_token not in raw
     # The tokens work against the sandbox.
-    ok = requests.get(f"{box.base_url}/getHotels", headers={"Authorization": f"Bearer {tokens.access_token}"},
-                      timeout=10)
+    ok = requests.get(
+        f"{box.base_url}/getHotels", headers={"Authorization": f"Bearer {tokens.access_token}"}, timeout=10
+    )
     assert ok.status_code == 200 and ok.json()["success"] is True
     # Replaying the callback changes nothing and says so.
     replay = requests.get(first_hop.url, timeout=30, allow_redirects=False)
@@ -76,11 +81,15 @@ def test_the_round_trip_stores_tokens_encrypted_and_returns_to_the_dashboard(con
 
 
 def test_a_forged_state_is_refused_and_the_real_connect_survives(connected):
-    server, engine, secret_box, box = connected
+    server, engine, secret_box, _box = connected
     link = _start(engine, secret_box, server)
     real_state = parse_qs(urlsplit(link).query)["state"][0]
-    forged = requests.get(f"{server.url}/oauth/cloudbeds/callback", params={"code": "x", "state": "forged"},
-                          timeout=30, allow_redirects=False)
+    forged = requests.get(
+        f"{server.url}/oauth/cloudbeds/callback",
+        params={"code": "x", "state": "forged"},
+        timeout=30,
+        allow_redirects=False,
+    )
     assert forged.status_code == 303 and "oauth=error" in forged.headers["Location"]
     assert forged.headers["Location"].startswith("/?")  # never to an address from the request
     assert json.loads(Settings(engine, secret_box).secret("cloudbed_oauth_state"))["state"] == real_state
@@ -89,11 +98,15 @@ def test_a_forged_state_is_refused_and_the_real_connect_survives(connected):
 
 
 def test_a_denied_or_expired_connect_stores_nothing(connected):
-    server, engine, secret_box, box = connected
+    server, engine, secret_box, _box = connected
     link = _start(engine, secret_box, server)
     state = parse_qs(urlsplit(link).query)["state"][0]
-    denied = requests.get(f"{server.url}/oauth/cloudbeds/callback", params={"error": "access_denied", "state": state},
-                          timeout=30, allow_redirects=False)
+    denied = requests.get(
+        f"{server.url}/oauth/cloudbeds/callback",
+        params={"error": "access_denied", "state": state},
+        timeout=30,
+        allow_redirects=False,
+    )
     assert "oauth=error" in denied.headers["Location"] and "did+not+grant" in denied.headers["Location"]
     assert CredentialStore(engine, secret_box).load_tokens() is None
     # An expired state (checked in-process with a clock 11 minutes ahead).
@@ -110,12 +123,17 @@ def test_start_needs_an_oauth_app_and_keeps_return_paths_local(sqlite_engine):
     ensure_schema(sqlite_engine)
     with pytest.raises(ConfigurationError):
         start_connect(sqlite_engine, public_url="http://127.0.0.1:8501")
-    CredentialStore(sqlite_engine).save_oauth_app("client_abc", "secret_xyz_123456", api_base="https://api.cloudbeds.com/api/v1.3")
+    CredentialStore(sqlite_engine).save_oauth_app(
+        "client_abc", "secret_xyz_123456", api_base="https://api.cloudbeds.com/api/v1.3"
+    )
     link = start_connect(sqlite_engine, public_url="https://pms.example", return_to="https://evil.example/")
     assert link.startswith("https://hotels.cloudbeds.com/api/v1.1/oauth?")
     assert pending_connect(sqlite_engine)["return_to"] == "/"
     start_connect(sqlite_engine, public_url="https://pms.example", return_to="//evil.example/x")
     assert pending_connect(sqlite_engine)["return_to"] == "/"
     start_connect(sqlite_engine, public_url="https://pms.example", return_to="/connection")
-    assert pending_connect(sqlite_engine) == {**pending_connect(sqlite_engine), "return_to": "/connection",
-                                              "redirect_uri": "https://pms.example/oauth/cloudbeds/callback"}
+    assert pending_connect(sqlite_engine) == {
+        **pending_connect(sqlite_engine),
+        "return_to": "/connection",
+        "redirect_uri": "https://pms.example/oauth/cloudbeds/callback",
+    }

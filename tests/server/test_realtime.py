@@ -6,10 +6,8 @@ synced by hand.
 
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
-import time
 
 import pytest
 import requests
@@ -46,8 +44,13 @@ def _events(engine, *, status: str | None = None, unprocessed: bool = False) -> 
 def _row(engine, rid: str) -> tuple:
     r = schema.reservasi
     with reader(engine).connect() as conn:
-        return tuple(conn.execute(sa.select(r.c.status, r.c.sync_status, r.c.sync_error, r.c.cloudbed_updated_at)
-                                  .where(r.c.cloudbed_reservation_id == rid)).one())
+        return tuple(
+            conn.execute(
+                sa.select(r.c.status, r.c.sync_status, r.c.sync_error, r.c.cloudbed_updated_at).where(
+                    r.c.cloudbed_reservation_id == rid
+                )
+            ).one()
+        )
 
 
 def _mutate(root: str, **body) -> list[str]:
@@ -65,8 +68,12 @@ def demo(tmp_path, db_url, monkeypatch):
     try:
         wait_for(lambda: server.health()["last_successful_sync"], timeout=60)
         # The demo's webhooks are subscribed in the background at start-up.
-        wait_for(lambda: requests.get(f"{root}/_sandbox/state", timeout=10).json()["webhooks"]["subscriptions"]
-                 >= 12, timeout=60)
+        wait_for(
+            lambda: (
+                requests.get(f"{root}/_sandbox/state", timeout=10).json()["webhooks"]["subscriptions"] >= 12
+            ),
+            timeout=60,
+        )
     except AssertionError as exc:
         server.stop()
         raise AssertionError(f"{exc}; server log:\n{server.log()[-4000:]}") from None
@@ -76,7 +83,7 @@ def demo(tmp_path, db_url, monkeypatch):
 
 
 def test_a_front_desk_booking_arrives_through_the_webhook_path(demo):
-    server, engine, root = demo
+    _server, engine, root = demo
     before = reservation_count(engine)
     ids = _mutate(root, count=3, kinds=["create"])
     wait_for(lambda: not differences(engine, root, ids), timeout=20)
@@ -89,12 +96,16 @@ def test_a_front_desk_booking_arrives_through_the_webhook_path(demo):
 
 
 def test_a_burst_is_applied_with_far_fewer_calls_than_events(demo):
-    server, engine, root = demo
+    _server, engine, root = demo
     calls_before = webhook_api_calls(engine)
     ids = _mutate(root, count=200, kinds=["create", "modify", "cancel", "dates", "guest"])
     wait_for(lambda: not differences(engine, root, sorted(set(ids))), timeout=60)
-    events = wait_for(lambda: (lambda n: n if n >= 200 else None)(
-        requests.get(f"{root}/_sandbox/state", timeout=10).json()["webhooks"]["ok"]), timeout=30)
+    events = wait_for(
+        lambda: (lambda n: n if n >= 200 else None)(
+            requests.get(f"{root}/_sandbox/state", timeout=10).json()["webhooks"]["ok"]
+        ),
+        timeout=30,
+    )
     with engine.connect() as conn:
         stored = conn.execute(sa.select(sa.func.count()).select_from(schema.cloudbed_webhook_events)).scalar()
     wait_for(lambda: webhook_api_calls(engine) > calls_before)
@@ -110,15 +121,27 @@ def test_duplicates_and_reordering_neither_double_apply_nor_regress(demo):
     wait_for(lambda: not differences(engine, root, [rid]), timeout=20)
     (cancelled,) = _mutate(root, count=1, kinds=["cancel"])
     wait_for(lambda: not differences(engine, root, [cancelled]), timeout=20)
-    r = schema.reservasi
     after_cancel = _row(engine, cancelled)
     prop = Settings(engine).get("pms_demo_property_id")
     count = reservation_count(engine)
     # Replays: the created event ten times, and an old "confirmed" status after the cancel.
-    created = {"version": "1.0", "event": "reservation/created", "timestamp": 1700000000.5,
-               "propertyID": int(prop), "propertyID_str": prop, "reservationID": rid}
-    stale = {"version": "1.0", "event": "reservation/status_changed", "timestamp": 1600000000.25,
-             "propertyID": int(prop), "propertyID_str": prop, "reservationID": cancelled, "status": "confirmed"}
+    created = {
+        "version": "1.0",
+        "event": "reservation/created",
+        "timestamp": 1700000000.5,
+        "propertyID": int(prop),
+        "propertyID_str": prop,
+        "reservationID": rid,
+    }
+    stale = {
+        "version": "1.0",
+        "event": "reservation/status_changed",
+        "timestamp": 1600000000.25,
+        "propertyID": int(prop),
+        "propertyID_str": prop,
+        "reservationID": cancelled,
+        "status": "confirmed",
+    }
     answers = [server.post_webhook(token, created).json() for _ in range(10)]
     answers.append(server.post_webhook(token, stale).json())
     assert [a["duplicate"] for a in answers] == [False] + [True] * 9 + [False]
@@ -126,17 +149,25 @@ def test_duplicates_and_reordering_neither_double_apply_nor_regress(demo):
     assert reservation_count(engine) == count
     assert differences(engine, root, [rid, cancelled]) == []
     # The stale "confirmed" event did not move the row back (canceled, or confirmed and flagged when
-    # the booking was paid: DOMAIN rule 6).
+    # the booking was paid: domain rule 6).
     assert _row(engine, cancelled) == after_cancel
 
 
 def _pms(*args: str, env: dict) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "pms", *args], cwd=PROJECT_ROOT, env=env, capture_output=True,
-                          text=True, timeout=180)
+    return subprocess.run(
+        [sys.executable, "-m", "pms", *args],
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
 
 
-def test_events_survive_a_restart_and_a_separate_worker_applies_them(tmp_path, sqlite_url, sandbox_factory,
-                                                                     monkeypatch):
+def test_events_survive_a_restart_and_a_separate_worker_applies_them(
+    tmp_path, sqlite_url, sandbox_factory, monkeypatch
+):
     """Real credentials, PMS_WORKER=external: the server only receives; `worker --once` applies."""
     import os
 
@@ -147,8 +178,12 @@ def test_events_survive_a_restart_and_a_separate_worker_applies_them(tmp_path, s
     ensure_schema(engine)
     CredentialStore(engine).save_api_key(box.api_key, property_id=box.property_id, api_base=box.base_url)
     server.start()
-    env = {**{k: v for k, v in os.environ.items() if not k.startswith("PMS_")}, "PMS_DATABASE_URL": sqlite_url,
-           "PMS_SECRET_KEY": server.secret_key, "PMS_DATA_DIR": str(tmp_path / "data")}
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith("PMS_")},
+        "PMS_DATABASE_URL": sqlite_url,
+        "PMS_SECRET_KEY": server.secret_key,
+        "PMS_DATA_DIR": str(tmp_path / "data"),
+    }
     try:
         sub = _pms("webhooks", "subscribe", "--public-url", server.url, env=env)
         assert sub.returncode == 0, sub.stderr
@@ -159,8 +194,13 @@ def test_events_survive_a_restart_and_a_separate_worker_applies_them(tmp_path, s
         assert listed.stdout.count("\tcurrent\t") == 12 and token not in listed.stdout
         health = requests.get(f"{server.url}/healthz", timeout=10)
         assert health.status_code == 503  # no worker has beaten yet: degraded
-        assert health.json() == {**health.json(), "status": "degraded", "database": True, "worker": False,
-                                 "demo_sandbox": None}
+        assert health.json() == {
+            **health.json(),
+            "status": "degraded",
+            "database": True,
+            "worker": False,
+            "demo_sandbox": None,
+        }
         ids = _mutate(box.root_url, count=5, kinds=["create"])
         wait_for(lambda: _events(engine, status="pending") >= 10, timeout=20)
     finally:
@@ -174,15 +214,18 @@ def test_events_survive_a_restart_and_a_separate_worker_applies_them(tmp_path, s
     again = _pms("worker", "--once", env=env)  # resumes: nothing left, and the reconcile is not repeated
     assert again.returncode == 0 and "applied" not in again.stdout
     with engine.connect() as conn:
-        fulls = conn.execute(sa.select(sa.func.count()).where(schema.cloudbed_sync_log.c.mode == "full")).scalar()
+        fulls = conn.execute(
+            sa.select(sa.func.count()).where(schema.cloudbed_sync_log.c.mode == "full")
+        ).scalar()
     assert fulls == 1
     removed = _pms("webhooks", "unsubscribe", env=env)
     assert "removed 12" in removed.stdout
     engine.dispose()
 
 
-def test_two_workers_started_together_never_sync_one_property_at_once(tmp_path, db_url, sandbox_factory,
-                                                                      monkeypatch):
+def test_two_workers_started_together_never_sync_one_property_at_once(
+    tmp_path, db_url, sandbox_factory, monkeypatch
+):
     import os
 
     from cryptography.fernet import Fernet
@@ -193,10 +236,23 @@ def test_two_workers_started_together_never_sync_one_property_at_once(tmp_path, 
     engine = make_engine(db_url)
     ensure_schema(engine)
     CredentialStore(engine).save_api_key(box.api_key, property_id=box.property_id, api_base=box.base_url)
-    env = {**{k: v for k, v in os.environ.items() if not k.startswith("PMS_")}, "PMS_DATABASE_URL": db_url,
-           "PMS_SECRET_KEY": key, "PMS_DATA_DIR": str(tmp_path / "data")}
-    procs = [subprocess.Popen([sys.executable, "-m", "pms", "worker", "--once"], cwd=PROJECT_ROOT, env=env,
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith("PMS_")},
+        "PMS_DATABASE_URL": db_url,
+        "PMS_SECRET_KEY": key,
+        "PMS_DATA_DIR": str(tmp_path / "data"),
+    }
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "pms", "worker", "--once"],
+            cwd=PROJECT_ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(2)
+    ]
     outs = [p.communicate(timeout=180) for p in procs]
     assert all(p.returncode == 0 for p in procs), outs
     # Usually one finds the lease taken; if the first finished before the second looked, the second
@@ -206,8 +262,11 @@ def test_two_workers_started_together_never_sync_one_property_at_once(tmp_path, 
     r = schema.reservasi
     with reader(engine).connect() as conn:
         runs = conn.execute(sa.select(log.c.mode, log.c.status)).all()
-        dupes = conn.execute(sa.select(r.c.cloudbed_reservation_id).group_by(r.c.cloudbed_reservation_id)
-                             .having(sa.func.count() > 1)).all()
+        dupes = conn.execute(
+            sa.select(r.c.cloudbed_reservation_id)
+            .group_by(r.c.cloudbed_reservation_id)
+            .having(sa.func.count() > 1)
+        ).all()
     assert runs == [("full", "completed")] and dupes == []
     assert reservation_count(engine) == 120
     engine.dispose()

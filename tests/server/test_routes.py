@@ -32,8 +32,15 @@ def _rows(server, **where):
 
 def _event(server, **extra):
     prop = server.health()["demo_sandbox"] and _demo_property(server)
-    body = {"version": "1.0", "event": "reservation/status_changed", "timestamp": time.time(),
-            "propertyID": int(prop), "propertyID_str": prop, "reservationID": "5200000001", "status": "checked_in"}
+    body = {
+        "version": "1.0",
+        "event": "reservation/status_changed",
+        "timestamp": time.time(),
+        "propertyID": int(prop),
+        "propertyID_str": prop,
+        "reservationID": "5200000001",
+        "status": "checked_in",
+    }
     body.update(extra)
     return body
 
@@ -60,10 +67,20 @@ def test_a_valid_event_is_stored_once_and_duplicates_are_acknowledged(demo_serve
     first = demo_server.post_webhook(token, body)
     assert first.status_code == 200 and first.json()["duplicate"] is False
     again = demo_server.post_webhook(token, body)
-    assert again.status_code == 200 and again.json() == {**again.json(), "duplicate": True, "id": first.json()["id"]}
+    assert again.status_code == 200 and again.json() == {
+        **again.json(),
+        "duplicate": True,
+        "id": first.json()["id"],
+    }
     # The same event with camelCase keys and an int id is the same event.
-    camel = {"version": "1.0", "event": body["event"], "timestamp": body["timestamp"],
-             "propertyId": int(body["propertyID_str"]), "reservationId": 5200009001, "status": "checked_in"}
+    camel = {
+        "version": "1.0",
+        "event": body["event"],
+        "timestamp": body["timestamp"],
+        "propertyId": int(body["propertyID_str"]),
+        "reservationId": 5200009001,
+        "status": "checked_in",
+    }
     assert demo_server.post_webhook(token, camel).json()["duplicate"] is True
     rows = _rows(demo_server, entity_id="5200009001")
     assert len(rows) == 1 and json.loads(rows[0].payload) == body and rows[0].event_time is not None
@@ -72,8 +89,14 @@ def test_a_valid_event_is_stored_once_and_duplicates_are_acknowledged(demo_serve
 def test_camel_case_events_are_accepted(demo_server):
     token = _token(demo_server)
     prop = _demo_property(demo_server)
-    body = {"version": "1.0", "event": "reservation/deleted", "timestamp": time.time(),
-            "propertyId": int(prop), "propertyId_str": prop, "reservationId": "5200009002"}
+    body = {
+        "version": "1.0",
+        "event": "reservation/deleted",
+        "timestamp": time.time(),
+        "propertyId": int(prop),
+        "propertyId_str": prop,
+        "reservationId": "5200009002",
+    }
     resp = demo_server.post_webhook(token, body)
     assert resp.status_code == 200, resp.text
     (row,) = _rows(demo_server, entity_id="5200009002")
@@ -83,7 +106,9 @@ def test_camel_case_events_are_accepted(demo_server):
 @pytest.mark.parametrize("token", ["wrong", "x" * 43, "", "%00"])
 def test_a_wrong_token_is_404_and_stores_nothing(demo_server, token):
     before = len(_rows(demo_server))
-    resp = requests.post(f"{demo_server.url}/webhooks/cloudbeds/{token}", json=_event(demo_server), timeout=10)
+    resp = requests.post(
+        f"{demo_server.url}/webhooks/cloudbeds/{token}", json=_event(demo_server), timeout=10
+    )
     # An empty token is no route (405: only GET serves the dashboard there); a NUL byte is refused
     # by the HTTP layer before any route runs.
     assert resp.status_code == {"": 405, "%00": 400}.get(token, 404)
@@ -100,7 +125,10 @@ def test_a_near_miss_token_is_404(demo_server):
 def test_oversized_bodies_are_413(demo_server):
     token = _token(demo_server)
     big = json.dumps(_event(demo_server, notes="x" * 70_000)).encode()
-    assert demo_server.post_webhook(token, data=big, headers={"Content-Type": "application/json"}).status_code == 413
+    assert (
+        demo_server.post_webhook(token, data=big, headers={"Content-Type": "application/json"}).status_code
+        == 413
+    )
 
     def chunked():  # no Content-Length: the limit is enforced while reading
         for _ in range(80):
@@ -110,9 +138,19 @@ def test_oversized_bodies_are_413(demo_server):
     assert resp.status_code == 413
 
 
-@pytest.mark.parametrize("data", [b"not json", b"{\"event\": ", b"\xff\xfe{}", b"[1, 2]", b"{}", b"{\"event\": 5}",
-                                  b"{\"event\": \"nodash\"}", b"{\"event\": \"reservation/created\", "
-                                  b"\"reservationID\": {\"a\": 1}}"])
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"not json",
+        b'{"event": ',
+        b"\xff\xfe{}",
+        b"[1, 2]",
+        b"{}",
+        b'{"event": 5}',
+        b'{"event": "nodash"}',
+        b'{"event": "reservation/created", "reservationID": {"a": 1}}',
+    ],
+)
 def test_non_json_or_non_events_are_400(demo_server, data):
     token = _token(demo_server)
     before = len(_rows(demo_server))
@@ -123,8 +161,9 @@ def test_non_json_or_non_events_are_400(demo_server, data):
 
 def test_an_unknown_property_is_202_and_kept_as_ignored(demo_server):
     token = _token(demo_server)
-    resp = demo_server.post_webhook(token, _event(demo_server, propertyID=999, propertyID_str="999",
-                                                  reservationID="5200009003"))
+    resp = demo_server.post_webhook(
+        token, _event(demo_server, propertyID=999, propertyID_str="999", reservationID="5200009003")
+    )
     assert resp.status_code == 202 and resp.json()["ignored"] == "property not connected"
     (row,) = _rows(demo_server, entity_id="5200009003")
     assert row.status == "ignored" and row.property_id == "999"
@@ -133,8 +172,10 @@ def test_an_unknown_property_is_202_and_kept_as_ignored(demo_server):
 
 def test_an_unknown_event_type_is_202_and_never_applied(demo_server):
     token = _token(demo_server)
-    resp = demo_server.post_webhook(token, _event(demo_server, event="housekeeping/room_condition_changed",
-                                                  roomId="5-1", condition="dirty"))
+    resp = demo_server.post_webhook(
+        token,
+        _event(demo_server, event="housekeeping/room_condition_changed", roomId="5-1", condition="dirty"),
+    )
     assert resp.status_code == 202 and resp.json()["ignored"] == "event type not used"
     assert _rows(demo_server, event="housekeeping/room_condition_changed")[0].status == "ignored"
 
@@ -142,8 +183,13 @@ def test_an_unknown_event_type_is_202_and_never_applied(demo_server):
 def test_the_token_never_reaches_the_server_log(demo_server):
     token = _token(demo_server)
     demo_server.post_webhook(token, _event(demo_server, reservationID="5200009004"))
-    requests.get(f"{demo_server.url}/oauth/cloudbeds/callback?code=secretcode123&state=secretstate456",
-                 timeout=10, allow_redirects=False)
-    log = wait_for(lambda: (lambda text: text if "/webhooks/cloudbeds/••••" in text else None)(demo_server.log()))
+    requests.get(
+        f"{demo_server.url}/oauth/cloudbeds/callback?code=secretcode123&state=secretstate456",
+        timeout=10,
+        allow_redirects=False,
+    )
+    log = wait_for(
+        lambda: (lambda text: text if "/webhooks/cloudbeds/••••" in text else None)(demo_server.log())
+    )
     assert token not in log
     assert "secretcode123" not in log and "secretstate456" not in log

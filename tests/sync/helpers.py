@@ -7,7 +7,7 @@ field by field against ``/_sandbox/reservations``, the sandbox's canonical truth
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -96,7 +96,7 @@ def reservation(engine, cloudbed_id: str) -> dict | None:
 def _utc(text: str | None) -> datetime | None:
     if not text:
         return None
-    return datetime.strptime(text, "%Y-%m-%d %H:%M:%S").replace(tzinfo=timezone.utc)
+    return datetime.strptime(text, "%Y-%m-%d %H:%M:%S").replace(tzinfo=UTC)
 
 
 def _money(value) -> Decimal | None:
@@ -119,12 +119,19 @@ def mismatches(engine, property_id: str, truth: list[dict], *, check_guests: boo
             out.append(f"{rid}: missing")
             continue
         expect = {
-            "status": t["status"], "is_deleted": t["isDeleted"], "source_id": t["sourceID"],
+            "status": t["status"],
+            "is_deleted": t["isDeleted"],
+            "source_id": t["sourceID"],
             "third_party_id": t["thirdPartyIdentifier"] or None,
-            "check_in": date.fromisoformat(t["startDate"]), "check_out": date.fromisoformat(t["endDate"]),
-            "cloudbed_updated_at": _utc(t["dateModifiedUTC"]), "cloudbed_created_at": _utc(t["dateCreatedUTC"]),
-            "sub_total": _money(t["subTotal"]), "taxes_fees": _money(t["taxesFees"]),
-            "total": _money(t["grandTotal"]), "paid": _money(t["paid"]), "balance": _money(t["balance"]),
+            "check_in": date.fromisoformat(t["startDate"]),
+            "check_out": date.fromisoformat(t["endDate"]),
+            "cloudbed_updated_at": _utc(t["dateModifiedUTC"]),
+            "cloudbed_created_at": _utc(t["dateCreatedUTC"]),
+            "sub_total": _money(t["subTotal"]),
+            "taxes_fees": _money(t["taxesFees"]),
+            "total": _money(t["grandTotal"]),
+            "paid": _money(t["paid"]),
+            "balance": _money(t["balance"]),
         }
         for col, want in expect.items():
             have = row[col]
@@ -142,11 +149,15 @@ def mismatches(engine, property_id: str, truth: list[dict], *, check_guests: boo
             have = mine.get(sub)
             if have is None:
                 continue
-            for col, value in (("cloudbed_room_type_id", want["roomTypeID"]), ("room_id", want["roomID"]),
-                               ("check_in", date.fromisoformat(want["checkIn"])),
-                               ("check_out", date.fromisoformat(want["checkOut"])),
-                               ("adults", want["adults"]), ("children", want["children"]),
-                               ("room_total", _money(want["roomTotal"]))):
+            for col, value in (
+                ("cloudbed_room_type_id", want["roomTypeID"]),
+                ("room_id", want["roomID"]),
+                ("check_in", date.fromisoformat(want["checkIn"])),
+                ("check_out", date.fromisoformat(want["checkOut"])),
+                ("adults", want["adults"]),
+                ("children", want["children"]),
+                ("room_total", _money(want["roomTotal"])),
+            ):
                 got = _money(have[col]) if col == "room_total" else have[col]
                 if got != value:
                     out.append(f"{rid} room {sub}: {col} is {got!r}, Cloudbeds has {value!r}")
@@ -156,11 +167,18 @@ def mismatches(engine, property_id: str, truth: list[dict], *, check_guests: boo
                 if have is None:
                     out.append(f"{rid}: guest {want['guestID']} missing")
                     continue
-                for col, key in (("first_name", "firstName"), ("last_name", "lastName"), ("email", "email"),
-                                 ("phone", "phone"), ("country", "country")):
+                for col, key in (
+                    ("first_name", "firstName"),
+                    ("last_name", "lastName"),
+                    ("email", "email"),
+                    ("phone", "phone"),
+                    ("country", "country"),
+                ):
                     if (have[col] or "") != (want[key] or ""):
-                        out.append(f"{rid} guest {want['guestID']}: {col} is {have[col]!r}, Cloudbeds has "
-                                   f"{want[key]!r}")
+                        out.append(
+                            f"{rid} guest {want['guestID']}: {col} is {have[col]!r}, Cloudbeds has "
+                            f"{want[key]!r}"
+                        )
     return out
 
 
@@ -168,16 +186,31 @@ def set_reservation(engine, cloudbed_id: str, **values: Any) -> None:
     """Change a stored booking as the hotel system would (for arranging a test)."""
     r = schema.reservasi
     with engine.begin() as conn:
-        done = conn.execute(sa.update(r).where(r.c.cloudbed_reservation_id == cloudbed_id).values(**values)).rowcount
+        done = conn.execute(
+            sa.update(r).where(r.c.cloudbed_reservation_id == cloudbed_id).values(**values)
+        ).rowcount
     assert done == 1, cloudbed_id
 
 
-def pick(truth: list[dict], today: date, n: int, *, status: str = "confirmed", rooms: int | None = None,
-         source_suffix: str | None = None) -> list[dict]:
+def pick(
+    truth: list[dict],
+    today: date,
+    n: int,
+    *,
+    status: str = "confirmed",
+    rooms: int | None = None,
+    source_suffix: str | None = None,
+) -> list[dict]:
     """``n`` upcoming live bookings with ``status`` (and optionally a room count or source kind)."""
-    found = [t for t in truth if not t["isDeleted"] and t["status"] == status
-             and date.fromisoformat(t["startDate"]) > today and (rooms is None or len(t["rooms"]) == rooms)
-             and (source_suffix is None or t["sourceID"].endswith(source_suffix))]
+    found = [
+        t
+        for t in truth
+        if not t["isDeleted"]
+        and t["status"] == status
+        and date.fromisoformat(t["startDate"]) > today
+        and (rooms is None or len(t["rooms"]) == rooms)
+        and (source_suffix is None or t["sourceID"].endswith(source_suffix))
+    ]
     assert len(found) >= n, f"the sandbox has only {len(found)} such bookings"
     return found[:n]
 

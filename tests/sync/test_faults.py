@@ -70,12 +70,24 @@ def test_killed_mid_sync_leaves_whole_batches_and_the_rerun_converges(sqlite_url
     admin = Admin(box)
     engine = make_engine(sqlite_url)
     assert setup_database(engine).ok
-    CredentialStore(engine).save_api_key(box.api_key, property_id=box.property_id, api_base=box.base_url,
-                                         purge_demo=False)
-    cmd = [sys.executable, "-m", "pms", "sync", "--db", sqlite_url, "--full", "--entities", "reservations,guests",
-           "--json"]
-    proc = subprocess.Popen(cmd, cwd=PROJECT_ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            env={**os.environ})
+    CredentialStore(engine).save_api_key(
+        box.api_key, property_id=box.property_id, api_base=box.base_url, purge_demo=False
+    )
+    cmd = [
+        sys.executable,
+        "-m",
+        "pms",
+        "sync",
+        "--db",
+        sqlite_url,
+        "--full",
+        "--entities",
+        "reservations,guests",
+        "--json",
+    ]
+    proc = subprocess.Popen(
+        cmd, cwd=PROJECT_ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env={**os.environ}
+    )
     try:
         deadline = time.monotonic() + 60
         while count(engine, schema.reservasi) == 0 and proc.poll() is None and time.monotonic() < deadline:
@@ -90,7 +102,9 @@ def test_killed_mid_sync_leaves_whole_batches_and_the_rerun_converges(sqlite_url
     with engine.connect() as conn:
         assert read_cursor(conn, box.property_id, "reservations") is None or stored == 700
     # The rerun does not wait for the dead run's lease, and ends equal to Cloudbeds.
-    rerun = subprocess.run(cmd, cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=120, env={**os.environ})
+    rerun = subprocess.run(
+        cmd, cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=120, env={**os.environ}, check=False
+    )
     assert rerun.returncode == 0, rerun.stderr
     out = json.loads(rerun.stdout.strip().splitlines()[-1])
     assert out["status"] == "completed"
@@ -108,4 +122,3 @@ def test_fault_during_catalogue_keeps_the_previous_catalogue(sctx, admin):
     result = run_sync(sctx, SyncRequest(mode="full", entities="catalog"))
     assert result.status == "failed"
     assert count(sctx.engine, schema.cloudbed_rooms) == before
-

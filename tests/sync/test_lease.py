@@ -1,4 +1,4 @@
-"""DOMAIN rule 21: one sync per property at a time, through a lease row in the database."""
+"""domain rule 21: one sync per property at a time, through a lease row in the database."""
 
 from __future__ import annotations
 
@@ -9,10 +9,12 @@ import pytest
 import sqlalchemy as sa
 
 from pms.db import schema
+from pms.db.leases import SYNC_LEASE as LEASE_NAME
+from pms.db.leases import Lease
 from pms.db.types import utcnow
 from pms.errors import SyncLockedError
 from pms.sync import SyncRequest, lease_info, run_sync
-from pms.sync.state import LEASE_NAME, Lease, read_cursor
+from pms.sync.state import read_cursor
 
 from .helpers import count, make_ctx, mismatches, rows
 
@@ -60,8 +62,9 @@ def test_rule_21_a_sync_asked_to_wait_runs_after_the_other(sctx):
     other = Lease(sctx.engine, sctx.property_id, "manual full sync").acquire()
     timer = threading.Timer(0.5, other.release)
     timer.start()
-    result = run_sync(sctx, SyncRequest(mode="full", entities="reservations", wait_for_lease=True,
-                                        lease_timeout_s=20))
+    result = run_sync(
+        sctx, SyncRequest(mode="full", entities="reservations", wait_for_lease=True, lease_timeout_s=20)
+    )
     timer.join()
     assert result.status == "completed"
     with pytest.raises(SyncLockedError, match="did not finish in time"):
@@ -74,11 +77,21 @@ def test_lease_of_a_dead_process_on_this_machine_is_taken_over(sctx):
 
     now = utcnow()
     with sctx.engine.begin() as conn:  # a holder killed with SIGKILL: its pid no longer exists
-        conn.execute(sa.insert(schema.cloudbed_sync_state).values(
-            property_id=sctx.property_id, name=LEASE_NAME, lease_owner=f"{socket.gethostname()[:40]}:999999:dead:cli",
-            lease_expires_at=now + timedelta(minutes=9), cursor_at=now, cursor_value="cli full sync"))
-        conn.execute(sa.insert(schema.cloudbed_sync_log).values(
-            property_id=sctx.property_id, sync_type="reservations", status="running", started_at=now))
+        conn.execute(
+            sa.insert(schema.cloudbed_sync_state).values(
+                property_id=sctx.property_id,
+                name=LEASE_NAME,
+                lease_owner=f"{socket.gethostname()[:40]}:999999:dead:cli",
+                lease_expires_at=now + timedelta(minutes=9),
+                cursor_at=now,
+                cursor_value="cli full sync",
+            )
+        )
+        conn.execute(
+            sa.insert(schema.cloudbed_sync_log).values(
+                property_id=sctx.property_id, sync_type="reservations", status="running", started_at=now
+            )
+        )
     assert lease_info(sctx.engine, sctx.property_id).held
     result = run_sync(sctx, SyncRequest(mode="full", entities="reservations"))
     assert result.status == "completed"
@@ -94,9 +107,13 @@ def test_a_sync_that_loses_its_lease_stops_without_writing_more(sctx, admin, box
     def steal(done, expected, label):
         if label == "reservations" and not stolen:
             with sctx.engine.begin() as conn:
-                conn.execute(sa.update(schema.cloudbed_sync_state).where(
-                    schema.cloudbed_sync_state.c.name == LEASE_NAME).values(
-                    lease_owner="elsewhere:1:x:worker", lease_expires_at=utcnow() + timedelta(minutes=5)))
+                conn.execute(
+                    sa.update(schema.cloudbed_sync_state)
+                    .where(schema.cloudbed_sync_state.c.name == LEASE_NAME)
+                    .values(
+                        lease_owner="elsewhere:1:x:worker", lease_expires_at=utcnow() + timedelta(minutes=5)
+                    )
+                )
             stolen.append(done)
 
     sctx.progress = steal

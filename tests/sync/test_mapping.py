@@ -67,8 +67,10 @@ def test_mapping_is_applied_by_the_pull_and_to_rooms_booked_before(sctx, box):
     run_sync(sctx, SyncRequest(mode="full", entities="catalog,reservations"))
     inputs = load_mapping_inputs(sctx.engine, box.property_id)
     assert len(inputs.cloudbed_types) == 6 and sum(inputs.reservation_counts.values()) > 0
-    unmapped = {i.cloudbed_room_type_id for i in validate_mappings(inputs.mappings, inputs.cloudbed_types,
-                                                                   inputs.reservation_counts)}
+    unmapped = {
+        i.cloudbed_room_type_id
+        for i in validate_mappings(inputs.mappings, inputs.cloudbed_types, inputs.reservation_counts)
+    }
     assert len(unmapped) == 6
     save_mapping(sctx.engine, box.property_id, "DLX", "25404202")
     room = schema.reservasi_room

@@ -97,14 +97,24 @@ def test_incremental_without_a_cursor_runs_a_full_pull(ctx, admin, box):
 def test_window_sync_reads_stays_overlapping_the_window(sctx, admin, box):
     truth = admin.truth()
     # A window that begins in the middle of a long stay, so not only arrivals are in it.
-    long_stay = next(t for t in truth if not t["isDeleted"] and (
-        date.fromisoformat(t["endDate"]) - date.fromisoformat(t["startDate"])).days >= 3)
+    long_stay = next(
+        t
+        for t in truth
+        if not t["isDeleted"]
+        and (date.fromisoformat(t["endDate"]) - date.fromisoformat(t["startDate"])).days >= 3
+    )
     start = date.fromisoformat(long_stay["startDate"]) + timedelta(days=1)
     end = start + timedelta(days=4)
-    overlapping = [t for t in truth if not t["isDeleted"] and date.fromisoformat(t["startDate"]) <= end
-                   and date.fromisoformat(t["endDate"]) >= start]
-    result = run_sync(sctx, SyncRequest(mode="window", date_from=start, date_to=end,
-                                        entities="reservations,guests"))
+    overlapping = [
+        t
+        for t in truth
+        if not t["isDeleted"]
+        and date.fromisoformat(t["startDate"]) <= end
+        and date.fromisoformat(t["endDate"]) >= start
+    ]
+    result = run_sync(
+        sctx, SyncRequest(mode="window", date_from=start, date_to=end, entities="reservations,guests")
+    )
     assert result.status == "completed", result.error
     stored = {r["cloudbed_reservation_id"] for r in rows(sctx.engine, schema.reservasi)}
     assert stored == {t["reservationID"] for t in overlapping}
@@ -128,5 +138,7 @@ def test_catalogue_rates_and_availability(sctx, box):
     assert len({r["rate_date"] for r in rates}) == 90 and len({r["rate_id"] for r in rates}) == 12
     avail = rows(sctx.engine, schema.cloudbed_availability)
     assert len(avail) == 6 * 90
-    assert all(0 <= a["rooms_available"] <= a["rooms_total"] == types[a["room_type_id"]]["units"] for a in avail)
+    assert all(
+        0 <= a["rooms_available"] <= a["rooms_total"] == types[a["room_type_id"]]["units"] for a in avail
+    )
     assert result.api_calls <= 7  # five catalogue calls and one getRatePlans for 90 nights

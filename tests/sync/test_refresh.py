@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-
-
 from pms.db import schema
 from pms.db.types import utcnow
 from pms.sync import (
@@ -43,7 +41,9 @@ def test_refresh_applies_only_what_is_newer_than_the_database(sctx, admin):
     assert reservation(sctx.engine, rid)["status"] == "checked_in"
     assert result.counts["reservations"].unchanged == 1
     # The same version again changes nothing either (a replayed event).
-    set_reservation(sctx.engine, rid, cloudbed_updated_at=reservation(sctx.engine, rid)["cloudbed_updated_at"])
+    set_reservation(
+        sctx.engine, rid, cloudbed_updated_at=reservation(sctx.engine, rid)["cloudbed_updated_at"]
+    )
     sctx.client.put_reservation(rid, estimated_arrival_time="21:00")
     set_reservation(sctx.engine, rid, cloudbed_updated_at=utcnow() - timedelta(days=1))
     refresh_reservations(sctx, [rid])
@@ -84,8 +84,14 @@ def test_refresh_guests_never_seen_reads_each_guest(sctx, admin):
 def test_retry_failed_reads_failed_records_again(sctx, admin):
     run_sync(sctx, SyncRequest(mode="full", entities="reservations,guests"))
     (t,) = pick(admin.truth(), today_of(admin), 1)
-    set_reservation(sctx.engine, t["reservationID"], sync_status="error", sync_error="HTTP 500", status="x",
-                    cloudbed_updated_at=utcnow() + timedelta(hours=2))
+    set_reservation(
+        sctx.engine,
+        t["reservationID"],
+        sync_status="error",
+        sync_error="HTTP 500",
+        status="x",
+        cloudbed_updated_at=utcnow() + timedelta(hours=2),
+    )
     result = retry_failed(sctx)
     assert result.status == "completed", result.error
     row = reservation(sctx.engine, t["reservationID"])
@@ -103,10 +109,12 @@ def test_unexpected_shapes_fail_only_the_bad_record(sctx, admin):
     """A record that cannot be stored is counted as failed; the rest of its page is stored."""
     from dataclasses import replace
 
-    from pms.sync.engine import new_run
     from pms.sync.reservations import process_page
+    from pms.sync.run import new_run
 
-    page = list(next(iter(sctx.client.get_reservations_with_rate_details(include_guests_details=True).pages())).items)
+    page = list(
+        next(iter(sctx.client.get_reservations_with_rate_details(include_guests_details=True).pages())).items
+    )
     page[0] = replace(page[0], check_in=None)
     page[1] = replace(page[1], total=10**20)
     run = new_run(sctx, SyncRequest(mode="full", entities="reservations,guests"), apply=True)
@@ -118,12 +126,11 @@ def test_unexpected_shapes_fail_only_the_bad_record(sctx, admin):
     assert any("out of range" in e for e in run.result.errors)
 
 
-
 def test_bookings_that_failed_are_read_again_on_the_next_run(sctx, admin):
     from dataclasses import replace
 
-    from pms.sync.engine import RETRY, new_run
     from pms.sync.reservations import process_page
+    from pms.sync.run import RETRY, new_run
     from pms.sync.state import read_ids, write_ids
 
     run_sync(sctx, SyncRequest(mode="full", entities="reservations,guests"))

@@ -20,17 +20,20 @@ def test_defaults_by_mode():
     assert (w.date_from, w.date_to) == (date(2026, 12, 1), date(2026, 12, 31)) and w.pulls and not w.pushes
 
 
-@pytest.mark.parametrize("kwargs, message", [
-    ({"mode": "sometimes"}, "unknown sync mode"),
-    ({"mode": "full", "direction": "sideways"}, "unknown direction"),
-    ({"mode": "full", "trigger": "cron"}, "unknown trigger"),
-    ({"mode": "window", "date_from": "2026-12-01"}, "needs both dates"),
-    ({"mode": "window", "date_from": "2026-12-10", "date_to": "2026-12-01"}, "swap the dates"),
-    ({"mode": "window", "date_from": "2006-01-01", "date_to": "2026-01-01"}, "too long"),
-    ({"mode": "window", "date_from": "01/12/2026", "date_to": "2026-12-31"}, "use YYYY-MM-DD"),
-    ({"mode": "full", "date_from": "2026-12-01"}, "only apply to a window"),
-    ({"mode": "full", "entities": "reservations;drop table"}, "unknown entity"),
-])
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"mode": "sometimes"}, "unknown sync mode"),
+        ({"mode": "full", "direction": "sideways"}, "unknown direction"),
+        ({"mode": "full", "trigger": "cron"}, "unknown trigger"),
+        ({"mode": "window", "date_from": "2026-12-01"}, "needs both dates"),
+        ({"mode": "window", "date_from": "2026-12-10", "date_to": "2026-12-01"}, "swap the dates"),
+        ({"mode": "window", "date_from": "2006-01-01", "date_to": "2026-01-01"}, "too long"),
+        ({"mode": "window", "date_from": "01/12/2026", "date_to": "2026-12-31"}, "use YYYY-MM-DD"),
+        ({"mode": "full", "date_from": "2026-12-01"}, "only apply to a window"),
+        ({"mode": "full", "entities": "reservations;drop table"}, "unknown entity"),
+    ],
+)
 def test_bad_requests_are_refused(kwargs, message):
     with pytest.raises(SyncError, match=message):
         SyncRequest(**kwargs)

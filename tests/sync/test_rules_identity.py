@@ -1,4 +1,4 @@
-"""DOMAIN.md rules 1-5: identity and matching, against the sandbox and a real database."""
+"""Domain rules 1-5: identity and matching, against the sandbox and a real database."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ import sqlalchemy as sa
 from pms.db import schema
 from pms.db.types import utcnow
 from pms.sync import SyncRequest, run_sync
-from pms.sync.engine import new_run
 from pms.sync.reservations import process_page
 from pms.sync.rules import map_status, name_words, names_match, room_number
+from pms.sync.run import new_run
 
 from .helpers import count, make_ctx, mismatches, reservation, rows
 
@@ -24,14 +24,18 @@ def test_rule_01_group_booking_keeps_every_room(ctx, admin):
     r = schema.reservasi_room
     for t in groups:
         stored = rows(ctx.engine, r, r.c.cloudbed_reservation_id == t["reservationID"])
-        assert sorted(x["sub_reservation_id"] for x in stored) == sorted(x["subReservationID"] for x in t["rooms"])
+        assert sorted(x["sub_reservation_id"] for x in stored) == sorted(
+            x["subReservationID"] for x in t["rooms"]
+        )
         assert len({x["reservasi_id"] for x in stored}) == 1  # children of one reservasi row, not flattened
 
 
 def test_rule_02_ids_are_strings_keyed_with_the_property(db, sandbox_factory):
     # Two properties whose Cloudbeds reservation ids coincide (both count from 5,200,000,000).
-    a, b = sandbox_factory(rate_limit=None, reservations=40, seed=42), \
-        sandbox_factory(rate_limit=None, reservations=40, seed=43)
+    a, b = (
+        sandbox_factory(rate_limit=None, reservations=40, seed=42),
+        sandbox_factory(rate_limit=None, reservations=40, seed=43),
+    )
     assert a.property_id != b.property_id
     for box in (a, b):
         ctx = make_ctx(db, box)
@@ -45,10 +49,18 @@ def test_rule_02_ids_are_strings_keyed_with_the_property(db, sandbox_factory):
 
 def _local_booking(engine, pid: str, t: dict, guest_name: str, total: int = 0) -> int:
     with engine.begin() as conn:
-        return conn.execute(sa.insert(schema.reservasi).values(
-            property_id=pid, origin="local", status="confirmed", check_in=date.fromisoformat(t["startDate"]),
-            check_out=date.fromisoformat(t["endDate"]),
-            guest_name=guest_name, total=total or None, sync_status="synced")).inserted_primary_key[0]
+        return conn.execute(
+            sa.insert(schema.reservasi).values(
+                property_id=pid,
+                origin="local",
+                status="confirmed",
+                check_in=date.fromisoformat(t["startDate"]),
+                check_out=date.fromisoformat(t["endDate"]),
+                guest_name=guest_name,
+                total=total or None,
+                sync_status="synced",
+            )
+        ).inserted_primary_key[0]
 
 
 def test_rule_03_links_same_stay_typed_into_hotel_system(ctx, admin, box):
@@ -64,10 +76,18 @@ def test_rule_03_links_same_stay_typed_into_hotel_system(ctx, admin, box):
     assert result.linked == 1
     linked = reservation(ctx.engine, same["reservationID"])
     assert linked["id"] == typed and linked["origin"] == "local"
-    assert count(ctx.engine, schema.reservasi, schema.reservasi.c.cloudbed_reservation_id == same["reservationID"]) == 1
+    assert (
+        count(
+            ctx.engine, schema.reservasi, schema.reservasi.c.cloudbed_reservation_id == same["reservationID"]
+        )
+        == 1
+    )
     # The hotel's price stands on a booking it typed in (rule 10), Cloudbeds' total is the baseline.
     assert linked["total"] == hotel_price and linked["cloudbed_total"] == same["grandTotal"]
-    assert rows(ctx.engine, schema.reservasi, schema.reservasi.c.id == stranger)[0]["cloudbed_reservation_id"] is None
+    assert (
+        rows(ctx.engine, schema.reservasi, schema.reservasi.c.id == stranger)[0]["cloudbed_reservation_id"]
+        is None
+    )
     assert reservation(ctx.engine, other["reservationID"])["id"] != stranger
 
 
@@ -80,8 +100,9 @@ def test_rule_03_name_words_ignore_titles_and_short_words():
 
 
 def test_rule_04_room_numbers_match_on_digits(sdb, box):
-    assert [room_number(n) for n in ("Room 201", "201 - Deluxe", "D201", "Villa Melati 601", "Suite 501")] == \
-        ["201", "201", "201", "601", "501"]
+    assert [
+        room_number(n) for n in ("Room 201", "201 - Deluxe", "D201", "Villa Melati 601", "Suite 501")
+    ] == ["201", "201", "201", "601", "501"]
     assert room_number("Garden") is None
     run_sync(make_ctx(sdb, box), SyncRequest(mode="full", entities="catalog"))
     stored = {r["room_name"]: r["room_number"] for r in rows(sdb, schema.cloudbed_rooms)}

@@ -1,4 +1,4 @@
-"""DOMAIN.md rules 6, 7 and 9-12: cancellations, deletions and money, against the sandbox."""
+"""Domain rules 6, 7 and 9-12: cancellations, deletions and money, against the sandbox."""
 
 from __future__ import annotations
 
@@ -47,7 +47,9 @@ def test_rule_06_cancel_only_unpaid_not_checked_in(ctx, admin):
 
 def test_rule_06_cancel_block_is_pure():
     assert cancel_block({"status": "confirmed", "paid": 0}) is None
-    assert "refund" in cancel_block({"status": "not_confirmed", "paid": Decimal("10"), "payment_collect": "hotel"})
+    assert "refund" in cancel_block(
+        {"status": "not_confirmed", "paid": Decimal("10"), "payment_collect": "hotel"}
+    )
     assert "untouched" in cancel_block({"status": "checked_out", "paid": 0})
     assert not holds_payment({"paid": Decimal("10"), "payment_collect": "channel"})
 
@@ -58,9 +60,16 @@ def test_rule_07_never_deletes_rows_only_marks_them(ctx, admin, box):
     assert deleted
     # A booking the database has but Cloudbeds no longer lists at all.
     with ctx.engine.begin() as conn:
-        conn.execute(sa.insert(schema.reservasi).values(
-            property_id=box.property_id, cloudbed_reservation_id="5299999999", status="confirmed",
-            check_in=date(2026, 1, 1), check_out=date(2026, 1, 2), sync_status="synced"))
+        conn.execute(
+            sa.insert(schema.reservasi).values(
+                property_id=box.property_id,
+                cloudbed_reservation_id="5299999999",
+                status="confirmed",
+                check_in=date(2026, 1, 1),
+                check_out=date(2026, 1, 2),
+                sync_status="synced",
+            )
+        )
     before = len(rows(ctx.engine, schema.reservasi))
     result = run_sync(ctx, SyncRequest(mode="full", entities="reservations,guests"))
     assert len(rows(ctx.engine, schema.reservasi)) == before  # nothing removed
@@ -122,9 +131,12 @@ def test_rule_11_total_more_than_twice_local_is_not_imported(ctx, admin):
     assert any("more than twice" in w for w in result.warnings)
     assert result.counts["reservations"].failed == 1
     # A longer stay is not a broken folio: the local total is scaled by the nights first.
-    total, _, warning = choose_total({"total": 100, "cloudbed_total": 100, "check_in": date(2026, 1, 1),
-                                      "check_out": date(2026, 1, 2)}, Decimal(300),
-                                     check_in=date(2026, 1, 1), check_out=date(2026, 1, 4))
+    total, _, warning = choose_total(
+        {"total": 100, "cloudbed_total": 100, "check_in": date(2026, 1, 1), "check_out": date(2026, 1, 2)},
+        Decimal(300),
+        check_in=date(2026, 1, 1),
+        check_out=date(2026, 1, 4),
+    )
     assert (total, warning) == (Decimal(300), None)
 
 
@@ -145,8 +157,14 @@ def test_a_full_reconcile_keeps_an_unsent_hotel_edit(ctx, admin):
     (t,) = pick(admin.truth(), today_of(admin), 1)
     from pms.db.types import utcnow
 
-    set_reservation(ctx.engine, t["reservationID"], status="checked_in", sync_status="pending",
-                    last_sync_at=utcnow() - timedelta(minutes=10), local_modified_at=utcnow() - timedelta(minutes=5))
+    set_reservation(
+        ctx.engine,
+        t["reservationID"],
+        status="checked_in",
+        sync_status="pending",
+        last_sync_at=utcnow() - timedelta(minutes=10),
+        local_modified_at=utcnow() - timedelta(minutes=5),
+    )
     _full(ctx)
     _full(ctx)  # a second reconcile must still see the edit as unsent
     row = reservation(ctx.engine, t["reservationID"])

@@ -1,8 +1,8 @@
-"""DOMAIN.md rules 19-24: time zones, overlapping cursors, plan/apply, rate limit, staleness."""
+"""Domain rules 19-24: time zones, overlapping cursors, plan/apply, rate limit, staleness."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -20,14 +20,14 @@ def test_rule_19_timestamps_stored_in_utc_zone_read_from_cloudbeds(ctx, admin):
     assert ctx.client.property_timezone == ZoneInfo("Asia/Jakarta")
     t = admin.truth()[0]
     row = reservation(ctx.engine, t["reservationID"])
-    utc = datetime.strptime(t["dateModifiedUTC"], "%Y-%m-%d %H:%M:%S").replace(tzinfo=timezone.utc)
+    utc = datetime.strptime(t["dateModifiedUTC"], "%Y-%m-%d %H:%M:%S").replace(tzinfo=UTC)
     assert row["cloudbed_updated_at"] == utc and row["cloudbed_updated_at"].utcoffset() == timedelta(0)
     # getGuestsModified sends property-local times only; they are converted, not taken as UTC.
     admin.mutate(1, ["guest"])
     run_sync(ctx, SyncRequest(mode="incremental", entities="guests"))
     with ctx.engine.connect() as conn:
         cursor = read_cursor(conn, ctx.property_id, "guests")
-    assert cursor <= datetime.now(timezone.utc) + timedelta(minutes=1)
+    assert cursor <= datetime.now(UTC) + timedelta(minutes=1)
 
 
 def test_rule_20_incremental_overlaps_the_cursor_and_dedupes(db, box, admin):
@@ -52,10 +52,18 @@ def test_rule_20_incremental_overlaps_the_cursor_and_dedupes(db, box, admin):
 
 
 def _snapshot(engine) -> dict:
-    tables = (schema.reservasi, schema.reservasi_room, schema.guest, schema.cloudbed_sync_state,
-              schema.cloudbed_sync_log, schema.cloudbed_outbound_log)
+    tables = (
+        schema.reservasi,
+        schema.reservasi_room,
+        schema.guest,
+        schema.cloudbed_sync_state,
+        schema.cloudbed_sync_log,
+        schema.cloudbed_outbound_log,
+    )
     with engine.connect() as conn:
-        return {t.name: sorted(tuple(str(v) for v in row) for row in conn.execute(sa.select(t))) for t in tables}
+        return {
+            t.name: sorted(tuple(str(v) for v in row) for row in conn.execute(sa.select(t))) for t in tables
+        }
 
 
 def test_rule_22_apply_recomputes_the_plan(ctx, admin, box):

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from pms.cloudbeds.pagination import Paged, RawPage
 from pms.db import schema
 from pms.sync import SyncRequest
-from pms.sync.engine import _close_pull, new_run
+from pms.sync.run import _close_pull, new_run
 from pms.sync.sources import Listing, PageOf, _pages_of, prefetch, with_last
 from pms.sync.state import read_cursor
 
@@ -20,6 +20,7 @@ from .helpers import reservation
 
 def _lying(total: int, sizes: list[int]) -> Paged:
     """A list whose server claims ``total`` items but sends pages of ``sizes`` (then empty pages)."""
+
     def fetch(number: int, size: int) -> RawPage:
         n = sizes[number - 1] if number <= len(sizes) else 0
         return RawPage(items=list(range(n)), count=n, total=total, body={})
@@ -36,9 +37,15 @@ def test_a_list_that_ends_before_its_total_is_incomplete():
 
 def test_an_incomplete_full_marks_nothing_deleted_and_keeps_the_cursor(sctx, box):
     with sctx.engine.begin() as conn:
-        conn.execute(sa.insert(schema.reservasi).values(
-            property_id=box.property_id, cloudbed_reservation_id="5200000001", status="confirmed",
-            check_in=date(2026, 1, 1), check_out=date(2026, 1, 2)))
+        conn.execute(
+            sa.insert(schema.reservasi).values(
+                property_id=box.property_id,
+                cloudbed_reservation_id="5200000001",
+                status="confirmed",
+                check_in=date(2026, 1, 1),
+                check_out=date(2026, 1, 2),
+            )
+        )
     run = new_run(sctx, SyncRequest(mode="full", entities="reservations"), apply=True)
     with sctx.engine.begin() as conn:
         _close_pull(conn, run, "full", None, False, complete=False)
@@ -71,8 +78,7 @@ def test_prefetch_raises_a_fetch_error_where_it_happened_and_stops_when_abandone
 
     got = []
     with pytest.raises(RuntimeError, match="page 2"):
-        for item in prefetch(failing()):
-            got.append(item)
+        got.extend(prefetch(failing()))
     assert got == [1]
     before = threading.active_count()
     gen = prefetch(iter(range(1000)))

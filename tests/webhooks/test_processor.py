@@ -9,11 +9,8 @@ from __future__ import annotations
 
 import json
 
-import pytest
-
 from pms import alerts
 from pms.db.settings import Settings
-from pms.db.setup import ensure_schema
 from pms.errors import AuthenticationError
 from pms.webhooks import store
 from pms.webhooks.events import parse_event
@@ -41,79 +38,91 @@ class Recorder:
         self.calls.append(("rate_jobs",))
 
 
-@pytest.fixture
-def db(sqlite_engine):
-    ensure_schema(sqlite_engine)
-    return sqlite_engine
-
-
-def _put(db, **body):
+def _put(sdb, **body):
     body.setdefault("propertyID_str", PID)
-    body.setdefault("timestamp", 1795602710.0 + len(store.counts(db)) + store.counts(db)["pending"])
-    store.record(db, parse_event(body), json.dumps(body))
+    body.setdefault("timestamp", 1795602710.0 + len(store.counts(sdb)) + store.counts(sdb)["pending"])
+    store.record(sdb, parse_event(body), json.dumps(body))
 
 
-def test_many_events_about_few_bookings_become_one_batched_reread(db):
+def test_many_events_about_few_bookings_become_one_batched_reread(sdb):
     for n in range(30):
-        _put(db, event="reservation/status_changed", reservationID=str(5200000000 + n % 3), timestamp=1.0 + n)
-    _put(db, event="reservation/deleted", reservationId=5200000009, timestamp=100.0)
+        _put(
+            sdb, event="reservation/status_changed", reservationID=str(5200000000 + n % 3), timestamp=1.0 + n
+        )
+    _put(sdb, event="reservation/deleted", reservationId=5200000009, timestamp=100.0)
     rec = Recorder()
-    report = Processor(db, rec).process(PID)
+    report = Processor(sdb, rec).process(PID)
     assert rec.calls == [("reservations", ("5200000000", "5200000001", "5200000002", "5200000009"))]
     assert report.processed == 31 and report.reservations == 4
-    assert store.counts(db)["processed"] == 31
+    assert store.counts(sdb)["processed"] == 31
 
 
-def test_new_guests_ride_along_with_their_booking_and_others_get_their_own_reread(db):
-    _put(db, event="reservation/created", reservationID="52001", timestamp=1.0)
-    _put(db, event="guest/created", guestId="61001", reservationId="52001", timestamp=1.1)
-    _put(db, event="guest/details_changed", guestId="61002", reservationId="52002", timestamp=1.2)
-    _put(db, event="api_queue_task/rate_status_changed", queueTaskId="job1", status="completed", timestamp=1.3)
-    _put(db, event="api_queue_task/rate_status_changed", queueTaskId="job2", status="completed", timestamp=1.4)
+def test_new_guests_ride_along_with_their_booking_and_others_get_their_own_reread(sdb):
+    _put(sdb, event="reservation/created", reservationID="52001", timestamp=1.0)
+    _put(sdb, event="guest/created", guestId="61001", reservationId="52001", timestamp=1.1)
+    _put(sdb, event="guest/details_changed", guestId="61002", reservationId="52002", timestamp=1.2)
+    _put(
+        sdb, event="api_queue_task/rate_status_changed", queueTaskId="job1", status="completed", timestamp=1.3
+    )
+    _put(
+        sdb, event="api_queue_task/rate_status_changed", queueTaskId="job2", status="completed", timestamp=1.4
+    )
     rec = Recorder()
-    report = Processor(db, rec).process(PID)
+    report = Processor(sdb, rec).process(PID)
     assert rec.calls == [("reservations", ("52001",)), ("guests", ("61002",), ("52002",)), ("rate_jobs",)]
     assert report.processed == 5 and report.rate_followups == 1
 
 
-def test_a_failed_batch_is_retried_later_and_a_per_id_failure_only_touches_its_events(db):
-    _put(db, event="reservation/created", reservationID="1", timestamp=1.0)
-    _put(db, event="reservation/created", reservationID="2", timestamp=2.0)
-    report = Processor(db, Recorder(failed_ids={"2": "broken folio"})).process(PID)
+def test_a_failed_batch_is_retried_later_and_a_per_id_failure_only_touches_its_events(sdb):
+    _put(sdb, event="reservation/created", reservationID="1", timestamp=1.0)
+    _put(sdb, event="reservation/created", reservationID="2", timestamp=2.0)
+    report = Processor(sdb, Recorder(failed_ids={"2": "broken folio"})).process(PID)
     assert report.processed == 1 and report.retried == 1
-    report = Processor(db, Recorder(fail=RuntimeError("boom"))).process(PID, now=None)
+    report = Processor(sdb, Recorder(fail=RuntimeError("boom"))).process(PID, now=None)
     assert report.claimed == 0  # the retry waits for its backoff
-    assert store.counts(db) == {**store.counts(db), "pending": 1, "processed": 1}
+    assert store.counts(sdb) == {**store.counts(sdb), "pending": 1, "processed": 1}
 
 
-def test_authentication_failures_are_reported(db):
-    _put(db, event="reservation/created", reservationID="1", timestamp=1.0)
-    report = Processor(db, Recorder(fail=AuthenticationError("key revoked"))).process(PID)
+def test_authentication_failures_are_reported(sdb):
+    _put(sdb, event="reservation/created", reservationID="1", timestamp=1.0)
+    report = Processor(sdb, Recorder(fail=AuthenticationError("key revoked"))).process(PID)
     assert report.auth_failed and report.retried == 1 and "key revoked" in report.errors[0]
 
 
-def test_app_disabled_switches_the_connection_off_and_enabled_back_on(db):
-    Settings(db).set("cloudbed_active", True)
-    _put(db, event="integration/appstate_changed", clientID="live1_cl_55", oldState="enabled", newState="disabled",
-         timestamp=5.0)
-    _put(db, event="reservation/created", reservationID="1", timestamp=6.0)
+def test_app_disabled_switches_the_connection_off_and_enabled_back_on(sdb):
+    Settings(sdb).set("cloudbed_active", True)
+    _put(
+        sdb,
+        event="integration/appstate_changed",
+        clientID="live1_cl_55",
+        oldState="enabled",
+        newState="disabled",
+        timestamp=5.0,
+    )
+    _put(sdb, event="reservation/created", reservationID="1", timestamp=6.0)
     rec = Recorder()
-    Processor(db, rec).process(PID)
+    Processor(sdb, rec).process(PID)
     assert rec.calls == []  # nothing is read from a property that just disabled the app
-    assert Settings(db).get("cloudbed_active") is False
-    assert [a.key for a in alerts.active_alerts(db, PID)] == ["connection_disabled"]
+    assert Settings(sdb).get("cloudbed_active") is False
+    assert [a.key for a in alerts.active_alerts(sdb, PID)] == ["connection_disabled"]
     # While disabled, only app-state events are taken; the booking waits.
-    _put(db, event="reservation/created", reservationID="2", timestamp=7.0)
-    _put(db, event="integration/appstate_changed", clientID="live1_cl_55", oldState="disabled", newState="enabled",
-         timestamp=8.0)
-    Processor(db, rec).process(PID, api_allowed=False)
-    assert Settings(db).get("cloudbed_active") is True and alerts.active_alerts(db, PID) == []
-    assert store.counts(db)["pending"] == 2
-    Processor(db, rec).process(PID)
+    _put(sdb, event="reservation/created", reservationID="2", timestamp=7.0)
+    _put(
+        sdb,
+        event="integration/appstate_changed",
+        clientID="live1_cl_55",
+        oldState="disabled",
+        newState="enabled",
+        timestamp=8.0,
+    )
+    Processor(sdb, rec).process(PID, api_allowed=False)
+    assert Settings(sdb).get("cloudbed_active") is True and alerts.active_alerts(sdb, PID) == []
+    assert store.counts(sdb)["pending"] == 2
+    Processor(sdb, rec).process(PID)
     assert rec.calls[-1] == ("reservations", ("1", "2"))
 
 
-def test_events_without_anything_to_reread_are_ignored(db):
-    _put(db, event="reservation/created", timestamp=1.0)  # no reservation id
-    report = Processor(db, Recorder()).process(PID)
-    assert report.ignored == 1 and store.counts(db)["ignored"] == 1
+def test_events_without_anything_to_reread_are_ignored(sdb):
+    _put(sdb, event="reservation/created", timestamp=1.0)  # no reservation id
+    report = Processor(sdb, Recorder()).process(PID)
+    assert report.ignored == 1 and store.counts(sdb)["ignored"] == 1

@@ -6,20 +6,12 @@ import threading
 import time
 from datetime import timedelta
 
-import pytest
 import sqlalchemy as sa
 
 from pms.db import schema
-from pms.db.setup import ensure_schema
 from pms.db.types import utcnow
 from pms.webhooks import store
 from pms.webhooks.events import parse_event
-
-
-@pytest.fixture
-def db(engine):
-    ensure_schema(engine)
-    return engine
 
 
 def _event(n: int, prop: str = "254042", event: str = "reservation/created", ts: float = 1795602710.5):
@@ -36,7 +28,9 @@ def test_record_is_durable_and_deduplicated(db):
     assert first.id and not first.duplicate
     assert again.duplicate and again.id == first.id
     with db.connect() as conn:
-        assert conn.execute(sa.select(sa.func.count()).select_from(schema.cloudbed_webhook_events)).scalar() == 1
+        assert (
+            conn.execute(sa.select(sa.func.count()).select_from(schema.cloudbed_webhook_events)).scalar() == 1
+        )
     assert store.counts(db) == {"pending": 1, "processing": 0, "processed": 0, "failed": 0, "ignored": 0}
 
 

@@ -22,8 +22,9 @@ def setup(sqlite_engine, sandbox_factory):
     ensure_schema(sqlite_engine)
     box = sandbox_factory(rate_limit=None)
     log = ApiLogWriter(sqlite_engine)
-    client = CloudbedsClient(box.base_url, ApiKeyAuth(box.api_key), property_id=box.property_id, on_call=log,
-                             rate_limit=1000)
+    client = CloudbedsClient(
+        box.base_url, ApiKeyAuth(box.api_key), property_id=box.property_id, on_call=log, rate_limit=1000
+    )
     yield sqlite_engine, client, box, log
     client.close()
     log.close()
@@ -31,8 +32,10 @@ def setup(sqlite_engine, sandbox_factory):
 
 def _remote(box, key):
     resp = requests.get(f"{box.base_url}/getWebhooks", headers={"x-api-key": key}, timeout=10)
-    return [(s["event"]["entity"] + "/" + s["event"]["action"], s["subscriptionData"]["endpoint"])
-            for s in resp.json()["data"]]
+    return [
+        (s["event"]["entity"] + "/" + s["event"]["action"], s["subscriptionData"]["endpoint"])
+        for s in resp.json()["data"]
+    ]
 
 
 def test_subscribe_is_idempotent_and_complete(setup):
@@ -51,7 +54,7 @@ def test_subscribe_is_idempotent_and_complete(setup):
 
 
 def test_listing_masks_the_token(setup):
-    engine, client, box, _ = setup
+    engine, client, _box, _ = setup
     subs.subscribe(engine, client, public_url=PUBLIC)
     client.post_webhook("reservation", "created", "https://other.example/hook")
     listed = subs.list_subscriptions(engine, client, public_url=PUBLIC)
@@ -92,14 +95,15 @@ def test_unsubscribe_removes_only_ours(setup):
 
 
 def test_the_token_never_reaches_the_api_log(setup):
-    engine, client, box, log = setup
+    engine, client, _box, log = setup
     subs.subscribe(engine, client, public_url=PUBLIC)
     subs.list_subscriptions(engine, client, public_url=PUBLIC)
     log.flush()
     token = current_token(Settings(engine))
     with engine.connect() as conn:
-        rows = conn.execute(sa.select(schema.cloudbed_api_log.c.params,
-                                      schema.cloudbed_api_log.c.response_summary)).all()
+        rows = conn.execute(
+            sa.select(schema.cloudbed_api_log.c.params, schema.cloudbed_api_log.c.response_summary)
+        ).all()
     assert len(rows) >= len(subs.NEEDED_EVENTS)
     assert all(token not in (p or "") + (s or "") for p, s in rows)
 

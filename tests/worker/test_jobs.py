@@ -36,23 +36,31 @@ def test_the_first_round_reconciles_then_applies_webhook_events(setup):
     assert worker.sync_if_due(box.property_id) is None  # not due again
     with engine.connect() as conn:
         assert conn.execute(sa.select(sa.func.count()).select_from(schema.reservasi)).scalar() == 120
-    created = requests.post(f"{box.root_url}/_sandbox/mutate", json={"count": 2, "kinds": ["create"]},
-                            timeout=30).json()["changed"]
+    created = requests.post(
+        f"{box.root_url}/_sandbox/mutate", json={"count": 2, "kinds": ["create"]}, timeout=30
+    ).json()["changed"]
     for n, rid in enumerate(created):
-        body = {"event": "reservation/created", "timestamp": 1795602710.0 + n, "propertyID_str": box.property_id,
-                "reservationID": rid}
+        body = {
+            "event": "reservation/created",
+            "timestamp": 1795602710.0 + n,
+            "propertyID_str": box.property_id,
+            "reservationID": rid,
+        }
         store.record(engine, parse_event(body), json.dumps(body))
     report = worker.process_events(box.property_id, force=True)
     assert report.processed == 2 and report.reservations == 2
     with engine.connect() as conn:
-        found = conn.execute(sa.select(sa.func.count()).where(
-            schema.reservasi.c.cloudbed_reservation_id.in_(created))).scalar()
+        found = conn.execute(
+            sa.select(sa.func.count()).where(schema.reservasi.c.cloudbed_reservation_id.in_(created))
+        ).scalar()
     assert found == 2
 
 
 def test_refused_credentials_raise_the_auth_alert(setup):
     engine, box, worker = setup
-    requests.post(f"{box.root_url}/_sandbox/faults", json={"endpoint": "*", "kind": "revoke_token"}, timeout=30)
+    requests.post(
+        f"{box.root_url}/_sandbox/faults", json={"endpoint": "*", "kind": "revoke_token"}, timeout=30
+    )
     worker.renew_leases()
     with pytest.raises(Exception) as caught:
         worker.sync_if_due(box.property_id)
@@ -62,8 +70,12 @@ def test_refused_credentials_raise_the_auth_alert(setup):
     alerts.evaluate(engine, box.property_id)
     assert {"auth_revoked", "sync_failed"} <= {a.key for a in alerts.active_alerts(engine, box.property_id)}
     # A webhook re-read with the dead key fails, is kept for a retry and reports the refusal.
-    body = {"event": "reservation/created", "timestamp": 1.0, "propertyID_str": box.property_id,
-            "reservationID": "5200000001"}
+    body = {
+        "event": "reservation/created",
+        "timestamp": 1.0,
+        "propertyID_str": box.property_id,
+        "reservationID": "5200000001",
+    }
     store.record(engine, parse_event(body), json.dumps(body))
     report = worker.process_events(box.property_id, force=True)
     assert report.auth_failed and report.retried == 1

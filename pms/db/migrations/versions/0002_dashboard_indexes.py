@@ -18,9 +18,15 @@ depends_on = None
 
 
 def upgrade() -> None:
-    op.create_index("ix_reservasi_live", "reservasi", ["property_id", "is_deleted", "sync_status", "check_in"],
-                    if_not_exists=True)
-    op.create_index("ix_guest_live", "guest", ["property_id", "is_anonymized", "sync_status"], if_not_exists=True)
+    op.create_index(
+        "ix_reservasi_live",
+        "reservasi",
+        ["property_id", "is_deleted", "sync_status", "check_in"],
+        if_not_exists=True,
+    )
+    op.create_index(
+        "ix_guest_live", "guest", ["property_id", "is_anonymized", "sync_status"], if_not_exists=True
+    )
 
 
 def downgrade() -> None:

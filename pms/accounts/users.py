@@ -1,0 +1,272 @@
+"""Dashboard accounts: who may log in, with which role and language.
+
+Passwords are hashed in ``pms.accounts.passwords`` (scrypt); logins are checked and throttled in
+``pms.accounts.login``; what each role may do is ``pms.accounts.roles``. The last active manager
+can never be removed, demoted or switched off: nobody could undo it.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+
+from pms.accounts.passwords import hash_password
+from pms.accounts.roles import LANGUAGES, ROLES, can
+from pms.db import schema
+from pms.db.types import utcnow
+from pms.errors import UserError
+
+__all__ = [
+    "USER_COLUMNS",
+    "User",
+    "count_users",
+    "create_first_manager",
+    "create_user",
+    "get_user",
+    "get_user_by_id",
+    "list_users",
+    "normalize_username",
+    "remove_user",
+    "set_active",
+    "set_language",
+    "set_password",
+    "set_role",
+    "user_from_row",
+]
+
+
+@dataclass(frozen=True)
+class User:
+    """An account as pages see it; the password hash never leaves this module."""
+
+    id: int
+    username: str
+    role: str
+    language: str
+    is_active: bool
+    last_login_at: datetime | None = None
+    locked_until: datetime | None = None
+
+    @property
+    def is_manager(self) -> bool:
+        return self.role == "manager"
+
+    def can(self, action: str) -> bool:
+        return can(self.role, action)
+
+
+def normalize_username(username: str) -> str:
+    """The stored form of a user name: NFKC, trimmed, case-folded (``Budi`` and ``budi`` are one user).
+
+    Raises:
+        UserError: empty, longer than 64 characters, or using characters other than letters, digits
+            and ``. _ - @``.
+    """
+    text = unicodedata.normalize("NFKC", username or "").strip().casefold()
+    if len(text) < 2 or len(text) > 64:
+        raise UserError("A user name needs 2 to 64 characters.")
+    if not all(ch.isalnum() or ch in "._-@" for ch in text):
+        raise UserError("A user name may contain letters, digits and . _ - @ only.")
+    return text
+
+
+def _check_role(role: str) -> str:
+    if role not in ROLES:
+        raise UserError(f"The role must be one of {', '.join(ROLES)}, not {str(role)[:20]!r}.")
+    return role
+
+
+def _check_language(language: str) -> str:
+    if language not in LANGUAGES:
+        raise UserError(f"The language must be one of {', '.join(LANGUAGES)}.")
+    return language
+
+
+# --- accounts --------------------------------------------------------------------------------------
+
+_t = schema.app_user
+USER_COLUMNS = (
+    _t.c.id,
+    _t.c.username,
+    _t.c.role,
+    _t.c.language,
+    _t.c.is_active,
+    _t.c.last_login_at,
+    _t.c.locked_until,
+)
+
+
+def user_from_row(row) -> User:
+    """A ``User`` from a row with ``USER_COLUMNS``."""
+    return User(
+        id=row.id,
+        username=row.username,
+        role=row.role,
+        language=row.language or "en",
+        is_active=bool(row.is_active),
+        last_login_at=row.last_login_at,
+        locked_until=row.locked_until,
+    )
+
+
+def count_users(engine: sa.Engine) -> int:
+    """How many accounts exist (0 means the dashboard asks for the first manager)."""
+    with engine.connect() as conn:
+        return int(conn.execute(sa.select(sa.func.count()).select_from(_t)).scalar_one())
+
+
+def list_users(engine: sa.Engine) -> list[User]:
+    with engine.connect() as conn:
+        return [user_from_row(r) for r in conn.execute(sa.select(*USER_COLUMNS).order_by(_t.c.username))]
+
+
+def get_user(engine: sa.Engine, username: str) -> User | None:
+    try:
+        name = normalize_username(username)
+    except UserError:
+        return None
+    with engine.connect() as conn:
+        row = conn.execute(sa.select(*USER_COLUMNS).where(_t.c.username == name)).first()
+    return user_from_row(row) if row else None
+
+
+def get_user_by_id(engine: sa.Engine, user_id: int) -> User | None:
+    """The account behind a logged-in session, re-read on every page so a removed, disabled or
+    demoted account loses its access at once."""
+    with engine.connect() as conn:
+        row = conn.execute(sa.select(*USER_COLUMNS).where(_t.c.id == int(user_id))).first()
+    return user_from_row(row) if row else None
+
+
+def _insert(conn: sa.Connection, name: str, password_hash: str, role: str, language: str) -> User:
+    exists = conn.execute(sa.select(_t.c.id).where(_t.c.username == name)).first()
+    if exists:
+        raise UserError(f"There is already a user called {name!r}.")
+    now = utcnow()
+    conn.execute(
+        sa.insert(_t).values(
+            username=name,
+            password_hash=password_hash,
+            role=role,
+            language=language,
+            is_active=True,
+            failed_attempts=0,
+            created_at=now,
+            updated_at=now,
+        )
+    )
+    row = conn.execute(sa.select(*USER_COLUMNS).where(_t.c.username == name)).one()
+    return user_from_row(row)
+
+
+def create_user(
+    engine: sa.Engine, username: str, password: str, role: str = "staff", language: str = "en"
+) -> User:
+    """Add an account.
+
+    Raises:
+        UserError: invalid name, password, role or language, or the name is taken.
+    """
+    name = normalize_username(username)
+    _check_role(role)
+    _check_language(language)
+    password_hash = hash_password(password)
+    try:
+        with engine.begin() as conn:
+            return _insert(conn, name, password_hash, role, language)
+    except sa.exc.IntegrityError:
+        raise UserError(f"There is already a user called {name!r}.") from None
+
+
+def create_first_manager(engine: sa.Engine, username: str, password: str, language: str = "en") -> User:
+    """Create the first account, a manager, only while there are no accounts at all.
+
+    The check and the insert share one transaction, so two browsers racing on a fresh install
+    cannot both create a "first" manager.
+
+    Raises:
+        UserError: accounts exist already, or the name/password is invalid.
+    """
+    name = normalize_username(username)
+    _check_language(language)
+    password_hash = hash_password(password)
+    with engine.begin() as conn:
+        if conn.execute(sa.select(sa.func.count()).select_from(_t)).scalar_one():
+            raise UserError("The first manager has already been created; log in instead.")
+        return _insert(conn, name, password_hash, "manager", language)
+
+
+def _require(conn: sa.Connection, username: str):
+    name = normalize_username(username)
+    row = conn.execute(sa.select(_t.c.id, _t.c.role, _t.c.is_active).where(_t.c.username == name)).first()
+    if row is None:
+        raise UserError(f"There is no user called {name!r}.")
+    return row
+
+
+def _other_active_managers(conn: sa.Connection, user_id: int) -> int:
+    return int(
+        conn.execute(
+            sa.select(sa.func.count())
+            .select_from(_t)
+            .where(_t.c.role == "manager", _t.c.is_active.is_(True), _t.c.id != user_id)
+        ).scalar_one()
+    )
+
+
+def set_password(engine: sa.Engine, username: str, password: str) -> None:
+    """Replace an account's password; this also lifts a lock from failed logins."""
+    password_hash = hash_password(password)
+    with engine.begin() as conn:
+        row = _require(conn, username)
+        conn.execute(
+            sa.update(_t)
+            .where(_t.c.id == row.id)
+            .values(password_hash=password_hash, failed_attempts=0, locked_until=None, updated_at=utcnow())
+        )
+
+
+def set_role(engine: sa.Engine, username: str, role: str) -> None:
+    """Change an account's role; the last active manager cannot be demoted (nobody could undo it)."""
+    _check_role(role)
+    with engine.begin() as conn:
+        row = _require(conn, username)
+        if (
+            row.role == "manager"
+            and role != "manager"
+            and row.is_active
+            and not _other_active_managers(conn, row.id)
+        ):
+            raise UserError("This is the last manager; make another user a manager first.")
+        conn.execute(sa.update(_t).where(_t.c.id == row.id).values(role=role, updated_at=utcnow()))
+
+
+def set_active(engine: sa.Engine, username: str, active: bool) -> None:
+    """Switch an account on or off (off keeps its history but refuses its logins)."""
+    with engine.begin() as conn:
+        row = _require(conn, username)
+        if not active and row.role == "manager" and not _other_active_managers(conn, row.id):
+            raise UserError("This is the last manager; make another user a manager first.")
+        conn.execute(
+            sa.update(_t).where(_t.c.id == row.id).values(is_active=bool(active), updated_at=utcnow())
+        )
+
+
+def set_language(engine: sa.Engine, username: str, language: str) -> None:
+    """Remember the dashboard language a user chose."""
+    _check_language(language)
+    with engine.begin() as conn:
+        row = _require(conn, username)
+        conn.execute(sa.update(_t).where(_t.c.id == row.id).values(language=language))
+
+
+def remove_user(engine: sa.Engine, username: str) -> None:
+    """Delete an account; the last active manager cannot be removed."""
+    with engine.begin() as conn:
+        row = _require(conn, username)
+        if row.role == "manager" and row.is_active and not _other_active_managers(conn, row.id):
+            raise UserError("This is the last manager; make another user a manager first.")
+        conn.execute(sa.delete(_t).where(_t.c.id == row.id))

@@ -1,0 +1,218 @@
+"""Connecting Cloudbeds through OAuth: start on the dashboard, finish in the callback route.
+
+``start_connect`` is called by the Connection page: it makes an unguessable ``state``, keeps it
+server-side (encrypted, in the ``cloudbed_oauth_state`` setting, with an expiry and the page to
+return to) and returns Cloudbeds' consent link. Cloudbeds then sends the browser to
+``GET /oauth/cloudbeds/callback?code=...&state=...``; ``complete_connect`` checks the state
+(constant time, unexpired, used once), trades the code for tokens, stores them encrypted through
+``CredentialStore`` and says where to send the manager back to.
+
+Keeping the state in the database rather than in the browser session means the callback works
+whichever dashboard replica receives it, and a forged callback (no or wrong state) changes nothing.
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+import logging
+import secrets
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from urllib.parse import urlencode, urlsplit
+
+import sqlalchemy as sa
+
+from pms.cloudbeds import DEFAULT_SCOPES, OAuthApp, build_authorize_url, exchange_code
+from pms.cloudbeds.auth import AUTHORIZE_URL
+from pms.config import server_port
+from pms.db.credentials import CredentialStore, consented_properties
+from pms.db.settings import Settings
+from pms.db.types import utcnow
+from pms.errors import CloudbedsError, ConfigurationError
+
+__all__ = [
+    "CALLBACK_PATH",
+    "STATE_TTL",
+    "ConnectOutcome",
+    "authorize_base",
+    "complete_connect",
+    "pending_connect",
+    "public_base_url",
+    "redirect_uri",
+    "return_url",
+    "start_connect",
+]
+
+log = logging.getLogger(__name__)
+
+CALLBACK_PATH = "/oauth/cloudbeds/callback"
+STATE_TTL = timedelta(minutes=10)  # Cloudbeds' codes live 10 minutes too
+_KEY = "cloudbed_oauth_state"
+
+
+def public_base_url(engine: sa.Engine, explicit: str | None = None) -> str:
+    """Where browsers and Cloudbeds reach this server: ``explicit``, else the ``cloudbed_public_url``
+    setting, else this machine's loopback address on the serving port."""
+    if explicit:
+        return explicit.rstrip("/")
+    configured = Settings(engine).public_url
+    return (configured or f"http://127.0.0.1:{server_port()}").rstrip("/")
+
+
+def redirect_uri(public_url: str) -> str:
+    return f"{public_url.rstrip('/')}{CALLBACK_PATH}"
+
+
+def authorize_base(api_base: str) -> str:
+    """Cloudbeds' consent page for its own API hosts; ``<api_base>/oauth`` for anything else (the
+    sandbox serves an auto-approving one there)."""
+    host = (urlsplit(api_base).hostname or "").lower()
+    if host == "cloudbeds.com" or host.endswith(".cloudbeds.com"):
+        return AUTHORIZE_URL
+    return f"{api_base.rstrip('/')}/oauth"
+
+
+def _safe_return_path(path: str | None) -> str:
+    """Only paths on this server: an absolute or protocol-relative URL would be an open redirect."""
+    if not path or not path.startswith("/") or path.startswith("//") or "\\" in path:
+        return "/"
+    parts = urlsplit(path)
+    if parts.scheme or parts.netloc or any(ord(c) < 32 for c in path):
+        return "/"
+    return path[:500]
+
+
+def _app(engine: sa.Engine, redirect: str) -> tuple[OAuthApp, str]:
+    creds = CredentialStore(engine).load()
+    if creds is None or creds.auth_method != "oauth" or not creds.client_id or not creds.client_secret:
+        raise ConfigurationError(
+            "Save the Cloudbeds app's Client ID and Client Secret first, then connect.",
+            key="cloudbed_client_id",
+        )
+    return OAuthApp(creds.client_id, creds.client_secret, redirect_uri=redirect), creds.api_base
+
+
+def start_connect(
+    engine: sa.Engine,
+    *,
+    public_url: str | None = None,
+    return_to: str = "/",
+    scopes: Iterable[str] = DEFAULT_SCOPES,
+    now: datetime | None = None,
+) -> str:
+    """Begin the OAuth connect; returns the link to open in the manager's browser.
+
+    Args:
+        public_url: this server's address as the browser sees it (default: ``public_base_url``).
+        return_to: the dashboard path to come back to (e.g. ``/connection``).
+
+    Raises:
+        ConfigurationError: no OAuth app (client id and secret) is stored.
+    """
+    now = now or utcnow()
+    redirect = redirect_uri(public_base_url(engine, public_url))
+    app, api_base = _app(engine, redirect)
+    state = secrets.token_urlsafe(32)
+    Settings(engine).set(
+        _KEY,
+        json.dumps(
+            {
+                "state": state,
+                "expires_at": (now + STATE_TTL).isoformat(),
+                "return_to": _safe_return_path(return_to),
+                "redirect_uri": redirect,
+            }
+        ),
+    )
+    return build_authorize_url(app, scopes, state, base=authorize_base(api_base))
+
+
+def pending_connect(engine: sa.Engine) -> dict | None:
+    """The connect in progress (``expires_at``, ``return_to``, ``redirect_uri``), without its state."""
+    raw = Settings(engine).secret(_KEY)
+    if not raw:
+        return None
+    try:
+        data = json.loads(raw)
+    except ValueError:
+        return None
+    return {k: data.get(k) for k in ("expires_at", "return_to", "redirect_uri")}
+
+
+@dataclass(frozen=True)
+class ConnectOutcome:
+    ok: bool
+    message: str
+    return_to: str = "/"
+    property_id: str | None = None
+
+
+def _fail(message: str, return_to: str = "/") -> ConnectOutcome:
+    log.warning("OAuth connect not completed: %s", message)
+    return ConnectOutcome(False, message, return_to)
+
+
+def complete_connect(
+    engine: sa.Engine,
+    *,
+    state: str | None,
+    code: str | None,
+    error: str | None = None,
+    now: datetime | None = None,
+    on_call=None,
+) -> ConnectOutcome:
+    """Finish the connect from the callback's query parameters; never raises for bad input."""
+    now = now or utcnow()
+    settings = Settings(engine)
+    raw = settings.secret(_KEY)
+    try:
+        pending = json.loads(raw) if raw else None
+    except ValueError:
+        pending = None
+    if not pending or not isinstance(pending.get("state"), str):
+        return _fail("No Cloudbeds connect is in progress: start it again from the Connection page.")
+    given = (state or "").encode()
+    if not state or not hmac.compare_digest(given, pending["state"].encode()):
+        # A forged or stale callback: the real connect in progress is left alone.
+        return _fail("The answer from Cloudbeds did not match the connect started here; start it again.")
+    return_to = _safe_return_path(pending.get("return_to"))
+    settings.set(_KEY, None)  # one use only, whatever happens next
+    try:
+        expired = datetime.fromisoformat(pending["expires_at"]) <= now
+    except (KeyError, TypeError, ValueError):
+        expired = True
+    if expired:
+        return _fail("The connect took longer than 10 minutes; start it again.", return_to)
+    if error:
+        return _fail(f"Cloudbeds did not grant access ({error[:100]}).", return_to)
+    if not code:
+        return _fail("Cloudbeds sent no authorization code; start the connect again.", return_to)
+    try:
+        app, api_base = _app(engine, pending["redirect_uri"])
+        tokens = exchange_code(api_base, app, code, on_call=on_call)
+    except (ConfigurationError, CloudbedsError) as exc:
+        return _fail(str(exc), return_to)
+    store = CredentialStore(engine)
+    store.save_tokens(tokens)
+    consented = consented_properties(tokens.resources)
+    property_id = consented[0] if consented else None
+    values: dict = {"cloudbed_active": True}
+    if property_id and not settings.get("cloudbed_property_id"):
+        values["cloudbed_property_id"] = property_id
+    settings.set_many(values)
+    log.info(
+        "Cloudbeds connected through OAuth (property %s)", property_id or settings.get("cloudbed_property_id")
+    )
+    return ConnectOutcome(
+        True, "Cloudbeds is connected.", return_to, property_id or settings.get("cloudbed_property_id")
+    )
+
+
+def return_url(outcome: ConnectOutcome) -> str:
+    """The dashboard address to redirect to, with the outcome in the query (``oauth=connected`` or
+    ``oauth=error&message=...``) for the page to show."""
+    query = {"oauth": "connected"} if outcome.ok else {"oauth": "error", "message": outcome.message[:300]}
+    sep = "&" if "?" in outcome.return_to else "?"
+    return f"{outcome.return_to}{sep}{urlencode(query)}"
