@@ -131,8 +131,9 @@ def run(cfg: BenchConfig) -> list[Figure]:
             if kind not in kinds:
                 pairs[kind] = mysql_available(cfg.mysql_url) or "not available"
         how = (
-            f"full sync of {n:,} reservations, sandbox at {label}: the run's duration with the front desk "
-            "(ADF's documented shape, 33 rooms, mapped, writing on) ÷ the same sync into a database without one"
+            f"full sync of {n:,} reservations, sandbox at {label}: the run's duration with the front "
+            "desk (ADF's documented shape, 33 rooms, mapped, writing on) ÷ the same sync into a "
+            "database without one"
         )
         figures.append(_ratio_figure(label, how, pairs))
     idle = Figure(

@@ -39,10 +39,13 @@ def front_desk_metadata() -> sa.MetaData:
     (never ours: setup must not create or migrate the hotel's tables)."""
     meta = sa.MetaData()
     now = sa.func.current_timestamp()
-    stamps = lambda: [
-        sa.Column("created_at", sa.DateTime, server_default=now),
-        sa.Column("updated_at", sa.DateTime, server_default=now),
-    ]
+
+    def stamps() -> list[sa.Column]:
+        return [
+            sa.Column("created_at", sa.DateTime, server_default=now),
+            sa.Column("updated_at", sa.DateTime, server_default=now),
+        ]
+
     sa.Table(
         "room_types",
         meta,

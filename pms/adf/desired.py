@@ -3,7 +3,7 @@
 - ``booking_code``: ``CB`` + the reservation id, ``-2``, ``-3`` … for a stay's further rooms, within
   the column's length (a short hash when the id does not fit) and unique among the codes in use.
 - dates, ``total_nights``, adults/children of the room;
-- money (DOMAIN rule 9): the room's share of the grand total (taxes and fees included), split by
+- money (domain rule 9): the room's share of the grand total (taxes and fees included), split by
   the rooms' own totals; ``room_price`` per night; ``paid_amount``/``payment_status`` from what
   Cloudbeds says is paid, shared the same way;
 - ``status`` in ADF's words; ``booking_source`` (+ ``ota_source_detail``) from the source mapping
@@ -89,11 +89,11 @@ def room_shares(stay: MirrorStay) -> dict[str, tuple[Decimal | None, Decimal]]:
     total_weight = sum(weights)
     out: dict[str, tuple[Decimal | None, Decimal]] = {}
     parts: dict[str, list[Decimal]] = {"total": [], "paid": []}
-    for which, amount in (("total", stay.total), ("paid", stay.paid or Decimal(0))):
-        if amount is None:
+    for which, given in (("total", stay.total), ("paid", stay.paid or Decimal(0))):
+        if given is None:
             parts[which] = [None] * len(rooms)  # type: ignore[list-item]
             continue
-        amount = Decimal(amount)
+        amount = Decimal(given)
         shares = [(amount * w / total_weight).quantize(_CENT, rounding=ROUND_DOWN) for w in weights]
         shares[-1] += amount.quantize(_CENT) - sum(shares)
         parts[which] = shares

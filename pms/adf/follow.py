@@ -4,7 +4,7 @@ For every field the sync owns, three versions meet: what Cloudbeds says now, wha
 (the link's snapshot) and what ADF holds. Cloudbeds unchanged → the desk's value stands, whatever
 staff did; Cloudbeds changed and ADF already says it → our own echo, only the link moves;
 Cloudbeds changed → written, under the rules: a cancellation only while the booking is pending or
-confirmed, not checked in and without money recorded (DOMAIN rule 6); a move or new dates only
+confirmed, not checked in and without money recorded (domain rule 6); a move or new dates only
 onto nights the room has free; prices by rules 10, 11 and 13.
 """
 

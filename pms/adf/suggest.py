@@ -3,7 +3,7 @@
 - Room types by normalised name (case, spaces, abbreviations and filler words such as "room"
   ignored: "FAMILY ROOM" = "Family Room", "JR SUITE" = "Junior Suite"), the room count of each type
   breaking ties; each ADF type is suggested once, best pairs first.
-- Rooms by the digits in the Cloudbeds room name (DOMAIN rule 4: "Room 201", "201 - Deluxe" and
+- Rooms by the digits in the Cloudbeds room name (domain rule 4: "Room 201", "201 - Deluxe" and
   "D201" are ADF room ``201``), each ADF room once. Two Cloudbeds rooms with the same number, and a
   room whose type disagrees with the room-type mapping, are conflicts for a person to settle.
 - Sources by name: direct channels first (so "Website/Booking Engine" is the hotel's own website,

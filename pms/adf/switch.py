@@ -59,7 +59,8 @@ def switch_on(
     engine: sa.Engine, property_id: str, today: date, *, lease_timeout_s: float = 60.0
 ) -> Tally | None:
     """Switch writing on and write every stay in scope now, under the property's sync lease."""
-    from pms.sync.state import Lease, write_mark
+    from pms.db.leases import Lease
+    from pms.sync.state import write_mark
 
     Settings(engine).set(ENABLED, True)
     lease = Lease(engine, property_id, "front desk: first write after switching on")

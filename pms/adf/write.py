@@ -4,7 +4,8 @@ The caller owns the transaction (the sync page that caused the actions), so a bo
 and its link are written together or not at all: a process killed half-way leaves neither a
 duplicate nor a half-written booking, and the rerun finds the links it needs. Statements are
 batched: new guests one insert each (ADF's guests have no key of ours to read their ids back by),
-new bookings in one statement with their ids read back by their unique booking codes, updates grouped by the columns they set, links in one upsert per shape.
+new bookings in one statement with their ids read back by their unique booking codes, updates
+grouped by the columns they set, links in one upsert per shape.
 """
 
 from __future__ import annotations

@@ -41,9 +41,9 @@ def active_property(engine, explicit: str | None) -> str | None:
     """The property a command acts on: the one given, the connected one, else the demo's."""
     import sqlalchemy as sa
 
+    from pms.connection.properties import primary_property
     from pms.db import schema
     from pms.db.settings import Settings
-    from pms.webhooks.properties import primary_property
 
     if explicit:
         return explicit
@@ -59,7 +59,8 @@ def _lines(view) -> list[str]:
     out = []
     if not view.catalog.found:
         out.append(
-            "no ADF front desk in this database: only room types are mapped (to the names of cloudbed_room_mapping)"
+            "no ADF front desk in this database: only room types are mapped "
+            "(to the names in cloudbed_room_mapping)"
         )
     for title, rows in (("room types", view.room_types), ("rooms", view.rooms), ("sources", view.sources)):
         out.append(f"{title}:")

@@ -17,12 +17,6 @@ from .schemas import VARIANTS, create_front_desk
 
 
 @pytest.fixture
-def box(sandbox_factory):
-    """A seeded sandbox of 120 reservations without a rate limit."""
-    return sandbox_factory(rate_limit=None, reservations=120)
-
-
-@pytest.fixture
 def admin(box) -> Admin:
     return Admin(box)
 

@@ -69,14 +69,16 @@ def _ddl(variant: str, mysql: bool) -> list[str]:
         ),
         (
             f"CREATE TABLE rooms (id {pk}, room_number VARCHAR(20) NOT NULL UNIQUE, room_type_id INT{nn}, "
-            f"floor_number INT NOT NULL DEFAULT 1, {status('status', 'room_status', 'available')}, notes TEXT, "
+            f"floor_number INT NOT NULL DEFAULT 1, {status('status', 'room_status', 'available')}, "
+            "notes TEXT, "
             f"position_x INT, position_y INT, created_at {ts}, updated_at {upd}"
             f"{fk('room_type_id', 'room_types')}){table_opts}"
         ),
         (
             f"CREATE TABLE guests (id {pk}, guest_name VARCHAR(200) NOT NULL, "
             f"{status('id_card_type', 'id_card_type', 'ktp', 20)}, id_card_number VARCHAR(50) NOT NULL, "
-            "phone VARCHAR(20), email VARCHAR(100), address TEXT, nationality VARCHAR(50) DEFAULT 'Indonesia', "
+            "phone VARCHAR(20), email VARCHAR(100), address TEXT, "
+            "nationality VARCHAR(50) DEFAULT 'Indonesia', "
             f"created_at {ts}, updated_at {upd}){table_opts}"
         ),
     ]
@@ -92,10 +94,12 @@ def _ddl(variant: str, mysql: bool) -> list[str]:
         "adults INT NOT NULL DEFAULT 1, children INT NOT NULL DEFAULT 0, "
         f"room_price DECIMAL(12,2){nn}, total_nights INT{nn}, total_price DECIMAL(12,2){nn}, "
         f"discount DECIMAL(12,2) DEFAULT 0, final_price DECIMAL(12,2){nn}, "
-        f"{status('status', 'booking_status', 'pending')}, {status('payment_status', 'payment_status', 'unpaid')}, "
+        f"{status('status', 'booking_status', 'pending')}, "
+        f"{status('payment_status', 'payment_status', 'unpaid')}, "
         f"paid_amount DECIMAL(12,2) DEFAULT 0, {status('booking_source', 'booking_source', 'walk_in', 30)}, "
         f"{ota}special_request TEXT, notes TEXT, created_by INT, created_at {ts}, updated_at {upd}"
-        f"{fk('guest_id', 'guests')}{fk('room_id', 'rooms')}{fk('created_by', 'users', ' ON DELETE SET NULL')})"
+        f"{fk('guest_id', 'guests')}{fk('room_id', 'rooms')}"
+        f"{fk('created_by', 'users', ' ON DELETE SET NULL')})"
         f"{table_opts}"
     )
     extra_pay = (
@@ -143,7 +147,9 @@ def create_front_desk(engine: sa.Engine, variant: str) -> None:
             "INSERT INTO settings (setting_key, setting_value, setting_type, description) VALUES "
             "('hotel_name', 'Omah Sekar', 'text', 'Nama hotel')"
         )
-        for i, (name, numbers, price) in enumerate(zip(ROOM_TYPES[variant], ROOM_NUMBERS, PRICES), start=1):
+        for i, (name, numbers, price) in enumerate(
+            zip(ROOM_TYPES[variant], ROOM_NUMBERS, PRICES, strict=True), start=1
+        ):
             conn.execute(
                 sa.text("INSERT INTO room_types (id, type_name, base_price) VALUES (:id, :name, :price)"),
                 {"id": i, "name": name, "price": price},
@@ -163,9 +169,10 @@ def table_charsets(engine: sa.Engine) -> dict[str, str]:
         return {}
     with engine.connect() as conn:
         rows = conn.exec_driver_sql(
-            "SELECT TABLE_NAME, TABLE_COLLATION FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE()"
+            "SELECT TABLE_NAME, TABLE_COLLATION FROM information_schema.TABLES "
+            "WHERE TABLE_SCHEMA = DATABASE()"
         )
-        return {name: collation for name, collation in rows}
+        return dict(rows.all())
 
 
 def structure(
