@@ -300,7 +300,8 @@ def fit_row(
     Columns the table does not have are left out (the front desk's notes say which); a documented
     name the hotel renamed (``actual_check_in`` → ``actual_checkin_time``) is written under its
     name here. With ``fill_required`` (inserts), NOT NULL columns without default that ``values``
-    lacks are filled from ``fallbacks`` so the row is never refused for them.
+    lacks are filled from ``fallbacks`` so the row is never refused for them; without it (updates)
+    such a column given no value is left out, so the stored value stays.
     """
     fallbacks = fallbacks or {}
     synonyms = synonyms or {}
@@ -310,6 +311,8 @@ def fit_row(
         if real is None:
             continue
         col = table.columns[real]
+        if value is None and col.required and not fill_required:
+            continue  # an update leaves a required column alone rather than invent a value for it
         result, refused = fit_value(
             table.name,
             col,

@@ -122,3 +122,9 @@ def test_renamed_and_missing_columns():
     fitted = fit_row(table, {"actual_check_in": None, "status": "confirmed", "ota_source_detail": "agoda"})
     assert fitted.row == {"actual_checkin_time": None, "status": "confirmed"}  # renamed kept, missing dropped
     assert fitted.adaptations == []
+
+
+def test_an_update_never_invents_a_value_for_a_required_column():
+    table = TableInfo("bookings", {"room_id": ColumnInfo("room_id", "int", nullable=False)})
+    assert fit_row(table, {"room_id": None}, fill_required=False).row == {}
+    assert fit_row(table, {"room_id": None}).row == {"room_id": 0}
