@@ -114,8 +114,12 @@ def follow(
     for f in changes:
         snapshot[f] = canon(wanted[f])
     guest_changes = guest["changes"] if link.adf_guest_id == guest["id"] else {}
-    notes = name_notes(guest["adaptations"]) if guest_changes.get("guest_name") else []
+    guest_adapted = [a for a in guest["adaptations"] if a.column in guest_changes]
+    adaptations = adaptations + guest_adapted
+    notes = name_notes(guest_adapted)
     problem = problems[0] if problems else (("adapted", notes[0]) if notes else None)
+    if problem is None and link.problem_kind == "adapted":
+        problem = ("adapted", link.problem or "")  # a name written differently stays on the to-do list
     state = (
         "cancelled"
         if status_key(changes.get("status") or booking.values.get("status")) == "cancelled"
