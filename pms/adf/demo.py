@@ -7,7 +7,8 @@ in the demo database, in the shape ADF's schema file documents, with the demo ho
 the same suggestions a manager gets, and switches the front desk on.
 
 It never touches a database that already has a front desk, and the tables it made are dropped
-with the demo's data when real credentials are saved (``drop_demo_front_desk``).
+with the demo's data when real credentials are saved: it lists them in the demo property's
+``demo:tables`` mark, which ``pms.db.purge`` reads.
 """
 
 from __future__ import annotations
@@ -22,11 +23,11 @@ from pms.db import schema, tables_adf
 from pms.db.upsert import upsert_rows
 from pms.sync.rules import room_number
 
-__all__ = ["DEMO_MARK", "drop_demo_front_desk", "front_desk_metadata", "seed_demo_front_desk"]
+__all__ = ["DEMO_MARK", "ensure_demo_front_desk", "front_desk_metadata", "seed_demo_front_desk"]
 
 log = logging.getLogger("pms.adf")
 
-DEMO_MARK = "adf:demo_front_desk"  # cloudbed_sync_state row: this front desk was made by the demo
+DEMO_MARK = "demo:tables"  # cloudbed_sync_state row: tables demo mode made, dropped by the purge
 _UTF8 = {"mysql_engine": "InnoDB", "mysql_charset": "utf8mb4", "mysql_collate": "utf8mb4_unicode_ci"}
 
 
@@ -194,7 +195,8 @@ def seed_demo_front_desk(engine: sa.Engine, property_id: str) -> bool:
         from pms.db.types import utcnow
         from pms.sync.state import write_mark
 
-        write_mark(conn, property_id, DEMO_MARK, utcnow(), note="front desk created by demo mode")
+        tables = ",".join(t.name for t in reversed(meta.sorted_tables))  # children first
+        write_mark(conn, property_id, DEMO_MARK, utcnow(), note=tables)
     Settings(engine).set("adf_frontdesk_enabled", True)
     log.info("demo mode: created a front desk with %d rooms", len(adf_rooms))
     return True
@@ -256,21 +258,10 @@ def _map(conn, property_id, room_types, rooms, sources, type_ids, adf_rooms) -> 
     upsert_rows(conn, tables_adf.cloudbed_adf_mapping, rows, key=("property_id", "kind", "cloudbed_id"))
 
 
-def drop_demo_front_desk(engine: sa.Engine, property_id: str) -> bool:
-    """Drop the front desk demo mode made (a hotel's own is never touched); True when dropped."""
-    from pms.sync.state import read_mark
-
-    with engine.begin() as conn:
-        if read_mark(conn, property_id, DEMO_MARK) is None:
-            return False
-        present = set(sa.inspect(conn).get_table_names())
-        meta = front_desk_metadata()
-        for table in reversed(meta.sorted_tables):
-            if table.name in present:
-                table.drop(conn)
-        conn.execute(
-            sa.delete(tables_adf.cloudbed_booking_link).where(
-                tables_adf.cloudbed_booking_link.c.property_id == property_id
-            )
-        )
-    return True
+def ensure_demo_front_desk(engine: sa.Engine, property_id: str) -> bool:
+    """``seed_demo_front_desk`` for process start: a failure is logged, never stops the server."""
+    try:
+        return seed_demo_front_desk(engine, property_id)
+    except Exception:
+        log.exception("demo mode: could not create the demo front desk")
+        return False
