@@ -3,8 +3,9 @@
 import pandas as pd
 import streamlit as st
 
+from pms.adf.mapping import load_view
 from pms.sync import load_mapping_inputs, suggest_mappings, validate_mappings
-from ui import mapping_edit
+from ui import frontdesk_mapping, mapping_edit
 from ui.context import open_page
 
 ctx = open_page("room_mapping", "mapping.title")
@@ -22,6 +23,10 @@ with ctx.errors():
         mapping_edit.refresh_catalogue(ctx)
     if not types:
         st.info(t("mapping.no_types"), icon="ℹ️")
+        st.stop()
+    front_desk = ctx.q(load_view, ctx.pid)
+    if front_desk.catalog.found:  # the ADF side is the hotel's own catalogue, not free text
+        frontdesk_mapping.render(ctx, front_desk, editable)
         st.stop()
     labels = mapping_edit.type_labels(types)
     suggestions = suggest_mappings(inputs.adf_types, inputs.cloudbed_types, inputs.mappings, per_type=1)
