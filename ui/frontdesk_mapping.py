@@ -1,10 +1,11 @@
-"""The Room mapping page when the database holds ADF's front desk: the ADF side comes from ADF.
+"""The Room mapping page when the database holds ADF's front desk: rooms and booking sources.
 
-Three grids (room types, rooms, booking sources), each Cloudbeds row with a select box of what the
-hotel's own tables hold (``room_types.type_name``, ``rooms.room_number``, the ``booking_source``
-values), the suggestion beside it, conflicts above. Editors and their Save button sit in one form,
-so an edit is never lost to the grid's debounce; only rows that changed are saved, each checked
-against ADF's catalogue again by ``pms.adf.mapping.set_mapping``.
+The room types grid above keeps its shape, with ADF's own ``room_types.type_name`` as its rows.
+Here: each Cloudbeds room with a select box of ADF's ``rooms.room_number``, each Cloudbeds source
+with the ``booking_source`` values ADF accepts (and ``ota_source_detail`` where the column exists),
+the suggestion beside it, conflicts above. Editors and their Save button sit in one form, so an edit
+is never lost to the grid's debounce; only rows that changed are saved, each checked against ADF's
+catalogue again by ``pms.adf.mapping.set_mapping``.
 """
 
 from __future__ import annotations
@@ -34,18 +35,6 @@ def _suggested(view) -> dict[tuple[str, str], str]:
 
 def _frames(view) -> dict[str, pd.DataFrame]:
     hint = _suggested(view)
-    types = pd.DataFrame(
-        [
-            {
-                "cloudbed_id": r["cloudbed_id"],
-                "cloudbed": r["cloudbed_name"] or r["cloudbed_id"],
-                "adf_value": r["adf_value"],
-                "suggestion": hint.get(("room-type", r["cloudbed_id"]), ""),
-            }
-            for r in view.room_types
-        ],
-        columns=["cloudbed_id", "cloudbed", "adf_value", "suggestion"],
-    )
     rooms = pd.DataFrame(
         [
             {
@@ -73,7 +62,7 @@ def _frames(view) -> dict[str, pd.DataFrame]:
         ],
         columns=["cloudbed_id", "cloudbed", "collect", "adf_value", "adf_detail", "suggestion"],
     )
-    return {"room-type": types, "room": rooms, "source": sources}
+    return {"room": rooms, "source": sources}
 
 
 def _changes(
@@ -91,12 +80,11 @@ def _changes(
 
 
 def render(ctx: PageContext, view, editable: bool) -> None:
-    """The three grids, the conflicts, and Save / Accept suggestions."""
+    """The rooms and sources grids, the conflicts, and Save / Accept suggestions."""
     from pms.adf.mapping import accept_suggestions, set_mapping
 
     t, catalog = ctx.t, view.catalog
-    st.caption(t("mapping.adf_catalogue"))
-    for issue in view.issues:
+    for issue in [i for i in view.issues if not i.startswith("room type ")]:
         st.warning(plain(t("mapping.conflict", text=issue)), icon="⚠️")
     frames = _frames(view)
     select = st.column_config.SelectboxColumn
@@ -112,7 +100,6 @@ def render(ctx: PageContext, view, editable: bool) -> None:
         else (text(t("mapping.col.adf_source"), max_chars=30))
     )
     configs = {
-        "room-type": {**common, "adf_value": select(t("mapping.col.adf_type"), options=catalog.type_names)},
         "room": {
             **common,
             "room_type": text(t("mapping.col.room_type"), disabled=True),
@@ -127,11 +114,7 @@ def render(ctx: PageContext, view, editable: bool) -> None:
             else None,
         },
     }
-    titles = {
-        "room-type": "mapping.room_types_title",
-        "room": "mapping.rooms_title",
-        "source": "mapping.sources_title",
-    }
+    titles = {"room": "mapping.rooms_title", "source": "mapping.sources_title"}
     edited: dict[str, pd.DataFrame] = {}
     with st.form("adf_mapping_form"):
         for kind, frame in frames.items():
@@ -146,7 +129,7 @@ def render(ctx: PageContext, view, editable: bool) -> None:
                 column_config=configs[kind],
             )
         c = st.columns(2)
-        save = c[0].form_submit_button(t("mapping.save_all"), type="primary", disabled=not editable)
+        save = c[0].form_submit_button(t("mapping.save_rooms_sources"), type="primary", disabled=not editable)
         accept = c[1].form_submit_button(
             t("mapping.accept_all"), disabled=not editable or not view.suggestions
         )

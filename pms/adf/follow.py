@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from pms.adf.desired import BOOKING_FIELDS, booking_values, fit_booking
 from pms.adf.fit import Adaptation
-from pms.adf.match import canon, occupant_of, same_value
+from pms.adf.match import canon, same_value
 from pms.adf.model import Action, AdfBooking, Link, MirrorRoom, MirrorStay, Occupant, status_key
 
 if TYPE_CHECKING:
@@ -211,7 +211,7 @@ def _move(planner: Planner, booking: AdfBooking, wanted, pending, changes, probl
         )
         return None
     if booking.occupying and status_key(changes.get("status")) != "cancelled":
-        occ = occupant_of(planner.occupants, room_id, check_in, check_out, skip=booking.id)
+        occ = planner.occupants.holder(room_id, check_in, check_out, skip=booking.id)
         if occ is not None:
             number = planner.inp.catalog.room_number(room_id)
             text = (
@@ -222,8 +222,8 @@ def _move(planner: Planner, booking: AdfBooking, wanted, pending, changes, probl
             return None
     for f in fields:
         changes[f] = wanted[f]
-    planner.occupants = [o for o in planner.occupants if o.booking_id != booking.id]
-    planner.occupants.append(Occupant(booking.id, room_id, check_in, check_out, booking.code))
+    planner.occupants.release(booking.id)
+    planner.occupants.add(Occupant(booking.id, room_id, check_in, check_out, booking.code))
     return "move" if "room_id" in fields else None
 
 

@@ -4,6 +4,7 @@ a room already taken, and comparing values the way the columns hold them (pure f
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -13,10 +14,10 @@ from pms.adf.model import AdfBooking, AdfGuest, Catalog, DeskState, MirrorRoom, 
 from pms.sync.rules import names_match
 
 __all__ = [
+    "Occupancy",
     "canon",
     "find_guest",
     "find_typed_booking",
-    "occupant_of",
     "phone_key",
     "same_value",
     "stay_names",
@@ -106,13 +107,30 @@ def find_guest(stay: MirrorStay, state: DeskState, known: dict[str, int]) -> int
     return found.id if found is not None else None
 
 
-def occupant_of(
-    occupants: Iterable[Occupant], room_id: int, check_in: date, check_out: date, *, skip: int | None = None
-) -> Occupant | None:
-    """The booking holding ``room_id`` on a night of the stay (other than ``skip``), if any."""
-    for occ in occupants:
-        if occ.booking_id is not None and occ.booking_id == skip:
-            continue
-        if occ.overlaps(room_id, check_in, check_out):
-            return occ
-    return None
+class Occupancy:
+    """Who holds which ADF room on which nights, by room: the projector's view of the calendar,
+    updated as it plans (a booking it creates or moves takes its nights at once)."""
+
+    def __init__(self, occupants: Iterable[Occupant] = ()) -> None:
+        self._by_room: dict[int, list[Occupant]] = defaultdict(list)
+        for occ in occupants:
+            self.add(occ)
+
+    def add(self, occ: Occupant) -> None:
+        self._by_room[occ.room_id].append(occ)
+
+    def release(self, booking_id: int) -> None:
+        """Forget the nights ``booking_id`` held (it is moving)."""
+        for room, held in self._by_room.items():
+            self._by_room[room] = [o for o in held if o.booking_id != booking_id]
+
+    def holder(
+        self, room_id: int, check_in: date, check_out: date, *, skip: int | None = None
+    ) -> Occupant | None:
+        """The booking holding ``room_id`` on a night of the stay (other than ``skip``), if any."""
+        for occ in self._by_room.get(room_id, ()):
+            if occ.booking_id is not None and occ.booking_id == skip:
+                continue
+            if occ.overlaps(room_id, check_in, check_out):
+                return occ
+        return None

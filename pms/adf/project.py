@@ -38,7 +38,7 @@ from pms.adf.desired import (
 )
 from pms.adf.follow import dates_text, follow, name_notes, take_snapshot
 from pms.adf.introspect import FrontDesk
-from pms.adf.match import canon, find_guest, find_typed_booking, occupant_of, same_value
+from pms.adf.match import Occupancy, canon, find_guest, find_typed_booking, same_value
 from pms.adf.model import (
     Action,
     AdfBooking,
@@ -71,7 +71,7 @@ class Planner:
     def __init__(self, inp: Inputs) -> None:
         self.inp = inp
         self.actions: list[Action] = []
-        self.occupants: list[Occupant] = list(inp.state.occupants)
+        self.occupants = Occupancy(inp.state.occupants)
         self.taken: set[int] = set()
         length = inp.desk.table("bookings").col("booking_code")
         self.code_length = length.length if length is not None else 20
@@ -179,7 +179,7 @@ class Planner:
                 f"map Cloudbeds room {room.room_name or room.room_id} to an ADF room (Room mapping)",
             )
         else:
-            occ = occupant_of(self.occupants, room_id, room.check_in, room.check_out)
+            occ = self.occupants.holder(room_id, room.check_in, room.check_out)
             if occ is not None:
                 number = inp.catalog.room_number(room_id)
                 text = (
@@ -203,7 +203,7 @@ class Planner:
             guest_row, gad = fit_guest(inp.desk, guest["values"], guest["fallbacks"], insert=True)
             adaptations = adaptations + gad
         notes = name_notes(adaptations)
-        self.occupants.append(Occupant(None, room_id, room.check_in, room.check_out, code))
+        self.occupants.add(Occupant(None, room_id, room.check_in, room.check_out, code))
         snapshot = {
             "booking": take_snapshot(row, BOOKING_FIELDS),
             "guest": take_snapshot(guest_row or guest["fitted"], GUEST_FIELDS),

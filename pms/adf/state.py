@@ -309,14 +309,25 @@ def load_desk_state(
     rooms = [r for s in stays for r in s.rooms]
     if not rooms:
         return state
-    wanted = {mappings.rooms[r.room_id] for r in rooms if r.room_id in mappings.rooms}
-    wanted |= {x.room_id for x in state.bookings.values() if x.room_id is not None}
-    first, last = min(r.check_in for r in rooms), max(r.check_out for r in rooms)
-    if wanted:
+    # Per ADF room, the span of nights the page's stays want in it: the calendar is read only there.
+    spans: dict[int, tuple[date, date]] = {}
+    for r in rooms:
+        room_id = mappings.rooms.get(r.room_id or "")
+        if room_id is not None:
+            lo, hi = spans.get(room_id, (r.check_in, r.check_out))
+            spans[room_id] = (min(lo, r.check_in), max(hi, r.check_out))
+    if spans:
         q = sa.select(
             b.c.id, b.c.room_id, b.c.check_in_date, b.c.check_out_date, b.c.booking_code, b.c.status
         )
-        q = q.where(b.c.room_id.in_(sorted(wanted)), b.c.check_in_date < last, b.c.check_out_date > first)
+        q = q.where(
+            sa.or_(
+                *[
+                    sa.and_(b.c.room_id == room_id, b.c.check_in_date < hi, b.c.check_out_date > lo)
+                    for room_id, (lo, hi) in sorted(spans.items())
+                ]
+            )
+        )
         state.occupants = [
             Occupant(r.id, r.room_id, r.check_in_date, r.check_out_date, str(r.booking_code or f"#{r.id}"))
             for r in conn.execute(q)
