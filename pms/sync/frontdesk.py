@@ -26,7 +26,7 @@ from pms.db.engine import reader
 from pms.db.types import utcnow
 from pms.sync.runstate import RunState
 
-__all__ = ["finish", "project_page", "project_preview"]
+__all__ = ["finish", "project_page"]
 
 _BATCH = 200
 
@@ -73,14 +73,7 @@ def _projection(run: RunState, conn: sa.Connection):
     return run.front_desk
 
 
-def project_page(conn: sa.Connection, run: RunState, ids: list[str]) -> None:
-    """Project the page's stays, as the mirror now holds them, in the page's transaction."""
-    fd = _projection(run, conn)
-    if fd is not None and ids:
-        fd.page(conn, ids)
-
-
-def project_preview(
+def project_page(
     conn: sa.Connection,
     run: RunState,
     ids: list[str],
@@ -89,25 +82,37 @@ def project_preview(
     existing_ids: dict[str, int],
     guests: Iterable[dict],
 ) -> None:
-    """A preview's page: the mirror was not written, so the rows the page would write (``fresh``
-    reservations, the rooms of ``bookings``, ``guests``) stand in for the stored ones they cover."""
+    """Project the page's stays, as the mirror holds them after this page, in its transaction.
+
+    The rows the page computed stand in for stored ones where they are exactly what the mirror
+    holds: in a preview (nothing was written) every booking the page would write, in an apply the
+    bookings it created (their rows are the ones just inserted). The rest is read back.
+    """
     fd = _projection(run, conn)
     if fd is None or not ids:
         return
     from pms.adf.state import load_stays, stays_from_rows
     from pms.sync.records import room_rows
 
+    trusted = {
+        rid
+        for rid, row in fresh.items()
+        if not run.apply
+        or (rid not in existing_ids and row.get("cloudbed_guest_id") not in run.pending_guests)
+    }
     rooms = [
         room
         for r in bookings
+        if r.reservation_id in trusted
         for room in room_rows(
             r, run.property_id, existing_ids.get(r.reservation_id), mapping=run.mapping, unmapped={}
         )
     ]
-    rows = [fresh[i] for i in ids if i in fresh]
-    made = {s.reservation_id: s for s in stays_from_rows(rows, rooms, list(guests))}
-    rest = [i for i in ids if i not in fresh]
-    stored = {s.reservation_id: s for s in load_stays(conn, run.property_id, rest)}
+    made = {
+        s.reservation_id: s for s in stays_from_rows([fresh[i] for i in ids if i in trusted], rooms, guests)
+    }
+    rest = [i for i in ids if i not in made]
+    stored = {s.reservation_id: s for s in load_stays(conn, run.property_id, rest)} if rest else {}
     fd.page(conn, stays=[x for i in ids if (x := made.get(i) or stored.get(i)) is not None])
 
 

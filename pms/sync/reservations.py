@@ -298,11 +298,10 @@ def process_page(
         guest_ids = {k[1]: v for k, v in res.ids.items()}
     if run.apply:
         _apply(conn, run, page, guest_ids, with_guests, full)
-        front_desk.project_page(conn, run, ids)
     else:
         preview_rooms(conn, run, page.rooms_for, page.existing_ids)
-        guests = _guest_rows(run, [r for r, _ in good]) if with_guests else []
-        front_desk.project_preview(conn, run, ids, page.all_rows, page.rooms_for, page.existing_ids, guests)
+    guests = _guest_rows(run, [r for r, _ in good]) if with_guests else []
+    front_desk.project_page(conn, run, ids, page.all_rows, page.rooms_for, page.existing_ids, guests)
 
 
 def _existing(conn: sa.Connection, pid: str, ids: list[str]) -> dict[tuple, Mapping[str, Any]]:
