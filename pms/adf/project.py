@@ -27,6 +27,7 @@ from decimal import Decimal
 from typing import Any
 
 from pms.adf.desired import (
+    ADF_STATUS,
     BOOKING_FIELDS,
     GUEST_FIELDS,
     booking_code,
@@ -95,6 +96,14 @@ class Planner:
             else:
                 action = self._place(stay, room, index, link, share, guest)
             if action is not None:
+                if (
+                    action.kind in ("create", "update", "move")
+                    and (stay.status or "").lower() not in ADF_STATUS
+                ):
+                    # Rule 5: a status Cloudbeds adds one day is written in a word ADF knows, and said.
+                    action.warnings.append(
+                        f"Cloudbeds status {stay.status!r} is not one ADF knows: shown as confirmed"
+                    )
                 self.actions.append(action)
                 if action.guest and action.guest_id is not None:
                     guest = {**guest, "changes": {}}  # the guest's changes ride on one action only

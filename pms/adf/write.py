@@ -3,8 +3,8 @@
 The caller owns the transaction (the sync page that caused the actions), so a booking, its guest
 and its link are written together or not at all: a process killed half-way leaves neither a
 duplicate nor a half-written booking, and the rerun finds the links it needs. Statements are
-batched: new guests one insert each (ADF's guests have no key of ours to read their ids back by),
-new bookings in one statement with their ids read back by their unique booking codes, updates
+batched: new guests in one statement (their consecutive ids checked, else one insert each), new
+bookings in one statement with their ids read back by their unique booking codes, updates
 grouped by the columns they set, links in one upsert per shape.
 """
 
@@ -54,8 +54,40 @@ class WriteReport:
 
 
 def _insert_each(conn: sa.Connection, table: sa.Table, rows: list[dict]) -> list[int]:
-    """Insert rows one by one and return their ids (guests have no key of ours to read them back by)."""
+    """Insert rows one by one and return their ids."""
     return [conn.execute(sa.insert(table).values(row)).inserted_primary_key[0] for row in rows]
+
+
+def _insert_guests(conn: sa.Connection, table: sa.Table, rows: list[dict]) -> list[int]:
+    """Insert guests in one statement and return their ids.
+
+    ADF's guests have no key of ours to read their ids back by, and MariaDB cannot return the ids
+    of a multi-row insert; but the database numbers the rows of one statement consecutively (MySQL
+    reports the first id, SQLite the last). That is checked (the rows in that id range must be the
+    ones just written, in order) inside a savepoint, and a doubt falls back to one insert per row.
+    """
+    if len(rows) < 2 or len({tuple(sorted(r)) for r in rows}) != 1:
+        return _insert_each(conn, table, rows)
+    name = "guest_name" if "guest_name" in table.c else None
+    with conn.begin_nested() as savepoint:
+        result = conn.execute(sa.insert(table).values(rows))
+        last = result.lastrowid
+        first = last if conn.dialect.name in ("mysql", "mariadb") else (last or 0) - len(rows) + 1
+        ids = list(range(first, first + len(rows))) if last else []
+        check = (
+            conn.execute(
+                sa.select(table.c.id, table.c[name] if name else table.c.id)
+                .where(table.c.id.between(ids[0], ids[-1]))
+                .order_by(table.c.id)
+            ).all()
+            if ids
+            else []
+        )
+        wanted = [(i, row[name] if name else i) for i, row in zip(ids, rows, strict=True)]
+        if [tuple(r) for r in check] == wanted:
+            return ids
+        savepoint.rollback()
+    return _insert_each(conn, table, rows)
 
 
 def _insert_bookings(conn: sa.Connection, table: sa.Table, rows: list[dict]) -> list[int]:
@@ -129,7 +161,7 @@ def write_actions(
     for a in creates:
         if a.guest_id is None and a.guest_key and a.guest_key not in new_guests:
             new_guests[a.guest_key] = a.guest
-    ids = _insert_each(conn, guests, list(new_guests.values()))
+    ids = _insert_guests(conn, guests, list(new_guests.values()))
     created_guest = dict(zip(new_guests, ids, strict=True))
     report.guests_created = len(ids)
     for a in creates:

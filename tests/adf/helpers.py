@@ -56,3 +56,15 @@ def by_code(engine) -> dict[str, dict]:
 
 def as_date(value) -> date:
     return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
+
+
+def consistent(engine) -> None:
+    """Every booking we made has its link and its guest; every link's booking exists."""
+    made = {b["id"]: b for b in bookings(engine) if b["booking_code"].startswith("CB")}
+    linked = {lk["adf_booking_id"]: lk for lk in links(engine) if lk["adf_booking_id"]}
+    assert set(made) == set(linked), "a booking without its link, or a link without its booking"
+    codes = [b["booking_code"] for b in bookings(engine)]
+    assert len(codes) == len(set(codes))
+    ours = {g["id"] for g in guests(engine).values() if str(g["id_card_number"]).startswith("CB-")}
+    assert ours <= {b["guest_id"] for b in made.values()}, "a guest written without its booking"
+    assert double_booked(engine) == []

@@ -272,3 +272,27 @@ def test_production_variant_words_and_missing_columns():
     the_desk = desk(latin1=True, enums=False, ota_detail=False)
     a = _one(run([stay()], the_desk=the_desk), "create")
     assert "ota_source_detail" not in a.booking and a.booking["booking_source"] == "ota"
+
+
+def test_rule_05_an_unknown_cloudbeds_status_is_written_in_adfs_words_and_warned():
+    a = _one(run([stay(status="in_review")]), "create")
+    assert a.booking["status"] == "confirmed"
+    assert any("'in_review' is not one ADF knows" in w for w in a.warnings)
+
+
+def test_rule_07_a_reservation_deleted_in_cloudbeds_cancels_its_booking_never_deletes_it():
+    links, state = applied(run([stay()]))
+    a = _one(run([stay(deleted=True)], links=links, state=state), "cancel")
+    assert a.booking == {"status": "cancelled"} and a.booking_id == 500
+    gone_room = stay("9001", room(deleted=True))
+    assert _one(run([gone_room], links=links, state=state), "cancel").booking["status"] == "cancelled"
+
+
+def test_rule_02_ids_stay_strings_in_codes_and_links():
+    big = "52000000000000000001"  # beyond 64 bits
+    (a,) = run([stay(big)])
+    assert (
+        a.reservation_id == big
+        and a.booking["booking_code"].startswith("CB")
+        and len(a.booking["booking_code"]) <= 20
+    )
