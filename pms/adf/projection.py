@@ -23,7 +23,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from pms.adf.introspect import FrontDesk, describe, reflect_tables
-from pms.adf.model import ACTION_KINDS, Action, MirrorStay, Occupant
+from pms.adf.model import ACTION_KINDS, Action, MirrorStay, Occupant, status_key
 from pms.adf.project import Inputs, project
 from pms.adf.state import load_catalog, load_desk_state, load_links, load_mappings, load_stays
 from pms.adf.write import write_actions
@@ -117,6 +117,12 @@ class Projection:
             self._mappings = load_mappings(conn, self.property_id, self._catalog)
         return self._catalog, self._mappings
 
+    def _concerns(self, stay: MirrorStay, links: dict) -> bool:
+        if any(r.sub_id in links for r in stay.rooms):
+            return True
+        live = not stay.is_deleted and status_key(stay.status) != "cancelled"
+        return live and any(not r.is_deleted and r.check_out >= self.today for r in stay.rooms)
+
     def page(
         self,
         conn: sa.Connection,
@@ -133,6 +139,11 @@ class Projection:
         self.done.update(s.reservation_id for s in stays)
         catalog, mappings = self._lookups(conn)
         links = load_links(conn, self.property_id, [s.reservation_id for s in stays])
+        # Stays the projector would pass over (history, cancellations never written) need no look
+        # at the desk: most of a full reconcile's pages are history.
+        stays = [s for s in stays if self._concerns(s, links)]
+        if not stays:
+            return []
         state = load_desk_state(conn, self.tables, self.desk, self.property_id, stays, links, mappings)
         if not self.write:
             state.occupants.extend(self._planned)
