@@ -9,8 +9,12 @@ small interface, so the client's request loop does not care which one it holds:
 * ``after_401(client, headers)`` is asked once after a 401: OAuth renews and says "retry"; an API
   key has nothing to renew, so the 401 becomes an AuthenticationError at once.
 
-Renewals are serialised per token store: concurrent refreshes with one refresh token can
-invalidate each other, so one thread renews and the others pick up its result from the store.
+Renewals are serialised per credential: concurrent refreshes with one refresh token can
+invalidate each other (a server that rotates refresh tokens refuses the second), so one renews and
+the others pick up its result from the store. Within a process a lock per token store does it;
+across processes (the dashboard, a worker, the CLI) a token store that offers ``refresh_lock()``
+(the database's, a lease) does. Should a refresh still be refused, the store is read again: if
+another process has stored newer tokens meanwhile, those are used.
 
 The token calls (authorization code, refresh token, api-key grant) are module functions as well,
 for the OAuth callback route, which has a code but no client yet. Secrets in these objects never
@@ -45,9 +49,11 @@ __all__ = [
     "API_KEY_GRANT",
     "AUTHORIZE_URL",
     "ApiKeyAuth",
+    "DeliveredKey",
     "OAuthApp",
     "OAuthAuth",
     "build_authorize_url",
+    "deliver_api_key",
     "exchange_api_key",
     "exchange_code",
     "refresh_tokens",
@@ -282,6 +288,51 @@ def exchange_code(
     return _token_set(body, now())
 
 
+@dataclass(frozen=True)
+class DeliveredKey:
+    """What the api-key grant returns: the property's API key and the properties it covers."""
+
+    api_key: str = field(repr=False)
+    resources: tuple[dict, ...] = ()
+
+    def __repr__(self) -> str:
+        return f"DeliveredKey(api_key={mask(self.api_key)}, resources={self.resources!r})"
+
+    __str__ = __repr__
+
+
+def deliver_api_key(
+    base_url: str,
+    app: OAuthApp,
+    code: str,
+    *,
+    transport: Transport | None = None,
+    on_call: CallHook | None = None,
+    timeout: float = 30.0,
+) -> DeliveredKey:
+    """Trade an authorization code for a property API key (Cloudbeds' documented "automatic
+    delivery" grant, ``urn:ietf:params:oauth:grant-type:api-key``), with the consented properties."""
+    if not app.redirect_uri:
+        raise ConfigurationError("The OAuth redirect URI is not set.", key="cloudbed_redirect_uri")
+    with _transport(transport, on_call, timeout) as t:
+        body = _grant(
+            t,
+            base_url,
+            {
+                "grant_type": API_KEY_GRANT,
+                "client_id": app.client_id,
+                "client_secret": app.client_secret,
+                "redirect_uri": app.redirect_uri,
+                "code": code,
+            },
+            retry_unknown=False,
+        )
+    resources = tuple(r for r in body.get("resources") or () if isinstance(r, dict))
+    key = str(body["access_token"])
+    register_secret(key)
+    return DeliveredKey(key, resources)
+
+
 def exchange_api_key(
     base_url: str,
     app: OAuthApp,
@@ -291,7 +342,7 @@ def exchange_api_key(
     on_call: CallHook | None = None,
     timeout: float = 30.0,
 ) -> str:
-    """Trade an authorization code for a property API key (Cloudbeds' "automatic delivery")."""
+    """Trade an authorization code for a property API key (``deliver_api_key``, the key alone)."""
     if not app.redirect_uri:
         raise ConfigurationError("The OAuth redirect URI is not set.", key="cloudbed_redirect_uri")
     with _transport(transport, on_call, timeout) as t:
@@ -422,21 +473,42 @@ class OAuthAuth:
         return tokens
 
     def _refresh(self, client: CloudbedsClient, stale: TokenSet) -> TokenSet:
-        new = refresh_tokens(
-            client.base_url,
-            self.app,
-            stale,
-            transport=client.transport,
-            now=self._now,
-            policy=client.retry,
-            sleep=client.sleep,
-            before=client.limiter.acquire,
-        )
+        try:
+            new = refresh_tokens(
+                client.base_url,
+                self.app,
+                stale,
+                transport=client.transport,
+                now=self._now,
+                policy=client.retry,
+                sleep=client.sleep,
+                before=client.limiter.acquire,
+            )
+        except AuthenticationError:
+            # Refused: if another process renewed (and the server retired our refresh token), its
+            # tokens are in the store now; use those rather than fail.
+            current = self._load()
+            if current.refresh_token != stale.refresh_token or current.access_token != stale.access_token:
+                client.redactor.add(current.access_token, current.refresh_token)
+                return current
+            raise
         self.store.save_tokens(new)
         self._cached = new
         self.refreshes += 1
         client.redactor.add(new.access_token, new.refresh_token)
         return new
+
+    @contextmanager
+    def _one_renewal(self) -> Iterator[None]:
+        """Held while renewing: this process's lock for the store, then the store's own lock
+        across processes when it offers one (``refresh_lock``)."""
+        with _lock_for(self.store):
+            shared = getattr(self.store, "refresh_lock", None)
+            if shared is None:
+                yield
+                return
+            with shared():
+                yield
 
     def headers(self, client: CloudbedsClient) -> dict[str, str]:
         """The bearer header; the store is read again only when the token is due for renewal.
@@ -447,8 +519,8 @@ class OAuthAuth:
         tokens = self._cached or self._load()
         client.redactor.add(self.app.client_secret, tokens.access_token, tokens.refresh_token)
         if tokens.expires_within(self.refresh_margin, self._now()):
-            with _lock_for(self.store):
-                current = self._load()  # another thread may have renewed while we waited
+            with self._one_renewal():
+                current = self._load()  # another thread or process may have renewed meanwhile
                 if current.expires_within(self.refresh_margin, self._now()):
                     current = self._refresh(client, current)
                 tokens = current
@@ -457,7 +529,7 @@ class OAuthAuth:
     def after_401(self, client: CloudbedsClient, sent: dict[str, str]) -> bool:
         """Renew once after a 401 (unless someone already did); True means "retry the call"."""
         used = sent.get("Authorization", "").split(" ", 1)[-1]
-        with _lock_for(self.store):
+        with self._one_renewal():
             current = self._load()
             if current.access_token == used:
                 self._refresh(client, current)
