@@ -89,7 +89,7 @@ def test_unsubscribe_removes_only_ours(setup):
     engine, client, box, _ = setup
     subs.subscribe(engine, client, public_url=PUBLIC)
     client.post_webhook("reservation", "created", "https://other.example/hook")
-    removed = subs.unsubscribe(engine, client)
+    removed = subs.unsubscribe(engine, client).removed
     assert len(removed) == len(subs.NEEDED_EVENTS)
     assert _remote(box, box.api_key) == [("reservation/created", "https://other.example/hook")]
 
