@@ -31,7 +31,7 @@ class Recorder:
             raise self.fail
         return type("R", (), {"failed_ids": dict(self.failed_ids)})()
 
-    def guests(self, pid, ids, reservation_ids=()):
+    def guests(self, pid, ids, reservation_ids=(), since=None):
         self.calls.append(("guests", tuple(ids), tuple(reservation_ids)))
 
     def rate_jobs(self, pid):
