@@ -277,3 +277,14 @@ def test_empty_guest_zip_reading(sandbox_factory, reading):
         assert resp.status_code == 200 and resp.json()["success"] is True
     missing = api.post("postReservation", {k: v for k, v in form.items() if k != "guestZip"})
     assert missing.status_code == 400 and "guestZip" in missing.json()["message"]
+
+
+def test_the_docs_list_every_switch_with_its_evidence_and_what_the_client_assumes():
+    sandbox_doc = (PROJECT_ROOT / "docs" / "sandbox.md").read_text()
+    section = sandbox_doc.split("## Readings: where the documentation is silent", 1)[1].split("\n## ", 1)[0]
+    client_doc = (PROJECT_ROOT / "docs" / "client.md").read_text().split("## What the client assumes", 1)[1]
+    for name, reading in READINGS.items():
+        assert f"`{name}`" in section and f"`{name}`" in client_doc, name
+        for value in reading.values:
+            assert f"`{value}`" in section, (name, value)
+        assert f"**`{reading.default}`**" in section, (name, "default")
