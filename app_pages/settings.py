@@ -104,7 +104,10 @@ with tab_hooks, ctx.errors():
             st.success(t("settings.rotated"))
     if c[3].button(t("settings.unsubscribe"), key="hooks_unsubscribe"):
         with ctx.errors():
-            st.success(t("settings.unsubscribed", n=len(actions.unsubscribe_webhooks(ctx))))
+            gone = actions.unsubscribe_webhooks(ctx)
+            (st.success if gone.ok else st.warning)(
+                t("settings.unsubscribed", n=len(gone.removed), failed=len(gone.failed))
+            )
 
 with tab_alerts, ctx.errors():
     keys = [

@@ -9,6 +9,11 @@ return to) and returns Cloudbeds' consent link. Cloudbeds then sends the browser
 
 Keeping the state in the database rather than in the browser session means the callback works
 whichever dashboard replica receives it, and a forged callback (no or wrong state) changes nothing.
+
+Two grants finish a connect (the ``cloudbed_oauth_grant`` setting, chosen when it starts):
+``tokens`` (the authorization-code grant: access and refresh tokens, renewed by the client) and
+``api_key`` (Cloudbeds' documented "automatic delivery" grant, which trades the same code for a
+property API key; the connection then runs on that key, which never needs renewing).
 """
 
 from __future__ import annotations
@@ -24,7 +29,7 @@ from urllib.parse import urlencode, urlsplit
 
 import sqlalchemy as sa
 
-from pms.cloudbeds import DEFAULT_SCOPES, OAuthApp, build_authorize_url, exchange_code
+from pms.cloudbeds import DEFAULT_SCOPES, OAuthApp, build_authorize_url, deliver_api_key, exchange_code
 from pms.cloudbeds.auth import AUTHORIZE_URL
 from pms.config import server_port
 from pms.db.credentials import CredentialStore, consented_properties
@@ -34,6 +39,7 @@ from pms.errors import CloudbedsError, ConfigurationError
 
 __all__ = [
     "CALLBACK_PATH",
+    "GRANTS",
     "STATE_TTL",
     "ConnectOutcome",
     "authorize_base",
@@ -49,6 +55,7 @@ log = logging.getLogger(__name__)
 
 CALLBACK_PATH = "/oauth/cloudbeds/callback"
 STATE_TTL = timedelta(minutes=10)  # Cloudbeds' codes live 10 minutes too
+GRANTS = ("tokens", "api_key")
 _KEY = "cloudbed_oauth_state"
 
 
@@ -101,21 +108,29 @@ def start_connect(
     return_to: str = "/",
     scopes: Iterable[str] = DEFAULT_SCOPES,
     now: datetime | None = None,
+    grant: str | None = None,
 ) -> str:
     """Begin the OAuth connect; returns the link to open in the manager's browser.
 
     Args:
         public_url: this server's address as the browser sees it (default: ``public_base_url``).
         return_to: the dashboard path to come back to (e.g. ``/connection``).
+        grant: ``tokens`` or ``api_key`` (default: the ``cloudbed_oauth_grant`` setting).
 
     Raises:
-        ConfigurationError: no OAuth app (client id and secret) is stored.
+        ConfigurationError: no OAuth app (client id and secret) is stored, or an unknown grant.
     """
     now = now or utcnow()
+    settings = Settings(engine)
+    grant = grant or settings.get("cloudbed_oauth_grant")
+    if grant not in GRANTS:
+        raise ConfigurationError(
+            f"The OAuth grant must be one of {', '.join(GRANTS)}, got {grant!r}.", key="cloudbed_oauth_grant"
+        )
     redirect = redirect_uri(public_base_url(engine, public_url))
     app, api_base = _app(engine, redirect)
     state = secrets.token_urlsafe(32)
-    Settings(engine).set(
+    settings.set(
         _KEY,
         json.dumps(
             {
@@ -123,6 +138,7 @@ def start_connect(
                 "expires_at": (now + STATE_TTL).isoformat(),
                 "return_to": _safe_return_path(return_to),
                 "redirect_uri": redirect,
+                "grant": grant,
             }
         ),
     )
@@ -138,7 +154,7 @@ def pending_connect(engine: sa.Engine) -> dict | None:
         data = json.loads(raw)
     except ValueError:
         return None
-    return {k: data.get(k) for k in ("expires_at", "return_to", "redirect_uri")}
+    return {k: data.get(k) for k in ("expires_at", "return_to", "redirect_uri", "grant")}
 
 
 @dataclass(frozen=True)
@@ -189,25 +205,31 @@ def complete_connect(
         return _fail(f"Cloudbeds did not grant access ({error[:100]}).", return_to)
     if not code:
         return _fail("Cloudbeds sent no authorization code; start the connect again.", return_to)
+    grant = pending.get("grant") or "tokens"
+    store = CredentialStore(engine)
     try:
         app, api_base = _app(engine, pending["redirect_uri"])
-        tokens = exchange_code(api_base, app, code, on_call=on_call)
+        if grant == "api_key":
+            delivered = deliver_api_key(api_base, app, code, on_call=on_call)
+            resources = delivered.resources
+        else:
+            tokens = exchange_code(api_base, app, code, on_call=on_call)
+            resources = tokens.resources
     except (ConfigurationError, CloudbedsError) as exc:
         return _fail(str(exc), return_to)
-    store = CredentialStore(engine)
-    store.save_tokens(tokens)
-    consented = consented_properties(tokens.resources)
-    property_id = consented[0] if consented else None
+    consented = consented_properties(resources)
+    property_id = settings.get("cloudbed_property_id") or (consented[0] if consented else None)
+    if grant == "api_key":
+        # From now on the connection runs on the delivered key (it never needs renewing).
+        store.save_api_key(delivered.api_key, property_id=property_id, api_base=api_base)
+    else:
+        store.save_tokens(tokens)
     values: dict = {"cloudbed_active": True}
-    if property_id and not settings.get("cloudbed_property_id"):
+    if property_id:
         values["cloudbed_property_id"] = property_id
     settings.set_many(values)
-    log.info(
-        "Cloudbeds connected through OAuth (property %s)", property_id or settings.get("cloudbed_property_id")
-    )
-    return ConnectOutcome(
-        True, "Cloudbeds is connected.", return_to, property_id or settings.get("cloudbed_property_id")
-    )
+    log.info("Cloudbeds connected through OAuth (%s grant, property %s)", grant, property_id)
+    return ConnectOutcome(True, "Cloudbeds is connected.", return_to, property_id)
 
 
 def return_url(outcome: ConnectOutcome) -> str:

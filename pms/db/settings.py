@@ -111,6 +111,14 @@ SPECS: dict[str, SettingSpec] = {
         ),
         _s("cloudbed_token_resources", "json", None, "Properties the OAuth consent covers", internal=True),
         _s(
+            "cloudbed_oauth_grant",
+            "choice",
+            "tokens",
+            "What an OAuth connect yields: tokens renewed by the sync, or a property API key "
+            "(Cloudbeds' automatic delivery)",
+            choices=("tokens", "api_key"),
+        ),
+        _s(
             "cloudbed_oauth_state",
             "secret",
             None,
@@ -158,6 +166,29 @@ SPECS: dict[str, SettingSpec] = {
             "Days ahead that rates and availability are synced",
             minimum=1,
             maximum=730,
+        ),
+        _s(
+            "cloudbed_guest_zip_placeholder",
+            "str",
+            "00000",
+            "Postal code sent for a new booking when neither the guest nor the property has one "
+            "(Cloudbeds refuses an empty guestZip)",
+        ),
+        _s(
+            "cloudbed_rate_job_timeout_minutes",
+            "int",
+            60,
+            "A rate job Cloudbeds has not finished after this long is given up and raises an alert",
+            minimum=1,
+            maximum=1440,
+        ),
+        _s(
+            "cloudbed_rate_end_date",
+            "choice",
+            "inclusive",
+            "How Cloudbeds reads a rate interval's end date (learnt from its answers)",
+            choices=("inclusive", "exclusive"),
+            internal=True,
         ),
         # --- retention (the seed's cleanup procedure) ---
         _s(

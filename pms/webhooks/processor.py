@@ -7,6 +7,9 @@ fetches them in lists (``getReservationsWithRateDetails`` takes up to 100 ids pe
 a change only when Cloudbeds' modification time is newer than the row's. Duplicates, replays and
 reordering therefore cannot apply anything twice or move a row backwards.
 
+Guest events need not name the guest's reservation (real ones carry the guest id only): the
+sync then looks for what changed since the burst's earliest event (``refresh_guests``).
+
 Rate-job events trigger one follow-up of the property's queued rate jobs. ``integration/
 appstate_changed`` with ``newState=disabled`` marks the connection inactive (the worker then stops
 calling the API for it) and raises an alert; ``enabled`` switches it back on.
@@ -20,7 +23,7 @@ import logging
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, Protocol
 
 import sqlalchemy as sa
@@ -42,7 +45,13 @@ class Applier(Protocol):
 
     def reservations(self, property_id: str, ids: Sequence[str]) -> Any: ...
 
-    def guests(self, property_id: str, ids: Sequence[str], reservation_ids: Sequence[str] = ()) -> Any: ...
+    def guests(
+        self,
+        property_id: str,
+        ids: Sequence[str],
+        reservation_ids: Sequence[str] = (),
+        since: datetime | None = None,
+    ) -> Any: ...
 
     def rate_jobs(self, property_id: str) -> Any: ...
 
@@ -139,7 +148,10 @@ class Processor:
             property_id,
             by_guest,
             lambda pid, ids: self.applier.guests(
-                pid, ids, [guest_reservations[g] for g in ids if g in guest_reservations]
+                pid,
+                ids,
+                [guest_reservations[g] for g in ids if g in guest_reservations],
+                since=_earliest([ev for g in ids for ev in by_guest[g]]),
             ),
             report,
             "guests",
@@ -213,6 +225,17 @@ class Processor:
 
 _FAILED = object()
 _COVERED_BY_BOOKING = frozenset({"guest/created", "guest/assigned"})
+
+
+def _earliest(events: Iterable[StoredEvent]) -> datetime | None:
+    """When the earliest change of a burst happened (its payload's ``timestamp``, else its arrival):
+    guest webhooks need not name a reservation, so the sync looks for what changed since then."""
+    times = []
+    for ev in events:
+        stamp = _number(ev.field("timestamp"))
+        valid = 0 < stamp < 32503680000  # before the year 3000
+        times.append(datetime.fromtimestamp(stamp, UTC) if valid else ev.received_at)
+    return min((t for t in times if t is not None), default=None)
 
 
 def _text(value: Any) -> str | None:

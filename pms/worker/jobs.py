@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -70,15 +71,20 @@ class SyncJobs:
         with self._context(property_id) as ctx:
             return _settled(self.engine, property_id, refresh_reservations(ctx, list(ids), trigger="webhook"))
 
-    def guests(self, property_id: str, ids: Sequence[str], reservation_ids: Sequence[str] = ()) -> Any:
+    def guests(
+        self,
+        property_id: str,
+        ids: Sequence[str],
+        reservation_ids: Sequence[str] = (),
+        since: datetime | None = None,
+    ) -> Any:
         from pms.sync import refresh_guests
 
         with self._context(property_id) as ctx:
-            return _settled(
-                self.engine,
-                property_id,
-                refresh_guests(ctx, list(ids), reservation_ids=list(reservation_ids), trigger="webhook"),
+            result = refresh_guests(
+                ctx, list(ids), reservation_ids=list(reservation_ids), since=since, trigger="webhook"
             )
+            return _settled(self.engine, property_id, result)
 
     def rate_jobs(self, property_id: str) -> Any:
         from pms.sync import follow_rate_jobs
@@ -92,7 +98,9 @@ class SyncJobs:
         with reader(self.engine).connect() as conn:
             return (
                 conn.execute(
-                    sa.select(t.c.id).where(t.c.property_id == property_id, t.c.status == "queued").limit(1)
+                    sa.select(t.c.id)
+                    .where(t.c.property_id == property_id, t.c.status.in_(("queued", "correcting")))
+                    .limit(1)
                 ).first()
                 is not None
             )

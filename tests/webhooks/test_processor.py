@@ -31,8 +31,9 @@ class Recorder:
             raise self.fail
         return type("R", (), {"failed_ids": dict(self.failed_ids)})()
 
-    def guests(self, pid, ids, reservation_ids=()):
+    def guests(self, pid, ids, reservation_ids=(), since=None):
         self.calls.append(("guests", tuple(ids), tuple(reservation_ids)))
+        self.since = since
 
     def rate_jobs(self, pid):
         self.calls.append(("rate_jobs",))
@@ -126,3 +127,17 @@ def test_events_without_anything_to_reread_are_ignored(sdb):
     _put(sdb, event="reservation/created", timestamp=1.0)  # no reservation id
     report = Processor(sdb, Recorder()).process(PID)
     assert report.ignored == 1 and store.counts(sdb)["ignored"] == 1
+
+
+def test_guest_events_without_a_reservation_pass_the_bursts_earliest_time(sdb):
+    # Real guest webhooks carry the guest id only: the sync looks for what changed since the
+    # earliest event of the burst, so the processor hands that time on.
+    from datetime import UTC, datetime
+
+    _put(sdb, event="guest/details_changed", guestId="61003", timestamp=1795602800.25)
+    _put(sdb, event="guest/created", guestId="61004", timestamp=1795602700.5)
+    _put(sdb, event="guest/details_changed", guestId="61003", timestamp=1795602900.0)
+    rec = Recorder()
+    report = Processor(sdb, rec).process(PID)
+    assert rec.calls == [("guests", ("61003", "61004"), ())] and report.processed == 3
+    assert rec.since == datetime.fromtimestamp(1795602700.5, UTC)
