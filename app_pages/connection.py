@@ -150,7 +150,7 @@ else:
             go_live.save_oauth_app(
                 ctx.engine,
                 client_id,
-                secret or (creds.client_secret if creds else ""),
+                secret or None,  # kept only while the API address stays the same
                 property_id=pid,
                 api_base=base,
             )

@@ -108,7 +108,6 @@ with tab_hooks, ctx.errors():
 
 with tab_alerts, ctx.errors():
     keys = [
-        "alert_webhook_url",
         "alert_email_to",
         "alert_consecutive_failures",
         "alert_stale_minutes",
@@ -120,10 +119,15 @@ with tab_alerts, ctx.errors():
     ]
     cur = settings.get_many(keys)
     with st.form("alert_settings"):
+        # The webhook address is a secret: shown as a hint, replaced only when a new one is typed.
+        hook = st.text_input(
+            t("settings.alert_webhook"),
+            type="password",
+            max_chars=500,
+            placeholder=settings.secret_hint("alert_webhook_url") or "https://…",
+        )
+        drop_hook = st.checkbox(t("settings.alert_webhook_remove"), key="alert_webhook_remove")
         values = {
-            "alert_webhook_url": st.text_input(
-                t("settings.alert_webhook"), cur["alert_webhook_url"] or "", max_chars=500
-            ),
             "alert_email_to": st.text_input(
                 t("settings.alert_email"), cur["alert_email_to"] or "", max_chars=500
             ),
@@ -151,6 +155,8 @@ with tab_alerts, ctx.errors():
             with ctx.errors():
                 if password:
                     values["smtp_password"] = password
+                if hook or drop_hook:
+                    values["alert_webhook_url"] = None if drop_hook else hook
                 settings.set_many({k: (v or None) if isinstance(v, str) else v for k, v in values.items()})
                 ctx.wrote()
                 st.success(t("common.saved"), icon="✅")

@@ -58,6 +58,7 @@ def start_server(folder: Path) -> Server:
         "PMS_DATA_DIR": str(folder),
         "PMS_DEMO_RESERVATIONS": "200",
         "PMS_DEMO_RATE_LIMIT": "0",
+        "PMS_TEST_MODE": "1",
     }
     env.pop("PMS_DATABASE_URL", None)
     log = folder / "server.log"

@@ -62,6 +62,7 @@ class ServerProcess:
                 "PMS_SECRET_KEY": self.secret_key,
                 "PMS_DEMO_RESERVATIONS": "120",
                 "PMS_DEMO_RATE_LIMIT": "0",
+                "PMS_TEST_MODE": "1",
                 "PYTHONUNBUFFERED": "1",
             }
         )
