@@ -88,7 +88,7 @@ def sidebar(ctx: PageContext) -> None:
         st.markdown(f"**🏨 {ctx.prop.label}**" + (f" · {t('demo.tag')}" if ctx.prop.is_demo else ""))
         st.caption(t("auth.signed_in_as", name=ctx.user.username, role=t(f"role.{ctx.user.role}")))
         if st.button(t("auth.logout"), key="logout"):
-            session.log_out()
+            session.log_out(ctx.engine)
             st.rerun()
 
 
@@ -102,6 +102,7 @@ def main() -> None:
         st.error(t("boot.db_problem", error=str(exc)))
         st.stop()
     user = session.current_user(engine)
+    session.sync_cookie()
     language_switch(engine, user)
     t = session.translator()
     if accounts.count_users(engine) == 0:

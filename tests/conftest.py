@@ -40,6 +40,10 @@ def _isolated_data_dir(tmp_path, monkeypatch):
     monkeypatch.setenv("PMS_TEST_MODE", "1")
     monkeypatch.delenv("PMS_DATABASE_URL", raising=False)
     monkeypatch.delenv("PMS_SECRET_KEY", raising=False)
+    # Login budgets are per process: one test's attempts must not spend another's.
+    from pms.accounts import reset_throttle
+
+    reset_throttle()
 
 
 # --- databases ---------------------------------------------------------------------------------

@@ -201,6 +201,15 @@ SPECS: dict[str, SettingSpec] = {
             minimum=1,
             maximum=3650,
         ),
+        # --- dashboard sessions ---
+        _s(
+            "session_idle_minutes",
+            "int",
+            120,
+            "A dashboard login ends after this many minutes without a click",
+            minimum=5,
+            maximum=10080,
+        ),
         # --- alerts ---
         # The address of a chat webhook is its password: stored encrypted like the other secrets.
         _s(
@@ -238,6 +247,13 @@ SPECS: dict[str, SettingSpec] = {
         # --- internal bookkeeping ---
         _s("pms_secret_check", "secret", None, "Detects a changed secret key", internal=True),
         _s("pms_demo_property_id", "str", None, "Property id of the demo sandbox last used", internal=True),
+        _s(
+            "pms_first_manager_created",
+            "str",
+            None,
+            "When the first manager was created from the browser (guards against a second one)",
+            internal=True,
+        ),
     )
 }
 

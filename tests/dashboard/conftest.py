@@ -2,8 +2,9 @@
 
 The dashboard reads its database from ``PMS_DATABASE_URL``, so each test gets its own SQLite file
 (and therefore its own cached engine and query cache entries, which are keyed by URL). Logging
-in through the form costs a scrypt hash; most tests log in by putting the account id in the
-session, exactly what the login form does after checking the password.
+in through the form costs a scrypt hash; most tests log in by opening a session for the account
+and putting its id in the Streamlit session, exactly what the login form does after checking the
+password.
 """
 
 from __future__ import annotations
@@ -52,7 +53,7 @@ class Dash:
     ) -> AppTest:
         at = AppTest.from_file(DASHBOARD, default_timeout=60)
         if as_user is not None:
-            at.session_state["pms_user_id"] = as_user.id
+            at.session_state["pms_session_id"] = login_session(self.engine, as_user)
             at.session_state["pms_lang"] = lang or as_user.language
         elif lang:
             at.session_state["pms_lang"] = lang
@@ -60,6 +61,13 @@ class Dash:
         if page is not None:
             at.switch_page(PAGES[page]).run()
         return at
+
+
+def login_session(engine, user: accounts.User) -> str:
+    """A session for ``user``, as a successful login opens it; its id."""
+    from pms.accounts import sessions
+
+    return sessions.open_session(engine, user).id
 
 
 @pytest.fixture

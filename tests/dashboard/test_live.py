@@ -216,10 +216,10 @@ def _connection_page(dash, user, query):
     """The Connection page as the browser opens it when the OAuth callback sends the manager back."""
     from streamlit.testing.v1 import AppTest
 
-    from tests.dashboard.conftest import DASHBOARD
+    from tests.dashboard.conftest import DASHBOARD, login_session
 
     at = AppTest.from_file(DASHBOARD, default_timeout=60)
-    at.session_state["pms_user_id"] = user.id
+    at.session_state["pms_session_id"] = login_session(dash.engine, user)
     at.run()
     at.switch_page("app_pages/connection.py")
     for key, value in query.items():
