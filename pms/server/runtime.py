@@ -75,6 +75,17 @@ def _subscribe_demo(engine: sa.Engine, demo: Any) -> None:
         api_log.close()
 
 
+def _answer_public_url(engine: sa.Engine) -> None:
+    """The host check also admits the public address set on the Settings page (read once here)."""
+    from pms.db.settings import Settings
+    from pms.server import hosts
+
+    try:
+        hosts.add_public_url(Settings(engine).public_url)
+    except Exception as exc:  # an unreadable setting must not stop the server
+        log.warning("could not read cloudbed_public_url for the host check (%s)", type(exc).__name__)
+
+
 def _announce_setup_code(engine: sa.Engine) -> None:
     """With no account yet, print the one-time code that lets a browser create the first manager.
 
@@ -116,6 +127,7 @@ def start(database_url: str | None = None, *, mode: str | None = None) -> Runtim
         ensure_schema(engine)
         log.info("database ready at %s", redact_url(url))
         _announce_setup_code(engine)
+        _answer_public_url(engine)
         mode = mode or worker_mode()
         demo = None
         if not has_credentials(engine):

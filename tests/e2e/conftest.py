@@ -132,6 +132,13 @@ def idle(page: Page, timeout: float = 60_000) -> None:
     )
 
 
+def setup_code(server: Server) -> str:
+    """The one-time setup code the server printed to its console (its log here)."""
+    text = server.log.read_text(errors="replace")
+    assert "one-time setup code:" in text, text[-2000:]
+    return text.split("one-time setup code:", 1)[1].split()[0]
+
+
 def log_in(page: Page, server: Server) -> None:
     """Open the dashboard as the manager, creating the account on a server's first visit."""
     page.goto(server.url + "/")
@@ -139,6 +146,7 @@ def log_in(page: Page, server: Server) -> None:
     login = page.get_by_role("heading", name="Log in")
     expect(welcome.or_(login)).to_be_visible(timeout=60_000)
     if welcome.is_visible():
+        page.get_by_label("Setup code").fill(setup_code(server))
         page.get_by_label("User name").fill(MANAGER)
         page.get_by_label("Password", exact=True).fill(PASSWORD)
         page.get_by_label("Repeat the password").fill(PASSWORD)
