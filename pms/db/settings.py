@@ -72,6 +72,14 @@ SPECS: dict[str, SettingSpec] = {
     for s in (
         # --- the integration (the seed's keys keep their names) ---
         _s("cloudbed_active", "bool", False, "Cloudbeds integration switched on"),
+        _s(
+            "cloudbed_paused_by",
+            "str",
+            None,
+            "Who switched the integration off when Cloudbeds did ('cloudbeds'); a manager's own "
+            "switch clears it, so Cloudbeds never switches back on what a manager switched off",
+            internal=True,
+        ),
         _s("cloudbed_auto_sync", "bool", True, "Run the incremental sync automatically"),
         _s("cloudbed_sync_interval", "int", 30, "Minutes between automatic syncs", minimum=5, maximum=1440),
         _s("cloudbed_api_version", "choice", "v1.3", "Cloudbeds API version", choices=("v1.2", "v1.3")),
@@ -449,6 +457,9 @@ class Settings:
         """Validate every value first, then write them all in one transaction."""
         prepared: dict[str, str | None] = {}
         plain: dict[str, str | None] = {}
+        if "cloudbed_active" in values and "cloudbed_paused_by" not in values:
+            # Whoever sets the switch now owns it (pms.webhooks.processor reads this).
+            values = {**values, "cloudbed_paused_by": None}
         for key, value in values.items():
             spec = _spec(key)
             if spec.kind == "secret":
