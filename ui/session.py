@@ -24,6 +24,7 @@ from ui import cache
 __all__ = [
     "LANG_KEY",
     "SESSION_KEY",
+    "browser_post",
     "client_address",
     "current_user",
     "language",
@@ -103,8 +104,8 @@ def log_out(engine: sa.Engine) -> None:
     st.session_state[_CLEAR_KEY] = True
 
 
-def _post(path: str, body: dict) -> None:
-    # Fixed text plus a ticket we made (url-safe base64): nothing from outside reaches the script.
+def browser_post(path: str, body: dict) -> None:
+    """Have the browser POST ``body`` (values we made, never outside text) to one of our routes."""
     st.html(
         "<script>fetch(" + json.dumps(path) + ",{method:'POST',credentials:'same-origin',"
         "headers:{'Content-Type':'application/json'},body:" + json.dumps(json.dumps(body)) + "});</script>",
@@ -116,7 +117,7 @@ def sync_cookie() -> None:
     """Have the browser fetch or drop its session cookie from the server's route, once."""
     ticket = st.session_state.pop(_TICKET_KEY, None)
     if ticket:
-        _post(COOKIE_ROUTE, {"ticket": ticket})
+        browser_post(COOKIE_ROUTE, {"ticket": ticket})
     elif st.session_state.get(_CLEAR_KEY) == True:  # noqa: E712 (set once, then marked done)
         st.session_state[_CLEAR_KEY] = "sent"
-        _post(LOGOUT_ROUTE, {})
+        browser_post(LOGOUT_ROUTE, {})

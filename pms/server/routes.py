@@ -10,9 +10,11 @@ balancer or a container health check can act on the status code alone. Those sta
 all an anonymous caller gets; a request with a manager's session cookie also sees
 ``demo_sandbox`` (the demo sandbox's address, or null).
 
-``POST /session/cookie`` trades the one-time ticket a login produced for the ``HttpOnly``,
-``SameSite=Strict`` session cookie; ``POST /session/logout`` ends the session and clears the
-cookie (``pms.accounts.sessions``). Both refuse a request whose ``Origin`` is another site.
+``POST /oauth/cloudbeds/bind`` binds the OAuth connect a manager just started to that browser
+(``pms.connection.oauth``). ``POST /session/cookie`` trades the one-time ticket a login produced
+for the ``HttpOnly``, ``SameSite=Strict`` session cookie; ``POST /session/logout`` ends the
+session and clears the cookie (``pms.accounts.sessions``). All three refuse a request whose
+``Origin`` is another site.
 """
 
 from __future__ import annotations
@@ -96,22 +98,65 @@ async def healthz(request: Request) -> Response:
     )
 
 
+def _bind_cookie(request: Request) -> dict[str, Any]:
+    from pms.connection.oauth import BIND_COOKIE, CALLBACK_PATH
+
+    # Lax, not Strict: it must come back with Cloudbeds' redirect (a top-level GET from its site).
+    return {
+        "key": BIND_COOKIE,
+        "path": CALLBACK_PATH,
+        "httponly": True,
+        "samesite": "lax",
+        "secure": request.url.scheme == "https",
+    }
+
+
+async def oauth_bind(request: Request) -> Response:
+    """Bind the connect in progress to this browser (the Connection page posts the binding)."""
+    from pms.connection.oauth import STATE_TTL, binding_matches
+
+    rt = runtime.current()
+    try:
+        body = await request.json()
+    except ValueError:
+        body = None
+    binding = body.get("binding") if isinstance(body, dict) else None
+    if not isinstance(binding, str) or len(binding) > 100:
+        binding = None
+    ok = (
+        rt is not None
+        and _same_site(request)
+        and await run_in_threadpool(lambda: binding_matches(rt.engine, binding))
+    )
+    if not ok:
+        return JSONResponse({"ok": False}, status_code=403, headers={"Cache-Control": "no-store"})
+    response = JSONResponse({"ok": True}, headers={"Cache-Control": "no-store"})
+    response.set_cookie(value=binding, max_age=int(STATE_TTL.total_seconds()), **_bind_cookie(request))
+    return response
+
+
 async def oauth_callback(request: Request) -> Response:
-    from pms.connection.oauth import ConnectOutcome, complete_connect, return_url
+    from pms.connection.oauth import BIND_COOKIE, ConnectOutcome, complete_connect, return_url
 
     rt = runtime.current()
     if rt is None:
-        outcome = ConnectOutcome(False, "The server is still starting; try the connect again.")
+        outcome = ConnectOutcome(
+            False, "The server is still starting; try the connect again.", code="starting"
+        )
     else:
         q = request.query_params
+        browser = request.cookies.get(BIND_COOKIE)
         outcome = await run_in_threadpool(
             lambda: complete_connect(
-                rt.engine, state=q.get("state"), code=q.get("code"), error=q.get("error")
+                rt.engine, state=q.get("state"), code=q.get("code"), error=q.get("error"), browser=browser
             )
         )
         if outcome.ok:
             rt.receiver.properties.invalidate()
-    return RedirectResponse(return_url(outcome), status_code=303, headers={"Cache-Control": "no-store"})
+    response = RedirectResponse(return_url(outcome), status_code=303, headers={"Cache-Control": "no-store"})
+    if outcome.ok or outcome.code not in ("mismatch", "no_connect"):
+        response.delete_cookie(**_bind_cookie(request))  # spent with the connect
+    return response
 
 
 def _same_site(request: Request) -> bool:
@@ -179,7 +224,7 @@ def _receiver():
 
 
 def routes() -> list[Route]:
-    from pms.connection.oauth import CALLBACK_PATH
+    from pms.connection.oauth import BIND_PATH, CALLBACK_PATH
     from pms.webhooks.receiver import webhook_endpoint
 
     return [
@@ -187,5 +232,6 @@ def routes() -> list[Route]:
         Route("/session/cookie", session_cookie, methods=["POST"]),
         Route("/session/logout", session_logout, methods=["POST"]),
         Route(CALLBACK_PATH, oauth_callback, methods=["GET"]),
+        Route(BIND_PATH, oauth_bind, methods=["POST"]),
         Route("/webhooks/cloudbeds/{token}", webhook_endpoint(_receiver), methods=["POST"]),
     ]
