@@ -8,6 +8,7 @@ from pms.connection.checks import run_connection_checks
 from pms.db.credentials import DEFAULT_API_BASE, CredentialStore
 from ui.context import open_page
 from ui.session import browser_post
+from ui.widgets import plain
 
 ctx = open_page("connection", "connection.title")
 t = ctx.t
@@ -26,14 +27,14 @@ creds = CredentialStore(ctx.engine).load()
 hints = creds.hints() if creds else {}
 
 if info.is_demo:
-    st.info(t("connection.demo", url=info.api_base, pid=info.property_id or "–"), icon="🧪")
+    st.info(t("connection.demo", url=plain(info.api_base), pid=plain(info.property_id or "–")), icon="🧪")
 else:
     st.success(
         t(
             "connection.live",
             method=t(f"connection.method.{info.mode}"),
-            url=info.api_base,
-            pid=info.property_id or t("connection.pid_unknown"),
+            url=plain(info.api_base),
+            pid=plain(info.property_id) if info.property_id else t("connection.pid_unknown"),
         ),
         icon="🔌",
     )

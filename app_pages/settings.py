@@ -5,6 +5,7 @@ import streamlit as st
 from pms.db.settings import Settings
 from ui import actions, user_admin
 from ui.context import open_page
+from ui.widgets import plain
 
 ctx = open_page("settings", "settings.title")
 t = ctx.t
@@ -63,13 +64,13 @@ with tab_sync, ctx.errors():
                 st.success(t("common.saved"), icon="✅")
     if cur["cloudbed_push_since"]:
         st.caption(t("settings.push_since", when=ctx.dt(cur["cloudbed_push_since"])))
-    st.caption(t("settings.timezone", zone=ctx.prop.timezone, now=ctx.dt(ctx.now)))
+    st.caption(t("settings.timezone", zone=plain(ctx.prop.timezone), now=ctx.dt(ctx.now)))
 
 with tab_hooks, ctx.errors():
     from pms.webhooks.subscriptions import redact_endpoint
 
     url = settings.get("cloudbed_webhook_url")
-    st.markdown(t("settings.webhook_url", url=redact_endpoint(url) if url else "–"))
+    st.markdown(t("settings.webhook_url", url=plain(redact_endpoint(url)) if url else "–"))
     st.caption(t("settings.webhook_help"))
     c = st.columns(4)
     if c[0].button(t("settings.subscribe"), type="primary", key="hooks_subscribe"):

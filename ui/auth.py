@@ -15,6 +15,7 @@ import streamlit as st
 from pms import accounts
 from pms.i18n import Translator
 from ui import session
+from ui.widgets import plain
 
 __all__ = ["first_manager_form", "login_form"]
 
@@ -41,7 +42,7 @@ def first_manager_form(engine: sa.Engine, t: Translator) -> None:
     try:
         user = accounts.create_first_manager(engine, name, pw, language=t.lang, setup_code=code)
     except accounts.UserError as exc:
-        st.error(str(exc))
+        st.error(plain(str(exc)))
         return
     session.log_in(engine, user)
     st.rerun()

@@ -6,6 +6,7 @@ import streamlit as st
 
 from pms import accounts
 from ui.context import PageContext
+from ui.widgets import plain
 
 __all__ = ["render"]
 
@@ -41,7 +42,7 @@ def render(ctx: PageContext) -> None:
         if st.form_submit_button(t("settings.add_user"), type="primary"):
             with ctx.errors():
                 created = accounts.create_user(ctx.engine, name, pw, role=role, language=ctx.lang)
-                st.success(t("settings.user_added", name=created.username))
+                st.success(t("settings.user_added", name=plain(created.username)))
                 st.rerun()
     names = [u.username for u in everyone]
     with st.form("edit_user"):
@@ -69,5 +70,5 @@ def render(ctx: PageContext) -> None:
                     accounts.set_active(ctx.engine, who, action == "enable")
                 else:
                     accounts.remove_user(ctx.engine, who)
-                st.success(t("settings.user_changed", name=who))
+                st.success(t("settings.user_changed", name=plain(who)))
                 st.rerun()

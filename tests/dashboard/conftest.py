@@ -90,8 +90,15 @@ def frame_with(at: AppTest, column: str):
     raise AssertionError(f"no table with a {column!r} column")
 
 
+def shown(markdown: str) -> str:
+    """What a person reads of a Markdown source: outside text is escaped (``ui.widgets.plain``)."""
+    import re
+
+    return re.sub(r"\\(.)", r"\1", str(markdown))
+
+
 def texts(at: AppTest) -> str:
-    """Every visible text of a run, to search for a message."""
+    """Every visible text of a run (as a person reads it), to search for a message."""
     parts = []
     for kind in (
         "title",
@@ -109,7 +116,7 @@ def texts(at: AppTest) -> str:
         for el in getattr(at, kind):
             parts.append(str(getattr(el, "label", "") or ""))
             parts.append(str(getattr(el, "value", "") or ""))
-    return "\n".join(parts)
+    return shown("\n".join(parts))
 
 
 def synced_world(engine, property_id: str = "254042") -> None:
