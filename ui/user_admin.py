@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from pms import accounts
+from pms.db.settings import Settings
 from ui.context import PageContext
 from ui.widgets import plain
 
@@ -72,3 +73,18 @@ def render(ctx: PageContext) -> None:
                     accounts.remove_user(ctx.engine, who)
                 st.success(t("settings.user_changed", name=plain(who)))
                 st.rerun()
+
+    with st.form("session_settings"):
+        idle = st.number_input(
+            t("settings.session_idle"),
+            min_value=5,
+            max_value=10080,
+            value=int(Settings(ctx.engine).get("session_idle_minutes")),
+            key="session_idle_minutes",
+            help=t("settings.session_idle_help"),
+        )
+        if st.form_submit_button(t("common.save")):
+            with ctx.errors():
+                Settings(ctx.engine).set("session_idle_minutes", int(idle))
+                ctx.wrote()
+                st.success(t("common.saved"), icon="✅")

@@ -458,8 +458,12 @@ class Settings:
         prepared: dict[str, str | None] = {}
         plain: dict[str, str | None] = {}
         if "cloudbed_active" in values and "cloudbed_paused_by" not in values:
-            # Whoever sets the switch now owns it (pms.webhooks.processor reads this).
-            values = {**values, "cloudbed_paused_by": None}
+            # Whoever flips the switch now owns it (pms.webhooks.processor reads this).
+            stored = _parse(
+                SPECS["cloudbed_active"], self._stored(["cloudbed_active"]).get("cloudbed_active")
+            )
+            if parse_bool(values["cloudbed_active"], "cloudbed_active") != stored:
+                values = {**values, "cloudbed_paused_by": None}
         for key, value in values.items():
             spec = _spec(key)
             if spec.kind == "secret":

@@ -170,13 +170,25 @@ def test_an_enabled_event_never_overrides_a_managers_switch_off(sdb):
     _appstate(sdb, "enabled", 7.0)
     Processor(sdb, Recorder(state="enabled")).process(PID, api_allowed=False)
     assert Settings(sdb).get("cloudbed_active") is True
-    # ... unless a manager took the switch in between.
+    # ... unless a manager took the switch in between (on, then off again by hand).
     _appstate(sdb, "disabled", 8.0)
     Processor(sdb, Recorder(state="disabled")).process(PID)
+    Settings(sdb).set("cloudbed_active", True)
     Settings(sdb).set("cloudbed_active", False)
     _appstate(sdb, "enabled", 9.0)
     Processor(sdb, Recorder(state="enabled")).process(PID, api_allowed=False)
     assert Settings(sdb).get("cloudbed_active") is False
+
+
+def test_saving_other_settings_keeps_cloudbeds_own_switch_off(sdb):
+    Settings(sdb).set("cloudbed_active", True)
+    _appstate(sdb, "disabled", 5.0)
+    Processor(sdb, Recorder(state="disabled")).process(PID)
+    # The Settings page saves the switch with the other sync settings, unchanged.
+    Settings(sdb).set_many({"cloudbed_active": False, "cloudbed_sync_interval": 45})
+    _appstate(sdb, "enabled", 6.0)
+    Processor(sdb, Recorder(state="enabled")).process(PID, api_allowed=False)
+    assert Settings(sdb).get("cloudbed_active") is True
 
 
 def test_an_unconfirmable_app_state_waits_for_a_later_try(sdb):
