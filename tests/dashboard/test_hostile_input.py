@@ -175,3 +175,19 @@ def test_hostile_text_in_errors_renders_literally(dash):
     assert not at.exception
     _assert_literal(at, "error")
     assert "Session expired" in at.error[0].value
+
+
+def test_hostile_names_in_a_sync_preview_render_literally(dash):
+    """A preview whose warnings quote guests' names (domain rule 6's refund warning, say)."""
+    from pms.sync import SyncRequest
+    from pms.sync.plan import SyncPlan
+
+    _hostile_world(dash.engine)
+    plan = SyncPlan(description="Incremental sync for " + PHISH, error="Cloudbeds said: " + PHISH)
+    plan.add("warn", "reservations", "5200000001", f"{PHISH}: paid booking cancelled, refund by hand")
+    at = dash.app(as_user=dash.user("gm"), page="sync")
+    at.session_state["sync_plan"] = (SyncRequest(mode="incremental"), plan)
+    at.run()
+    assert not at.exception
+    _assert_literal(at, "sync preview")
+    assert sum("refund by hand" in text for text in _markdown_texts(at)) == 1
