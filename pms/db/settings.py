@@ -459,10 +459,11 @@ class Settings:
         plain: dict[str, str | None] = {}
         if "cloudbed_active" in values and "cloudbed_paused_by" not in values:
             # Whoever flips the switch now owns it (pms.webhooks.processor reads this).
-            stored = _parse(
-                SPECS["cloudbed_active"], self._stored(["cloudbed_active"]).get("cloudbed_active")
+            stored = self._stored(["cloudbed_active", "cloudbed_paused_by"])
+            flipped = parse_bool(values["cloudbed_active"], "cloudbed_active") != _parse(
+                SPECS["cloudbed_active"], stored.get("cloudbed_active")
             )
-            if parse_bool(values["cloudbed_active"], "cloudbed_active") != stored:
+            if flipped and stored.get("cloudbed_paused_by"):
                 values = {**values, "cloudbed_paused_by": None}
         for key, value in values.items():
             spec = _spec(key)
