@@ -13,7 +13,7 @@ import streamlit as st
 
 from ui.actions import client_for, sync_context
 from ui.context import PageContext
-from ui.widgets import status_label, table
+from ui.widgets import plain, status_label, table
 
 __all__ = ["preview", "runs_table", "show_plan"]
 
@@ -75,9 +75,9 @@ def show_plan(ctx: PageContext) -> None:
         return
     request, plan = stored
     st.subheader(t("sync.plan_title"))
-    st.caption(plan.description or request.describe())
+    st.caption(plain(plan.description or request.describe()))
     if plan.error:
-        st.error(plan.error, icon="⚠️")
+        st.error(plain(plan.error), icon="⚠️")
     counts = {k: n for k, n in plan.counts.items() if n}
     cols = st.columns(max(1, len(counts) or 1))
     for col, (kind, n) in zip(cols, counts.items(), strict=False):
@@ -107,7 +107,7 @@ def show_plan(ctx: PageContext) -> None:
             key="plan_table",
         )
     for warning in plan.warnings:
-        st.warning(warning, icon="⚠️")
+        st.warning(plain(warning), icon="⚠️")
     st.caption(t("sync.preview_cost", calls=plan.api_calls))
     if st.button(t("sync.apply"), type="primary", key="sync_apply"):
         apply(ctx, request)
@@ -156,13 +156,13 @@ def apply(ctx: PageContext, request) -> None:
                 },
             )
         if result.error:
-            st.error(result.error, icon="⚠️")
+            st.error(plain(result.error), icon="⚠️")
         for message in result.errors[:20]:
-            st.warning(message, icon="⚠️")
+            st.warning(plain(message), icon="⚠️")
         if result.warning_count:
             with st.expander(t("sync.warnings", n=result.warning_count)):
                 for message in result.warnings[:50]:
-                    st.write(message)
+                    st.markdown(plain(message))
 
 
 def runs_table(ctx: PageContext, runs: pd.DataFrame) -> None:

@@ -186,15 +186,29 @@ class CredentialStore:
     def save_oauth_app(
         self,
         client_id: str,
-        client_secret: str,
+        client_secret: str | None,
         *,
         property_id: str | None = None,
         api_base: str | None = None,
         purge_demo: bool = True,
     ) -> Credentials:
-        """Store an OAuth app; the tokens arrive later through the callback (``save_tokens``)."""
+        """Store an OAuth app; the tokens arrive later through the callback (``save_tokens``).
+
+        ``client_secret`` may be left out to keep the stored one, but only while the API address
+        stays the same: the stored secret is never sent to a new address.
+        """
         client_id = (client_id or "").strip()
         client_secret = (client_secret or "").strip()
+        if not client_secret:
+            stored = self.settings.get("cloudbed_api_base") or DEFAULT_API_BASE
+            if (api_base or DEFAULT_API_BASE) == stored:
+                client_secret = self.settings.secret("cloudbed_client_secret") or ""
+            elif self.settings.secret("cloudbed_client_secret"):
+                raise SettingsError(
+                    "cloudbed_client_secret: enter the client secret again: the API address changed, "
+                    "and the stored secret is never sent to a new address",
+                    key="cloudbed_client_secret",
+                )
         if not client_id or any(ch.isspace() for ch in client_id) or len(client_id) > 255:
             raise SettingsError(
                 "cloudbed_client_id: enter the Client ID from the Cloudbeds app page",

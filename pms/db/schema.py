@@ -30,6 +30,7 @@ from pms.db.tables_catalog import (
     cloudbed_sources,
 )
 from pms.db.tables_ops import (
+    app_session,
     app_user,
     cloudbed_alerts,
     cloudbed_api_log,
@@ -43,6 +44,7 @@ from pms.db.tables_ops import (
 __all__ = [
     "ADOPTABLE_TABLES",
     "SCHEMA_VERSION",
+    "app_session",
     "app_user",
     "cloudbed_alerts",
     "cloudbed_api_log",
@@ -66,7 +68,7 @@ __all__ = [
 
 
 # Bumped together with a new Alembic revision; shown on the Setup page.
-SCHEMA_VERSION = "0002"
+SCHEMA_VERSION = "0003"
 
 # Tables a hotel may already have from the ADF system; setup adds our columns instead of failing.
 ADOPTABLE_TABLES = ("reservasi", "guest", "settings")

@@ -92,6 +92,20 @@ class SyncJobs:
         with self._context(property_id) as ctx:
             return _settled(self.engine, property_id, follow_rate_jobs(ctx, trigger="webhook"))
 
+    def app_state(self, property_id: str) -> str:
+        """Whether the app is still enabled for the property, as the API answers (one call).
+
+        Cloudbeds' ``getAppState`` is for partner apps only, and a disabled app's credentials are
+        refused, so a refused credential reads as ``disabled`` and an answer as ``enabled``; any
+        other failure raises, and the app-state events wait for a later try.
+        """
+        try:
+            with self._context(property_id) as ctx:
+                ctx.client.get_hotels().all()
+        except AuthenticationError:
+            return "disabled"
+        return "enabled"
+
     def rate_jobs_pending(self, property_id: str) -> bool:
         """Whether rate pushes are waiting for their job to finish (worth a getRateJobs call)."""
         t = schema.cloudbed_rate_sync
