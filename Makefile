@@ -3,6 +3,7 @@
 #   make test   run the whole test suite
 #   make soak   the reliability suite's heavy variants (PMS_SOAK=1); updates docs/reliability.md
 #   make lint   ruff's linter and formatter check (CI runs it before the tests)
+#   make lock   regenerate requirements.lock / requirements-dev.lock after a pin changed
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -10,19 +11,20 @@ PMS_PORT ?= 8501
 # Both cores: the suite is mostly waiting on sandboxes, servers and databases.
 PYTEST_ARGS ?= -n 2
 
-.PHONY: run test lint soak bench venv clean
+.PHONY: run test lint lock soak bench venv clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
 
-# Stamp files re-run pip only when a requirements file changed.
-$(VENV)/.runtime: requirements.txt | $(PY)
-	$(PY) -m pip install --quiet -r requirements.txt
+# Installs come from the lock files only: every package, the ones pulled in too (and pip itself),
+# at one version whose download must match a recorded hash. Stamp files re-run pip only when a
+# lock file changed.
+$(VENV)/.runtime: requirements.lock | $(PY)
+	$(PY) -m pip install --quiet --require-hashes -r requirements.lock
 	touch $@
 
-$(VENV)/.dev: requirements.txt requirements-dev.txt $(VENV)/.runtime
-	$(PY) -m pip install --quiet -r requirements-dev.txt
+$(VENV)/.dev: requirements-dev.lock $(VENV)/.runtime
+	$(PY) -m pip install --quiet --require-hashes -r requirements-dev.lock
 	touch $@
 
 venv: $(VENV)/.runtime
@@ -32,6 +34,14 @@ run: $(VENV)/.runtime
 
 test: $(VENV)/.dev
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# The lock files, from the pins in requirements.txt and requirements-dev.txt (PyPI's hashes for every
+# file of each version, so any machine of the same kind installs them). The dev lock keeps the
+# runtime lock's versions. Procedure: docs/operations.md, "Updating dependencies".
+LOCK = $(VENV)/bin/uv pip compile --quiet --generate-hashes --python-version 3.11 --custom-compile-command "make lock"
+lock: $(VENV)/.dev
+	$(LOCK) requirements.txt -o requirements.lock
+	$(LOCK) requirements-dev.txt -c requirements.lock -o requirements-dev.lock
 
 lint: $(VENV)/.dev
 	$(PY) -m ruff check .

@@ -24,6 +24,7 @@ from ui import boot, session
 from ui.auth import first_manager_form, login_form
 from ui.context import PageContext, set_context
 from ui.errors import show_error
+from ui.widgets import plain
 
 log = logging.getLogger("pms.dashboard")
 
@@ -67,10 +68,10 @@ def language_switch(engine, user) -> None:
 def banners(ctx: PageContext) -> None:
     t = ctx.t
     if ctx.prop.is_demo:
-        st.warning(t("demo.banner", name=ctx.prop.label), icon="🧪")
+        st.warning(t("demo.banner", name=plain(ctx.prop.label)), icon="🧪")
     alerts = ctx.q(alerts_mod.active_alerts, ctx.pid)
     if alerts:
-        st.error(t("alerts.banner", n=len(alerts), message=alerts[0].message[:300]), icon="🔔")
+        st.error(t("alerts.banner", n=len(alerts), message=plain(alerts[0].message[:300])), icon="🔔")
 
 
 def navigation(ctx: PageContext):
@@ -86,10 +87,10 @@ def navigation(ctx: PageContext):
 def sidebar(ctx: PageContext) -> None:
     t = ctx.t
     with st.sidebar:
-        st.markdown(f"**🏨 {ctx.prop.label}**" + (f" · {t('demo.tag')}" if ctx.prop.is_demo else ""))
-        st.caption(t("auth.signed_in_as", name=ctx.user.username, role=t(f"role.{ctx.user.role}")))
+        st.markdown(f"**🏨 {plain(ctx.prop.label)}**" + (f" · {t('demo.tag')}" if ctx.prop.is_demo else ""))
+        st.caption(t("auth.signed_in_as", name=plain(ctx.user.username), role=t(f"role.{ctx.user.role}")))
         if st.button(t("auth.logout"), key="logout"):
-            session.log_out()
+            session.log_out(ctx.engine)
             st.rerun()
 
 
@@ -100,9 +101,10 @@ def main() -> None:
         boot.ensure_setup()
     except PMSError as exc:
         st.title(t("boot.db_problem_title"))
-        st.error(t("boot.db_problem", error=str(exc)))
+        st.error(t("boot.db_problem", error=plain(str(exc))))
         st.stop()
     user = session.current_user(engine)
+    session.sync_cookie()
     language_switch(engine, user)
     t = session.translator()
     if accounts.count_users(engine) == 0:

@@ -7,6 +7,7 @@ from pms.connection import connection_info, go_live
 from pms.connection.checks import run_connection_checks
 from pms.db.credentials import DEFAULT_API_BASE, CredentialStore
 from ui.context import open_page
+from ui.session import browser_post
 from ui.widgets import plain
 
 ctx = open_page("connection", "connection.title")
@@ -15,20 +16,25 @@ outcome = st.query_params.get("oauth")  # set by the OAuth callback route when i
 if outcome == "connected":
     st.success(t("connection.oauth_done"), icon="✅")
 elif outcome == "error":
-    st.error(t("connection.oauth_error", message=plain(st.query_params.get("message", ""))[:300]), icon="⚠️")
+    # A fixed code from our callback route; the link's own text is never shown.
+    from pms.connection.oauth import REASONS
+
+    reason = st.query_params.get("reason")
+    why = t(f"connection.oauth_reason.{reason if reason in REASONS else 'failed'}")
+    st.error(t("connection.oauth_error", message=why), icon="⚠️")
 info = connection_info(ctx.engine)
 creds = CredentialStore(ctx.engine).load()
 hints = creds.hints() if creds else {}
 
 if info.is_demo:
-    st.info(t("connection.demo", url=info.api_base, pid=info.property_id or "–"), icon="🧪")
+    st.info(t("connection.demo", url=plain(info.api_base), pid=plain(info.property_id or "–")), icon="🧪")
 else:
     st.success(
         t(
             "connection.live",
             method=t(f"connection.method.{info.mode}"),
-            url=info.api_base,
-            pid=info.property_id or t("connection.pid_unknown"),
+            url=plain(info.api_base),
+            pid=plain(info.property_id) if info.property_id else t("connection.pid_unknown"),
         ),
         icon="🔌",
     )
@@ -150,7 +156,7 @@ else:
             go_live.save_oauth_app(
                 ctx.engine,
                 client_id,
-                secret or (creds.client_secret if creds else ""),
+                secret or None,  # kept only while the API address stays the same
                 property_id=pid,
                 api_base=base,
             )
@@ -158,10 +164,11 @@ else:
             ctx.flash(t("connection.app_saved"))
     if creds and creds.auth_method == "oauth":
         with ctx.errors():
-            from pms.connection.oauth import start_connect
+            from pms.connection.oauth import BIND_PATH, start_browser_connect
 
             if st.button(t("connection.start_oauth"), key="start_oauth"):
-                url = start_connect(ctx.engine, return_to="/connection")
+                url, binding = start_browser_connect(ctx.engine, return_to="/connection")
+                browser_post(BIND_PATH, {"binding": binding})  # only this browser may finish it
                 st.link_button(t("connection.oauth_link"), url, type="primary")
 
 if not info.is_demo:

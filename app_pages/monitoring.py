@@ -11,7 +11,7 @@ from pms.db.settings import Settings
 from pms.reporting import frontdesk, logs
 from ui import actions, frontdesk_view
 from ui.context import open_page
-from ui.widgets import page_number, pager, status_label, table
+from ui.widgets import page_number, pager, plain, status_label, table
 
 ctx = open_page("monitoring", "monitoring.title")
 t = ctx.t
@@ -166,9 +166,8 @@ with tabs["alerts"], ctx.errors():
             if a.status == "active"
             else t("monitoring.alert_resolved", when=ctx.dt(a.resolved_at))
         )
-        st.markdown(
-            f"**{status_label(t, 'alert', a.key)}** · {state} · {ctx.dt(a.last_seen_at)}  \n{a.message}"
-        )
+        head = f"**{status_label(t, 'alert', a.key)}** · {state} · {ctx.dt(a.last_seen_at)}"
+        st.markdown(f"{head}  \n{plain(a.message)}")
 
 if manager:
     with tabs["retention"], ctx.errors():

@@ -9,11 +9,11 @@ from pms.db.health import health_summary
 from pms.reporting import overview
 from ui import charts, frontdesk_view
 from ui.context import open_page
-from ui.widgets import status_label
+from ui.widgets import plain, status_label
 
 ctx = open_page("overview", "overview.title")
 t = ctx.t
-st.caption(t("overview.subtitle", name=ctx.prop.label, today=t.date(ctx.today)))
+st.caption(t("overview.subtitle", name=plain(ctx.prop.label), today=t.date(ctx.today)))
 
 if ctx.pid is None:
     st.info(t("overview.no_property"), icon="ℹ️")
@@ -89,7 +89,5 @@ with ctx.errors():
     if not active:
         st.success(t("overview.no_alerts"), icon="✅")
     for alert in active:
-        st.warning(
-            f"**{status_label(t, 'alert', alert.key)}** · {ctx.dt(alert.last_seen_at)}\n\n{alert.message}",
-            icon="🔔",
-        )
+        head = f"**{status_label(t, 'alert', alert.key)}** · {ctx.dt(alert.last_seen_at)}"
+        st.warning(f"{head}\n\n{plain(alert.message)}", icon="🔔")

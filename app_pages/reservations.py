@@ -7,7 +7,7 @@ import streamlit as st
 from pms import edits
 from pms.reporting import catalog, listing
 from ui.context import open_page
-from ui.widgets import page_number, pager, status_label, table
+from ui.widgets import page_number, pager, plain, status_label, table
 
 ctx = open_page("reservations", "reservations.title")
 t = ctx.t
@@ -98,9 +98,9 @@ def list_view() -> None:
         chosen = event.selection.rows if event else []
         if chosen:
             row = page.rows.iloc[chosen[0]]
-            st.markdown(t("reservations.rooms_of", name=row["guest_name"] or "–"))
+            st.markdown(t("reservations.rooms_of", name=plain(row["guest_name"] or "–")))
             if row["sync_error"]:
-                st.warning(row["sync_error"], icon="⚠️")
+                st.warning(plain(row["sync_error"]), icon="⚠️")
             rooms = ctx.q(listing.reservation_rooms, ctx.pid, int(row["id"]))
             table(
                 rooms,
@@ -152,7 +152,7 @@ def guests_view() -> None:
                     st.markdown(
                         t(
                             "reservations.edit_guest",
-                            name=f"{record['first_name'] or ''} {record['last_name'] or ''}",
+                            name=plain(f"{record['first_name'] or ''} {record['last_name'] or ''}"),
                         )
                     )
                     cols = st.columns(2)

@@ -5,6 +5,7 @@ import streamlit as st
 from pms.db.settings import Settings
 from ui import actions, user_admin
 from ui.context import open_page
+from ui.widgets import plain
 
 ctx = open_page("settings", "settings.title")
 t = ctx.t
@@ -63,13 +64,13 @@ with tab_sync, ctx.errors():
                 st.success(t("common.saved"), icon="✅")
     if cur["cloudbed_push_since"]:
         st.caption(t("settings.push_since", when=ctx.dt(cur["cloudbed_push_since"])))
-    st.caption(t("settings.timezone", zone=ctx.prop.timezone, now=ctx.dt(ctx.now)))
+    st.caption(t("settings.timezone", zone=plain(ctx.prop.timezone), now=ctx.dt(ctx.now)))
 
 with tab_hooks, ctx.errors():
     from pms.webhooks.subscriptions import redact_endpoint
 
     url = settings.get("cloudbed_webhook_url")
-    st.markdown(t("settings.webhook_url", url=redact_endpoint(url) if url else "–"))
+    st.markdown(t("settings.webhook_url", url=plain(redact_endpoint(url)) if url else "–"))
     st.caption(t("settings.webhook_help"))
     c = st.columns(4)
     if c[0].button(t("settings.subscribe"), type="primary", key="hooks_subscribe"):
@@ -104,11 +105,13 @@ with tab_hooks, ctx.errors():
             st.success(t("settings.rotated"))
     if c[3].button(t("settings.unsubscribe"), key="hooks_unsubscribe"):
         with ctx.errors():
-            st.success(t("settings.unsubscribed", n=len(actions.unsubscribe_webhooks(ctx))))
+            gone = actions.unsubscribe_webhooks(ctx)
+            (st.success if gone.ok else st.warning)(
+                t("settings.unsubscribed", n=len(gone.removed), failed=len(gone.failed))
+            )
 
 with tab_alerts, ctx.errors():
     keys = [
-        "alert_webhook_url",
         "alert_email_to",
         "alert_consecutive_failures",
         "alert_stale_minutes",
@@ -120,10 +123,15 @@ with tab_alerts, ctx.errors():
     ]
     cur = settings.get_many(keys)
     with st.form("alert_settings"):
+        # The webhook address is a secret: shown as a hint, replaced only when a new one is typed.
+        hook = st.text_input(
+            t("settings.alert_webhook"),
+            type="password",
+            max_chars=500,
+            placeholder=settings.secret_hint("alert_webhook_url") or "https://…",
+        )
+        drop_hook = st.checkbox(t("settings.alert_webhook_remove"), key="alert_webhook_remove")
         values = {
-            "alert_webhook_url": st.text_input(
-                t("settings.alert_webhook"), cur["alert_webhook_url"] or "", max_chars=500
-            ),
             "alert_email_to": st.text_input(
                 t("settings.alert_email"), cur["alert_email_to"] or "", max_chars=500
             ),
@@ -151,6 +159,8 @@ with tab_alerts, ctx.errors():
             with ctx.errors():
                 if password:
                     values["smtp_password"] = password
+                if hook or drop_hook:
+                    values["alert_webhook_url"] = None if drop_hook else hook
                 settings.set_many({k: (v or None) if isinstance(v, str) else v for k, v in values.items()})
                 ctx.wrote()
                 st.success(t("common.saved"), icon="✅")

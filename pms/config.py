@@ -16,11 +16,13 @@ from typing import Any
 
 __all__ = [
     "PROJECT_ROOT",
+    "allowed_hosts",
     "data_dir",
     "database_url",
     "database_url_from_env",
     "demo_config",
     "find_openapi_spec",
+    "in_test_mode",
     "public_url",
     "secret_key_from_env",
     "server_port",
@@ -34,10 +36,17 @@ def data_dir() -> Path:
     """The folder for the embedded default's local state (SQLite file, secret key file).
 
     ``PMS_DATA_DIR`` overrides it; the default is ``data/`` in the checkout, which git ignores.
-    The folder is created on demand.
+    The folder is created on demand, readable by its owner only (0700): it holds password hashes,
+    guests' personal data and the secret key. A folder created earlier with wider rights is
+    narrowed when it is ours to change.
     """
     path = Path(os.environ.get("PMS_DATA_DIR") or PROJECT_ROOT / "data")
-    path.mkdir(parents=True, exist_ok=True)
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    try:
+        if path.stat().st_mode & 0o077:
+            path.chmod(0o700)
+    except OSError:  # not ours (a shared mount): leave it as the operator set it
+        pass
     return path
 
 
@@ -81,6 +90,32 @@ def server_port(explicit: int | None = None) -> int:
 def public_url() -> str | None:
     """``PMS_PUBLIC_URL``: where browsers and Cloudbeds reach this server, when set."""
     return (os.environ.get("PMS_PUBLIC_URL") or "").strip() or None
+
+
+def allowed_hosts() -> list[str]:
+    """Host names the server answers to: ``PMS_PUBLIC_URL``'s host, the names in
+    ``PMS_ALLOWED_HOSTS`` (comma separated, ``*.example.com`` allowed) and loopback.
+
+    A request naming any other host (a DNS-rebinding page, a mistyped proxy) is refused.
+    """
+    from urllib.parse import urlsplit
+
+    hosts = ["localhost", "127.0.0.1", "::1"]
+    url = public_url()
+    if url:
+        host = urlsplit(url if "//" in url else f"//{url}").hostname
+        if host:
+            hosts.append(host.lower())
+    for raw in (os.environ.get("PMS_ALLOWED_HOSTS") or "").split(","):
+        name = raw.strip().lower()
+        if name and name not in hosts:
+            hosts.append(name)
+    return list(dict.fromkeys(hosts))
+
+
+def in_test_mode() -> bool:
+    """``PMS_TEST_MODE=1``: the test suite runs; plain-http loopback addresses may be configured."""
+    return os.environ.get("PMS_TEST_MODE") == "1"
 
 
 def worker_mode() -> str:

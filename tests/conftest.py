@@ -36,8 +36,14 @@ def skip_or_fail(reason: str) -> None:
 def _isolated_data_dir(tmp_path, monkeypatch):
     """Keep every test's local state (SQLite files, secret key file) out of the checkout's data/."""
     monkeypatch.setenv("PMS_DATA_DIR", str(tmp_path / "pms-data"))
+    # Sandboxes and test receivers listen on plain-http loopback addresses (pms.outbound).
+    monkeypatch.setenv("PMS_TEST_MODE", "1")
     monkeypatch.delenv("PMS_DATABASE_URL", raising=False)
     monkeypatch.delenv("PMS_SECRET_KEY", raising=False)
+    # Login budgets are per process: one test's attempts must not spend another's.
+    from pms.accounts import reset_throttle
+
+    reset_throttle()
 
 
 # --- databases ---------------------------------------------------------------------------------

@@ -121,14 +121,14 @@ def subscribe_webhooks(ctx: PageContext):
     return report
 
 
-def unsubscribe_webhooks(ctx: PageContext) -> list[str]:
+def unsubscribe_webhooks(ctx: PageContext):
     ctx.require("settings")
     from pms.webhooks.subscriptions import unsubscribe
 
     with client_for(ctx) as client:
-        removed = unsubscribe(ctx.engine, client)
+        report = unsubscribe(ctx.engine, client)
     ctx.wrote()
-    return removed
+    return report
 
 
 def rotate_webhook_token(ctx: PageContext):

@@ -15,6 +15,7 @@ from contextlib import contextmanager
 import streamlit as st
 
 from pms.errors import PMSError
+from ui.widgets import plain
 
 __all__ = ["show_error", "shown_errors"]
 
@@ -23,7 +24,7 @@ log = logging.getLogger("pms.dashboard")
 
 def show_error(exc: BaseException, t: Callable[..., str]) -> None:
     if isinstance(exc, PMSError):
-        st.error(str(exc), icon="⚠️")
+        st.error(plain(str(exc)), icon="⚠️")  # may quote Cloudbeds or what was typed
         return
     ref = uuid.uuid4().hex[:8]
     log.error("unexpected error [ref %s]", ref, exc_info=exc)

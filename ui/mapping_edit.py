@@ -13,6 +13,7 @@ import streamlit as st
 
 from ui.actions import client_for, sync_context
 from ui.context import PageContext
+from ui.widgets import plain
 
 __all__ = ["grid", "refresh_catalogue", "save", "start_from_cloudbeds", "type_labels"]
 
@@ -115,6 +116,6 @@ def refresh_catalogue(ctx: PageContext) -> None:
             result = refresh_catalog(sync_context(ctx, client))
         ctx.wrote()
         if result.status == "failed":
-            st.error(result.error or ctx.t("mapping.refresh_failed"), icon="⚠️")
+            st.error(plain(result.error) if result.error else ctx.t("mapping.refresh_failed"), icon="⚠️")
         else:
             ctx.flash(ctx.t("mapping.refreshed"))

@@ -1,31 +1,46 @@
-"""Who is logged in and which language they read, kept in Streamlit's per-browser-session state.
+"""Who is logged in and which language they read, for this browser session.
 
-Only the account id is kept in the session; the account is re-read from the database on every
-run, so a removed, disabled or demoted account loses its access at the next click, on every
-replica. Login failures are throttled in ``pms.accounts.users`` (per account, in the database).
+The Streamlit session keeps only the id of a session row (``pms.accounts.sessions``); every run
+resumes it from the database, so a removed, disabled or demoted account, a changed password, an
+idle timeout or a Log out elsewhere ends it at the next click, on every replica. A new page load
+(a reload, a new tab, a bookmark) has no Streamlit state yet and resumes from the browser's
+``HttpOnly`` session cookie, which ``st.context.cookies`` shows the script. The cookie itself is
+set and cleared by the server's own routes (``pms.server.routes``): after a login this module
+renders a tiny script that hands the route a one-time ticket, and Log out has the route clear it.
 """
 
 from __future__ import annotations
+
+import json
 
 import sqlalchemy as sa
 import streamlit as st
 
 from pms import accounts
+from pms.accounts import sessions
 from pms.i18n import DEFAULT_LANGUAGE, LANGUAGES, Translator
+from ui import cache
 
 __all__ = [
     "LANG_KEY",
-    "USER_KEY",
+    "SESSION_KEY",
+    "browser_post",
+    "client_address",
     "current_user",
     "language",
     "log_in",
     "log_out",
     "set_language",
+    "sync_cookie",
     "translator",
 ]
 
-USER_KEY = "pms_user_id"
+SESSION_KEY = "pms_session_id"
 LANG_KEY = "pms_lang"
+_TICKET_KEY = "_pms_cookie_ticket"
+_CLEAR_KEY = "_pms_cookie_clear"
+COOKIE_ROUTE = "/session/cookie"
+LOGOUT_ROUTE = "/session/logout"
 
 
 def language() -> str:
@@ -43,24 +58,66 @@ def translator() -> Translator:
     return Translator(language())
 
 
+def client_address() -> str | None:
+    """The browser's address as the server sees it (a local proxy's X-Forwarded-For applied)."""
+    try:
+        address = st.context.ip_address
+    except Exception:  # no request behind this run (a test harness)
+        return None
+    return address if isinstance(address, str) else None
+
+
 def current_user(engine: sa.Engine) -> accounts.User | None:
-    """The logged-in, still active account of this browser session, or None."""
-    user_id = st.session_state.get(USER_KEY)
-    if user_id is None:
+    """The logged-in, still valid account of this browser session, or None."""
+    idle = cache.cached(sessions.idle_limit)
+    session_id = st.session_state.get(SESSION_KEY)
+    if session_id is not None:
+        found = sessions.resume(engine, session_id=session_id, idle=idle)
+        if found is None:
+            log_out(engine)
+        return found.user if found else None
+    if st.session_state.get(_CLEAR_KEY):
+        return None  # logged out in this page: the cookie the page was loaded with is spent
+    found = sessions.resume(engine, cookie=st.context.cookies.get(sessions.COOKIE_NAME), idle=idle)
+    if found is None:
         return None
-    user = accounts.get_user_by_id(engine, int(user_id))
-    if user is None or not user.is_active:
-        log_out()
-        return None
-    return user
+    st.session_state[SESSION_KEY] = found.session_id
+    st.session_state.setdefault(LANG_KEY, found.user.language)
+    return found.user
 
 
-def log_in(user: accounts.User) -> None:
-    st.session_state[USER_KEY] = user.id
+def log_in(engine: sa.Engine, user: accounts.User) -> None:
+    opened = sessions.open_session(engine, user)
+    st.session_state.pop(_CLEAR_KEY, None)
+    st.session_state[SESSION_KEY] = opened.id
     st.session_state[LANG_KEY] = user.language
+    st.session_state[_TICKET_KEY] = opened.ticket
 
 
-def log_out() -> None:
+def log_out(engine: sa.Engine) -> None:
+    session_id = st.session_state.get(SESSION_KEY)
+    if session_id is not None:
+        sessions.close_session(engine, session_id)
     for key in list(st.session_state.keys()):
         if key != LANG_KEY:
             del st.session_state[key]
+    st.session_state[_CLEAR_KEY] = True
+
+
+def browser_post(path: str, body: dict) -> None:
+    """Have the browser POST ``body`` (values we made, never outside text) to one of our routes."""
+    st.html(
+        "<script>fetch(" + json.dumps(path) + ",{method:'POST',credentials:'same-origin',"
+        "headers:{'Content-Type':'application/json'},body:" + json.dumps(json.dumps(body)) + "});</script>",
+        unsafe_allow_javascript=True,
+    )
+
+
+def sync_cookie() -> None:
+    """Have the browser fetch or drop its session cookie from the server's route, once."""
+    ticket = st.session_state.pop(_TICKET_KEY, None)
+    if ticket:
+        browser_post(COOKIE_ROUTE, {"ticket": ticket})
+    elif st.session_state.get(_CLEAR_KEY) == True:  # noqa: E712 (set once, then marked done)
+        st.session_state[_CLEAR_KEY] = "sent"
+        browser_post(LOGOUT_ROUTE, {})

@@ -75,9 +75,9 @@ def show_plan(ctx: PageContext) -> None:
         return
     request, plan = stored
     st.subheader(t("sync.plan_title"))
-    st.caption(plan.description or request.describe())
+    st.caption(plain(plan.description or request.describe()))
     if plan.error:
-        st.error(plan.error, icon="⚠️")
+        st.error(plain(plan.error), icon="⚠️")
     counts = {k: n for k, n in plan.counts.items() if n}
     cols = st.columns(max(1, len(counts) or 1))
     for col, (kind, n) in zip(cols, counts.items(), strict=False):
@@ -107,7 +107,7 @@ def show_plan(ctx: PageContext) -> None:
             key="plan_table",
         )
     for warning in plan.warnings:
-        st.warning(plain(warning), icon="⚠️")  # warnings quote guests' names and Cloudbeds' words
+        st.warning(plain(warning), icon="⚠️")
     _front_desk_plan(ctx, plan)
     st.caption(t("sync.preview_cost", calls=plan.api_calls))
     if st.button(t("sync.apply"), type="primary", key="sync_apply"):
@@ -180,13 +180,13 @@ def apply(ctx: PageContext, request) -> None:
                 },
             )
         if result.error:
-            st.error(result.error, icon="⚠️")
+            st.error(plain(result.error), icon="⚠️")
         for message in result.errors[:20]:
-            st.warning(message, icon="⚠️")
+            st.warning(plain(message), icon="⚠️")
         if result.warning_count:
             with st.expander(t("sync.warnings", n=result.warning_count)):
                 for message in result.warnings[:50]:
-                    st.text(message)
+                    st.markdown(plain(message))
 
 
 def runs_table(ctx: PageContext, runs: pd.DataFrame) -> None:

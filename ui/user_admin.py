@@ -5,7 +5,9 @@ from __future__ import annotations
 import streamlit as st
 
 from pms import accounts
+from pms.db.settings import Settings
 from ui.context import PageContext
+from ui.widgets import plain
 
 __all__ = ["render"]
 
@@ -41,7 +43,7 @@ def render(ctx: PageContext) -> None:
         if st.form_submit_button(t("settings.add_user"), type="primary"):
             with ctx.errors():
                 created = accounts.create_user(ctx.engine, name, pw, role=role, language=ctx.lang)
-                st.success(t("settings.user_added", name=created.username))
+                st.success(t("settings.user_added", name=plain(created.username)))
                 st.rerun()
     names = [u.username for u in everyone]
     with st.form("edit_user"):
@@ -69,5 +71,20 @@ def render(ctx: PageContext) -> None:
                     accounts.set_active(ctx.engine, who, action == "enable")
                 else:
                     accounts.remove_user(ctx.engine, who)
-                st.success(t("settings.user_changed", name=who))
+                st.success(t("settings.user_changed", name=plain(who)))
                 st.rerun()
+
+    with st.form("session_settings"):
+        idle = st.number_input(
+            t("settings.session_idle"),
+            min_value=5,
+            max_value=10080,
+            value=int(Settings(ctx.engine).get("session_idle_minutes")),
+            key="session_idle_minutes",
+            help=t("settings.session_idle_help"),
+        )
+        if st.form_submit_button(t("common.save")):
+            with ctx.errors():
+                Settings(ctx.engine).set("session_idle_minutes", int(idle))
+                ctx.wrote()
+                st.success(t("common.saved"), icon="✅")

@@ -15,8 +15,15 @@ _MARKDOWN = set("\\`*_{}[]()<>#+-.!|~$:")
 
 
 def plain(text: str) -> str:
-    """``text`` with Markdown's special characters escaped: text from outside (a URL parameter, an
-    error from Cloudbeds) is shown as written and can never become a link or formatting."""
+    """``text`` with Markdown's special characters escaped: text from outside is shown as written
+    and can never become a link, an image or formatting.
+
+    The one helper for every string from Cloudbeds, the ADF system, webhooks or users (guest and
+    property names, room types, Cloudbeds' error messages, sync warnings, alert messages, user
+    names) that reaches a widget rendering Markdown (``st.markdown``, ``st.caption``, ``st.info``
+    / ``warning`` / ``error`` / ``success``, labels). Tables (``st.dataframe``) show text as text
+    and need nothing. Escape once, where the text meets the widget.
+    """
     return "".join("\\" + ch if ch in _MARKDOWN else ch for ch in str(text))
 
 

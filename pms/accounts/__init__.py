@@ -1,9 +1,11 @@
-"""Dashboard accounts: ``users`` (the accounts), ``login`` (authenticate, throttling), ``roles``
-(what each role may do) and ``passwords`` (scrypt hashing). Pages and commands import from here."""
+"""Dashboard accounts: ``users`` (the accounts), ``login`` (authenticate), ``throttle`` (attempt
+budgets), ``sessions`` (logged-in sessions and their cookie), ``setup_code`` (the first manager),
+``roles`` (what each role may do) and ``passwords`` (scrypt hashing). Pages and commands import
+from here."""
 
 from __future__ import annotations
 
-from pms.accounts.login import LOCK_AFTER, LoginResult, authenticate
+from pms.accounts.login import LOCK_AFTER, LoginResult, authenticate, reset_throttle
 from pms.accounts.passwords import MAX_PASSWORD, MIN_PASSWORD, hash_password, needs_rehash, verify_password
 from pms.accounts.roles import LANGUAGES, ROLES, can
 from pms.accounts.users import (
@@ -44,6 +46,7 @@ __all__ = [
     "needs_rehash",
     "normalize_username",
     "remove_user",
+    "reset_throttle",
     "set_active",
     "set_language",
     "set_password",

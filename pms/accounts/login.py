@@ -1,34 +1,37 @@
-"""Logging in: check a password, record the outcome, and throttle guessing.
+"""Logging in: check a password, record the outcome, and keep guessing expensive.
 
-Failed logins are throttled per account in the database (``failed_attempts``/``locked_until``), so
-every dashboard replica sees the same lock: after ``LOCK_AFTER`` failures in a row the account is
-locked for ``LOCK_SECONDS``, doubling with every further failure up to ``MAX_LOCK_SECONDS``.
-Unknown user names get the same answers and the same delay (a dummy hash is checked and an
-in-process counter locks them too), so the login form does not tell which names exist. A
-successful login re-hashes a password stored with outdated parameters.
+Before any password is hashed the attempt must fit the budgets of ``pms.accounts.throttle``: per
+client, for the whole server, and a delay per account and client after repeated failures (a delay
+for the guesser, never a lock that keeps the real manager out). Unknown user names take exactly
+the same path, with one dummy hash, so neither the answers nor the work tell which names exist.
+``failed_attempts`` in the database counts wrong passwords in a row for the record. A successful
+login re-hashes a password stored with outdated parameters.
 """
 
 from __future__ import annotations
 
-import threading
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from dataclasses import dataclass, replace
+from datetime import datetime
 
 import sqlalchemy as sa
 
 from pms.accounts.passwords import DUMMY_HASH, MAX_PASSWORD, hash_password, needs_rehash, verify_password
+from pms.accounts.throttle import LOCK_AFTER, LoginThrottle
 from pms.accounts.users import USER_COLUMNS, User, normalize_username, user_from_row
 from pms.db import schema
 from pms.db.types import utcnow
 from pms.errors import UserError
 
-__all__ = ["LOCK_AFTER", "LoginResult", "authenticate"]
+__all__ = ["LOCK_AFTER", "LoginResult", "authenticate", "reset_throttle"]
 
 _t = schema.app_user
+_throttle = LoginThrottle()
 
-LOCK_AFTER = 5
-LOCK_SECONDS = 60
-MAX_LOCK_SECONDS = 15 * 60
+
+def reset_throttle() -> None:
+    """Forget every budget and delay of this process (tests; an operator's restart does the same)."""
+    global _throttle
+    _throttle = LoginThrottle()
 
 
 @dataclass(frozen=True)
@@ -36,7 +39,7 @@ class LoginResult:
     """The outcome of a login attempt.
 
     ``reason`` is ``ok``, ``invalid`` (wrong name or password, deliberately not saying which) or
-    ``locked`` (too many failures; ``retry_after`` seconds until the next try is accepted).
+    ``locked`` (too many attempts; ``retry_after`` seconds until the next try is accepted).
     """
 
     user: User | None
@@ -48,78 +51,55 @@ class LoginResult:
         return self.user is not None
 
 
-def _lock_seconds(failures: int) -> int:
-    """0 below the threshold, then 60 s, 120 s, 240 s ... capped at 15 minutes."""
-    if failures < LOCK_AFTER:
-        return 0
-    return min(MAX_LOCK_SECONDS, LOCK_SECONDS * 2 ** (failures - LOCK_AFTER))
+def authenticate(
+    engine: sa.Engine,
+    username: str,
+    password: str,
+    now: datetime | None = None,
+    *,
+    client: str | None = None,
+) -> LoginResult:
+    """Check a login from ``client`` (its address; None when unknown) and record the outcome.
 
-
-class _UnknownNames:
-    """Failed attempts on names that have no account, kept in memory (bounded) so they lock too."""
-
-    def __init__(self, limit: int = 10_000) -> None:
-        self._lock = threading.Lock()
-        self._failures: dict[str, tuple[int, datetime]] = {}
-        self._limit = limit
-
-    def locked_for(self, name: str, now: datetime) -> int:
-        with self._lock:
-            count, until = self._failures.get(name, (0, now))
-        return max(0, int((until - now).total_seconds() + 0.999)) if count >= LOCK_AFTER else 0
-
-    def fail(self, name: str, now: datetime) -> None:
-        with self._lock:
-            if len(self._failures) >= self._limit:
-                self._failures.pop(next(iter(self._failures)))
-            count = self._failures.get(name, (0, now))[0] + 1
-            self._failures[name] = (count, now + timedelta(seconds=_lock_seconds(count)))
-
-
-_unknown = _UnknownNames()
-
-
-def authenticate(engine: sa.Engine, username: str, password: str, now: datetime | None = None) -> LoginResult:
-    """Check a login and record its outcome.
-
-    A locked account is refused without looking at the password, so guessing during the lock is
-    useless. A success resets the failure count, records the login time and upgrades an outdated
-    hash.
+    An attempt over budget, or from a client still waiting after repeated failures, is refused
+    without looking at the password, so guessing during the wait is useless. A success clears
+    that client's delay, records the login time and upgrades an outdated hash.
     """
     now = now or utcnow()
+    throttle = _throttle
+    wait = throttle.admit(client, now)
+    if wait:
+        return LoginResult(None, "locked", wait)
     try:
         name = normalize_username(username)
     except UserError:
-        verify_password(password or "", DUMMY_HASH)
-        return LoginResult(None, "invalid")
+        name = None
     if isinstance(password, str) and len(password) > MAX_PASSWORD:
         password = password[: MAX_PASSWORD + 1]  # can never match; keeps the hashing cost bounded
-    with engine.connect() as conn:
-        row = conn.execute(
-            sa.select(*USER_COLUMNS, _t.c.password_hash, _t.c.failed_attempts).where(_t.c.username == name)
-        ).first()
+    row = None
+    if name is not None:
+        with engine.connect() as conn:
+            row = conn.execute(
+                sa.select(*USER_COLUMNS, _t.c.password_hash, _t.c.failed_attempts).where(
+                    _t.c.username == name
+                )
+            ).first()
+    key = name or str(username)[:64]
+    version = int(row.session_version or 1) if row is not None else 0
+    wait = throttle.delay(key, client, version, now)
+    if wait:
+        return LoginResult(None, "locked", wait)
     if row is None:
-        wait = _unknown.locked_for(name, now)
-        if wait:
-            return LoginResult(None, "locked", wait)
-        verify_password(password or "", DUMMY_HASH)
-        _unknown.fail(name, now)
-        wait = _unknown.locked_for(name, now)
+        verify_password(password or "", DUMMY_HASH)  # the same work as for a real account
+        wait = throttle.failed(key, client, version, now)
         return LoginResult(None, "locked" if wait else "invalid", wait)
-    if row.locked_until is not None and row.locked_until > now:
-        return LoginResult(None, "locked", int((row.locked_until - now).total_seconds() + 0.999))
     good = verify_password(password or "", row.password_hash) and bool(row.is_active)
     with engine.begin() as conn:
         if not good:
-            failures = int(row.failed_attempts or 0) + 1
-            wait = _lock_seconds(failures)
             conn.execute(
-                sa.update(_t)
-                .where(_t.c.id == row.id)
-                .values(
-                    failed_attempts=failures, locked_until=now + timedelta(seconds=wait) if wait else None
-                )
+                sa.update(_t).where(_t.c.id == row.id).values(failed_attempts=_t.c.failed_attempts + 1)
             )
+            wait = throttle.failed(key, client, version, now)
             return LoginResult(None, "locked" if wait else "invalid", wait)
         values = {"failed_attempts": 0, "locked_until": None, "last_login_at": now}
         if needs_rehash(row.password_hash):
@@ -128,5 +108,6 @@ def authenticate(engine: sa.Engine, username: str, password: str, now: datetime 
             except UserError:
                 pass  # an old password below today's rules keeps working until it is changed
         conn.execute(sa.update(_t).where(_t.c.id == row.id).values(**values))
-    user = user_from_row(row)
-    return LoginResult(User(user.id, user.username, user.role, user.language, True, now, None), "ok")
+    throttle.succeeded(key, client, version)
+    user = replace(user_from_row(row), is_active=True, last_login_at=now, locked_until=None)
+    return LoginResult(user, "ok")

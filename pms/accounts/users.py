@@ -20,6 +20,7 @@ from pms.db.types import utcnow
 from pms.errors import UserError
 
 __all__ = [
+    "FIRST_MANAGER_GUARD",
     "USER_COLUMNS",
     "User",
     "count_users",
@@ -49,6 +50,7 @@ class User:
     is_active: bool
     last_login_at: datetime | None = None
     locked_until: datetime | None = None
+    session_version: int = 1
 
     @property
     def is_manager(self) -> bool:
@@ -87,6 +89,9 @@ def _check_language(language: str) -> str:
 
 # --- accounts --------------------------------------------------------------------------------------
 
+# The settings row whose unique key lets only one first-manager creation through.
+FIRST_MANAGER_GUARD = "pms_first_manager_created"
+
 _t = schema.app_user
 USER_COLUMNS = (
     _t.c.id,
@@ -96,6 +101,7 @@ USER_COLUMNS = (
     _t.c.is_active,
     _t.c.last_login_at,
     _t.c.locked_until,
+    _t.c.session_version,
 )
 
 
@@ -109,6 +115,7 @@ def user_from_row(row) -> User:
         is_active=bool(row.is_active),
         last_login_at=row.last_login_at,
         locked_until=row.locked_until,
+        session_version=int(row.session_version or 1),
     )
 
 
@@ -154,6 +161,7 @@ def _insert(conn: sa.Connection, name: str, password_hash: str, role: str, langu
             language=language,
             is_active=True,
             failed_attempts=0,
+            session_version=1,
             created_at=now,
             updated_at=now,
         )
@@ -181,22 +189,49 @@ def create_user(
         raise UserError(f"There is already a user called {name!r}.") from None
 
 
-def create_first_manager(engine: sa.Engine, username: str, password: str, language: str = "en") -> User:
-    """Create the first account, a manager, only while there are no accounts at all.
+def create_first_manager(
+    engine: sa.Engine, username: str, password: str, language: str = "en", *, setup_code: str | None
+) -> User:
+    """Create the first account, a manager, while there are no accounts at all, from the browser.
 
-    The check and the insert share one transaction, so two browsers racing on a fresh install
-    cannot both create a "first" manager.
+    Whoever reaches a fresh install first must not become its manager, so this needs the one-time
+    setup code the server printed to its own console (``pms.accounts.setup_code``); the command
+    line (``python -m pms users add``) needs none, since it runs on the server already.
+
+    Two browsers racing cannot both succeed: the transaction inserts a guard row with a fixed key
+    into ``settings`` before counting, so a second creation waits on that unique key (MySQL's
+    plain reads take no locks) and then fails on it, and on SQLite writers queue anyway.
 
     Raises:
-        UserError: accounts exist already, or the name/password is invalid.
+        UserError: the setup code is wrong or spent, accounts exist already, or the name/password
+            is invalid.
     """
+    from pms.accounts import setup_code as codes
+
     name = normalize_username(username)
     _check_language(language)
+    if not codes.check(setup_code):
+        raise UserError(
+            "The setup code is not right. Use the code the server printed in its console when it "
+            "started, or create the manager there with `python -m pms users add NAME --role manager`."
+        )
     password_hash = hash_password(password)
-    with engine.begin() as conn:
-        if conn.execute(sa.select(sa.func.count()).select_from(_t)).scalar_one():
-            raise UserError("The first manager has already been created; log in instead.")
-        return _insert(conn, name, password_hash, "manager", language)
+    try:
+        with engine.begin() as conn:
+            conn.execute(
+                sa.insert(schema.settings).values(
+                    setting_key=FIRST_MANAGER_GUARD,
+                    setting_value=utcnow().isoformat(timespec="seconds"),
+                    setting_description="The first manager was created from the browser",
+                )
+            )
+            if conn.execute(sa.select(sa.func.count()).select_from(_t)).scalar_one():
+                raise UserError("The first manager has already been created; log in instead.")
+            user = _insert(conn, name, password_hash, "manager", language)
+    except sa.exc.IntegrityError:
+        raise UserError("The first manager has already been created; log in instead.") from None
+    codes.consume()
+    return user
 
 
 def _require(conn: sa.Connection, username: str):
@@ -225,7 +260,13 @@ def set_password(engine: sa.Engine, username: str, password: str) -> None:
         conn.execute(
             sa.update(_t)
             .where(_t.c.id == row.id)
-            .values(password_hash=password_hash, failed_attempts=0, locked_until=None, updated_at=utcnow())
+            .values(
+                password_hash=password_hash,
+                failed_attempts=0,
+                locked_until=None,
+                session_version=_t.c.session_version + 1,  # every open session ends
+                updated_at=utcnow(),
+            )
         )
 
 
@@ -241,7 +282,12 @@ def set_role(engine: sa.Engine, username: str, role: str) -> None:
             and not _other_active_managers(conn, row.id)
         ):
             raise UserError("This is the last manager; make another user a manager first.")
-        conn.execute(sa.update(_t).where(_t.c.id == row.id).values(role=role, updated_at=utcnow()))
+        if role != row.role:
+            conn.execute(
+                sa.update(_t)
+                .where(_t.c.id == row.id)
+                .values(role=role, session_version=_t.c.session_version + 1, updated_at=utcnow())
+            )
 
 
 def set_active(engine: sa.Engine, username: str, active: bool) -> None:
@@ -250,9 +296,10 @@ def set_active(engine: sa.Engine, username: str, active: bool) -> None:
         row = _require(conn, username)
         if not active and row.role == "manager" and not _other_active_managers(conn, row.id):
             raise UserError("This is the last manager; make another user a manager first.")
-        conn.execute(
-            sa.update(_t).where(_t.c.id == row.id).values(is_active=bool(active), updated_at=utcnow())
-        )
+        values = {"is_active": bool(active), "updated_at": utcnow()}
+        if not active:
+            values["session_version"] = _t.c.session_version + 1  # its open sessions end at once
+        conn.execute(sa.update(_t).where(_t.c.id == row.id).values(**values))
 
 
 def set_language(engine: sa.Engine, username: str, language: str) -> None:
@@ -269,4 +316,6 @@ def remove_user(engine: sa.Engine, username: str) -> None:
         row = _require(conn, username)
         if row.role == "manager" and row.is_active and not _other_active_managers(conn, row.id):
             raise UserError("This is the last manager; make another user a manager first.")
+        # Its sessions go first (also where the database does not enforce the foreign key).
+        conn.execute(sa.delete(schema.app_session).where(schema.app_session.c.user_id == row.id))
         conn.execute(sa.delete(_t).where(_t.c.id == row.id))

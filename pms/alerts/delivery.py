@@ -101,7 +101,8 @@ def deliver_pending(engine: sa.Engine, now: datetime | None = None) -> Delivery:
     """Send every notice not sent yet; safe to call often (nothing is sent twice)."""
     now = now or utcnow()
     settings = Settings(engine)
-    cfg = settings.get_many(["alert_webhook_url", "alert_email_to"])
+    cfg = settings.get_many(["alert_email_to"])
+    cfg["alert_webhook_url"] = settings.secret("alert_webhook_url")
     with reader(engine).connect() as conn:
         rows = conn.execute(
             sa.select(A)

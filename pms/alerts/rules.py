@@ -12,6 +12,9 @@ An integration that silently stopped is what hotels complain about most (docs/do
   are left failed.
 - ``connection_disabled``: Cloudbeds reported the app disabled (raised by the processor);
   resolved when it is enabled again.
+- ``rate_job_stuck``, ``rate_not_applied``: a rate job Cloudbeds did not finish in time, or nights
+  that did not take even when sent again (raised by the sync's rate follow-up,
+  ``pms.sync.rateverify``); resolved when a later job is read back with every night taken.
 """
 
 from __future__ import annotations

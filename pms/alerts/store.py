@@ -36,6 +36,8 @@ KEYS = (
     "auth_revoked",
     "webhook_failures",
     "connection_disabled",
+    "rate_job_stuck",
+    "rate_not_applied",
 )
 
 

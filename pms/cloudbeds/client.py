@@ -116,6 +116,9 @@ class CloudbedsClient(CatalogMethods, ReservationMethods, GuestMethods, RateMeth
         now: wall-clock UTC time (OAuth expiry, CallRecord timestamps).
         session: a ``requests.Session`` to reuse.
         limiter: a ``TokenBucket`` to use instead of the shared one for this credential.
+        rate_end_date: how the server reads a rate interval's ``endDate`` (``inclusive`` or
+            ``exclusive``; undocumented, see ``methods_rates``). It changes to ``exclusive`` when the
+            server shows that reading; callers may keep what was learnt.
     """
 
     def __init__(
@@ -136,8 +139,15 @@ class CloudbedsClient(CatalogMethods, ReservationMethods, GuestMethods, RateMeth
         now: Callable[[], datetime] | None = None,
         session: requests.Session | None = None,
         limiter: TokenBucket | None = None,
+        rate_end_date: str = "inclusive",
     ) -> None:
         parts = urlsplit(base_url)
+        if rate_end_date not in ("inclusive", "exclusive"):
+            raise ConfigurationError(
+                f"rate_end_date must be inclusive or exclusive, got {rate_end_date!r}",
+                key="cloudbed_rate_end_date",
+            )
+        self.rate_end_date = rate_end_date
         if parts.scheme not in ("http", "https") or not parts.netloc:
             raise ConfigurationError(
                 f"Not a usable Cloudbeds API address: {base_url!r}", key="cloudbed_base_url"
@@ -363,8 +373,9 @@ class CloudbedsClient(CatalogMethods, ReservationMethods, GuestMethods, RateMeth
         page_size: int = 100,
         on_page: OnPage | None = None,
         start_page: int = 1,
+        nested_key: Callable[[T], Any] | None = None,
     ) -> Paged[T]:
-        """A lazy iterator over every item of a paged list method."""
+        """A lazy iterator over every item of a paged list method (``nested_key``: see ``Paged``)."""
 
         def fetch(number: int, size: int) -> RawPage:
             body = self.request(
@@ -383,6 +394,7 @@ class CloudbedsClient(CatalogMethods, ReservationMethods, GuestMethods, RateMeth
             start_page=start_page,
             on_warning=self._warn,
             name=name,
+            nested_key=nested_key,
         )
 
     def _raw_page(self, body: Mapping[str, Any]) -> RawPage:

@@ -8,17 +8,35 @@ as a value, so absent fields must be left out entirely.
 
 The rule for lists: a top-level list of scalars is an id list and is comma-joined; a list that
 holds mappings (or any list nested inside another structure) is spelled out with bracket indexes.
+
+The zone of the date-time *filters* (``modifiedFrom``, ``resultsFrom`` and their ``...To``) is not
+documented (API.md §10.4): the server may read them in the property's zone or in UTC. An aware
+lower bound is therefore sent as the earlier of its two wall-clock readings and an upper bound as
+the later (``filter_datetime``), so the window holds at least what was asked under either reading;
+the extra hours (the property's offset from UTC) come back as rows the sync already holds, and are
+recognised as unchanged.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date, datetime, time, tzinfo
+from datetime import UTC, date, datetime, time, tzinfo
 from decimal import Decimal
 from enum import Enum
 from typing import Any
 
-__all__ = ["encode_params", "format_datetime", "format_scalar"]
+__all__ = [
+    "LOWER_BOUNDS",
+    "UPPER_BOUNDS",
+    "encode_params",
+    "filter_datetime",
+    "format_datetime",
+    "format_scalar",
+]
+
+# Date-time filters whose zone is undocumented (property-local or UTC): see the module docstring.
+LOWER_BOUNDS = frozenset({"modifiedFrom", "resultsFrom"})
+UPPER_BOUNDS = frozenset({"modifiedTo", "resultsTo"})
 
 
 def format_datetime(value: datetime, zone: tzinfo | None = None) -> str:
@@ -30,6 +48,22 @@ def format_datetime(value: datetime, zone: tzinfo | None = None) -> str:
     if value.tzinfo is not None and zone is not None:
         value = value.astimezone(zone)
     return value.strftime("%Y-%m-%d %H:%M:%S")
+
+
+def filter_datetime(value: datetime, zone: tzinfo | None, bound: str) -> str:
+    """A date-time filter that holds under both readings of its zone (property-local or UTC).
+
+    Args:
+        value: the instant; a naive value is sent as it is.
+        zone: the property's zone (None: unknown, so only ``format_datetime``'s conversion applies).
+        bound: ``"from"`` sends the earlier wall-clock reading, ``"to"`` the later.
+    """
+    if value.tzinfo is None or zone is None:
+        return format_datetime(value, zone)
+    local = value.astimezone(zone).replace(tzinfo=None)
+    utc = value.astimezone(UTC).replace(tzinfo=None)
+    chosen = min(local, utc) if bound == "from" else max(local, utc)
+    return chosen.strftime("%Y-%m-%d %H:%M:%S")
 
 
 def format_scalar(value: Any, zone: tzinfo | None = None) -> str:
@@ -79,7 +113,8 @@ def encode_params(params: Mapping[str, Any], zone: tzinfo | None = None) -> list
 
     Args:
         params: parameter names as Cloudbeds spells them; ``None`` values are dropped.
-        zone: the property's time zone, used to express aware datetimes in property-local time.
+        zone: the property's time zone, used to express aware datetimes in property-local time
+            (date-time filters: see ``filter_datetime``).
 
     Returns:
         Pairs ready for ``requests`` (``params=`` or ``data=``), which percent-encodes them.
@@ -87,6 +122,9 @@ def encode_params(params: Mapping[str, Any], zone: tzinfo | None = None) -> list
     out: list[tuple[str, str]] = []
     for name, value in params.items():
         if value is None:
+            continue
+        if isinstance(value, datetime) and (name in LOWER_BOUNDS or name in UPPER_BOUNDS):
+            out.append((name, filter_datetime(value, zone, "from" if name in LOWER_BOUNDS else "to")))
             continue
         if isinstance(value, (list, tuple, set, frozenset)) and all(_is_scalar(v) for v in value):
             items = sorted(value) if isinstance(value, (set, frozenset)) else value

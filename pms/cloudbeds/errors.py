@@ -30,7 +30,16 @@ __all__ = ["AuthKind", "error_for_exception", "error_for_response", "server_mess
 AuthKind = Literal["api_key", "oauth", "none"]
 _MAX_SERVER_TEXT = 300
 
-# Phrases with which Cloudbeds reports, on HTTP 200 with success:false, what is really a 404.
+# Phrases with which Cloudbeds reports, on HTTP 200 with success:false or a 400 (its documented
+# statuses), what REST would answer with 404 or 403: both shapes become the same error.
+_FORBIDDEN_HINTS = (
+    "access denied",
+    "lacks the",
+    "insufficient scope",
+    "missing scope",
+    "not have permission",
+    "no permission",
+)
 _NOT_FOUND_HINTS = (
     "not found",
     "does not exist",
@@ -87,7 +96,9 @@ def _kind(status: int, said: str, malformed: bool) -> str:
     if malformed and 200 <= status < 300:
         return "malformed"
     if status in (200, 400) and any(hint in said.lower() for hint in _NOT_FOUND_HINTS):
-        return "not_found"  # Cloudbeds reports some 404s as 200/400 with a telling message
+        return "not_found"  # Cloudbeds documents 400 (or 200) where REST would send 404
+    if status in (200, 400) and any(hint in said.lower() for hint in _FORBIDDEN_HINTS):
+        return "forbidden"  # ... and 200 with success:false where REST would send 403
     if status in _STATUS_KINDS:
         return _STATUS_KINDS[status]
     if status >= 500:

@@ -137,8 +137,11 @@ class CatalogMethods:
     ) -> Paged[Room]:
         """``getRooms``: every room, or with both dates only the rooms free in that window.
 
-        Cloudbeds pages this list by property (``count``/``total`` count properties); the rooms
-        are flattened, so ``on_page``'s item count is rooms.
+        The rooms come nested in one object per property and are flattened, so ``on_page``'s item
+        count is rooms. Whether pages cut the rooms or the properties, and what ``count``/``total``
+        count, is undocumented: the list is walked by rooms until a page brings none not seen
+        before, or the counters plainly count rooms and all have come (``pagination``). A
+        150-room hotel loses no room under any of these readings.
         """
         if (start_date is None) != (end_date is None):
             raise ValueError("get_rooms needs both start_date and end_date, or neither")
@@ -153,7 +156,14 @@ class CatalogMethods:
         def convert(reader, items):
             return [room for outer in items for room in normalize.rooms(reader, outer)]
 
-        return self.paged("getRooms", params, convert, page_size=page_size, on_page=on_page)
+        return self.paged(
+            "getRooms",
+            params,
+            convert,
+            page_size=page_size,
+            on_page=on_page,
+            nested_key=lambda room: (room.property_id, room.room_id) if room.room_id else id(room),
+        )
 
     def get_sources(
         self: CloudbedsClient, *, property_ids: str | Iterable[str] | None = None

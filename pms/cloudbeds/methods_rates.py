@@ -4,13 +4,23 @@ Mixed into ``CloudbedsClient``. Rate writes (``patchRate``, ``putRate``) are asy
 Cloudbeds: the answer is only a job reference, and the change is applied later; follow it with
 ``get_rate_jobs`` (or the rate-job webhook) and read the rates back. Cloudbeds accepts at most 30
 intervals per write and refuses derived rates; the first limit is checked here, before sending.
+Their bodies carry ``rates`` only, the one field the spec lists (no ``propertyID``).
+
+Whether an interval's ``endDate`` is its last night or the day after is undocumented, and
+integrators report both. Our intervals always name their last night (``end_date``); the client's
+``rate_end_date`` says how that goes on the wire: ``inclusive`` (the default, which can only ever
+change fewer nights than asked, never a night not asked for) sends it as it is, ``exclusive``
+sends the day after. A server that refuses one night sent as ``startDate = endDate`` ("endDate
+should be greater than startDate") has shown it reads ``exclusive``: the client switches and sends
+the same request again once (a refused request changed nothing). A multi-night interval under the
+wrong belief leaves its last night untouched, which the sync's read-back finds and corrects.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlsplit
@@ -24,7 +34,14 @@ from pms.errors import ValidationError
 if TYPE_CHECKING:
     from pms.cloudbeds.client import CloudbedsClient
 
-__all__ = ["MAX_RATE_INTERVALS", "RateInterval", "RateMethods", "RateUpdate"]
+__all__ = [
+    "END_DATE_READINGS",
+    "MAX_RATE_INTERVALS",
+    "RateInterval",
+    "RateMethods",
+    "RateUpdate",
+    "wire_end_date",
+]
 
 MAX_RATE_INTERVALS = 30
 _MAX_JOB_PAGES = 100
@@ -32,7 +49,8 @@ _MAX_JOB_PAGES = 100
 
 @dataclass(frozen=True)
 class RateUpdate:
-    """One patchRate item: a price (and optional restrictions) for a rate over a date range."""
+    """One patchRate item: a price (and optional restrictions) for a rate over the nights
+    ``start_date`` .. ``end_date``, both included (``end_date`` is the last night changed)."""
 
     rate_id: str
     start_date: date
@@ -49,12 +67,26 @@ class RateUpdate:
 
 @dataclass(frozen=True)
 class RateInterval:
-    """One putRate interval (putRate sends a list of these per rate)."""
+    """One putRate interval (putRate sends a list of these per rate); ``end_date`` is its last night."""
 
     start_date: date
     end_date: date
     rate: Decimal | float | int | str
     blocked: bool | None = None
+
+
+END_DATE_READINGS = ("inclusive", "exclusive")
+
+
+def wire_end_date(last_night: date, reading: str) -> date:
+    """The ``endDate`` to send for an interval whose last night is ``last_night``."""
+    return last_night + timedelta(days=1) if reading == "exclusive" else last_night
+
+
+def _refuses_single_nights(exc: ValidationError) -> bool:
+    """Whether a refusal says endDate must come after startDate (the exclusive reading)."""
+    text = str(exc).lower()
+    return "enddate" in text and ("greater" in text or "after" in text)
 
 
 def _check_interval(where: str, start: date, end: date, rate: Any) -> None:
@@ -140,15 +172,16 @@ class RateMethods:
                 f"{len(updates)} updates into several calls.",
                 endpoint="patchRate",
             )
-        rates = []
         for u in updates:
             _check_interval("patchRate", u.start_date, u.end_date, u.rate)
-            rates.append(
+
+        def rates(reading: str) -> list[dict]:
+            return [
                 {
                     "rateID": u.rate_id,
                     "interval": {
                         "startDate": u.start_date,
-                        "endDate": u.end_date,
+                        "endDate": wire_end_date(u.end_date, reading),
                         "rate": u.rate,
                         "minLos": u.min_los,
                         "maxLos": u.max_los,
@@ -159,8 +192,11 @@ class RateMethods:
                         "blocked": u.blocked,
                     },
                 }
-            )
-        return self._rate_job("patchRate", rates, property_id)
+                for u in updates
+            ]
+
+        single = any(u.start_date == u.end_date for u in updates)
+        return self._rate_job("patchRate", rates, property_id, single)
 
     def put_rate(
         self: CloudbedsClient,
@@ -178,29 +214,47 @@ class RateMethods:
                 f"{count} intervals into several calls.",
                 endpoint="putRate",
             )
-        rates = []
-        for rate_id, items in intervals.items():
+        for items in intervals.values():
             for i in items:
                 _check_interval("putRate", i.start_date, i.end_date, i.rate)
-            rates.append(
+
+        def rates(reading: str) -> list[dict]:
+            return [
                 {
                     "rateID": rate_id,
                     "interval": [
                         {
                             "startDate": i.start_date,
-                            "endDate": i.end_date,
+                            "endDate": wire_end_date(i.end_date, reading),
                             "rate": i.rate,
                             "blocked": i.blocked,
                         }
                         for i in items
                     ],
                 }
-            )
-        return self._rate_job("putRate", rates, property_id)
+                for rate_id, items in intervals.items()
+            ]
 
-    def _rate_job(self: CloudbedsClient, name: str, rates: list[dict], property_id: str | None) -> str:
+        single = any(i.start_date == i.end_date for items in intervals.values() for i in items)
+        return self._rate_job("putRate", rates, property_id, single)
+
+    def _rate_job(
+        self: CloudbedsClient,
+        name: str,
+        rates: Callable[[str], list[dict]],
+        property_id: str | None,
+        single_nights: bool,
+    ) -> str:
         pid = self._pid(property_id)
-        body = self.request(name, {"propertyID": pid, "rates": rates}, property_id=pid)
+        try:
+            body = self.request(name, {"rates": rates(self.rate_end_date)}, property_id=pid)
+        except ValidationError as exc:
+            if not (single_nights and self.rate_end_date == "inclusive" and _refuses_single_nights(exc)):
+                raise
+            # The server reads endDate as the day after the last night: learn it, send again once.
+            self.rate_end_date = "exclusive"
+            self._warn(f"{name}: Cloudbeds reads a rate interval's endDate as exclusive; sent again so")
+            body = self.request(name, {"rates": rates(self.rate_end_date)}, property_id=pid)
         job = self.reader().id(body.get("jobReferenceID") or (body.get("data") or {}).get("jobReferenceID"))
         if not job:
             self._warn(f"{name} returned no job reference")

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from pms.cloudbeds import normalize
 from pms.cloudbeds.methods_catalog import id_list
 from pms.cloudbeds.models import CreatedReservation, Reservation
 from pms.cloudbeds.pagination import OnPage, Paged
+from pms.errors import ValidationError
 
 if TYPE_CHECKING:
     from pms.cloudbeds.client import CloudbedsClient
@@ -103,7 +104,6 @@ class ReservationMethods:
         room_type_id: str | None = None,
         source_id: str | None = None,
         source_reservation_id: str | None = None,
-        third_party_identifier: str | None = None,
         rate_plan_id: str | None = None,
         first_name: str | None = None,
         last_name: str | None = None,
@@ -121,9 +121,9 @@ class ReservationMethods:
     ) -> Paged[Reservation]:
         """``getReservations``: the list view, with guest details and rooms on request.
 
-        ``modified_from`` is the incremental-sync filter; aware datetimes are sent in the
-        property's local time. ``third_party_identifier`` is sent as ``thirdPartyIdentifier``
-        (undocumented filter; ``find_reservation_by_third_party_id`` does not rely on it).
+        ``modified_from`` is the incremental-sync filter; its zone is undocumented, so it is sent
+        to hold under both readings (``encoding.filter_datetime``). Only documented filters are
+        offered: a server may ignore an unknown one and answer with every reservation.
         """
         pid = self._pid(property_id)
         params = {
@@ -143,7 +143,6 @@ class ReservationMethods:
             "roomTypeID": room_type_id,
             "sourceId": source_id,
             "sourceReservationId": source_reservation_id,
-            "thirdPartyIdentifier": third_party_identifier,
             "ratePlanId": rate_plan_id,
             "firstName": first_name,
             "lastName": last_name,
@@ -243,13 +242,16 @@ class ReservationMethods:
         third_party_identifier: str,
         *,
         check_in: date | None = None,
+        created_since: datetime | None = None,
         property_id: str | None = None,
     ) -> Reservation | None:
         """The reservation carrying ``thirdPartyIdentifier``, or None.
 
-        Cloudbeds does not document a filter on that field, so this relies only on documented
-        ones: with ``check_in`` it lists that day's arrivals (one call, usually), and matches the
-        identifier exactly on our side. Without ``check_in`` it tries ``sourceReservationId``.
+        Cloudbeds documents no filter on that field, and a server that ignores an unknown filter
+        would answer with every reservation, so the search uses documented filters only: the
+        arrival day (``checkInFrom``/``checkInTo``, usually one call) when ``check_in`` is given,
+        else the bookings created since ``created_since`` (``resultsFrom``, default two days ago).
+        The identifier is then matched exactly on each returned row's ``thirdPartyIdentifier``.
         """
         wanted = str(third_party_identifier)
         if check_in is not None:
@@ -257,7 +259,8 @@ class ReservationMethods:
                 check_in_from=check_in, check_in_to=check_in, property_id=property_id
             )
         else:
-            candidates = self.get_reservations(source_reservation_id=wanted, property_id=property_id)
+            since = created_since or datetime.now(UTC) - timedelta(days=2)
+            candidates = self.get_reservations(results_from=since, property_id=property_id)
         for found in candidates:
             if found.third_party_identifier == wanted:
                 return found
@@ -274,7 +277,7 @@ class ReservationMethods:
         guest_country: str,
         rooms: Sequence[RoomRequest],
         payment_method: str = "cash",
-        guest_zip: str = "",
+        guest_zip: str | None = None,
         guest_phone: str | None = None,
         guest_gender: str | None = None,
         source_id: str | None = None,
@@ -290,8 +293,17 @@ class ReservationMethods:
 
         ``send_email_confirmation`` defaults to False here (Cloudbeds' default would email the
         guest). ``extra`` takes further Cloudbeds fields by their wire names (``promoCode`` ...).
-        ``guestZip`` is required by Cloudbeds; an empty one is sent when none is given.
+        ``guest_zip`` is required and never sent empty: Cloudbeds marks it non-nullable and
+        integrators report an empty one refused with "Invalid Parameters", so a blank one is
+        refused here, before anything is sent (the sync supplies the guest's postal code, else the
+        property's, else the ``cloudbed_guest_zip_placeholder`` setting).
         """
+        if not (guest_zip or "").strip():
+            raise ValidationError(
+                "postReservation needs the guest's postal code (guestZip), and Cloudbeds refuses an empty "
+                "one: give the guest's, or the property's postal code.",
+                endpoint="postReservation",
+            )
         pid = self._pid(property_id)
         params: dict[str, Any] = {
             "propertyID": pid,
@@ -301,7 +313,7 @@ class ReservationMethods:
             "guestLastName": guest_last_name,
             "guestEmail": guest_email,
             "guestCountry": guest_country,
-            "guestZip": guest_zip,
+            "guestZip": guest_zip.strip(),  # type: ignore[union-attr]  (checked above)
             "guestPhone": guest_phone,
             "guestGender": guest_gender,
             "paymentMethod": payment_method,

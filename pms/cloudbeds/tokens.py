@@ -44,7 +44,12 @@ class TokenSet:
 
 
 class TokenStore(Protocol):
-    """Where OAuth tokens live between processes (the database, encrypted, in production)."""
+    """Where OAuth tokens live between processes (the database, encrypted, in production).
+
+    A store shared by several processes should also offer ``refresh_lock()``: a context manager
+    held by one process at a time, so a credential is renewed once and the other processes read
+    the result (``OAuthAuth`` uses it when present).
+    """
 
     def load_tokens(self) -> TokenSet | None: ...
 

@@ -23,6 +23,7 @@ import requests
 
 from pms.cloudbeds.hooks import CallHook, CallRecord
 from pms.cloudbeds.redaction import Redactor
+from pms.outbound import CredentialSession
 
 __all__ = ["USER_AGENT", "Outcome", "Transport"]
 
@@ -95,7 +96,8 @@ class Transport:
         redactor: Redactor | None = None,
         now: Callable[[], datetime] | None = None,
     ) -> None:
-        self.session = session or requests.Session()
+        # Never requests.Session(): it forwards x-api-key across a redirect to another host.
+        self.session = session or CredentialSession()
         self.timeout = timeout
         self.on_call = on_call
         self.redactor = redactor or Redactor()

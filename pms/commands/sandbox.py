@@ -28,19 +28,37 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="requests per second per credential, 0 for none (default 5)",
     )
     parser.add_argument("--api-key", default=None, help="the main API key (default: derived from the seed)")
+    parser.add_argument("--rooms", type=int, default=None, help="rooms of the property (default 33)")
+    parser.add_argument(
+        "--reading",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="where Cloudbeds' documentation is silent, which answer to give (repeatable); "
+        "see docs/sandbox.md",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
     from pms.sandbox import Sandbox, SandboxConfig
+    from pms.sandbox.readings import describe, parse_reading
 
-    config = SandboxConfig(
-        host=args.host,
-        port=args.port,
-        seed=args.seed,
-        reservations=args.reservations,
-        rate_limit=args.rate_limit or None,
-        api_key=args.api_key,
-    )
+    try:
+        readings = dict(parse_reading(text) for text in args.reading)
+        config = SandboxConfig(
+            host=args.host,
+            port=args.port,
+            seed=args.seed,
+            reservations=args.reservations,
+            rate_limit=args.rate_limit or None,
+            api_key=args.api_key,
+            rooms=args.rooms,
+            readings=readings,
+        )
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        print("readings:\n  " + "\n  ".join(describe()), file=sys.stderr)
+        return 2
     stop = threading.Event()
 
     def on_signal(signum, frame) -> None:
@@ -56,6 +74,8 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
             flush=True,
         )
+        chosen = ", ".join(f"{k}={v}" for k, v in box.config.readings.items())
+        print(f"sandbox: readings {chosen}", file=sys.stderr, flush=True)
         while not stop.wait(0.5):
             pass
     finally:

@@ -69,9 +69,11 @@ def run(args: argparse.Namespace) -> int:
             print(f"{len(found)} subscription(s)", file=sys.stderr)
             return 0
         if args.action == "unsubscribe":
-            removed = subs.unsubscribe(engine, client)
-            print(f"removed {len(removed)} subscription(s)")
-            return 0
+            gone = subs.unsubscribe(engine, client)
+            print(f"removed {len(gone.removed)} subscription(s)")
+            for what, error in gone.failed.items():
+                print(f"  failed: {what}: {error}", file=sys.stderr)
+            return 0 if gone.ok else 1
         report = (subs.rotate if args.action == "rotate" else subs.subscribe)(
             engine, client, public_url=public_url
         )

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import atexit
 import logging
+import secrets
 import threading
 from dataclasses import dataclass
 from typing import Any
@@ -52,7 +53,8 @@ def ensure_demo(reservations: int = DEMO_RESERVATIONS, **config: Any) -> DemoInf
     """Start the demo sandbox once per process and return where it listens.
 
     Webhook retries are quick (5 s) so a demo recovers at once from a delivery that raced the
-    server's start-up.
+    server's start-up. The seed fixes the demo hotel, not its credentials: the API key and the
+    OAuth client secret are random per run, so knowing the seed gives no access to a running demo.
     """
     global _current
     with _lock:
@@ -61,6 +63,8 @@ def ensure_demo(reservations: int = DEMO_RESERVATIONS, **config: Any) -> DemoInf
         from pms.sandbox import Sandbox, SandboxConfig
 
         config.setdefault("seed", DEMO_SEED)
+        config.setdefault("api_key", "cbat_" + secrets.token_hex(16))
+        config.setdefault("client_secret", secrets.token_hex(20))
         config.setdefault("webhook_retry_interval", 5.0)
         box = Sandbox(SandboxConfig(reservations=reservations, **config)).start()
         _current = DemoInfo(

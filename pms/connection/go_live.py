@@ -35,7 +35,11 @@ class ConnectAttempt:
         return bool(self.steps) and all(s.ok for s in self.steps)
 
 
-def _api_base(value: str | None) -> str:
+def _api_base(value: str | None, engine: sa.Engine | None = None) -> str:
+    """The candidate API address, refused unless it is https (``pms.outbound``: the key goes there)."""
+    from pms.db.credentials import has_credentials
+    from pms.outbound import check_url
+
     text = (value or "").strip() or DEFAULT_API_BASE
     parts = urlsplit(text)
     if (
@@ -48,7 +52,8 @@ def _api_base(value: str | None) -> str:
             "cloudbed_api_base: expected an address such as https://api.cloudbeds.com/api/v1.3",
             key="cloudbed_api_base",
         )
-    return text.rstrip("/")
+    demo = engine is None or not has_credentials(engine)
+    return check_url(text.rstrip("/"), key="cloudbed_api_base", demo=demo)
 
 
 def try_api_key(
@@ -67,7 +72,7 @@ def try_api_key(
     from pms.cloudbeds import ApiKeyAuth, CloudbedsClient
     from pms.db.apilog import ApiLogWriter
 
-    key, base, pid = check_api_key(api_key), _api_base(api_base), check_property_id(property_id)
+    key, base, pid = check_api_key(api_key), _api_base(api_base, engine), check_property_id(property_id)
     attempt = ConnectAttempt()
     with CloudbedsClient(base, ApiKeyAuth(key), property_id=pid, on_call=ApiLogWriter(engine)) as client:
         attempt.steps = run_connection_checks(engine, client=client, on_step=on_step)
@@ -81,14 +86,20 @@ def try_api_key(
 def save_oauth_app(
     engine: sa.Engine,
     client_id: str,
-    client_secret: str,
+    client_secret: str | None,
     *,
     property_id: str | None = None,
     api_base: str | None = None,
 ) -> None:
-    """Store the Cloudbeds app (ends demo mode); "Connect with Cloudbeds" then fetches the tokens."""
+    """Store the Cloudbeds app (ends demo mode); "Connect with Cloudbeds" then fetches the tokens.
+
+    An empty ``client_secret`` keeps the stored one while the API address is unchanged.
+    """
     CredentialStore(engine).save_oauth_app(
-        client_id, client_secret, property_id=check_property_id(property_id), api_base=_api_base(api_base)
+        client_id,
+        client_secret,
+        property_id=check_property_id(property_id),
+        api_base=_api_base(api_base, engine),
     )
 
 

@@ -7,26 +7,36 @@ worker, CLI) reads them.
 
 Saving real credentials ends demo mode: the demo property's rows are purged in the same step, so
 demo data never mixes with a real property's data (``pms.db.purge.purge_demo_data``).
+
+Renewing OAuth tokens is serialised across processes by ``refresh_lock``, a lease
+(``pms.db.leases``) per OAuth client: a server that rotates refresh tokens refuses the second of
+two refreshes made with the same one, so the dashboard, the worker and the CLI take turns, and
+whoever waited reads the tokens the first one stored.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import hashlib
+import time
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
 
 from pms.cloudbeds.tokens import TokenSet
+from pms.db import leases
 from pms.db.purge import purge_demo_data
 from pms.db.secrets import SecretBox, hint
 from pms.db.settings import Settings
-from pms.errors import SettingsError
+from pms.errors import APIConnectionError, SettingsError
 
 __all__ = [
     "CREDENTIAL_KEYS",
     "DEFAULT_API_BASE",
+    "REFRESH_LEASE",
     "CredentialStore",
     "Credentials",
     "consented_properties",
@@ -34,6 +44,9 @@ __all__ = [
 ]
 
 DEFAULT_API_BASE = "https://api.cloudbeds.com/api/v1.3"
+REFRESH_LEASE = "lease:oauth-refresh"
+REFRESH_LEASE_TTL = timedelta(minutes=3)  # longer than a refresh with all its retries
+_GLOBAL = "*"  # the credential is the installation's, not one property's
 # The settings that say whether credentials are stored (read without decrypting anything).
 CREDENTIAL_KEYS = ("cloudbed_auth_method", "cloudbed_api_key", "cloudbed_client_id")
 
@@ -173,15 +186,29 @@ class CredentialStore:
     def save_oauth_app(
         self,
         client_id: str,
-        client_secret: str,
+        client_secret: str | None,
         *,
         property_id: str | None = None,
         api_base: str | None = None,
         purge_demo: bool = True,
     ) -> Credentials:
-        """Store an OAuth app; the tokens arrive later through the callback (``save_tokens``)."""
+        """Store an OAuth app; the tokens arrive later through the callback (``save_tokens``).
+
+        ``client_secret`` may be left out to keep the stored one, but only while the API address
+        stays the same: the stored secret is never sent to a new address.
+        """
         client_id = (client_id or "").strip()
         client_secret = (client_secret or "").strip()
+        if not client_secret:
+            stored = self.settings.get("cloudbed_api_base") or DEFAULT_API_BASE
+            if (api_base or DEFAULT_API_BASE) == stored:
+                client_secret = self.settings.secret("cloudbed_client_secret") or ""
+            elif self.settings.secret("cloudbed_client_secret"):
+                raise SettingsError(
+                    "cloudbed_client_secret: enter the client secret again: the API address changed, "
+                    "and the stored secret is never sent to a new address",
+                    key="cloudbed_client_secret",
+                )
         if not client_id or any(ch.isspace() for ch in client_id) or len(client_id) > 255:
             raise SettingsError(
                 "cloudbed_client_id: enter the Client ID from the Cloudbeds app page",
@@ -245,6 +272,38 @@ class CredentialStore:
             expires_at=expires or utcnow(),
             resources=tuple(resources),
         )
+
+    def refresh_lease_name(self) -> str:
+        """The lease that serialises renewals of the stored OAuth client's tokens."""
+        client_id = self.settings.get("cloudbed_client_id") or ""
+        return f"{REFRESH_LEASE}:{hashlib.sha256(client_id.encode()).hexdigest()[:16]}"
+
+    @contextmanager
+    def refresh_lock(self, *, timeout: float = 200.0, poll: float = 0.05) -> Iterator[None]:
+        """Held by one process at a time while it renews the OAuth tokens (the client's
+        ``TokenStore.refresh_lock``); the others wait, then read what it stored.
+
+        Raises:
+            APIConnectionError: another process held the renewal longer than ``timeout`` seconds.
+        """
+        name = self.refresh_lease_name()
+        owner = leases.new_owner("oauth refresh")
+        deadline = time.monotonic() + timeout
+        while leases.take(self.engine, _GLOBAL, name, owner, REFRESH_LEASE_TTL, purpose="OAuth refresh"):
+            if time.monotonic() >= deadline:
+                raise APIConnectionError(
+                    "Another process has been renewing the Cloudbeds access token for over "
+                    f"{timeout:.0f} seconds; try again in a few minutes.",
+                    endpoint="access_token",
+                )
+            time.sleep(poll)
+        try:
+            yield
+        finally:
+            try:
+                leases.release(self.engine, _GLOBAL, name, owner)
+            except sa.exc.SQLAlchemyError:
+                pass  # it lapses by itself after REFRESH_LEASE_TTL
 
     def save_tokens(self, tokens: TokenSet) -> None:
         self.settings.set_many(

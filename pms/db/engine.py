@@ -9,6 +9,7 @@ the first sync of the morning, and UTC as the session time zone.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from pathlib import Path
 
@@ -39,6 +40,22 @@ def redact_url(url: str | URL) -> str:
         return _url(url).render_as_string(hide_password=True)
     except ConfigurationError:
         return "(invalid database URL)"
+
+
+def _private_file(path: Path) -> None:
+    """Create the SQLite file readable by its owner only (0600), or narrow an existing one.
+
+    It holds password hashes and guests' personal data. SQLite gives the ``-wal`` and ``-shm``
+    files it creates beside it the database file's mode, so they follow.
+    """
+    if not path.exists():
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+    for part in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        try:
+            if part.stat().st_mode & 0o077:
+                part.chmod(0o600)
+        except OSError:  # absent, or not ours to change (the operator decided): leave it
+            continue
 
 
 def _on_sqlite_connect(dbapi_conn: sqlite3.Connection, _record) -> None:
@@ -78,7 +95,8 @@ def make_engine(url: str | URL, **kwargs) -> sa.Engine:
         if database and database != ":memory:" and not database.startswith("file:"):
             folder = Path(database).expanduser().parent
             try:
-                folder.mkdir(parents=True, exist_ok=True)
+                folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+                _private_file(Path(database).expanduser())
             except OSError as exc:
                 raise ConfigurationError(
                     f"Cannot use {folder} for the SQLite database: {exc.strerror or exc}. Choose another "

@@ -32,6 +32,7 @@ from pms.db.tables_catalog import (
     cloudbed_sources,
 )
 from pms.db.tables_ops import (
+    app_session,
     app_user,
     cloudbed_alerts,
     cloudbed_api_log,
@@ -45,6 +46,7 @@ from pms.db.tables_ops import (
 __all__ = [
     "ADOPTABLE_TABLES",
     "SCHEMA_VERSION",
+    "app_session",
     "app_user",
     "cloudbed_adf_mapping",
     "cloudbed_alerts",
@@ -71,7 +73,7 @@ __all__ = [
 
 
 # Bumped together with a new Alembic revision; shown on the Setup page.
-SCHEMA_VERSION = "0003"
+SCHEMA_VERSION = "0004"
 
 # Tables a hotel may already have from the seed's PHP module; setup adds our columns instead of
 # failing. A ``settings`` table of the hotel's own shape is never adopted (``settings_table``).

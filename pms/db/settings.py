@@ -60,6 +60,9 @@ class SettingSpec:
     maximum: int | None = None
     choices: tuple[str, ...] = ()
     internal: bool = False  # written by the system, not shown on the Settings page
+    check: str | None = None  # a secret's text is validated as this kind first (e.g. ``url``)
+    outbound: bool = False  # an address we send credentials or secrets to (``pms.outbound``)
+    legacy_plain: bool = False  # a secret that older versions stored in clear: encrypted on read
 
 
 def _s(key, kind, default, description, **kw) -> SettingSpec:
@@ -71,6 +74,14 @@ SPECS: dict[str, SettingSpec] = {
     for s in (
         # --- the integration (the seed's keys keep their names) ---
         _s("cloudbed_active", "bool", False, "Cloudbeds integration switched on"),
+        _s(
+            "cloudbed_paused_by",
+            "str",
+            None,
+            "Who switched the integration off when Cloudbeds did ('cloudbeds'); a manager's own "
+            "switch clears it, so Cloudbeds never switches back on what a manager switched off",
+            internal=True,
+        ),
         _s("cloudbed_auto_sync", "bool", True, "Run the incremental sync automatically"),
         _s("cloudbed_sync_interval", "int", 30, "Minutes between automatic syncs", minimum=5, maximum=1440),
         _s("cloudbed_api_version", "choice", "v1.3", "Cloudbeds API version", choices=("v1.2", "v1.3")),
@@ -97,7 +108,13 @@ SPECS: dict[str, SettingSpec] = {
         ),
         # --- credentials ---
         _s("cloudbed_auth_method", "choice", "api_key", "How to authenticate", choices=("api_key", "oauth")),
-        _s("cloudbed_api_base", "url", "https://api.cloudbeds.com/api/v1.3", "Cloudbeds API address"),
+        _s(
+            "cloudbed_api_base",
+            "url",
+            "https://api.cloudbeds.com/api/v1.3",
+            "Cloudbeds API address",
+            outbound=True,
+        ),
         _s("cloudbed_property_id", "str", None, "Cloudbeds property id"),
         _s("cloudbed_api_key", "secret", None, "Cloudbeds API key"),
         _s("cloudbed_client_id", "str", None, "OAuth client id of the Cloudbeds app"),
@@ -112,6 +129,14 @@ SPECS: dict[str, SettingSpec] = {
             internal=True,
         ),
         _s("cloudbed_token_resources", "json", None, "Properties the OAuth consent covers", internal=True),
+        _s(
+            "cloudbed_oauth_grant",
+            "choice",
+            "tokens",
+            "What an OAuth connect yields: tokens renewed by the sync, or a property API key "
+            "(Cloudbeds' automatic delivery)",
+            choices=("tokens", "api_key"),
+        ),
         _s(
             "cloudbed_oauth_state",
             "secret",
@@ -167,6 +192,29 @@ SPECS: dict[str, SettingSpec] = {
             minimum=1,
             maximum=730,
         ),
+        _s(
+            "cloudbed_guest_zip_placeholder",
+            "str",
+            "00000",
+            "Postal code sent for a new booking when neither the guest nor the property has one "
+            "(Cloudbeds refuses an empty guestZip)",
+        ),
+        _s(
+            "cloudbed_rate_job_timeout_minutes",
+            "int",
+            60,
+            "A rate job Cloudbeds has not finished after this long is given up and raises an alert",
+            minimum=1,
+            maximum=1440,
+        ),
+        _s(
+            "cloudbed_rate_end_date",
+            "choice",
+            "inclusive",
+            "How Cloudbeds reads a rate interval's end date (learnt from its answers)",
+            choices=("inclusive", "exclusive"),
+            internal=True,
+        ),
         # --- retention (the seed's cleanup procedure) ---
         _s(
             "cloudbed_retention_api_log_days",
@@ -200,8 +248,26 @@ SPECS: dict[str, SettingSpec] = {
             minimum=1,
             maximum=3650,
         ),
+        # --- dashboard sessions ---
+        _s(
+            "session_idle_minutes",
+            "int",
+            120,
+            "A dashboard login ends after this many minutes without a click",
+            minimum=5,
+            maximum=10080,
+        ),
         # --- alerts ---
-        _s("alert_webhook_url", "url", None, "Alerts are POSTed as JSON to this address"),
+        # The address of a chat webhook is its password: stored encrypted like the other secrets.
+        _s(
+            "alert_webhook_url",
+            "secret",
+            None,
+            "Alerts are POSTed as JSON to this address",
+            check="url",
+            outbound=True,
+            legacy_plain=True,
+        ),
         _s("alert_email_to", "emails", None, "Alerts are e-mailed to these addresses (comma separated)"),
         _s(
             "alert_consecutive_failures",
@@ -228,6 +294,13 @@ SPECS: dict[str, SettingSpec] = {
         # --- internal bookkeeping ---
         _s("pms_secret_check", "secret", None, "Detects a changed secret key", internal=True),
         _s("pms_demo_property_id", "str", None, "Property id of the demo sandbox last used", internal=True),
+        _s(
+            "pms_first_manager_created",
+            "str",
+            None,
+            "When the first manager was created from the browser (guards against a second one)",
+            internal=True,
+        ),
     )
 }
 
@@ -411,6 +484,9 @@ class Settings:
         stored = self._stored([key]).get(key)
         if not stored:
             return None
+        if spec.legacy_plain and not is_encrypted(stored):
+            self.set(key, stored)  # written in clear by an older version: encrypt it now
+            return stored
         return self.box.decrypt(stored, name=key)
 
     def secret_hint(self, key: str) -> str:
@@ -424,6 +500,15 @@ class Settings:
     def set_many(self, values: Mapping[str, Any], conn: sa.Connection | None = None) -> None:
         """Validate every value first, then write them all in one transaction."""
         prepared: dict[str, str | None] = {}
+        plain: dict[str, str | None] = {}
+        if "cloudbed_active" in values and "cloudbed_paused_by" not in values:
+            # Whoever flips the switch now owns it (pms.webhooks.processor reads this).
+            stored = self._stored(["cloudbed_active", "cloudbed_paused_by"])
+            flipped = parse_bool(values["cloudbed_active"], "cloudbed_active") != _parse(
+                SPECS["cloudbed_active"], stored.get("cloudbed_active")
+            )
+            if flipped and stored.get("cloudbed_paused_by"):
+                values = {**values, "cloudbed_paused_by": None}
         for key, value in values.items():
             spec = _spec(key)
             if spec.kind == "secret":
@@ -432,14 +517,51 @@ class Settings:
                 text = value.strip() if value else None
                 if text and (len(text) > _MAX_TEXT or any(ord(ch) < 32 for ch in text)):
                     raise SettingsError(f"{key}: not a valid secret value", key=key)
+                if text and spec.check:
+                    text = _validate(SettingSpec(key, spec.check, None, ""), text)
+                plain[key] = text
                 prepared[key] = self.box.encrypt(text) if text else None
             else:
-                prepared[key] = _validate(spec, value)
+                prepared[key] = plain[key] = _validate(spec, value)
+        self._check_outbound(plain)
         if conn is not None:
             self._write(conn, prepared)
             return
         with self.engine.begin() as own:
             self._write(own, prepared)
+
+    def _check_outbound(self, values: Mapping[str, str | None]) -> None:
+        """Addresses we send secrets to must be https, and a new Cloudbeds address needs its secret.
+
+        Changing ``cloudbed_api_base`` alone would send the stored API key or client secret to
+        whatever host was typed, so the change is refused unless the same write brings the secret.
+        """
+        from pms.db.credentials import CREDENTIAL_KEYS, has_credentials
+        from pms.outbound import check_smtp, check_url
+
+        wanted = [k for k in values if SPECS[k].outbound and values[k]]
+        smtp = {"smtp_host", "smtp_starttls"} & set(values)
+        if not wanted and not smtp:
+            return
+        stored = self.get_many([*CREDENTIAL_KEYS, "cloudbed_api_base", "smtp_host", "smtp_starttls"])
+        demo = not has_credentials(self.engine, stored)
+        for key in wanted:
+            check_url(values[key], key=key, demo=demo)
+        new_base = values.get("cloudbed_api_base")
+        if (
+            new_base
+            and stored["cloudbed_api_base"] != new_base
+            and not (values.get("cloudbed_api_key") or values.get("cloudbed_client_secret"))
+        ):
+            raise SettingsError(
+                "cloudbed_api_base: enter the API key or client secret again when changing the "
+                "Cloudbeds address (the stored one is never sent to a new address)",
+                key="cloudbed_api_base",
+            )
+        if smtp:
+            host = values["smtp_host"] if "smtp_host" in values else stored["smtp_host"]
+            tls = values["smtp_starttls"] if "smtp_starttls" in values else stored["smtp_starttls"]
+            check_smtp(host, parse_bool(tls) if tls is not None else True, demo=demo)
 
     # --- the common ones, by name ----------------------------------------------------------
 

@@ -139,7 +139,8 @@ cloudbed_rate_sync = Table(
     _bool("closed_to_departure"),
     _bool("blocked"),
     Column("direction", String(16), nullable=False, default="from_cloudbed"),  # or to_cloudbed
-    # synced | pending (edit waiting to be pushed) | queued (job sent) | completed | error
+    # synced | pending (edit waiting to be pushed) | queued (job sent) | correcting (sent again:
+    # the read-back found the night unchanged) | completed (read back) | error | expired
     Column("status", String(16), nullable=False, default="synced"),
     Column("job_reference_id", String(64)),
     Column("error", Text),

@@ -7,6 +7,7 @@ from sqlalchemy import (
     Boolean,
     Column,
     Date,
+    ForeignKey,
     Index,
     Integer,
     String,
@@ -22,6 +23,7 @@ from pms.db.columns import timestamps as _timestamps
 from pms.db.types import CloudbedsId, PropertyId, UTCDateTime, utcnow
 
 __all__ = [
+    "app_session",
     "app_user",
     "cloudbed_alerts",
     "cloudbed_api_log",
@@ -185,7 +187,33 @@ app_user = Table(
     Column("failed_attempts", Integer, nullable=False, default=0),
     Column("locked_until", UTCDateTime),
     Column("last_login_at", UTCDateTime),
+    # Bumped by a password or role change and by switching the account off: every open session
+    # of the account carries the version it started with and ends when they differ.
+    Column("session_version", Integer, nullable=False, default=1),
     *_timestamps(),
     UniqueConstraint("username", name="uq_app_user_username"),
+    # Ids are never reused (SQLite would hand a deleted account's id to the next one otherwise),
+    # so nothing that remembers an id can ever point at another person's account.
+    sqlite_autoincrement=True,
+    **_MYSQL,
+)
+
+# Logged-in dashboard sessions (pms.accounts.sessions): the browser holds a signed cookie whose
+# token hashes to ``token_hash``; the one-time ``ticket`` lets the server's own route set that
+# cookie after a login in the dashboard.
+app_session = Table(
+    "app_session",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("user_id", Integer, ForeignKey("app_user.id", ondelete="CASCADE"), nullable=False),
+    Column("session_version", Integer, nullable=False),
+    Column("token_hash", String(64)),
+    Column("ticket_hash", String(64)),
+    Column("ticket_expires_at", UTCDateTime),
+    Column("created_at", UTCDateTime, nullable=False, default=utcnow),
+    Column("last_seen_at", UTCDateTime, nullable=False, default=utcnow),
+    Index("ix_app_session_token", "token_hash", unique=True),
+    Index("ix_app_session_ticket", "ticket_hash", unique=True),
+    Index("ix_app_session_user", "user_id"),
     **_MYSQL,
 )

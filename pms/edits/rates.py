@@ -65,7 +65,7 @@ def set_rates(
                 )
             current = (
                 row.adf_rate
-                if row.status in ("pending", "queued") and row.adf_rate is not None
+                if row.status in ("pending", "queued", "correcting") and row.adf_rate is not None
                 else row.cloudbed_rate
             )
             if current is not None and Decimal(str(current)) == amount:

@@ -13,6 +13,7 @@ import csv
 import io
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -178,10 +179,29 @@ def export_csv(
     with reader(engine).connect() as conn:
         result = conn.execution_options(stream_results=True, yield_per=2000).execute(query)
         for row in result:
-            writer.writerow(
-                ["" if v is None else (v.isoformat() if isinstance(v, datetime) else v) for v in row]
-            )
+            writer.writerow([_cell(v) for v in row])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+# What a spreadsheet reads as the start of a formula (or, for tab and CR, of a hidden cell shift).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value: Any) -> Any:
+    """A CSV cell that a spreadsheet shows as the text it is.
+
+    Logs hold text from outside (Cloudbeds' errors, webhook event names, guests' names in
+    messages): a cell starting with ``=``, ``+``, ``-``, ``@``, tab or CR would be run as a
+    formula when the export is opened, so it is prefixed with an apostrophe, the spreadsheet
+    convention for "this is text". Numbers and dates are written as they are.
+    """
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
 
 
 def failed_records(engine: sa.Engine, property_id: str, limit: int = 200) -> Page:

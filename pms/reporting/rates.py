@@ -62,7 +62,7 @@ def rate_calendar(engine: sa.Engine, property_id: str, start: date, end: date) -
     with reader(engine).connect() as conn:
         out = frame(conn.execute(query))
     if not out.empty:
-        pending = out["status"].isin(["pending", "queued", "error"]) & out["adf_rate"].notna()
+        pending = out["status"].isin(["pending", "queued", "correcting", "error"]) & out["adf_rate"].notna()
         out["rate"] = out["cloudbed_rate"].where(~pending, out["adf_rate"])
         out["room_type_name"] = out["room_type_name"].fillna(out["room_type_id"])
     else:

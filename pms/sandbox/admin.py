@@ -6,7 +6,8 @@ of other packages drive the sandbox only through these routes (JSON in, JSON out
     GET  /_sandbox/state                 counters, sizes, faults, clock
     POST /_sandbox/reset                 {"counters_only": false}
     GET|POST|DELETE /_sandbox/faults     list / script {"endpoint","kind","times",...} / clear
-    GET|POST /_sandbox/config            run-time settings (rate_limit, token_ttl, webhook_*, rate_job_delay)
+    GET|POST /_sandbox/config            run-time settings (rate_limit, token_ttl, webhook_*, rate_job_delay,
+                                         readings: {"errors": "status_codes", ...})
     POST /_sandbox/clock                 {"advance": seconds}
     POST /_sandbox/api-keys              {"scopes": [...], "label": "..."} → a limited API key
     POST /_sandbox/expire-tokens         every OAuth access token expires now

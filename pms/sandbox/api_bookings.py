@@ -2,10 +2,10 @@
 
 postReservation takes parallel bracket-key arrays (``rooms[i]``, ``adults[i]``, ``children[i]``
 matched by roomTypeID), refuses a start date in the past like Cloudbeds (domain rule 18), and creates
-the booking as ``not_confirmed`` (domain rule 8) unless the sandbox-only ``status=confirmed`` is
-sent. ``thirdPartyIdentifier`` is stored and found again with getReservations'
-``sourceReservationId`` (or ``thirdPartyIdentifier``) filter, so a client can check whether a
-timed-out create happened before retrying it. putReservation is a partial update.
+the booking as ``not_confirmed`` (domain rule 8). ``thirdPartyIdentifier`` is stored and returned
+by the reads (getReservations' documented ``sourceReservationId`` filter matches it too), so a
+client can check whether a timed-out create happened before retrying it. The answer's body is
+built in ``serialize``. putReservation is a partial update.
 """
 
 from __future__ import annotations
@@ -14,12 +14,11 @@ from typing import Any
 
 from pms.sandbox import mutations
 from pms.sandbox.api_reservations import get_reservation_or_404
-from pms.sandbox.clock import format_local
 from pms.sandbox.endpoint import Call, Endpoint
 from pms.sandbox.forms import ParamError, Params, parse_bool, parse_date, parse_datetime
 from pms.sandbox.models import RESERVATION_STATUSES
 from pms.sandbox.queries import property_mismatch
-from pms.sandbox.serialize import reservation_detail
+from pms.sandbox.serialize import created_reservation, reservation_detail
 from pms.sandbox.store import Store
 
 __all__ = ["ENDPOINTS", "guest_fields_from"]
@@ -124,100 +123,86 @@ def guest_fields_from(p: Params, required: tuple[str, ...], allowed: dict[str, s
     return fields
 
 
-def post_reservation(call: Call) -> dict[str, Any]:
-    p, store = call.params, call.store
-    property_mismatch(store, p, "propertyID")
-    start, end = p.date("startDate", required=True), p.date("endDate", required=True)
-    if "guestZip" not in p.values:  # required by the spec; an empty value is tolerated
+_BOOKING_GUEST_FIELDS = (
+    "guestFirstName",
+    "guestLastName",
+    "guestGender",
+    "guestEmail",
+    "guestPhone",
+    "guestCountry",
+    "guestZip",
+)
+
+
+def _booking_guest(call: Call) -> dict[str, Any]:
+    """The main guest's fields; ``guestZip`` must be sent, and may be empty only under the
+    ``empty_guest_zip`` reading ``accept`` (integrators report Cloudbeds refusing it)."""
+    p = call.params
+    if "guestZip" not in p.values:  # required (non-nullable) in the spec
         raise ParamError("Parameter guestZip is required")
-    guest = guest_fields_from(
-        p,
-        ("guestFirstName", "guestLastName", "guestEmail", "guestCountry"),
-        {
-            k: v
-            for k, v in mutations.GUEST_FIELDS.items()
-            if k
-            in (
-                "guestFirstName",
-                "guestLastName",
-                "guestGender",
-                "guestEmail",
-                "guestPhone",
-                "guestCountry",
-                "guestZip",
-            )
-        },
-    )
+    if not (p.str("guestZip") or "").strip() and call.backend.reading("empty_guest_zip") == "refuse":
+        raise ParamError("Invalid Parameters: guestZip must not be empty")
+    allowed = {k: v for k, v in mutations.GUEST_FIELDS.items() if k in _BOOKING_GUEST_FIELDS}
+    return guest_fields_from(p, ("guestFirstName", "guestLastName", "guestEmail", "guestCountry"), allowed)
+
+
+def _payment_method(p: Params) -> str:
     payment = p.str("paymentMethod", required=True)
     if payment not in PAYMENT_METHODS and not payment.replace("_", "").isalnum():
         raise ParamError(f"Parameter paymentMethod must be one of {', '.join(PAYMENT_METHODS)}")
+    return payment
+
+
+def _source_id(store: Store, p: Params) -> str:
     source_id = p.str("sourceID") or "s-1"
     if source_id not in store.sources:
         raise ParamError(
             f"Unknown sourceID {source_id!r}: use s-{{id}}, ss-{{id}}-0 or ss-{{id}}-1 from getSources"
         )
-    status = p.enum("status", ("not_confirmed", "confirmed"), "not_confirmed")  # sandbox extension
-    arrival = p.str("estimatedArrivalTime")
+    return source_id
+
+
+def _booking_extras(store: Store, p: Params) -> dict[str, Any]:
+    """The optional fields: arrival time, custom fields, a back-dated creation time, our reference."""
     created = p.datetime("dateCreated")
-    custom = [
-        {"name": str(f.get("fieldName", "")), "value": str(f.get("fieldValue", ""))}
-        for f in p.objects("customFields")
-    ]
     if "sendEmailConfirmation" in p:
         p.bool("sendEmailConfirmation")  # validated, otherwise ignored: the sandbox sends no mail
-    room_requests = _room_requests(store, p)
+    return {
+        "third_party_id": p.str("thirdPartyIdentifier") or "",
+        "estimated_arrival": p.str("estimatedArrivalTime"),
+        "custom_fields": [
+            {"name": str(f.get("fieldName", "")), "value": str(f.get("fieldValue", ""))}
+            for f in p.objects("customFields")
+        ],
+        "created": store.clock.local_to_utc(created) if created else None,
+    }
+
+
+def post_reservation(call: Call) -> dict[str, Any]:
+    """postReservation: check the form step by step, create the booking, answer with its summary.
+
+    New bookings are ``not_confirmed`` (domain rule 8); an undocumented ``status`` is ignored, as
+    a lenient server would.
+    """
+    p, store = call.params, call.store
+    property_mismatch(store, p, "propertyID")
+    start, end = p.date("startDate", required=True), p.date("endDate", required=True)
+    guest = _booking_guest(call)
+    payment = _payment_method(p)
+    source_id = _source_id(store, p)
+    extras = _booking_extras(store, p)
     res = mutations.create_reservation(
         store,
         start=start,
         end=end,
-        rooms=room_requests,
+        rooms=_room_requests(store, p),
         guest=guest,
         source_id=source_id,
-        status=status,
-        third_party_id=p.str("thirdPartyIdentifier") or "",
-        estimated_arrival=arrival,
-        custom_fields=custom,
+        status="not_confirmed",
         payment_method=payment,
-        created=store.clock.local_to_utc(created) if created else None,
+        **extras,
     )
-    main = store.guests[res.main_guest_id]
-
-    def room_json(room) -> dict[str, Any]:
-        rt = store.room_types[room.room_type_id]
-        item = {
-            "subReservationID": room.sub_reservation_id,
-            "roomTypeName": rt.name,
-            "roomTypeID": rt.room_type_id,
-            "adults": room.adults,  # ints here, strings in the read endpoints (API.md §10.1)
-            "children": room.children,
-            "dailyRates": [
-                {"date": n.isoformat(), "rate": r} for n, r in zip(room.nights(), room.rates, strict=False)
-            ],
-            "roomTotal": room.total,
-        }
-        if room.room_id:
-            item.update({"roomID": room.room_id, "roomName": store.rooms[room.room_id].name})
-        return item
-
-    body = {
-        "success": True,
-        "reservationID": res.reservation_id,
-        "status": res.status,
-        "guestID": main.guest_id,
-        "guestFirstName": main.first_name,
-        "guestLastName": main.last_name,
-        "guestGender": main.gender,
-        "guestEmail": main.email,
-        "startDate": res.start.isoformat(),
-        "endDate": res.end.isoformat(),
-        "dateCreated": format_local(res.created, store.clock.tz),
-        "grandTotal": res.grand_total,
-        "unassigned": [room_json(r) for r in res.rooms if not r.room_id],
-    }
-    assigned = [room_json(r) for r in res.rooms if r.room_id]
-    if assigned:
-        body["assigned"] = assigned
-    return body
+    return created_reservation(store, res)
 
 
 def put_reservation(call: Call) -> dict[str, Any]:

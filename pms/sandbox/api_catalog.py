@@ -1,8 +1,9 @@
 """The catalogue methods: getHotels, getHotelDetails, getRoomTypes, getRooms, getSources.
 
 Shapes follow API.md §8.1-8.5: ``propertyCurrency`` is an array in getHotels but an object in
-getHotelDetails; getRooms nests rooms per property and counts properties in ``count``/``total``;
-getRoomTypes has no count/total in the spec, but we add them (clients ignore extra fields).
+getHotelDetails; getRooms nests rooms per property, and what its pages and counters count is the
+``rooms_paging`` reading; getRoomTypes has no count/total in the spec, but we add them (clients
+ignore extra fields).
 """
 
 from __future__ import annotations
@@ -186,9 +187,20 @@ def get_rooms(call: Call) -> dict[str, Any]:
         if relations:
             item.update({"linkedRoomIDs": [], "linkedRoomTypeIDs": [], "linkedRoomTypeQty": []})
         rooms.append(item)
-    # count/total count properties here, not rooms (API.md §7).
-    items, total = paged([store.property.property_id], page, lambda pid: {"propertyID": pid, "rooms": rooms})
-    return {"success": True, "data": items, "count": len(items), "total": total}
+    return _rooms_page(call.backend.reading("rooms_paging"), store.property.property_id, rooms, page)
+
+
+def _rooms_page(reading: str, property_id: str, rooms: list[dict], page: tuple[int, int]) -> dict[str, Any]:
+    """One getRooms page under the ``rooms_paging`` reading (what pageSize, count and total count)."""
+    if reading == "properties":  # whole properties per page, counted as properties (API.md §7)
+        items, total = paged([property_id], page, lambda pid: {"propertyID": pid, "rooms": rooms})
+        return {"success": True, "data": items, "count": len(items), "total": total}
+    number, size = page
+    chunk = rooms[(number - 1) * size : number * size]
+    data = [{"propertyID": property_id, "rooms": chunk}] if chunk else []
+    if reading == "rooms":
+        return {"success": True, "data": data, "count": len(chunk), "total": len(rooms)}
+    return {"success": True, "data": data, "count": len(data), "total": 1}  # rooms_property_totals
 
 
 def get_sources(call: Call) -> dict[str, Any]:

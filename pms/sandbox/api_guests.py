@@ -48,7 +48,7 @@ def get_guest_list(call: Call) -> dict[str, Any]:
     property_mismatch(store, p, "propertyIDs")
     number, size = p.page(100)
     info = p.bool("includeGuestInfo")
-    ids = guest_ids(store, p, "list")
+    ids = guest_ids(store, p, "list", call.backend.reading("modified_filter_tz"))
     page_ids = ids[(number - 1) * size : (number - 1) * size + size]
     data = {}
     for gid in page_ids:
@@ -65,7 +65,7 @@ def get_guests_modified(call: Call) -> dict[str, Any]:
     # Paging counts rows (a guest in two rooms is two rows): count cheaply, render only this page.
     rows: list[dict[str, Any]] = []
     position = 0
-    for gid in guest_ids(store, p, "modified"):
+    for gid in guest_ids(store, p, "modified", call.backend.reading("modified_filter_tz")):
         guest = store.guests[gid]
         res = store.reservations[guest.reservation_id]
         count = sum(1 for r in res.rooms if r.guest_id == gid) or 1

@@ -3,7 +3,8 @@
 Prices come from ``pricing`` (and rate-job overrides); availability counts the rooms that
 occupying reservations leave free. Writes are asynchronous jobs (see ``rates``): the call checks
 the request's shape (bracket-key ``rates[i][interval]...``, at most 30 intervals, no derived rate)
-and returns a ``jobReferenceID`` at once. The spec types getRatePlans' ``roomTypeName`` as an
+and returns a ``jobReferenceID`` at once. Whether an interval's ``endDate`` is its last night or
+the day after is the ``rate_end_date`` reading. The spec types getRatePlans' ``roomTypeName`` as an
 integer and ``individualRooms[].roomName`` as a number, and the extra-charge maps as arrays; we send
 what they are (names and maps) and say so in docs/sandbox.md.
 """
@@ -214,7 +215,7 @@ def get_available_room_types(call: Call) -> dict[str, Any]:
     return {"success": True, "data": data, "roomCount": len(offered), "count": len(data), "total": 1}
 
 
-def _interval(store: Store, raw: dict, where: str, patch: bool) -> dict[str, Any]:
+def _interval(store: Store, raw: dict, where: str, patch: bool, exclusive: bool) -> dict[str, Any]:
     if not isinstance(raw, dict):
         raise ParamError(f"{where} must be an object ({where}[startDate]=...)")
     out: dict[str, Any] = {}
@@ -224,6 +225,9 @@ def _interval(store: Store, raw: dict, where: str, patch: bool) -> dict[str, Any
         out[key] = parse_date(raw[key], f"{where}[{key}]").isoformat()
     if out["endDate"] < out["startDate"]:
         raise ParamError(f"{where}: endDate is before startDate")
+    if exclusive and out["endDate"] == out["startDate"]:
+        # The ``rate_end_date`` reading "exclusive": the wording integrators report.
+        raise ParamError(f"{where}: endDate should be greater than startDate")
     if raw.get("rate") in (None, ""):
         raise ParamError(f"Parameter {where}[rate] is required")
     try:
@@ -248,8 +252,9 @@ def _interval(store: Store, raw: dict, where: str, patch: bool) -> dict[str, Any
 
 
 def _rate_write(call: Call, patch: bool) -> dict[str, Any]:
+    # The spec lists only ``rates`` in these bodies: anything else (``propertyID`` too) is ignored.
     p, store = call.params, call.store
-    property_mismatch(store, p, "propertyID")
+    exclusive = call.backend.reading("rate_end_date") == "exclusive"
     updates: list[dict[str, Any]] = []
     for i, item in enumerate(p.objects("rates", required=True)):
         rate_id = str(item.get("rateID") or "")
@@ -266,7 +271,7 @@ def _rate_write(call: Call, patch: bool) -> dict[str, Any]:
             raise ParamError(f"putRate takes an array of intervals (rates[{i}][interval][0][startDate]=...)")
         for j, raw in enumerate(intervals):
             where = f"rates[{i}][interval]" + ("" if patch else f"[{j}]")
-            updates.append({"rateID": rate_id, **_interval(store, raw, where, patch)})
+            updates.append({"rateID": rate_id, **_interval(store, raw, where, patch, exclusive)})
         plan = store.rate_plans.get(rate_id)
         if plan is not None and plan.is_derived:
             raise Refused(
@@ -274,7 +279,7 @@ def _rate_write(call: Call, patch: bool) -> dict[str, Any]:
             )
     if len(updates) > MAX_INTERVALS:
         raise ParamError(f"At most {MAX_INTERVALS} intervals per request, got {len(updates)}")
-    job = call.backend.rate_jobs.submit(call.credential.owner_id, updates)
+    job = call.backend.rate_jobs.submit(call.credential.owner_id, updates, end_exclusive=exclusive)
     return {"success": True, "jobReferenceID": job.job_id}
 
 
@@ -288,10 +293,12 @@ def put_rate(call: Call) -> dict[str, Any]:
 
 def get_rate_jobs(call: Call) -> dict[str, Any]:
     p = call.params
-    status = p.enum("status", ("in_progress", "completed", "error"))
-    jobs = call.backend.rate_jobs.visible(call.credential.owner_id, p.str("jobReferenceID"), status)
+    rate_jobs = call.backend.rate_jobs
+    status = p.enum("status", rate_jobs.status_names())
+    jobs = rate_jobs.visible(call.credential.owner_id, p.str("jobReferenceID"), status)
     tz = call.store.clock.tz
-    return {"success": True, "hasNextPage": False, "nextPage": None, "data": [j.to_json(tz) for j in jobs]}
+    data = [j.to_json(tz, rate_jobs.status_of(j)) for j in jobs]
+    return {"success": True, "hasNextPage": False, "nextPage": None, "data": data}
 
 
 ENDPOINTS = [

@@ -25,7 +25,7 @@ def get_reservations(call: Call) -> dict[str, Any]:
         p.bool("includeAllRooms"),
         p.bool("includeCustomFields"),
     )
-    ids = reservation_ids(store, p, "list")
+    ids = reservation_ids(store, p, "list", call.backend.reading("modified_filter_tz"))
     items, total = paged(
         ids, page, lambda i: reservation_row(store, store.reservations[i], guests, rooms, custom)
     )
@@ -37,7 +37,7 @@ def get_reservations_with_rate_details(call: Call) -> dict[str, Any]:
     property_mismatch(store, p, "propertyID")
     page = p.page(100)
     guests, custom = p.bool("includeGuestsDetails"), p.bool("includeCustomFields")
-    ids = reservation_ids(store, p, "rates")
+    ids = reservation_ids(store, p, "rates", call.backend.reading("modified_filter_tz"))
     items, total = paged(
         ids, page, lambda i: reservation_rate_row(store, store.reservations[i], guests, custom)
     )

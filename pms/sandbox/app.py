@@ -2,8 +2,11 @@
 
 Every API request goes through one pipeline, in the order a real gateway would apply it:
 count it → scripted fault? → HTTP verb → parameters (400) → credential (401) → rate limit (429) →
-scope (403) → handler (400 / 404 / 200 success:false / 200). Responses are compact JSON with an
+scope → handler (400 / unknown id / 200 success:false / 200). Responses are compact JSON with an
 ``X-Request-ID`` header, like Cloudbeds'. Handlers run under the store lock and return plain dicts.
+
+An unknown id and a missing scope answer as the ``errors`` reading says: ``documented`` (400 and
+HTTP 200 with ``success:false``, Cloudbeds' guide) or ``status_codes`` (404 and 403).
 """
 
 from __future__ import annotations
@@ -102,6 +105,16 @@ async def _read_params(request: Request) -> Params:
     return Params(nest_brackets(pairs))
 
 
+# (documented, status_codes) status of each kind of refusal whose status Cloudbeds leaves open.
+_REFUSAL_STATUS = {"not_found": (400, 404), "forbidden": (200, 403)}
+
+
+def _refusal(backend: Backend, kind: str, message: str) -> Response:
+    """An unknown id or a missing scope, with the status the ``errors`` reading gives it."""
+    documented, status_codes = _REFUSAL_STATUS[kind]
+    return _failure(documented if backend.reading("errors") == "documented" else status_codes, message)
+
+
 def _fault_response(fault: Fault) -> Response:
     if fault.kind == "http_500":
         return _failure(500, fault.message or "Internal Server Error")
@@ -184,7 +197,9 @@ async def _answer(
         if endpoint.limited and not backend.limiter.allow(credential.rate_key):
             return _failure(429, "Rate limit exceeded")
         if endpoint.scope and endpoint.scope not in credential.scopes:
-            return _failure(403, f"Access denied: this credential lacks the {endpoint.scope} scope")
+            return _refusal(
+                backend, "forbidden", f"Access denied: this credential lacks the {endpoint.scope} scope"
+            )
     header_property = request.headers.get("x-property-id")
     if header_property and header_property.strip() != backend.store.property.property_id:
         return _failure(200, PropertyMismatch.message)
@@ -200,9 +215,9 @@ def _run(backend: Backend, endpoint: Endpoint, call: Call) -> Response:
     except ParamError as exc:
         return _failure(400, str(exc))
     except NotFound as exc:
-        return _failure(404, str(exc))
+        return _refusal(backend, "not_found", str(exc))
     except Forbidden as exc:
-        return _failure(403, str(exc))
+        return _refusal(backend, "forbidden", str(exc))
     except (Refused, PropertyMismatch) as exc:
         return _failure(200, getattr(exc, "message", None) or str(exc))
     except TokenError as exc:

@@ -4,7 +4,9 @@ Cloudbeds answers a bad or expired credential with HTTP 401 and an OAuth-style b
 ``success`` key (``{"error": "access_denied", "message": ...}``), and a stale authorization code on
 ``/access_token`` with ``{"error": "server_error", "error_description": ...}``; both are reproduced
 exactly (API.md §4). Codes live 10 minutes and work once; access tokens live ``token_ttl`` seconds;
-refresh tokens do not expire and are not rotated. Secrets are never logged or put in reprs.
+refresh tokens do not expire, and whether a refresh retires the one used is the ``refresh_tokens``
+reading (``rotate``: a new one each time, a used one is refused; ``reuse``: the same one comes
+back). Secrets are never logged or put in reprs.
 """
 
 from __future__ import annotations
@@ -136,8 +138,11 @@ class AuthRegistry:
         client_id: str,
         client_secret: str,
         token_ttl: int,
+        readings: dict[str, str] | None = None,
     ) -> None:
         self.clock = clock
+        self.readings = readings if readings is not None else {}
+        self.refreshes = 0  # refresh grants answered (what tests of "one refresh at a time" count)
         self.property_id = property_id
         self.client_id = client_id
         self._client_secret = client_secret
@@ -228,11 +233,15 @@ class AuthRegistry:
         ):
             raise TokenError(401, "invalid_client", "Client authentication failed")
         if grant_type == "refresh_token":
+            used = str(form.get("refresh_token") or "")
+            rotate = self.readings.get("refresh_tokens", "rotate") == "rotate"
             with self._lock:
-                scopes = self._refresh.get(str(form.get("refresh_token") or ""))
+                scopes = self._refresh.pop(used, None) if rotate else self._refresh.get(used)
+                if scopes is not None:
+                    self.refreshes += 1
             if scopes is None:
                 raise TokenError(401, "invalid_grant", "The refresh token is invalid or has been revoked.")
-            return self._issue(scopes, refresh_token=str(form["refresh_token"]))
+            return self._issue(scopes, refresh_token=None if rotate else used)
         scopes = self._redeem(form)
         if grant_type == API_KEY_GRANT:
             cred = self.add_api_key(scopes, label="oauth-delivered")
@@ -297,4 +306,5 @@ class AuthRegistry:
                 "api_keys": len(self.api_keys),
                 "access_tokens": len(self.tokens),
                 "live_access_tokens": live,
+                "refreshes": self.refreshes,
             }

@@ -17,6 +17,7 @@ from pms.sandbox.config import RUNTIME_FIELDS, SandboxConfig
 from pms.sandbox.faults import FaultBook
 from pms.sandbox.ratelimit import RateLimiter
 from pms.sandbox.rates import RateJobs
+from pms.sandbox.readings import check_readings
 from pms.sandbox.scheduler import Scheduler
 from pms.sandbox.seed import seed_store
 from pms.sandbox.store import Store
@@ -78,7 +79,7 @@ class Backend:
         cfg = self.config
         self.clock.reset()
         self.store = Store(self.clock, cfg.seed)
-        seed_store(self.store, cfg.reservations, self.clock.today())
+        seed_store(self.store, cfg.reservations, self.clock.today(), cfg.rooms)
         self.auth = AuthRegistry(
             self.clock,
             self.store.property.property_id,
@@ -86,6 +87,7 @@ class Backend:
             cfg.client_id,
             cfg.client_secret,
             cfg.token_ttl,
+            cfg.readings,
         )
         # Webhooks and rate jobs outlive a reset (their threads do); their records do not.
         self.webhooks.clear()
@@ -116,6 +118,9 @@ class Backend:
             )
         parsed: dict[str, Any] = {}
         for name, raw in changes.items():
+            if name == "readings":
+                parsed[name] = {**self.config.readings, **check_readings(raw)}
+                continue
             if name == "rate_limit":
                 value = None if raw in (None, 0) else float(raw)
             elif name in ("token_ttl", "webhook_retries"):
@@ -126,12 +131,22 @@ class Backend:
                 raise ValueError(f"{name} must not be negative")
             parsed[name] = value
         for name, value in parsed.items():
+            if name == "readings":  # in place: the store and the webhook sender hold this dict
+                self.config.readings.update(value)
+                continue
             setattr(self.config, name, value)
             if name == "rate_limit":
                 self.limiter.rate = value
             elif name == "token_ttl":
                 self.auth.token_ttl = value
-        return {name: getattr(self.config, name) for name in RUNTIME_FIELDS}
+        return {
+            name: dict(value) if isinstance(value := getattr(self.config, name), dict) else value
+            for name in RUNTIME_FIELDS
+        }
+
+    def reading(self, name: str) -> str:
+        """The value of one reading in force (``pms.sandbox.readings``)."""
+        return self.config.readings[name]
 
     def state(self) -> dict[str, Any]:
         store = self.store
@@ -145,6 +160,7 @@ class Backend:
                 "reservations": len(live),
                 "reservations_deleted": len(store.reservations) - len(live),
                 "guests": len(store.guests),
+                "rooms": len(store.rooms),
                 "version": store.version,
             }
         data.update(self.stats.snapshot())
@@ -152,6 +168,7 @@ class Backend:
         data["faults_pending"] = self.faults.pending()
         data["auth"] = self.auth.summary()
         data["rate_limit"] = self.limiter.rate
+        data["readings"] = dict(self.config.readings)
         data["webhooks"] = self.webhooks.summary()
         data["rate_jobs"] = {
             s: sum(1 for j in self.rate_jobs.jobs.values() if j.status == s)

@@ -116,11 +116,27 @@ _ROOM_TYPES = (
 )
 
 
-def build_room_types(property_id: str) -> tuple[dict[str, RoomType], dict[str, Room]]:
+def _extra_room_names(total: int | None) -> list[list[str]]:
+    """Names of the rooms beyond the catalogue's, per room type in turn (``SUP 1001``, ``DLX 1002``...)."""
+    extra: list[list[str]] = [[] for _ in _ROOM_TYPES]
+    have = sum(len(t[-1]) for t in _ROOM_TYPES)
+    for i in range(max(0, (total or have) - have)):
+        slot = i % len(_ROOM_TYPES)
+        extra[slot].append(f"{_ROOM_TYPES[slot][2]} {1001 + i}")
+    return extra
+
+
+def build_room_types(
+    property_id: str, rooms: int | None = None
+) -> tuple[dict[str, RoomType], dict[str, Room]]:
+    """The room types and their rooms; ``rooms`` above the catalogue's 33 adds rooms in turn."""
     base = int(property_id) * 100
+    extra = _extra_room_names(rooms)
     room_types: dict[str, RoomType] = {}
     rooms: dict[str, Room] = {}
-    for suffix, name, short, desc, max_guests, adults_inc, children_inc, rate, names in _ROOM_TYPES:
+    for slot, (suffix, name, short, desc, max_guests, adults_inc, children_inc, rate, names) in enumerate(
+        _ROOM_TYPES
+    ):
         rt_id = str(base + int(suffix))
         rt = RoomType(
             rt_id,
@@ -133,7 +149,7 @@ def build_room_types(property_id: str) -> tuple[dict[str, RoomType], dict[str, R
             rate,
             features=["air_conditioning", "wifi", "hot_shower", "tv"],
         )
-        for i, room_name in enumerate(names, start=1):
+        for i, room_name in enumerate([*names, *extra[slot]], start=1):
             room = Room(
                 room_id=f"{rt_id}-{i}",
                 name=room_name,

@@ -64,6 +64,11 @@ class SandboxClock:
         """Interpret a zone-less property-local datetime (what Cloudbeds filters take)."""
         return naive_local.replace(tzinfo=self.tz).astimezone(UTC)
 
+    @staticmethod
+    def naive_utc(naive: datetime) -> datetime:
+        """Interpret a zone-less datetime as UTC (the ``utc`` reading of the filters)."""
+        return naive.replace(tzinfo=UTC)
+
 
 def format_local(moment: datetime | None, tz: ZoneInfo) -> str | None:
     """``YYYY-MM-DD HH:MM:SS`` in the property's zone: Cloudbeds' plain dateCreated/dateModified."""

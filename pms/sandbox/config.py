@@ -8,8 +8,10 @@ minute apart); tests shrink the slow ones. A few values can be changed while the
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from datetime import date
+
+from pms.sandbox.readings import check_readings, default_readings
 
 __all__ = ["RUNTIME_FIELDS", "SandboxConfig", "derived_secret"]
 
@@ -21,6 +23,7 @@ RUNTIME_FIELDS = (
     "webhook_retries",
     "webhook_retry_interval",
     "rate_job_delay",
+    "readings",
 )
 
 
@@ -47,6 +50,10 @@ class SandboxConfig:
         webhook_retry_interval: seconds between delivery attempts.
         rate_job_delay: seconds until a patchRate/putRate job completes.
         today: the property-local date the sandbox lives on; default: today in Asia/Jakarta.
+        rooms: how many rooms the property has; None keeps the catalogue's 33, more adds rooms to
+            the room types in turn (a large hotel, for paging getRooms).
+        readings: where the documentation is silent, which plausible answer to give
+            (``pms.sandbox.readings``); unnamed readings keep their defaults.
     """
 
     host: str = "127.0.0.1"
@@ -63,10 +70,15 @@ class SandboxConfig:
     webhook_retry_interval: float = 60.0
     rate_job_delay: float = 2.0
     today: date | None = None
+    rooms: int | None = None
+    readings: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if self.reservations < 0:
             raise ValueError("reservations must be zero or more")
+        if self.rooms is not None and self.rooms < 1:
+            raise ValueError("rooms must be at least 1")
+        self.readings = {**default_readings(), **check_readings(self.readings)}
         if self.api_key is None:
             self.api_key = "cbat_" + derived_secret(self.seed, "api-key")
         if self.client_id is None:

@@ -1,10 +1,10 @@
 """What an API method handler receives and may raise, and the paging envelope they share.
 
 Handlers are plain synchronous functions ``handler(call) -> dict`` (the JSON body). They raise
-``ParamError`` for a bad parameter (HTTP 400), ``NotFound`` for an unknown id (HTTP 404),
-``Refused`` for a logical failure (HTTP 200 with ``success:false``, Cloudbeds' habit),
-``Forbidden`` for a scope only some requests need (HTTP 403), and the
-dispatcher in ``app`` turns each into Cloudbeds' envelope.
+``ParamError`` for a bad parameter (HTTP 400), ``NotFound`` for an unknown id, ``Refused`` for a
+logical failure (HTTP 200 with ``success:false``, Cloudbeds' habit), ``Forbidden`` for a scope
+only some requests need, and the dispatcher in ``app`` turns each into Cloudbeds' envelope (the
+status of ``NotFound`` and ``Forbidden`` is the ``errors`` reading's).
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ __all__ = ["Call", "Endpoint", "Forbidden", "NotFound", "Refused", "paged"]
 
 
 class NotFound(Exception):
-    """An id that does not exist (HTTP 404, ``success:false``)."""
+    """An id that does not exist (``success:false``; HTTP 400 or 404 by the ``errors`` reading)."""
 
 
 class Refused(Exception):
@@ -31,7 +31,7 @@ class Refused(Exception):
 
 
 class Forbidden(Exception):
-    """The credential lacks a scope this particular request needs (HTTP 403)."""
+    """The credential lacks a scope this request needs (HTTP 200 or 403 by the ``errors`` reading)."""
 
 
 @dataclass

@@ -4,10 +4,11 @@ A filter is turned into a hashable key plus a predicate; the matching ids (alrea
 cached in the store under that key until the next mutation. Page N of a pull is then a slice, so a
 100,000-reservation pull costs one scan for page 1 and almost nothing for the 999 pages after it.
 
-Time zone decision (API.md §10.4 leaves it open): ``modifiedFrom/To`` and ``resultsFrom/To`` are
-read as property-local time, like the plain ``dateCreated``/``dateModified`` values they filter, and
-compared with the stored UTC instants after conversion. A bare date as an upper bound means the end
-of that day. See docs/sandbox.md.
+Time zone (API.md §10.4 leaves it open, so it is the ``modified_filter_tz`` reading):
+``modifiedFrom/To`` and ``resultsFrom/To`` are read as property-local time (``property``, like the
+plain ``dateCreated``/``dateModified`` values they filter) or as UTC (``utc``), and compared with
+the stored UTC instants. A bare date as an upper bound means the end of that day. See
+docs/sandbox.md.
 """
 
 from __future__ import annotations
@@ -49,11 +50,13 @@ def _statuses(params: Params, name: str, allowed: frozenset[str]) -> frozenset[s
     return frozenset(values)
 
 
-def _window(store: Store, params: Params, lo: str, hi: str) -> tuple[datetime | None, datetime | None]:
-    """A property-local datetime window converted to UTC."""
+def _window(
+    store: Store, params: Params, lo: str, hi: str, zone: str = "property"
+) -> tuple[datetime | None, datetime | None]:
+    """A datetime window as UTC instants; ``zone`` says how the wall-clock values are read."""
     start = params.datetime(lo)
     end = params.datetime(hi, end_of_day=True)
-    to_utc = store.clock.local_to_utc
+    to_utc = store.clock.local_to_utc if zone == "property" else store.clock.naive_utc
     return (to_utc(start) if start else None), (to_utc(end) if end else None)
 
 
@@ -65,11 +68,12 @@ def _between(value, lo, hi) -> bool:
     return (lo is None or value >= lo) and (hi is None or value <= hi)
 
 
-def reservation_ids(store: Store, params: Params, mode: str) -> list[str]:
+def reservation_ids(store: Store, params: Params, mode: str, zone: str = "property") -> list[str]:
     """Ids matching a getReservations (``mode="list"``) or getReservationsWithRateDetails
-    (``mode="rates"``) query, in the order Cloudbeds would page them."""
+    (``mode="rates"``) query, in the order Cloudbeds would page them. ``zone`` is the
+    ``modified_filter_tz`` reading."""
     preds: list[ResPredicate] = []
-    key: list = [mode]
+    key: list = [mode, zone]
 
     def add(name: str, value, pred: ResPredicate) -> None:
         if value is None or value == (None, None):
@@ -77,9 +81,9 @@ def reservation_ids(store: Store, params: Params, mode: str) -> list[str]:
         key.append((name, value))
         preds.append(pred)
 
-    created = _window(store, params, "resultsFrom", "resultsTo")
+    created = _window(store, params, "resultsFrom", "resultsTo", zone)
     add("created", created, lambda r, w=created: _between(r.created, *w))
-    modified = _window(store, params, "modifiedFrom", "modifiedTo")
+    modified = _window(store, params, "modifiedFrom", "modifiedTo", zone)
     add("modified", modified, lambda r, w=modified: _between(r.modified, *w))
     guest = params.str("guestID")
     add("guest", guest, lambda r, g=guest: g in r.guest_ids)
@@ -151,10 +155,10 @@ def _list_filters(store: Store, params: Params, add) -> None:
         frozenset(sources) if sources else None,
         lambda r, s=frozenset(sources or ()): r.source_id in s,
     )
-    # thirdPartyIdentifier is our documented extension; sourceReservationId is Cloudbeds' name.
-    for name in ("sourceReservationId", "thirdPartyIdentifier"):
-        ref = params.str(name)
-        add(name, ref, lambda r, v=ref: r.third_party_id == v)
+    # The documented filter; an undocumented ``thirdPartyIdentifier`` is ignored, as a lenient
+    # server would (so a client that relies on it gets every reservation back, and notices).
+    ref = params.str("sourceReservationId")
+    add("sourceReservationId", ref, lambda r, v=ref: r.third_party_id == v)
     rate = params.str("ratePlanId")
     add("rate", rate, lambda r, v=rate: any(x.rate_id == v for x in r.rooms))
     guests = store.guests
@@ -168,10 +172,11 @@ def _list_filters(store: Store, params: Params, add) -> None:
         add(name, code, lambda r: False)
 
 
-def guest_ids(store: Store, params: Params, mode: str) -> list[str]:
-    """Guest ids for getGuestList (``mode="list"``) or getGuestsModified (``mode="modified"``)."""
+def guest_ids(store: Store, params: Params, mode: str, zone: str = "property") -> list[str]:
+    """Guest ids for getGuestList (``mode="list"``) or getGuestsModified (``mode="modified"``);
+    ``zone`` is the ``modified_filter_tz`` reading."""
     preds: list[Callable[[Guest, Reservation], bool]] = []
-    key: list = [f"guests:{mode}"]
+    key: list = [f"guests:{mode}", zone]
 
     def add(name: str, value, pred) -> None:
         if value is None or value == (None, None):
@@ -179,7 +184,7 @@ def guest_ids(store: Store, params: Params, mode: str) -> list[str]:
         key.append((name, value))
         preds.append(pred)
 
-    window = _window(store, params, "resultsFrom", "resultsTo")
+    window = _window(store, params, "resultsFrom", "resultsTo", zone)
     if (
         mode == "modified"
         and window == (None, None)

@@ -5,6 +5,10 @@ and the job ends ``completed`` or ``error`` (an ``api_queue_task/rate_status_cha
 which). Here the job is applied ``rate_job_delay`` seconds after it was accepted, on the scheduler
 thread; an update for a rate id that does not exist fails the job rather than the call, as a queued
 system would. Jobs stay visible for seven days.
+
+Two readings shape them: ``rate_end_date`` (is an interval's ``endDate`` its last night, or the day
+after?) and ``rate_job_statuses`` (a job not yet finished is ``in_progress``, as the spec says, or
+``queued`` and then ``processing``).
 """
 
 from __future__ import annotations
@@ -35,14 +39,16 @@ class RateJob:
     updates: list[dict[str, Any]]  # {"rateID", "startDate", "endDate", "rate", optional restrictions}
     status: str = "in_progress"
     results: list[dict[str, Any]] = field(default_factory=list)
+    end_exclusive: bool = False  # the rate_end_date reading when the job was accepted
 
-    def to_json(self, tz) -> dict[str, Any]:
+    def to_json(self, tz, status: str | None = None) -> dict[str, Any]:
+        """The getRateJobs item; ``status`` overrides the stored one (the reading's wording)."""
         updates = self.results or [{**u, "action": "in_progress"} for u in self.updates]
         return {
             "jobReferenceID": self.job_id,
             # Typed `date` in the spec but described as a datetime; we send the date (docs/sandbox.md).
             "dateCreated": (format_local(self.created, tz) or "")[:10],
-            "status": self.status,
+            "status": status or self.status,
             "updates": updates,
         }
 
@@ -60,8 +66,10 @@ class RateJobs:
         self._lock = threading.Lock()
         self.jobs: dict[str, RateJob] = {}
 
-    def submit(self, owner_id: str, updates: list[dict[str, Any]]) -> RateJob:
-        job = RateJob("rj_" + secrets.token_hex(6), owner_id, self.clock.now(), updates)
+    def submit(self, owner_id: str, updates: list[dict[str, Any]], *, end_exclusive: bool = False) -> RateJob:
+        job = RateJob(
+            "rj_" + secrets.token_hex(6), owner_id, self.clock.now(), updates, end_exclusive=end_exclusive
+        )
         with self._lock:
             self.jobs[job.job_id] = job
         self.scheduler.call_later(float(self.config.rate_job_delay), lambda: self._complete(job))
@@ -85,7 +93,7 @@ class RateJobs:
                         {**update, "action": "error", "message": "Derived rates cannot be updated"}
                     )
                     continue
-                self._apply(plan, update)
+                self._apply(plan, update, job.end_exclusive)
                 results.append({**update, "action": "updated"})
             with self._lock:
                 job.results = results
@@ -96,15 +104,31 @@ class RateJobs:
             )
 
     @staticmethod
-    def _apply(plan, update: dict[str, Any]) -> None:
+    def _apply(plan, update: dict[str, Any], end_exclusive: bool) -> None:
         start: date = date.fromisoformat(update["startDate"])
         end: date = date.fromisoformat(update["endDate"])
+        if end_exclusive:  # the rate_end_date reading: endDate is the day after the last night
+            end -= timedelta(days=1)
         values = {"rate": update["rate"]}
         values.update({k: update[k] for k in DEFAULT_RESTRICTIONS if k in update})
         day = start
-        while day <= end:  # rate intervals include their end date (they are dates, not stays)
+        while day <= end:
             plan.overrides.setdefault(day, {}).update(values)
             day += timedelta(days=1)
+
+    def status_names(self) -> tuple[str, ...]:
+        """The statuses getRateJobs may report (and filter on) under the reading in force."""
+        if self.config.readings.get("rate_job_statuses") == "extended":
+            return ("queued", "processing", "in_progress", "completed", "error")
+        return ("in_progress", "completed", "error")
+
+    def status_of(self, job: RateJob) -> str:
+        """What getRateJobs says of ``job``: under ``extended``, an unfinished job is ``queued``
+        for the first half of ``rate_job_delay`` and ``processing`` after it."""
+        if job.status != "in_progress" or self.config.readings.get("rate_job_statuses") != "extended":
+            return job.status
+        waited = (self.clock.now() - job.created).total_seconds()
+        return "queued" if waited < float(self.config.rate_job_delay) / 2 else "processing"
 
     def visible(self, owner_id: str | None, job_id: str | None, status: str | None) -> list[RateJob]:
         """Jobs younger than seven days: one by id, or those of the calling client."""
@@ -116,7 +140,7 @@ class RateJobs:
         else:
             jobs = [j for j in jobs if j.owner_id == owner_id]
         if status:
-            jobs = [j for j in jobs if j.status == status]
+            jobs = [j for j in jobs if self.status_of(j) == status]
         return sorted(jobs, key=lambda j: j.created, reverse=True)
 
     def clear(self) -> None:

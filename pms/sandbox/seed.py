@@ -322,13 +322,16 @@ class _Seeder:
         return res
 
 
-def seed_store(store: Store, reservations: int, today: date) -> None:
-    """Fill ``store`` with the demo property and ``reservations`` reservations around ``today``."""
+def seed_store(store: Store, reservations: int, today: date, rooms: int | None = None) -> None:
+    """Fill ``store`` with the demo property and ``reservations`` reservations around ``today``.
+
+    ``rooms`` above the catalogue's 33 gives the property more rooms (``catalog.build_room_types``).
+    """
     seed = store.seed
     rng = _FastRandom(seed)
     prop_id = property_id_for_seed(seed)
     store.property = catalog.build_property(prop_id)
-    store.room_types, store.rooms = catalog.build_room_types(prop_id)
+    store.room_types, store.rooms = catalog.build_room_types(prop_id, rooms)
     store.sources = catalog.build_sources()
     store.rate_plans = catalog.build_rate_plans(store.room_types)
     seeder = _Seeder(store, rng, today)

@@ -1,7 +1,8 @@
 """Internal records → Cloudbeds wire shapes for reservations (guests: ``serialize_guests``).
 
 This is where the quirks live, on purpose in one place (API.md §10): adults/children as strings in
-the read endpoints, ``roomTotal`` as a string in getReservation, ``guestList`` as a map keyed by
+the read endpoints but ints in postReservation's answer, ``roomTotal`` as a string in getReservation
+but a number in postReservation's, ``guestList`` as a map keyed by
 guest id, ``source`` a string in getReservation but an object in the rate details (whose
 ``paymentCollect`` says ``collect`` where getSources says ``channel``), property-local
 ``dateCreated``/``dateModified`` with ``...UTC`` twins, and ``guestAddress`` versus ``guestAddress1``.
@@ -16,7 +17,13 @@ from pms.sandbox.clock import format_local, format_utc
 from pms.sandbox.models import ROOM_STATUS, Guest, Reservation, ReservationRoom
 from pms.sandbox.store import Store
 
-__all__ = ["money_str", "reservation_detail", "reservation_rate_row", "reservation_row"]
+__all__ = [
+    "created_reservation",
+    "money_str",
+    "reservation_detail",
+    "reservation_rate_row",
+    "reservation_row",
+]
 
 # What a guest's status is called in guestList (getReservation), by reservation status.
 _GUEST_STATUS = {
@@ -341,3 +348,46 @@ def reservation_detail(store: Store, res: Reservation) -> dict[str, Any]:
         "origin": source.origin,
         "mealPlans": "",
     }
+
+
+def _created_room(store: Store, room: ReservationRoom) -> dict[str, Any]:
+    rt = store.room_types[room.room_type_id]
+    item: dict[str, Any] = {
+        "subReservationID": room.sub_reservation_id,
+        "roomTypeName": rt.name,
+        "roomTypeID": rt.room_type_id,
+        "adults": room.adults,  # ints here, strings in the read endpoints (API.md §10.1)
+        "children": room.children,
+        "dailyRates": [
+            {"date": n.isoformat(), "rate": r} for n, r in zip(room.nights(), room.rates, strict=False)
+        ],
+        "roomTotal": room.total,  # a number here, a string in getReservation
+    }
+    if room.room_id:
+        item.update({"roomID": room.room_id, "roomName": store.rooms[room.room_id].name})
+    return item
+
+
+def created_reservation(store: Store, res: Reservation) -> dict[str, Any]:
+    """postReservation's answer: top-level fields (no ``data``), rooms under ``unassigned`` and,
+    for rooms given a ``roomID``, an extra ``assigned`` list."""
+    main = store.guests[res.main_guest_id]
+    body: dict[str, Any] = {
+        "success": True,
+        "reservationID": res.reservation_id,
+        "status": res.status,
+        "guestID": main.guest_id,
+        "guestFirstName": main.first_name,
+        "guestLastName": main.last_name,
+        "guestGender": main.gender,
+        "guestEmail": main.email,
+        "startDate": res.start.isoformat(),
+        "endDate": res.end.isoformat(),
+        "dateCreated": format_local(res.created, store.clock.tz),
+        "grandTotal": res.grand_total,
+        "unassigned": [_created_room(store, r) for r in res.rooms if not r.room_id],
+    }
+    assigned = [_created_room(store, r) for r in res.rooms if r.room_id]
+    if assigned:
+        body["assigned"] = assigned
+    return body

@@ -89,6 +89,18 @@ class Delivery:
     history: list[dict[str, Any]] = field(default_factory=list)
 
 
+# Events whose reservation id depends on the ``guest_webhook`` reading.
+GUEST_DETAIL_EVENTS = frozenset({"guest/created", "guest/details_changed"})
+
+
+def _as_read(event: str, details: dict[str, Any], guest_webhook: str | None) -> dict[str, Any]:
+    """The payload fields the ``guest_webhook`` reading lets through (``guest_only``: no reservation
+    id on guest/created and guest/details_changed, as integrators quote real payloads)."""
+    if event not in GUEST_DETAIL_EVENTS or guest_webhook == "with_reservation":
+        return details
+    return {k: v for k, v in details.items() if k.lower() != "reservationid"}
+
+
 class Webhooks:
     """Subscriptions for one property and the deliveries made to them."""
 
@@ -133,6 +145,7 @@ class Webhooks:
     def on_event(self, event: str, details: dict[str, Any]) -> None:
         """Store listener: turn a change into deliveries (never blocks: sending is in the pool)."""
         obj, _, action = event.partition("/")
+        details = _as_read(event, details, self.config.readings.get("guest_webhook"))
         prop = self._property_id()
         payload = {
             "version": "1.0",

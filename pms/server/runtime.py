@@ -75,6 +75,39 @@ def _subscribe_demo(engine: sa.Engine, demo: Any) -> None:
         api_log.close()
 
 
+def _answer_public_url(engine: sa.Engine) -> None:
+    """The host check also admits the public address set on the Settings page (read once here)."""
+    from pms.db.settings import Settings
+    from pms.server import hosts
+
+    try:
+        hosts.add_public_url(Settings(engine).public_url)
+    except Exception as exc:  # an unreadable setting must not stop the server
+        log.warning("could not read cloudbed_public_url for the host check (%s)", type(exc).__name__)
+
+
+def _announce_setup_code(engine: sa.Engine) -> None:
+    """With no account yet, print the one-time code that lets a browser create the first manager.
+
+    Printed to this process's own console (standard error), not logged: only whoever started the
+    server can read it, so reaching the address first is not enough to claim the install.
+    """
+    import sys
+
+    from pms.accounts import count_users, setup_code
+
+    if count_users(engine):
+        return
+    code = setup_code.issue()
+    print(
+        "\n  No dashboard account exists yet. To create the first manager in the browser, enter\n"
+        f"  this one-time setup code: {code}\n"
+        "  (or create it here: python -m pms users add NAME --role manager)\n",
+        file=sys.stderr,
+        flush=True,
+    )
+
+
 def start(database_url: str | None = None, *, mode: str | None = None) -> Runtime:
     """Set up the database and start demo sandbox, worker and receiver (idempotent)."""
     global _current
@@ -93,6 +126,8 @@ def start(database_url: str | None = None, *, mode: str | None = None) -> Runtim
         engine = make_engine(url)
         ensure_schema(engine)
         log.info("database ready at %s", redact_url(url))
+        _announce_setup_code(engine)
+        _answer_public_url(engine)
         mode = mode or worker_mode()
         demo = None
         if not has_credentials(engine):

@@ -28,6 +28,7 @@ from pms.db import schema
 from pms.db.types import utcnow
 from pms.errors import CloudbedsError, PushRefusedError
 from pms.sync.guard import OutboundGuard
+from pms.sync.postcode import PostalCodes
 from pms.sync.rules import KNOWN_STATUSES, edit_expired, has_local_edit, push_start_date, shortens_ota_stay
 from pms.sync.runstate import RunState
 
@@ -206,13 +207,22 @@ def push_reservations(run: RunState, guard: OutboundGuard) -> None:
         reverse = _reverse_mapping(conn, run.property_id)
         rooms = _rooms_by_reservation(conn, [r["id"] for r in new + changed])
         guests = _guests_by_id(conn, [r["guest_id"] for r in new if r["guest_id"]])
+    zips = PostalCodes(run)
     for res in new:
-        _create(run, guard, res, rooms.get(res["id"], []), guests.get(res["guest_id"]), reverse)
+        _create(run, guard, res, rooms.get(res["id"], []), guests.get(res["guest_id"]), reverse, zips)
     for res in changed:
         _update(run, guard, res, rooms.get(res["id"], []))
 
 
-def _create(run: RunState, guard: OutboundGuard, res: Mapping[str, Any], rooms: list, guest, reverse) -> None:
+def _create(
+    run: RunState,
+    guard: OutboundGuard,
+    res: Mapping[str, Any],
+    rooms: list,
+    guest,
+    reverse,
+    zips: PostalCodes,
+) -> None:
     counts = run.result.entity("push")
     key = f"#{res['id']}"
     requests, refuse = _room_requests(rooms, reverse) if rooms else ([], "it has no rooms: add its room type")
@@ -239,6 +249,8 @@ def _create(run: RunState, guard: OutboundGuard, res: Mapping[str, Any], rooms: 
                 f"{start}..{res['check_out']} {res.get('guest_name') or ''}".rstrip(),
             )
         return
+    if fields and not policy:  # never an empty guestZip (pms.sync.postcode)
+        fields["guest_zip"] = zips.for_guest(fields.get("guest_zip"), key)
     ref = res.get("local_ref") or uuid.uuid4().hex
     attempts = (res.get("sync_attempts") or 0) + 1
     with run.engine.begin() as conn:  # the reference is stored before anything is sent

@@ -3,9 +3,16 @@
 Rate edits are rows of ``cloudbed_rate_sync`` with ``direction = to_cloudbed`` and ``status =
 pending``. Consecutive nights of one rate at one price become one interval; up to 30 intervals go
 in one patchRate call (Cloudbeds' limit), through the outbound guard. Cloudbeds answers with a job
-id only; the rows become ``queued`` and ``follow_rate_jobs`` reads ``getRateJobs`` (one call for all
-of this client's jobs) until each job is ``completed`` (the Cloudbeds rate is then the hotel's) or
-``error`` (the message is kept on the row). Derived rates cannot be written in Cloudbeds: refused.
+id only; the rows become ``queued`` and ``follow_jobs`` reads ``getRateJobs`` (one call for all of
+this client's jobs) until each job is finished. A job that ends in ``error`` keeps its message on
+the rows; one that ``completed`` is read back night by night (``rateverify``): a night that took
+is ``completed``, one that did not is sent again once (``correcting``) and then, if it still did
+not take, is an ``error`` with an alert. A job that never finishes (any status but ``completed``
+and ``error`` counts as running) is given up after ``cloudbed_rate_job_timeout_minutes``, with an
+alert. Derived rates cannot be written in Cloudbeds: refused.
+
+How Cloudbeds reads an interval's ``endDate`` is undocumented; the client learns it from
+Cloudbeds' answers, and what it learnt is kept in the ``cloudbed_rate_end_date`` setting.
 """
 
 from __future__ import annotations
@@ -21,14 +28,18 @@ import sqlalchemy as sa
 
 from pms.cloudbeds.methods_rates import MAX_RATE_INTERVALS, RateUpdate
 from pms.db import schema
+from pms.db.settings import Settings
 from pms.db.types import utcnow
 from pms.errors import CloudbedsError, PushRefusedError
+from pms.sync import rateverify
 from pms.sync.guard import OutboundGuard
 from pms.sync.runstate import RunState
 
-__all__ = ["follow_jobs", "intervals", "push_rates"]
+__all__ = ["IN_FLIGHT", "follow_jobs", "intervals", "push_rates"]
 
 T = schema.cloudbed_rate_sync
+# Rows whose job Cloudbeds has not finished: first sent, and sent again after a night did not take.
+IN_FLIGHT = ("queued", "correcting")
 
 
 def intervals(rows: list[Mapping[str, Any]]) -> list[tuple[str, list[Mapping[str, Any]]]]:
@@ -113,6 +124,24 @@ def push_rates(run: RunState, guard: OutboundGuard) -> None:
             counts.failed += len(ids)
             run.result.errors.append(f"patchRate: {exc}")
             _set(run, ids, status="error", error=str(exc)[:4000])
+    _send(run, guard, groups, status="queued")
+
+
+def _use_learnt_end_date(run: RunState) -> None:
+    """Give the client what earlier runs learnt about rate intervals' ``endDate``."""
+    run.client.rate_end_date = Settings(run.engine).get("cloudbed_rate_end_date")
+
+
+def _keep_learnt_end_date(run: RunState) -> None:
+    if run.client.rate_end_date != Settings(run.engine).get("cloudbed_rate_end_date"):
+        Settings(run.engine).set("cloudbed_rate_end_date", run.client.rate_end_date)
+        run.warn("rates", "", f"Cloudbeds reads a rate interval's end date as {run.client.rate_end_date}")
+
+
+def _send(run: RunState, guard: OutboundGuard, groups: list, *, status: str) -> None:
+    """Send runs of nights as patchRate jobs, 30 intervals per call; rows become ``status``."""
+    counts = run.result.entity("rates_push")
+    _use_learnt_end_date(run)
     for start in range(0, len(groups), MAX_RATE_INTERVALS):
         batch = groups[start : start + MAX_RATE_INTERVALS]
         ids = [r["id"] for _, items in batch for r in items]
@@ -145,7 +174,9 @@ def push_rates(run: RunState, guard: OutboundGuard) -> None:
             run.result.errors.append(f"patchRate: {exc}")
             _set(run, ids, status="error", error=str(exc)[:4000])
             continue
-        _set(run, ids, status="queued", job_reference_id=job[:64], pushed_at=utcnow(), error=None)
+        finally:
+            _keep_learnt_end_date(run)
+        _set(run, ids, status=status, job_reference_id=job[:64], pushed_at=utcnow(), error=None)
         counts.updated += len(ids)
         for u in updates:
             run.action(
@@ -153,63 +184,121 @@ def push_rates(run: RunState, guard: OutboundGuard) -> None:
             )
 
 
+def _in_flight(run: RunState) -> dict[str, list[Mapping[str, Any]]]:
+    """Rows waiting for their job, by job id."""
+    by_job: dict[str, list[Mapping[str, Any]]] = defaultdict(list)
+    with run.engine.connect() as conn:
+        for row in conn.execute(
+            sa.select(T).where(
+                T.c.property_id == run.property_id,
+                T.c.status.in_(IN_FLIGHT),
+                T.c.job_reference_id.is_not(None),
+            )
+        ).mappings():
+            by_job[row["job_reference_id"]].append(row)
+    return by_job
+
+
+def _settle_failed_job(run: RunState, job_id: str, job, rows: list) -> list:
+    """Rows of a finished job that Cloudbeds says failed get its message; returns the others."""
+    failed_rates = {u.rate_id: u.message for u in job.updates if u.action == "error"}
+    ok = [r for r in rows if job.status == "completed" and r["rate_id"] not in failed_rates]
+    bad = [r for r in rows if r not in ok]
+    if bad:
+        message = "; ".join(m for m in failed_rates.values() if m) or f"rate job {job_id} ended in error"
+        _set(run, [r["id"] for r in bad], status="error", error=message[:4000])
+        run.result.entity("rate_jobs").failed += len(bad)
+        run.result.errors.append(f"rate job {job_id}: {len(bad)} night(s) failed")
+    return ok
+
+
+def _give_up(run: RunState, job_id: str, job, rows: list, minutes: int) -> None:
+    """A job still not finished after the bound: its nights are not done; say so loudly."""
+    status = job.status if job is not None else None
+    _set(
+        run,
+        [r["id"] for r in rows],
+        status="error",
+        error=f"Cloudbeds had not finished rate job {job_id} after {minutes} minutes (status {status!r})",
+    )
+    run.result.entity("rate_jobs").failed += len(rows)
+    run.result.errors.append(f"rate job {job_id}: not finished after {minutes} minutes")
+    rateverify.alert_stuck(run, job_id, status, len(rows), minutes)
+
+
+def _verify(run: RunState, rows: list) -> bool:
+    """Read finished nights back; record those that took, send the others again once.
+
+    Returns whether every night took.
+    """
+    took, missed = rateverify.split_taken(rows, rateverify.read_back(run.client, rows))
+    with run.engine.begin() as conn:
+        for row, value in took:
+            conn.execute(
+                sa.update(T)
+                .where(T.c.id == row["id"])
+                .values(status="completed", cloudbed_rate=value, error=None)
+            )
+    run.result.entity("rate_jobs").updated += len(took)
+    again = [r for r in missed if r["status"] == "queued"]
+    lost = [r for r in missed if r["status"] != "queued"]
+    if again:
+        run.warn(
+            "rates",
+            f"{len(again)} night(s)",
+            "did not take in Cloudbeds although the job completed: sent again",
+        )
+        _send(run, OutboundGuard(run), intervals(again), status="correcting")
+    if lost:
+        _set(
+            run,
+            [r["id"] for r in lost],
+            status="error",
+            error="did not take in Cloudbeds, even after being sent again (read back after the job)",
+        )
+        run.result.entity("rate_jobs").failed += len(lost)
+        run.result.errors.append(f"rates: {len(lost)} night(s) did not take in Cloudbeds")
+        rateverify.alert_not_applied(run, lost)
+    return not missed
+
+
 def follow_jobs(run: RunState, *, wait_s: float = 0.0, poll_s: float = 1.0) -> int:
-    """Settle queued rate rows from ``getRateJobs``; returns how many jobs are still running."""
+    """Settle in-flight rate rows from ``getRateJobs``; returns how many jobs are still running."""
     deadline = time.monotonic() + wait_s
+    minutes = int(Settings(run.engine).get("cloudbed_rate_job_timeout_minutes"))
     while True:
-        with run.engine.connect() as conn:
-            queued = defaultdict(list)
-            for row in conn.execute(
-                sa.select(T.c.id, T.c.job_reference_id, T.c.rate_id, T.c.adf_rate).where(
-                    T.c.property_id == run.property_id,
-                    T.c.status == "queued",
-                    T.c.job_reference_id.is_not(None),
-                )
-            ):
-                queued[row.job_reference_id].append(row)
-        if not queued:
+        in_flight = _in_flight(run)
+        if not in_flight:
             return 0
         jobs = {j.job_reference_id: j for j in run.client.get_rate_jobs()}
-        open_jobs = 0
-        counts = run.result.entity("rate_jobs")
-        for job_id, rows in queued.items():
+        open_jobs, finished, clean = 0, [], True
+        for job_id, rows in in_flight.items():
             job = jobs.get(job_id) or run.client.get_rate_job(job_id)
             if job is None:
                 _set(
                     run,
-                    [r.id for r in rows],
+                    [r["id"] for r in rows],
                     status="error",
                     error=f"Cloudbeds no longer knows rate job {job_id} (jobs are kept 7 days)",
                 )
-                counts.failed += len(rows)
-                continue
-            if not job.finished:
-                open_jobs += 1
-                continue
-            failed_rates = {u.rate_id: u.message for u in job.updates if u.action == "error"}
-            ok = [r for r in rows if job.status == "completed" and r.rate_id not in failed_rates]
-            bad = [r for r in rows if r not in ok]
-            with run.engine.begin() as conn:
-                for r in ok:
-                    conn.execute(
-                        sa.update(T)
-                        .where(T.c.id == r.id)
-                        .values(status="completed", cloudbed_rate=r.adf_rate, error=None)
-                    )
-                if bad:
-                    message = (
-                        "; ".join(m for m in failed_rates.values() if m)
-                        or f"rate job {job_id} ended in error"
-                    )
-                    conn.execute(
-                        sa.update(T)
-                        .where(T.c.id.in_([r.id for r in bad]))
-                        .values(status="error", error=message[:4000])
-                    )
-            counts.updated += len(ok)
-            counts.failed += len(bad)
-            if bad:
-                run.result.errors.append(f"rate job {job_id}: {len(bad)} night(s) failed")
-        if open_jobs == 0 or time.monotonic() >= deadline:
-            return open_jobs
+                run.result.entity("rate_jobs").failed += len(rows)
+                clean = False
+            elif not job.finished:  # in_progress, and any status outside the documented ones
+                if rateverify.overdue(rows, minutes, utcnow()):
+                    _give_up(run, job_id, job, rows, minutes)
+                    clean = False
+                else:
+                    open_jobs += 1
+            else:
+                ok = _settle_failed_job(run, job_id, job, rows)
+                clean = clean and len(ok) == len(rows)
+                finished += ok
+        if finished:
+            clean = _verify(run, finished) and clean
+            if clean:
+                rateverify.resolve_alerts(run)
+        if open_jobs == 0 and not _in_flight(run):
+            return 0
+        if time.monotonic() >= deadline:
+            return open_jobs or len(_in_flight(run))
         time.sleep(poll_s)

@@ -4,7 +4,8 @@
   per call of getReservationsWithRateDetails) and applies each only when Cloudbeds' modification
   time is newer than what the database holds, so events arriving late or twice change nothing.
 - ``refresh_guests``: guests re-read through their reservations (the guest list rides along);
-  a guest the database has never seen is read with getGuest, the one detail call here.
+  for a guest the database has never seen, its reservations are found in batches first
+  (``guestlinks``: one getGuestsModified call per burst), since guest webhooks need not name one.
 - ``retry_failed``: records whose last sync failed are read again (and unsent hotel edits are
   pushed again when push is on), whatever their timestamps say.
 - ``follow_rate_jobs``: settle queued rate pushes from getRateJobs.
@@ -17,6 +18,7 @@ own ``cloudbed_sync_log`` row.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 
 import sqlalchemy as sa
 
@@ -24,7 +26,7 @@ from pms.db import schema
 from pms.sync import frontdesk as front_desk
 from pms.sync import sources
 from pms.sync.guard import OutboundGuard
-from pms.sync.guests import process_guest_page
+from pms.sync.guestlinks import reservations_of_guests
 from pms.sync.push import push_guests, push_reservations
 from pms.sync.ratepush import follow_jobs, push_rates
 from pms.sync.request import SyncContext, SyncRequest
@@ -91,11 +93,13 @@ def refresh_guests(
     guest_ids: Iterable[str],
     *,
     reservation_ids: Iterable[str] = (),
+    since: datetime | None = None,
     trigger: str = "webhook",
     wait_for_lease: bool = True,
     lease_timeout_s: float = 60.0,
 ) -> SyncResult:
-    """Re-read guests: through their reservations when known, else one getGuest each."""
+    """Re-read guests through their reservations: known ones from the database, the others found
+    in batches (``guestlinks``; ``since`` is the burst's earliest change), all linked on storing."""
     wanted = list(dict.fromkeys(str(i).strip() for i in guest_ids if i and str(i).strip()))
     res_ids = [str(i) for i in reservation_ids if i]
     with held_run(ctx, _request(trigger, wait_for_lease, lease_timeout_s), log_mode="refresh") as run:
@@ -114,21 +118,30 @@ def refresh_guests(
         res_ids += [rid for rid in known.values() if rid]
         if res_ids:
             _reread(run, list(dict.fromkeys(res_ids)))
-        with run.engine.connect() as conn:
-            present = {
-                row[0]
-                for row in conn.execute(
-                    sa.select(g.c.cloudbed_guest_id).where(
-                        g.c.property_id == run.property_id, g.c.cloudbed_guest_id.in_(wanted or [""])
-                    )
-                )
-            }
-        unknown = [gid for gid in wanted if gid not in present]
-        if unknown:  # never seen, and not in the bookings re-read: the one detail call per guest
-            guests = [run.client.get_guest(guest_id=gid) for gid in unknown[:100]]
-            with transaction(run) as conn:
-                process_guest_page(conn, run, guests)
+        missing = _absent(run, wanted)
+        if missing:  # never seen, and not in the bookings re-read: find their bookings in batches
+            placed = reservations_of_guests(run, missing, since=since)
+            more = [rid for gid in missing for rid in sorted(placed.get(gid, ())) if rid not in res_ids]
+            if more:
+                _reread(run, list(dict.fromkeys(more)))
+            for gid in _absent(run, missing)[:20]:
+                run.warn("guests", gid, "no reservation of this guest found in Cloudbeds (nothing stored)")
     return run.result
+
+
+def _absent(run: RunState, guest_ids: list[str]) -> list[str]:
+    """Those of ``guest_ids`` the database holds no row for."""
+    g = schema.guest
+    with run.engine.connect() as conn:
+        present = {
+            row[0]
+            for row in conn.execute(
+                sa.select(g.c.cloudbed_guest_id).where(
+                    g.c.property_id == run.property_id, g.c.cloudbed_guest_id.in_(guest_ids or [""])
+                )
+            )
+        }
+    return [gid for gid in guest_ids if gid not in present]
 
 
 def retry_failed(ctx: SyncContext, *, trigger: str = "manual") -> SyncResult:

@@ -7,9 +7,21 @@ fetches them in lists (``getReservationsWithRateDetails`` takes up to 100 ids pe
 a change only when Cloudbeds' modification time is newer than the row's. Duplicates, replays and
 reordering therefore cannot apply anything twice or move a row backwards.
 
+Guest events need not name the guest's reservation (real ones carry the guest id only): the
+sync then looks for what changed since the burst's earliest event (``refresh_guests``).
+
 Rate-job events trigger one follow-up of the property's queued rate jobs. ``integration/
-appstate_changed`` with ``newState=disabled`` marks the connection inactive (the worker then stops
-calling the API for it) and raises an alert; ``enabled`` switches it back on.
+appstate_changed`` is a hint like the others: whatever ``newState`` it claims, the processor asks
+the API itself (``Applier.app_state``: one call per burst). Only a confirmed ``disabled`` switches
+the connection off (the worker then stops calling the API for it) and raises an alert; a confirmed
+``enabled`` switches it back on only when it was this check that switched it off, never over a
+manager's own switch-off. Anyone who learns the webhook address can therefore make us look, not act.
+
+Cloudbeds signs nothing, so a leaked webhook address could also be used to make us re-read
+thousands of made-up ids and spend the rate limit: one burst re-reads at most
+``MAX_UNKNOWN_IDS`` reservations and as many guests that the database does not know yet; the events
+about the others are ignored (a real new booking among them arrives with the next incremental
+sync, the safety net that runs anyway).
 
 A batch that fails is retried with backoff (``store.mark_failed``) and ends as a visible failure.
 """
@@ -20,11 +32,13 @@ import logging
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, Protocol
 
 import sqlalchemy as sa
 
+from pms.db import schema
+from pms.db.engine import reader
 from pms.db.settings import Settings
 from pms.errors import AuthenticationError
 from pms.webhooks import store
@@ -35,6 +49,8 @@ __all__ = ["BATCH_IDS", "Applier", "ProcessReport", "Processor"]
 log = logging.getLogger(__name__)
 
 BATCH_IDS = 500  # ids per call into the sync engine; it pages them 100 per API call itself
+MAX_UNKNOWN_IDS = 300  # per burst and kind: 3 API calls (100 ids each) at most for ids we never saw
+PAUSED_BY_CLOUDBEDS = "cloudbeds"  # ``cloudbed_paused_by`` when a confirmed app state switched us off
 
 
 class Applier(Protocol):
@@ -42,9 +58,19 @@ class Applier(Protocol):
 
     def reservations(self, property_id: str, ids: Sequence[str]) -> Any: ...
 
-    def guests(self, property_id: str, ids: Sequence[str], reservation_ids: Sequence[str] = ()) -> Any: ...
+    def guests(
+        self,
+        property_id: str,
+        ids: Sequence[str],
+        reservation_ids: Sequence[str] = (),
+        since: datetime | None = None,
+    ) -> Any: ...
 
     def rate_jobs(self, property_id: str) -> Any: ...
+
+    def app_state(self, property_id: str) -> str:
+        """``enabled`` or ``disabled``, as the API answers now (raises when it cannot tell)."""
+        ...
 
 
 @dataclass
@@ -118,6 +144,8 @@ class Processor:
                 useless.append(ev)
         if useless:
             report.ignored += store.mark_ignored(self.engine, [e.id for e in useless], "nothing to re-read")
+        self._cap_unknown(property_id, by_reservation, schema.reservasi.c.cloudbed_reservation_id, report)
+        self._cap_unknown(property_id, by_guest, schema.guest.c.cloudbed_guest_id, report)
         if app_events and not self._app_state(property_id, app_events, report):
             # Disabled: no more API calls for this property; the rest waits for "enabled".
             rest = [
@@ -139,7 +167,10 @@ class Processor:
             property_id,
             by_guest,
             lambda pid, ids: self.applier.guests(
-                pid, ids, [guest_reservations[g] for g in ids if g in guest_reservations]
+                pid,
+                ids,
+                [guest_reservations[g] for g in ids if g in guest_reservations],
+                since=_earliest([ev for g in ids for ev in by_guest[g]]),
             ),
             report,
             "guests",
@@ -186,15 +217,63 @@ class Processor:
             report.processed += store.mark_processed(self.engine, [e.id for e in events])
         return outcome
 
+    def _cap_unknown(
+        self, property_id: str, groups: dict[str, list[StoredEvent]], column: sa.Column, report: ProcessReport
+    ) -> None:
+        """Drop the events of ids we never saw beyond ``MAX_UNKNOWN_IDS`` (see the module docstring)."""
+        if len(groups) <= MAX_UNKNOWN_IDS:
+            return
+        known: set[str] = set()
+        ids = sorted(groups)
+        with reader(self.engine).connect() as conn:
+            for chunk in _chunks(ids, 500):
+                known.update(
+                    str(v)
+                    for (v,) in conn.execute(
+                        sa.select(column).where(column.table.c.property_id == property_id, column.in_(chunk))
+                    )
+                )
+        unknown = [i for i in ids if i not in known]
+        # The earliest events keep their place: a flood appended later does not push them out.
+        unknown.sort(key=lambda i: min(e.id for e in groups[i]))
+        dropped = unknown[MAX_UNKNOWN_IDS:]
+        if not dropped:
+            return
+        events = [e.id for i in dropped for e in groups.pop(i)]
+        report.ignored += store.mark_ignored(
+            self.engine,
+            events,
+            f"more than {MAX_UNKNOWN_IDS} unknown ids in one burst; the next sync reads them",
+        )
+        log.warning(
+            "webhook burst for property %s named %d unknown ids; %d not re-read (the next sync covers them)",
+            property_id,
+            len(unknown),
+            len(dropped),
+        )
+
     def _app_state(self, property_id: str, events: list[StoredEvent], report: ProcessReport) -> bool:
-        """Apply the latest app state; False when the app is now disabled."""
+        """Check the app state with the API and act on that answer; False when it is disabled.
+
+        The events' own ``newState`` is never trusted: anyone holding the webhook address could
+        send one.
+        """
         from pms import alerts
 
-        latest = max(events, key=lambda e: (_number(e.field("timestamp")), e.id))
-        state = _text(latest.field("newState"))
+        claimed = _text(max(events, key=lambda e: (_number(e.field("timestamp")), e.id)).field("newState"))
+        try:
+            state = self.applier.app_state(property_id)
+        except Exception as exc:  # cannot tell now: the events wait for a later try
+            message = f"{type(exc).__name__}: the app state could not be confirmed with Cloudbeds"
+            counts = store.mark_failed(self.engine, events, message)
+            report.retried += counts["retry"]
+            report.failed += counts["failed"]
+            report.errors.append(message)
+            return Settings(self.engine).integration_active
         settings = Settings(self.engine)
-        if state == "disabled":
-            settings.set("cloudbed_active", False)
+        current = settings.get_many(["cloudbed_active", "cloudbed_paused_by"])
+        if state == "disabled" and current["cloudbed_active"]:
+            settings.set_many({"cloudbed_active": False, "cloudbed_paused_by": PAUSED_BY_CLOUDBEDS})
             alerts.raise_alert(
                 self.engine,
                 property_id,
@@ -204,15 +283,34 @@ class Processor:
                 severity="critical",
             )
             log.warning("Cloudbeds disabled the app for property %s: integration switched off", property_id)
-        elif state == "enabled":
-            settings.set("cloudbed_active", True)
+        elif state == "enabled" and current["cloudbed_paused_by"] == PAUSED_BY_CLOUDBEDS:
+            # Only undo our own switch-off; a manager's switch-off stays until a manager undoes it.
+            settings.set_many({"cloudbed_active": True, "cloudbed_paused_by": None})
             alerts.resolve_alert(self.engine, property_id, "connection_disabled")
+        elif claimed and claimed != state:
+            log.warning(
+                "an app-state webhook for property %s claimed %r but Cloudbeds answers %r: ignored",
+                property_id,
+                claimed[:20],
+                state,
+            )
         report.processed += store.mark_processed(self.engine, [e.id for e in events])
         return state != "disabled"
 
 
 _FAILED = object()
 _COVERED_BY_BOOKING = frozenset({"guest/created", "guest/assigned"})
+
+
+def _earliest(events: Iterable[StoredEvent]) -> datetime | None:
+    """When the earliest change of a burst happened (its payload's ``timestamp``, else its arrival):
+    guest webhooks need not name a reservation, so the sync looks for what changed since then."""
+    times = []
+    for ev in events:
+        stamp = _number(ev.field("timestamp"))
+        valid = 0 < stamp < 32503680000  # before the year 3000
+        times.append(datetime.fromtimestamp(stamp, UTC) if valid else ev.received_at)
+    return min((t for t in times if t is not None), default=None)
 
 
 def _text(value: Any) -> str | None:

@@ -9,6 +9,11 @@ while the swap happens (``pms.webhooks.tokens``).
 
 The token is part of the address, so addresses are only ever shown masked (``redact_endpoint``)
 and the token is registered with the client's redactor before any call carries it.
+
+Every subscription is handled on its own: Cloudbeds refusing one event name (or one removal) is
+reported by name in the report's ``failed`` and never stops the others. A stale subscription is
+kept only while its event could not be subscribed at the new address, so that event still lands
+somewhere.
 """
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ __all__ = [
     "WEBHOOK_PATH",
     "SubscribeReport",
     "Subscription",
+    "UnsubscribeReport",
     "list_subscriptions",
     "redact_endpoint",
     "rotate",
@@ -100,6 +106,16 @@ class SubscribeReport:
         return not self.failed
 
 
+@dataclass
+class UnsubscribeReport:
+    removed: list[str] = field(default_factory=list)
+    failed: dict[str, str] = field(default_factory=dict)  # "event (subscription id)" -> why
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
+
+
 def list_subscriptions(engine: sa.Engine, client, *, public_url: str | None = None) -> list[Subscription]:
     """This credential's subscriptions, with ours marked (``current`` needs ``public_url``)."""
     token = ensure_token(Settings(engine))
@@ -143,34 +159,43 @@ def subscribe(
         except CloudbedsError as exc:
             report.failed[event] = str(exc)[:300]
             log.warning("subscribing %s failed: %s", event, exc)
-    if remove_stale and not report.failed:
+    if remove_stale:
         for sub in existing:
-            if _ours(sub.endpoint_url) and sub.endpoint_url != target:
-                try:
-                    client.delete_webhook(sub.subscription_id)
-                    report.removed.append(sub.event)
-                except CloudbedsError as exc:
-                    report.failed[f"remove {sub.event}"] = str(exc)[:300]
+            if not _ours(sub.endpoint_url) or sub.endpoint_url == target:
+                continue
+            if sub.event in report.failed:
+                continue  # its event is not subscribed at the new address: keep the old one
+            try:
+                client.delete_webhook(sub.subscription_id)
+                report.removed.append(sub.event)
+            except CloudbedsError as exc:
+                report.failed[f"remove {sub.event} ({sub.subscription_id})"] = str(exc)[:300]
+                log.warning("removing the old subscription %s failed: %s", sub.subscription_id, exc)
     settings.set("cloudbed_webhook_url", f"{public_url.rstrip('/')}{WEBHOOK_PATH.rstrip('/')}")
     return report
 
 
 def unsubscribe(
     engine: sa.Engine, client, *, only_current: bool = False, public_url: str | None = None
-) -> list[str]:
-    """Remove our subscriptions (all of ours, or only those at the current address)."""
+) -> UnsubscribeReport:
+    """Remove our subscriptions (all of ours, or only those at the current address), each on its
+    own: one Cloudbeds refuses is reported in ``failed`` and the others are still removed."""
     target = (
         webhook_url(public_url, ensure_token(Settings(engine))) if (only_current and public_url) else None
     )
-    removed = []
+    report = UnsubscribeReport()
     for sub in client.get_webhooks():
         if not _ours(sub.endpoint_url) or (target is not None and sub.endpoint_url != target):
             continue
-        client.delete_webhook(sub.subscription_id)
-        removed.append(sub.event)
-    if not only_current:
+        try:
+            client.delete_webhook(sub.subscription_id)
+            report.removed.append(sub.event)
+        except CloudbedsError as exc:
+            report.failed[f"{sub.event} ({sub.subscription_id})"] = str(exc)[:300]
+            log.warning("removing subscription %s failed: %s", sub.subscription_id, exc)
+    if not only_current and report.ok:
         Settings(engine).set("cloudbed_webhook_url", None)
-    return removed
+    return report
 
 
 def rotate(engine: sa.Engine, client, *, public_url: str) -> SubscribeReport:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -70,15 +71,20 @@ class SyncJobs:
         with self._context(property_id) as ctx:
             return _settled(self.engine, property_id, refresh_reservations(ctx, list(ids), trigger="webhook"))
 
-    def guests(self, property_id: str, ids: Sequence[str], reservation_ids: Sequence[str] = ()) -> Any:
+    def guests(
+        self,
+        property_id: str,
+        ids: Sequence[str],
+        reservation_ids: Sequence[str] = (),
+        since: datetime | None = None,
+    ) -> Any:
         from pms.sync import refresh_guests
 
         with self._context(property_id) as ctx:
-            return _settled(
-                self.engine,
-                property_id,
-                refresh_guests(ctx, list(ids), reservation_ids=list(reservation_ids), trigger="webhook"),
+            result = refresh_guests(
+                ctx, list(ids), reservation_ids=list(reservation_ids), since=since, trigger="webhook"
             )
+            return _settled(self.engine, property_id, result)
 
     def rate_jobs(self, property_id: str) -> Any:
         from pms.sync import follow_rate_jobs
@@ -86,13 +92,29 @@ class SyncJobs:
         with self._context(property_id) as ctx:
             return _settled(self.engine, property_id, follow_rate_jobs(ctx, trigger="webhook"))
 
+    def app_state(self, property_id: str) -> str:
+        """Whether the app is still enabled for the property, as the API answers (one call).
+
+        Cloudbeds' ``getAppState`` is for partner apps only, and a disabled app's credentials are
+        refused, so a refused credential reads as ``disabled`` and an answer as ``enabled``; any
+        other failure raises, and the app-state events wait for a later try.
+        """
+        try:
+            with self._context(property_id) as ctx:
+                ctx.client.get_hotels().all()
+        except AuthenticationError:
+            return "disabled"
+        return "enabled"
+
     def rate_jobs_pending(self, property_id: str) -> bool:
         """Whether rate pushes are waiting for their job to finish (worth a getRateJobs call)."""
         t = schema.cloudbed_rate_sync
         with reader(self.engine).connect() as conn:
             return (
                 conn.execute(
-                    sa.select(t.c.id).where(t.c.property_id == property_id, t.c.status == "queued").limit(1)
+                    sa.select(t.c.id)
+                    .where(t.c.property_id == property_id, t.c.status.in_(("queued", "correcting")))
+                    .limit(1)
                 ).first()
                 is not None
             )

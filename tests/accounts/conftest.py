@@ -1,4 +1,4 @@
-"""Fixtures for account tests: every test starts with no failed logins on unknown names."""
+"""Fixtures for account tests: every test starts with fresh login budgets."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import pytest
 
 
 @pytest.fixture(autouse=True)
-def _fresh_unknown_name_counter(monkeypatch):
-    """Failures on unknown names are counted per process; each test starts from zero."""
-    from pms.accounts import login
+def _fresh_login_budgets():
+    """Login budgets and delays are kept per process; each test starts from zero."""
+    from pms.accounts import reset_throttle
 
-    monkeypatch.setattr(login, "_unknown", login._UnknownNames())
+    reset_throttle()

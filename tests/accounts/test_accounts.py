@@ -68,10 +68,15 @@ def test_non_ascii_names_are_normalised_and_unique(db):
 
 
 def test_first_manager_only_once(db):
-    first = accounts.create_first_manager(db, "gm", PW, language="id")
+    from pms.accounts import setup_code
+
+    code = setup_code.issue()
+    first = accounts.create_first_manager(db, "gm", PW, language="id", setup_code=code)
     assert first.role == "manager" and first.language == "id"
+    with pytest.raises(accounts.UserError):
+        accounts.create_first_manager(db, "intruder", PW, setup_code=code)  # spent
     with pytest.raises(accounts.UserError, match="already been created"):
-        accounts.create_first_manager(db, "intruder", PW)
+        accounts.create_first_manager(db, "intruder", PW, setup_code=setup_code.issue())
     assert accounts.count_users(db) == 1
 
 

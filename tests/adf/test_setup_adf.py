@@ -93,7 +93,7 @@ def test_pms_setup_json_ends_with_the_front_desk(engine, tmp_path):
     assert "front desk (ADF): found" in proc.stdout
 
 
-def test_revision_0003_adds_our_tables_to_an_installed_database(engine):
+def test_revision_0004_adds_our_tables_to_an_installed_database(engine):
     from alembic import command
 
     from pms.db.setup import _alembic_config
@@ -102,10 +102,10 @@ def test_revision_0003_adds_our_tables_to_an_installed_database(engine):
     with engine.begin() as conn:
         for name in ("cloudbed_booking_link", "cloudbed_adf_mapping", "cloudbed_settings"):
             conn.exec_driver_sql(f"DROP TABLE {name}")
-        command.stamp(_alembic_config(conn), "0002")
+        command.stamp(_alembic_config(conn), "0003")
     report = setup_database(engine)
     assert report.ok, report.lines()
-    assert report.revision == "0003"
+    assert report.revision == "0004"
     assert {"cloudbed_booking_link", "cloudbed_adf_mapping", "cloudbed_settings"} <= set(
         sa.inspect(engine).get_table_names()
     )

@@ -25,7 +25,24 @@ def test_scalars_use_cloudbeds_formats():
 def test_aware_datetimes_are_sent_in_property_local_time():
     jakarta = ZoneInfo("Asia/Jakarta")
     moment = datetime(2026, 12, 20, 1, 0, 0, tzinfo=UTC)
-    assert encode_params({"modifiedFrom": moment}, jakarta) == [("modifiedFrom", "2026-12-20 08:00:00")]
+    assert encode_params({"dateCreated": moment}, jakarta) == [("dateCreated", "2026-12-20 08:00:00")]
+
+
+@pytest.mark.parametrize(
+    ("zone", "lower", "upper"),
+    [
+        ("Asia/Jakarta", "2026-12-20 01:00:00", "2026-12-20 08:00:00"),  # UTC+7: UTC is earlier
+        ("America/Lima", "2026-12-19 20:00:00", "2026-12-20 01:00:00"),  # UTC-5: local is earlier
+    ],
+)
+def test_filters_cover_both_readings_of_their_zone(zone, lower, upper):
+    # The filters' zone is undocumented (property-local or UTC): a lower bound goes out as the earlier
+    # wall-clock reading, an upper bound as the later, so the window holds under either reading.
+    moment = datetime(2026, 12, 20, 1, 0, 0, tzinfo=UTC)
+    for name, want in (("modifiedFrom", lower), ("resultsFrom", lower), ("modifiedTo", upper)):
+        assert encode_params({name: moment}, ZoneInfo(zone)) == [(name, want)]
+    naive = datetime(2026, 12, 20, 1, 0, 0)
+    assert encode_params({"modifiedFrom": naive}, ZoneInfo(zone)) == [("modifiedFrom", "2026-12-20 01:00:00")]
 
 
 def test_none_is_left_out_and_id_lists_are_comma_joined():

@@ -28,6 +28,7 @@ def new_booking(client, admin, ref=None, days=40, **kw):
         guest_last_name="Rahayu",
         guest_email="siti.rahayu@example.id",
         guest_country="ID",
+        guest_zip="55153",
         rooms=[RoomRequest(rt.room_type_id, adults=2)],
         third_party_identifier=ref,
         **kw,
@@ -119,6 +120,7 @@ def test_room_requests_are_checked_before_sending(client, admin):
             guest_last_name="B",
             guest_email="a@b.id",
             guest_country="ID",
+            guest_zip="55153",
             rooms=[RoomRequest(rt.room_type_id, 1), RoomRequest(rt.room_type_id, 2)],
         )
 
@@ -132,6 +134,7 @@ def test_two_rooms_of_one_type(client, admin):
         guest_last_name="Zhang",
         guest_email="wei@example.cn",
         guest_country="CN",
+        guest_zip="100000",
         rooms=[RoomRequest(rt.room_type_id, adults=2, quantity=2)],
     )
     assert len(created.rooms) == 2 and all(r.adults == 2 for r in created.rooms)

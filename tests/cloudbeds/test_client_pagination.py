@@ -64,3 +64,56 @@ def test_start_page(start):
     fetch, calls = pages_from([10, 10, 10], total=30)
     items = Paged(fetch, list, page_size=10, start_page=start).all()
     assert calls[0] == (start, 10) and len(items) == 10 * (4 - start)
+
+
+# --- the stop rules as pure functions --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("count", "seen", "total", "size", "stop", "complete", "warning"),
+    [
+        (100, 100, 250, 100, False, None, None),  # more to come
+        (50, 250, 250, 100, True, True, None),  # total reached
+        (20, 40, 65, 100, False, None, None),  # short page, but the total says more (capped size)
+        (0, 130, 1000, 100, True, False, "empty_early"),  # an empty page before the total
+        (0, 0, 0, 100, True, True, None),  # nothing at all
+        (100, 200, 150, 100, False, None, "overflow"),  # a full page past the total: read on
+        (30, 180, 150, 100, True, True, None),  # ... until a short one
+        (100, 100, None, 100, False, None, None),  # no total: a full page goes on
+        (7, 107, None, 100, True, True, None),  # no total: a short page ends it
+    ],
+)
+def test_page_verdict(count, seen, total, size, stop, complete, warning):
+    from pms.cloudbeds.pagination import page_verdict
+
+    verdict = page_verdict(count, seen, total, size)
+    assert (verdict.stop, verdict.complete, verdict.warning) == (stop, complete, warning)
+
+
+@pytest.mark.parametrize(
+    ("units", "new", "seen", "count", "total", "stop"),
+    [
+        (100, 100, 100, 100, 150, False),  # counters count rooms, 50 to come
+        (50, 50, 150, 50, 150, True),  # ... and all have come
+        (150, 150, 150, 1, 1, False),  # counters count properties: one more page to be sure
+        (100, 100, 100, 1, 1, False),  # rooms paged, counted as properties: read on
+        (0, 0, 150, 0, 1, True),  # nothing came
+        (100, 0, 150, 1, 1, True),  # only rooms seen before: the server repeats itself
+        (33, 33, 33, 33, 33, True),  # one page holds them all, counted as rooms: one call
+    ],
+)
+def test_nested_page_verdict(units, new, seen, count, total, stop):
+    from pms.cloudbeds.pagination import nested_page_verdict
+
+    assert nested_page_verdict(units, new, seen, count, total).stop is stop
+
+
+def test_a_nested_list_keeps_each_inner_item_once_and_ends_on_a_page_without_new_ones():
+    pages = {1: ["a", "b"], 2: ["b", "c"], 3: ["c"]}  # a server that overlaps its pages
+
+    def fetch(number, size):
+        items = pages.get(number, [])
+        return RawPage(items=[items] if items else [], count=1 if items else 0, total=1, body={})
+
+    paged = Paged(fetch, lambda outer: [x for o in outer for x in o], page_size=2, nested_key=lambda x: x)
+    assert paged.all() == ["a", "b", "c"] and paged.complete is True

@@ -2,8 +2,9 @@
 
 The dashboard reads its database from ``PMS_DATABASE_URL``, so each test gets its own SQLite file
 (and therefore its own cached engine and query cache entries, which are keyed by URL). Logging
-in through the form costs a scrypt hash; most tests log in by putting the account id in the
-session, exactly what the login form does after checking the password.
+in through the form costs a scrypt hash; most tests log in by opening a session for the account
+and putting its id in the Streamlit session, exactly what the login form does after checking the
+password.
 """
 
 from __future__ import annotations
@@ -53,7 +54,7 @@ class Dash:
     ) -> AppTest:
         at = AppTest.from_file(DASHBOARD, default_timeout=60)
         if as_user is not None:
-            at.session_state["pms_user_id"] = as_user.id
+            at.session_state["pms_session_id"] = login_session(self.engine, as_user)
             at.session_state["pms_lang"] = lang or as_user.language
         elif lang:
             at.session_state["pms_lang"] = lang
@@ -61,6 +62,13 @@ class Dash:
         if page is not None:
             at.switch_page(PAGES[page]).run()
         return at
+
+
+def login_session(engine, user: accounts.User) -> str:
+    """A session for ``user``, as a successful login opens it; its id."""
+    from pms.accounts import sessions
+
+    return sessions.open_session(engine, user).id
 
 
 @pytest.fixture
@@ -83,8 +91,15 @@ def frame_with(at: AppTest, column: str):
     raise AssertionError(f"no table with a {column!r} column")
 
 
+def shown(markdown: str) -> str:
+    """What a person reads of a Markdown source: outside text is escaped (``ui.widgets.plain``)."""
+    import re
+
+    return re.sub(r"\\(.)", r"\1", str(markdown))
+
+
 def texts(at: AppTest) -> str:
-    """Every visible text of a run, to search for a message."""
+    """Every visible text of a run (as a person reads it), to search for a message."""
     parts = []
     for kind in (
         "title",
@@ -102,7 +117,7 @@ def texts(at: AppTest) -> str:
         for el in getattr(at, kind):
             parts.append(str(getattr(el, "label", "") or ""))
             parts.append(str(getattr(el, "value", "") or ""))
-    return "\n".join(parts)
+    return shown("\n".join(parts))
 
 
 def synced_world(engine, property_id: str = "254042") -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 
 import pytest
@@ -12,7 +13,7 @@ from pms.db.credentials import CredentialStore
 from pms.db.settings import Settings
 from pms.i18n import local_now
 from pms.sync import SyncContext, SyncRequest, run_sync
-from tests.dashboard.conftest import PAGES, frame_with, texts
+from tests.dashboard.conftest import PAGES, frame_with, shown, texts
 from tests.sync.helpers import make_client
 
 
@@ -106,7 +107,7 @@ def test_sync_refuses_bad_windows_with_a_message(live, days, message):
     at.radio(key="sync_mode").set_value("window")
     at.button(key="FormSubmitter:sync_form-Preview").click().run()
     assert not at.exception
-    assert any(message in str(e.value) for e in at.error), [e.value for e in at.error]
+    assert any(message in shown(e.value) for e in at.error), [e.value for e in at.error]
     assert "Plan" not in [s.value for s in at.subheader]
 
 
@@ -202,24 +203,44 @@ def test_oauth_app_saved_connected_and_the_outcome_shown(dash, box):
     assert len(links) == 1 and links[0].startswith(f"{box.base_url}/oauth?")
     consent = requests.get(links[0], timeout=30, allow_redirects=False)  # the sandbox approves at once
     back = parse_qs(urlsplit(consent.headers["Location"]).query)
-    outcome = complete_connect(dash.engine, state=back["state"][0], code=back["code"][0])
+    # The page bound the connect to its browser: the binding it posts is what the cookie carries.
+    binding = json.loads(json.loads(_bind_body(at)))["binding"]
+    unbound = complete_connect(dash.engine, state=back["state"][0], code=back["code"][0])
+    assert not unbound.ok and unbound.code == "other_browser"
+    outcome = complete_connect(dash.engine, state=back["state"][0], code=back["code"][0], browser=binding)
     assert outcome.ok
     done = _connection_page(dash, gm, {"oauth": "connected"})
     assert "Cloudbeds is connected through OAuth." in texts(done)
     assert "Connected with OAuth app" in texts(done) and box.client_secret not in texts(done)
-    bad = _connection_page(dash, gm, {"oauth": "error", "message": "[Click here](http://evil.example)"})
+    # Text from the link is never shown: only the fixed reason codes mean anything.
+    bad = _connection_page(
+        dash, gm, {"oauth": "error", "reason": "denied", "message": "[Click here](http://evil.example)"}
+    )
     shown = next(e.value for e in bad.error)
-    assert "\\[Click here\\]\\(http\\://evil\\.example\\)" in shown
+    assert "Cloudbeds did not grant access." in shown and "evil" not in shown and "Click" not in shown
+    odd = _connection_page(dash, gm, {"oauth": "error", "reason": "**[x](http://evil.example)**"})
+    assert "evil" not in next(e.value for e in odd.error)
+
+
+def _bind_body(at) -> str:
+    """The JSON body the Connection page has the browser post to the bind route."""
+    import re
+
+    for el in at.get("html"):
+        match = re.search(r"fetch\(\"/oauth/cloudbeds/bind\".*?body:(\".*?\")\}\);", el.proto.body)
+        if match:
+            return match.group(1)
+    raise AssertionError("the page posted no browser binding")
 
 
 def _connection_page(dash, user, query):
     """The Connection page as the browser opens it when the OAuth callback sends the manager back."""
     from streamlit.testing.v1 import AppTest
 
-    from tests.dashboard.conftest import DASHBOARD
+    from tests.dashboard.conftest import DASHBOARD, login_session
 
     at = AppTest.from_file(DASHBOARD, default_timeout=60)
-    at.session_state["pms_user_id"] = user.id
+    at.session_state["pms_session_id"] = login_session(dash.engine, user)
     at.run()
     at.switch_page("app_pages/connection.py")
     for key, value in query.items():

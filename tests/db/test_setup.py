@@ -159,7 +159,8 @@ def test_setup_reuses_a_legacy_settings_table_with_its_own_id(engine):
 
 
 def test_an_installed_database_is_upgraded_in_place_by_the_migrations(engine):
-    """A database set up at revision 0001 (before the dashboard indexes) gets them from revision 0002."""
+    """A database set up at revision 0001 (before the dashboard indexes) gets them from revision 0002,
+    and then the later revisions up to the head."""
     from alembic import command
     from alembic.runtime.migration import MigrationContext
 

@@ -58,6 +58,7 @@ def start_server(folder: Path) -> Server:
         "PMS_DATA_DIR": str(folder),
         "PMS_DEMO_RESERVATIONS": "200",
         "PMS_DEMO_RATE_LIMIT": "0",
+        "PMS_TEST_MODE": "1",
     }
     env.pop("PMS_DATABASE_URL", None)
     log = folder / "server.log"
@@ -131,6 +132,13 @@ def idle(page: Page, timeout: float = 60_000) -> None:
     )
 
 
+def setup_code(server: Server) -> str:
+    """The one-time setup code the server printed to its console (its log here)."""
+    text = server.log.read_text(errors="replace")
+    assert "one-time setup code:" in text, text[-2000:]
+    return text.split("one-time setup code:", 1)[1].split()[0]
+
+
 def log_in(page: Page, server: Server) -> None:
     """Open the dashboard as the manager, creating the account on a server's first visit."""
     page.goto(server.url + "/")
@@ -138,6 +146,7 @@ def log_in(page: Page, server: Server) -> None:
     login = page.get_by_role("heading", name="Log in")
     expect(welcome.or_(login)).to_be_visible(timeout=60_000)
     if welcome.is_visible():
+        page.get_by_label("Setup code").fill(setup_code(server))
         page.get_by_label("User name").fill(MANAGER)
         page.get_by_label("Password", exact=True).fill(PASSWORD)
         page.get_by_label("Repeat the password").fill(PASSWORD)

@@ -6,7 +6,17 @@ import pytest
 import requests
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import MANAGER, PASSWORD, idle, log_in, open_page, shot, start_server, stop_server
+from tests.e2e.conftest import (
+    MANAGER,
+    PASSWORD,
+    idle,
+    log_in,
+    open_page,
+    setup_code,
+    shot,
+    start_server,
+    stop_server,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -31,6 +41,7 @@ def test_first_visit_creates_the_manager_then_login(page: Page, chromium_path, t
             timeout=60_000
         )
         shot(page, "00-first-manager")
+        page.get_by_label("Setup code").fill(setup_code(server))
         page.get_by_label("User name").fill(MANAGER)
         page.get_by_label("Password", exact=True).fill(PASSWORD)
         page.get_by_label("Repeat the password").fill(PASSWORD)

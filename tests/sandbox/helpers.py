@@ -8,6 +8,18 @@ from __future__ import annotations
 
 import requests
 
+# The status of each refusal whose status Cloudbeds leaves open, per ``errors`` reading
+# (docs/sandbox.md): the guide's 400 / HTTP 200 with success:false, or REST's 404 / 403.
+REFUSAL_STATUS = {
+    "documented": {"not_found": 400, "forbidden": 200},
+    "status_codes": {"not_found": 404, "forbidden": 403},
+}
+
+
+def refusal_status(box, kind: str) -> int:
+    """What the sandbox answers an unknown id (``not_found``) or a missing scope (``forbidden``)."""
+    return REFUSAL_STATUS[box.config.readings["errors"]][kind]
+
 
 class Api:
     """Raw calls to one sandbox with one credential."""
@@ -43,6 +55,13 @@ class Api:
         assert resp.status_code == 200, (method, resp.status_code, resp.text[:500])
         body = resp.json()
         assert body.get("success") is True, (method, body)
+        return body
+
+    def refused(self, resp: requests.Response, kind: str) -> dict:
+        """Insist on the ``errors`` reading's answer to an unknown id or a missing scope."""
+        assert resp.status_code == refusal_status(self.box, kind), (resp.status_code, resp.text[:300])
+        body = resp.json()
+        assert body["success"] is False and body["message"], body
         return body
 
     def all_pages(self, method: str, page_size: int = 100, **params) -> list[dict]:

@@ -42,7 +42,7 @@ def test_room_types_and_rooms_with_numbered_names(api):
     assert len(types) >= 5
     assert all(isinstance(t["maxGuests"], int) and isinstance(t["roomTypeID"], str) for t in types)
     body = api.ok("getRooms", pageSize=100)
-    assert body["count"] == body["total"] == 1  # counts properties, not rooms
+    assert body["count"] == body["total"] == len(body["data"][0]["rooms"])  # the default: counts rooms
     rooms = body["data"][0]["rooms"]
     assert len(rooms) >= 30
     names = [r["roomName"] for r in rooms]
@@ -58,7 +58,7 @@ def test_room_filters_and_free_rooms(api, box):
 
     types = api.ok("getRoomTypes")["data"]
     one = types[0]["roomTypeID"]
-    rooms = api.ok("getRooms", roomTypeID=one)["data"][0]["rooms"]
+    rooms = api.ok("getRooms", roomTypeID=one, pageSize=100)["data"][0]["rooms"]
     assert rooms and all(r["roomTypeID"] == one for r in rooms)
     today = box.backend.clock.today()
     tonight = {"startDate": today.isoformat(), "endDate": (today + timedelta(days=1)).isoformat()}
@@ -69,8 +69,8 @@ def test_room_filters_and_free_rooms(api, box):
         for room in res["rooms"]
     }
     assert occupied  # the seed has guests in house
-    free = {r["roomID"] for r in api.ok("getRooms", **tonight)["data"][0]["rooms"]}
-    everything = {r["roomID"] for r in api.ok("getRooms")["data"][0]["rooms"]}
+    free = {r["roomID"] for r in api.ok("getRooms", pageSize=100, **tonight)["data"][0]["rooms"]}
+    everything = {r["roomID"] for r in api.ok("getRooms", pageSize=100)["data"][0]["rooms"]}
     assert free and free <= everything and not free & occupied
     assert api.get("getRooms", startDate=today.isoformat()).status_code == 400
 

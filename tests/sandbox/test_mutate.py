@@ -45,7 +45,7 @@ def test_changes_show_up_in_an_incremental_pull(api, box):
 def test_deleted_reservations_leave_the_lists(api):
     rid = api.admin("mutate", {"count": 1, "kinds": ["delete"]})["changed"][0]
     assert rid not in {r["reservationID"] for r in api.all_pages("getReservations")}
-    assert api.get("getReservation", reservationID=rid).status_code == 404
+    api.refused(api.get("getReservation", reservationID=rid), "not_found")
     assert api.ok("getReservationsWithRateDetails", reservationID=rid)["total"] == 0
     deleted = api.ok("getReservationsWithRateDetails", reservationID=rid, includeDeleted="true")["data"]
     assert deleted[0]["isDeleted"] is True

@@ -116,8 +116,8 @@ def test_get_reservation_and_unknown_id(api):
     assert data["reservationID"] == rid and isinstance(data["source"], str)
     rooms = data["assigned"] + data["unassigned"]
     assert rooms and all(isinstance(r["roomTotal"], str) for r in rooms)
-    missing = api.get("getReservation", reservationID="9999999999999")
-    assert missing.status_code == 404 and missing.json()["success"] is False
+    missing = api.refused(api.get("getReservation", reservationID="9999999999999"), "not_found")
+    assert "not found" in missing["message"]
     assert api.get("getReservation").status_code == 400
 
 

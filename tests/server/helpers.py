@@ -62,6 +62,7 @@ class ServerProcess:
                 "PMS_SECRET_KEY": self.secret_key,
                 "PMS_DEMO_RESERVATIONS": "120",
                 "PMS_DEMO_RATE_LIMIT": "0",
+                "PMS_TEST_MODE": "1",
                 "PYTHONUNBUFFERED": "1",
             }
         )
@@ -90,6 +91,17 @@ class ServerProcess:
 
     def health(self) -> dict:
         return requests.get(f"{self.url}/healthz", timeout=10).json()
+
+    def demo_base_url(self, timeout: float = 30.0) -> str:
+        """The demo sandbox's API address, as the server logs it at start (``-v``); anonymous
+        ``/healthz`` callers are not told it."""
+        import re
+
+        def found():
+            match = re.search(r"demo sandbox listening at (http://127\.0\.0\.1:\d+/api/v1\.3)", self.log())
+            return match.group(1) if match else None
+
+        return wait_for(found, timeout=timeout)
 
     def post_webhook(
         self, token: str, body=None, *, data: bytes | None = None, headers=None

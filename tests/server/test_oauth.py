@@ -107,7 +107,8 @@ def test_a_denied_or_expired_connect_stores_nothing(connected):
         timeout=30,
         allow_redirects=False,
     )
-    assert "oauth=error" in denied.headers["Location"] and "did+not+grant" in denied.headers["Location"]
+    # A fixed reason code travels back to the page, never Cloudbeds' (or a link's) own text.
+    assert denied.headers["Location"] == "/connection?oauth=error&reason=denied"
     assert CredentialStore(engine, secret_box).load_tokens() is None
     # An expired state (checked in-process with a clock 11 minutes ahead).
     link = _start(engine, secret_box, server)
@@ -137,3 +138,32 @@ def test_start_needs_an_oauth_app_and_keeps_return_paths_local(sqlite_engine):
         "return_to": "/connection",
         "redirect_uri": "https://pms.example/oauth/cloudbeds/callback",
     }
+
+
+def test_a_dashboard_connect_finishes_only_in_the_browser_that_started_it(connected):
+    from pms.connection.oauth import BIND_COOKIE, start_browser_connect
+
+    server, engine, secret_box, _box = connected
+    link, binding = start_browser_connect(engine, public_url=server.url, return_to="/connection")
+    # The consent page sends the browser back; followed here without the browser's cookie ...
+    consent = requests.get(link, timeout=30, allow_redirects=False)
+    callback = consent.headers["Location"]
+    stranger = requests.get(callback, timeout=30, allow_redirects=False)
+    assert stranger.headers["Location"] == "/connection?oauth=error&reason=other_browser"
+    assert CredentialStore(engine, secret_box).load_tokens() is None
+    # ... a made-up binding is refused by the bind route and by the callback ...
+    bind = f"{server.url}/oauth/cloudbeds/bind"
+    assert requests.post(bind, json={"binding": "made-up"}, timeout=10).status_code == 403
+    foreign = {"Origin": "https://attacker.example"}
+    assert requests.post(bind, json={"binding": binding}, headers=foreign, timeout=10).status_code == 403
+    wrong = requests.get(callback, cookies={BIND_COOKIE: "made-up"}, timeout=30, allow_redirects=False)
+    assert "reason=other_browser" in wrong.headers["Location"]
+    # ... and the browser the page bound finishes it.
+    with requests.Session() as browser:
+        bound = browser.post(bind, json={"binding": binding}, timeout=10)
+        assert bound.status_code == 200
+        cookie = bound.headers["set-cookie"].lower()
+        assert "httponly" in cookie and "samesite=lax" in cookie
+        done = browser.get(callback, timeout=30, allow_redirects=False)
+    assert done.headers["Location"] == "/connection?oauth=connected"
+    assert CredentialStore(engine, secret_box).load_tokens() is not None

@@ -288,6 +288,7 @@ def test_a_create_is_not_repeated_after_an_earlier_attempt(sctx, admin, box):
         guest_last_name="Lestari",
         guest_email="ayu@example.id",
         guest_country="ID",
+        guest_zip="55153",
         third_party_identifier=ref,
         rooms=[RoomRequest(DELUXE, adults=2)],
     )

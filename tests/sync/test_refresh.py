@@ -72,13 +72,17 @@ def test_refresh_guests_through_their_reservations(sctx, admin):
         assert stored["phone"] == main["phone"]
 
 
-def test_refresh_guests_never_seen_reads_each_guest(sctx, admin):
+def test_refresh_guests_never_seen_are_found_through_their_reservation(sctx, admin):
+    # No event time to bound a modified list: the documented guestID filter of getReservations
+    # finds the booking (one call), which is then read with its guests, linked.
     run_sync(sctx, SyncRequest(mode="full", entities="reservations"))  # no guest rows yet
-    guest_id = admin.truth()[0]["guests"][0]["guestID"]
+    truth = admin.truth()[0]
+    guest_id = truth["guests"][0]["guestID"]
     admin.reset_counters()
     refresh_guests(sctx, [guest_id], reservation_ids=[])
-    assert admin.calls() == {"getGuest": 1}
-    assert count(sctx.engine, schema.guest, schema.guest.c.cloudbed_guest_id == guest_id) == 1
+    assert admin.calls() == {"getReservations": 1, "getReservationsWithRateDetails": 1}
+    stored = rows(sctx.engine, schema.guest, schema.guest.c.cloudbed_guest_id == guest_id)
+    assert len(stored) == 1 and stored[0]["cloudbed_reservation_id"] == truth["reservationID"]
 
 
 def test_retry_failed_reads_failed_records_again(sctx, admin):

@@ -20,10 +20,17 @@ PID = "254042"
 
 
 class Recorder:
-    def __init__(self, fail=None, failed_ids=None):
+    def __init__(self, fail=None, failed_ids=None, state="enabled"):
         self.calls: list[tuple] = []
         self.fail = fail
         self.failed_ids = failed_ids or {}
+        self.state = state  # what the API answers about the app state
+
+    def app_state(self, pid):
+        self.calls.append(("app_state",))
+        if isinstance(self.state, Exception):
+            raise self.state
+        return self.state
 
     def reservations(self, pid, ids):
         self.calls.append(("reservations", tuple(ids)))
@@ -31,8 +38,9 @@ class Recorder:
             raise self.fail
         return type("R", (), {"failed_ids": dict(self.failed_ids)})()
 
-    def guests(self, pid, ids, reservation_ids=()):
+    def guests(self, pid, ids, reservation_ids=(), since=None):
         self.calls.append(("guests", tuple(ids), tuple(reservation_ids)))
+        self.since = since
 
     def rate_jobs(self, pid):
         self.calls.append(("rate_jobs",))
@@ -100,9 +108,9 @@ def test_app_disabled_switches_the_connection_off_and_enabled_back_on(sdb):
         timestamp=5.0,
     )
     _put(sdb, event="reservation/created", reservationID="1", timestamp=6.0)
-    rec = Recorder()
+    rec = Recorder(state="disabled")  # the API confirms it
     Processor(sdb, rec).process(PID)
-    assert rec.calls == []  # nothing is read from a property that just disabled the app
+    assert rec.calls == [("app_state",)]  # nothing is read from a property that just disabled the app
     assert Settings(sdb).get("cloudbed_active") is False
     assert [a.key for a in alerts.active_alerts(sdb, PID)] == ["connection_disabled"]
     # While disabled, only app-state events are taken; the booking waits.
@@ -115,6 +123,7 @@ def test_app_disabled_switches_the_connection_off_and_enabled_back_on(sdb):
         newState="enabled",
         timestamp=8.0,
     )
+    rec.state = "enabled"
     Processor(sdb, rec).process(PID, api_allowed=False)
     assert Settings(sdb).get("cloudbed_active") is True and alerts.active_alerts(sdb, PID) == []
     assert store.counts(sdb)["pending"] == 2
@@ -126,3 +135,100 @@ def test_events_without_anything_to_reread_are_ignored(sdb):
     _put(sdb, event="reservation/created", timestamp=1.0)  # no reservation id
     report = Processor(sdb, Recorder()).process(PID)
     assert report.ignored == 1 and store.counts(sdb)["ignored"] == 1
+
+
+def test_guest_events_without_a_reservation_pass_the_bursts_earliest_time(sdb):
+    # Real guest webhooks carry the guest id only: the sync looks for what changed since the
+    # earliest event of the burst, so the processor hands that time on.
+    from datetime import UTC, datetime
+
+    _put(sdb, event="guest/details_changed", guestId="61003", timestamp=1795602800.25)
+    _put(sdb, event="guest/created", guestId="61004", timestamp=1795602700.5)
+    _put(sdb, event="guest/details_changed", guestId="61003", timestamp=1795602900.0)
+    rec = Recorder()
+    report = Processor(sdb, rec).process(PID)
+    assert rec.calls == [("guests", ("61003", "61004"), ())] and report.processed == 3
+    assert rec.since == datetime.fromtimestamp(1795602700.5, UTC)
+
+
+def _appstate(sdb, new_state: str, timestamp: float) -> None:
+    _put(
+        sdb,
+        event="integration/appstate_changed",
+        clientID="live1_cl_55",
+        oldState="enabled" if new_state == "disabled" else "disabled",
+        newState=new_state,
+        timestamp=timestamp,
+    )
+
+
+def test_a_forged_disabled_event_changes_nothing_the_api_does_not_confirm(sdb):
+    Settings(sdb).set("cloudbed_active", True)
+    _appstate(sdb, "disabled", 5.0)
+    _put(sdb, event="reservation/created", reservationID="1", timestamp=6.0)
+    rec = Recorder(state="enabled")
+    Processor(sdb, rec).process(PID)
+    assert Settings(sdb).get("cloudbed_active") is True and alerts.active_alerts(sdb, PID) == []
+    assert rec.calls == [("app_state",), ("reservations", ("1",))]
+
+
+def test_an_enabled_event_never_overrides_a_managers_switch_off(sdb):
+    Settings(sdb).set("cloudbed_active", False)  # the manager switched the integration off
+    _appstate(sdb, "enabled", 5.0)
+    Processor(sdb, Recorder(state="enabled")).process(PID, api_allowed=False)
+    assert Settings(sdb).get("cloudbed_active") is False
+    # After Cloudbeds itself switched us off, a confirmed "enabled" switches back on ...
+    Settings(sdb).set("cloudbed_active", True)
+    _appstate(sdb, "disabled", 6.0)
+    Processor(sdb, Recorder(state="disabled")).process(PID)
+    assert Settings(sdb).get("cloudbed_active") is False
+    _appstate(sdb, "enabled", 7.0)
+    Processor(sdb, Recorder(state="enabled")).process(PID, api_allowed=False)
+    assert Settings(sdb).get("cloudbed_active") is True
+    # ... unless a manager took the switch in between (on, then off again by hand).
+    _appstate(sdb, "disabled", 8.0)
+    Processor(sdb, Recorder(state="disabled")).process(PID)
+    Settings(sdb).set("cloudbed_active", True)
+    Settings(sdb).set("cloudbed_active", False)
+    _appstate(sdb, "enabled", 9.0)
+    Processor(sdb, Recorder(state="enabled")).process(PID, api_allowed=False)
+    assert Settings(sdb).get("cloudbed_active") is False
+
+
+def test_saving_other_settings_keeps_cloudbeds_own_switch_off(sdb):
+    Settings(sdb).set("cloudbed_active", True)
+    _appstate(sdb, "disabled", 5.0)
+    Processor(sdb, Recorder(state="disabled")).process(PID)
+    # The Settings page saves the switch with the other sync settings, unchanged.
+    Settings(sdb).set_many({"cloudbed_active": False, "cloudbed_sync_interval": 45})
+    _appstate(sdb, "enabled", 6.0)
+    Processor(sdb, Recorder(state="enabled")).process(PID, api_allowed=False)
+    assert Settings(sdb).get("cloudbed_active") is True
+
+
+def test_an_unconfirmable_app_state_waits_for_a_later_try(sdb):
+    Settings(sdb).set("cloudbed_active", True)
+    _appstate(sdb, "disabled", 5.0)
+    report = Processor(sdb, Recorder(state=ConnectionError("no route"))).process(PID)
+    assert report.retried == 1 and Settings(sdb).get("cloudbed_active") is True
+
+
+def test_a_flood_of_unknown_ids_costs_a_bounded_number_of_rereads(sdb):
+    from datetime import date
+
+    from pms.webhooks.processor import MAX_UNKNOWN_IDS
+    from tests.reporting.builders import reservation
+
+    with sdb.begin() as conn:
+        reservation(conn, date(2026, 12, 1), 2, pid=PID)
+        known = str(conn.exec_driver_sql("SELECT cloudbed_reservation_id FROM reservasi").scalar_one())
+    _put(sdb, event="reservation/status_changed", reservationID=known, timestamp=0.5)
+    for n in range(MAX_UNKNOWN_IDS + 200):
+        _put(sdb, event="reservation/created", reservationID=str(7100000000 + n), timestamp=1.0 + n)
+    rec = Recorder()
+    report = Processor(sdb, rec).process(PID)
+    reread = [i for call in rec.calls if call[0] == "reservations" for i in call[1]]
+    assert known in reread  # known bookings are always re-read
+    assert len(reread) == MAX_UNKNOWN_IDS + 1
+    assert str(7100000000) in reread  # the earliest unknown ones keep their place
+    assert report.ignored == 200 and store.counts(sdb)["ignored"] == 200

@@ -89,7 +89,7 @@ def test_unsubscribe_removes_only_ours(setup):
     engine, client, box, _ = setup
     subs.subscribe(engine, client, public_url=PUBLIC)
     client.post_webhook("reservation", "created", "https://other.example/hook")
-    removed = subs.unsubscribe(engine, client)
+    removed = subs.unsubscribe(engine, client).removed
     assert len(removed) == len(subs.NEEDED_EVENTS)
     assert _remote(box, box.api_key) == [("reservation/created", "https://other.example/hook")]
 
@@ -114,3 +114,63 @@ def test_a_bad_public_url_is_refused(setup):
 
     with pytest.raises(ConfigurationError):
         subs.subscribe(engine, client, public_url="pms.example.com")
+
+
+# --- one refusal never stops the others (each errors reading: how Cloudbeds says "no") ----------
+
+
+def _fault(box, **spec):
+    resp = requests.post(f"{box.root_url}/_sandbox/faults", json=spec, timeout=10)
+    assert resp.status_code == 200, resp.text
+
+
+def _errors(box, reading):
+    requests.post(f"{box.root_url}/_sandbox/config", json={"readings": {"errors": reading}}, timeout=10)
+
+
+@pytest.mark.parametrize("errors", ["documented", "status_codes"])
+def test_a_rejected_event_name_does_not_stop_the_cleanup(setup, errors):
+    engine, client, box, _ = setup
+    _errors(box, errors)
+    subs.subscribe(engine, client, public_url="http://127.0.0.1:8501")
+    events = (*subs.NEEDED_EVENTS, "reservation/teleported")  # Cloudbeds knows no such event
+    report = subs.subscribe(engine, client, public_url=PUBLIC, events=events)
+    assert (
+        list(report.failed) == ["reservation/teleported"]
+        and "teleported" in report.failed["reservation/teleported"]
+    )
+    assert sorted(report.created) == sorted(subs.NEEDED_EVENTS)
+    assert sorted(report.removed) == sorted(subs.NEEDED_EVENTS)  # every old one: its event is covered
+    assert {u.split("/webhooks")[0] for _, u in _remote(box, box.api_key)} == {PUBLIC}
+
+
+@pytest.mark.parametrize("errors", ["documented", "status_codes"])
+def test_an_old_subscription_stays_while_its_event_is_refused_at_the_new_address(setup, errors):
+    engine, client, box, _ = setup
+    _errors(box, errors)
+    subs.subscribe(engine, client, public_url="http://127.0.0.1:8501")
+    refused = subs.NEEDED_EVENTS[2]
+    _fault(box, endpoint="postWebhook", kind="success_false", times=1, after=2, message="Event not allowed")
+    report = subs.subscribe(engine, client, public_url=PUBLIC)
+    assert list(report.failed) == [refused] and "Event not allowed" in report.failed[refused]
+    remote = _remote(box, box.api_key)
+    old = [(e, u) for e, u in remote if u.startswith("http://127.0.0.1:8501")]
+    assert [e for e, _ in old] == [refused]  # kept, so its event still lands somewhere
+    assert sorted(e for e, u in remote if u.startswith(PUBLIC)) == sorted(
+        e for e in subs.NEEDED_EVENTS if e != refused
+    )
+
+
+@pytest.mark.parametrize("errors", ["documented", "status_codes"])
+def test_unsubscribe_handles_each_subscription_on_its_own(setup, errors):
+    engine, client, box, _ = setup
+    _errors(box, errors)
+    subs.subscribe(engine, client, public_url=PUBLIC)
+    _fault(box, endpoint="deleteWebhook", kind="success_false", times=1, after=2, message="Try later")
+    report = subs.unsubscribe(engine, client)
+    assert not report.ok and len(report.removed) == len(subs.NEEDED_EVENTS) - 1
+    ((what, why),) = report.failed.items()
+    assert what.startswith(subs.NEEDED_EVENTS[2]) and "Try later" in why
+    assert [e for e, _ in _remote(box, box.api_key)] == [subs.NEEDED_EVENTS[2]]
+    assert Settings(engine).get("cloudbed_webhook_url")  # not forgotten while one is left
+    assert subs.unsubscribe(engine, client).ok and _remote(box, box.api_key) == []

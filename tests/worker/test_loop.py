@@ -70,7 +70,7 @@ class LoggedJobs:
     def reservations(self, pid, ids):
         return None
 
-    def guests(self, pid, ids, reservation_ids=()):
+    def guests(self, pid, ids, reservation_ids=(), since=None):
         return None
 
     def rate_jobs(self, pid):

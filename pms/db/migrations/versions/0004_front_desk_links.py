@@ -9,8 +9,8 @@ beside ADF's tables; none of ADF's tables is touched.
 The tables are written out here as they were at this revision (not imported from ``pms.db``), so
 the migration keeps its meaning when the tables change later.
 
-Revision ID: 0003
-Revises: 0002
+Revision ID: 0004
+Revises: 0003
 Create Date: 2026-12-10
 """
 
@@ -19,8 +19,8 @@ from alembic import op
 
 from pms.db.types import CloudbedsId, PropertyId, UTCDateTime
 
-revision = "0003"
-down_revision = "0002"
+revision = "0004"
+down_revision = "0003"
 branch_labels = None
 depends_on = None
 
