@@ -31,6 +31,7 @@ log = logging.getLogger("pms.dashboard")
 # (page name = permission, file, title key, icon, section key). The order is the menu's order.
 PAGES = [
     ("overview", "app_pages/overview.py", "nav.overview", "📊", "nav.daily"),
+    ("frontdesk", "app_pages/frontdesk.py", "nav.frontdesk", "🛏️", "nav.daily"),
     ("reservations", "app_pages/reservations.py", "nav.reservations", "🛎️", "nav.daily"),
     ("rates", "app_pages/rates.py", "nav.rates", "💰", "nav.daily"),
     ("sync", "app_pages/sync.py", "nav.sync", "🔄", "nav.integration"),

@@ -6,9 +6,10 @@ from zoneinfo import ZoneInfo
 import streamlit as st
 
 from pms import alerts
+from pms.adf import front_desk_status
 from pms.db.settings import Settings
-from pms.reporting import logs
-from ui import actions
+from pms.reporting import frontdesk, logs
+from ui import actions, frontdesk_view
 from ui.context import open_page
 from ui.widgets import page_number, pager, plain, status_label, table
 
@@ -70,7 +71,7 @@ STATUSES = {
     "outbound": ("sent", "refused"),
 }
 
-names = list(COLUMNS) + ["failed", "alerts"] + (["retention"] if manager else [])
+names = list(COLUMNS) + ["failed", "front_desk", "alerts"] + (["retention"] if manager else [])
 tabs = dict(zip(names, st.tabs([t(f"monitoring.tab.{n}") for n in names]), strict=True))
 
 
@@ -147,6 +148,13 @@ with tabs["failed"], ctx.errors():
         )
         if manager and st.button(t("monitoring.retry"), type="primary", key="retry_failed"):
             actions.retry_failed(ctx)
+
+with tabs["front_desk"], ctx.errors():
+    if not ctx.pid or not ctx.q(front_desk_status).found:
+        st.info(t("frontdesk.none"), icon="ℹ️")
+    else:
+        frontdesk_view.counts(ctx, link=False)
+        frontdesk_view.todo(ctx, ctx.q(frontdesk.todo, ctx.pid, ctx.today))
 
 with tabs["alerts"], ctx.errors():
     recent = ctx.q(alerts.recent_alerts, ctx.pid, 100)

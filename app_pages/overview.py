@@ -7,7 +7,7 @@ import streamlit as st
 from pms import alerts
 from pms.db.health import health_summary
 from pms.reporting import overview
-from ui import charts
+from ui import charts, frontdesk_view
 from ui.context import open_page
 from ui.widgets import plain, status_label
 
@@ -52,6 +52,9 @@ with ctx.errors():
     cols[0].metric(t("overview.arrivals"), t.number(stays.arrivals))
     cols[1].metric(t("overview.departures"), t.number(stays.departures))
     cols[2].metric(t("overview.in_house"), t.number(stays.in_house))
+
+with ctx.errors():
+    frontdesk_view.counts(ctx)
 
 left, right = st.columns(2)
 with left, ctx.errors():

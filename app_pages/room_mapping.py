@@ -1,10 +1,14 @@
-"""Room mapping: ADF room types ⇄ Cloudbeds room types, with suggestions, checks and a catalogue refresh."""
+"""Room mapping: ADF room types ⇄ Cloudbeds room types, with suggestions, checks and a catalogue refresh;
+with ADF's front desk in the database, its own room types, rooms and booking sources."""
+
+from dataclasses import replace
 
 import pandas as pd
 import streamlit as st
 
+from pms.adf.mapping import load_view
 from pms.sync import load_mapping_inputs, suggest_mappings, validate_mappings
-from ui import mapping_edit
+from ui import frontdesk_mapping, mapping_edit
 from ui.context import open_page
 from ui.widgets import plain
 
@@ -24,6 +28,11 @@ with ctx.errors():
     if not types:
         st.info(t("mapping.no_types"), icon="ℹ️")
         st.stop()
+    front_desk = ctx.q(load_view, ctx.pid)
+    adf = front_desk.catalog.found  # with ADF's front desk, its own room types are the rows, not free text
+    if adf:
+        st.caption(t("mapping.adf_catalogue"))
+        inputs = replace(inputs, adf_types=front_desk.catalog.type_names)
     labels = mapping_edit.type_labels(types)
     suggestions = suggest_mappings(inputs.adf_types, inputs.cloudbed_types, inputs.mappings, per_type=1)
     for issue in validate_mappings(inputs.mappings, inputs.cloudbed_types, inputs.reservation_counts):
@@ -38,12 +47,12 @@ with ctx.errors():
             grid,
             key="mapping_editor",
             hide_index=True,
-            num_rows="dynamic" if editable else "fixed",
+            num_rows="dynamic" if editable and not adf else "fixed",
             disabled=not editable,
             width="stretch",
             column_config={
                 "adf_room_type": st.column_config.TextColumn(
-                    t("mapping.adf_type"), required=True, max_chars=100
+                    t("mapping.adf_type"), required=True, max_chars=100, disabled=adf
                 ),
                 "cloudbeds": st.column_config.SelectboxColumn(
                     t("mapping.cloudbeds_type"), options=list(labels.values())
@@ -60,6 +69,10 @@ with ctx.errors():
         )
     if save or accept:
         mapping_edit.save(ctx, grid, edited, labels, suggestions if accept else [])
+
+if adf:
+    with ctx.errors():
+        frontdesk_mapping.render(ctx, front_desk, editable)
 
 with ctx.errors():
     unmapped = {

@@ -24,6 +24,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "credentials": ("pms.commands.credentials", "store or show the Cloudbeds credentials"),
     "test-connection": ("pms.commands.test_connection", "check database, API, property, reservations, rates"),
     "sync": ("pms.commands.sync", "sync reservations, guests, rates and availability"),
+    "mapping": ("pms.commands.mapping", "show, suggest or set Cloudbeds ⇄ ADF room types, rooms and sources"),
+    "settings": ("pms.commands.settings", "show or set the settings (validated; secrets as hints)"),
     "webhooks": ("pms.commands.webhooks", "subscribe, list or remove Cloudbeds webhooks"),
     "worker": ("pms.commands.worker", "run the background worker (auto-sync, webhooks, retention)"),
     "users": ("pms.commands.users", "manage dashboard accounts"),

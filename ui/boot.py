@@ -72,4 +72,14 @@ def ensure_demo_if_needed(eng: sa.Engine, has_credentials: bool) -> str | None:
     settings = Settings(eng)
     if settings.get("pms_demo_property_id") != info.property_id:
         settings.set("pms_demo_property_id", info.property_id)
+    _demo_front_desk(str(eng.url), info.property_id, eng)
     return info.property_id
+
+
+@st.cache_resource(show_spinner=False)
+def _demo_front_desk(url: str, property_id: str, _eng: sa.Engine) -> bool:
+    """The demo's front desk, once per process, database and property (the server's start does the
+    same)."""
+    from pms.adf.demo import ensure_demo_front_desk
+
+    return ensure_demo_front_desk(_eng, property_id)

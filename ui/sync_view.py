@@ -108,9 +108,33 @@ def show_plan(ctx: PageContext) -> None:
         )
     for warning in plan.warnings:
         st.warning(plain(warning), icon="⚠️")
+    _front_desk_plan(ctx, plan)
     st.caption(t("sync.preview_cost", calls=plan.api_calls))
     if st.button(t("sync.apply"), type="primary", key="sync_apply"):
         apply(ctx, request)
+
+
+def _front_desk_plan(ctx: PageContext, plan) -> None:
+    """What the sync would do in the hotel's ADF front desk, apart from the mirror's actions."""
+    t = ctx.t
+    counts = {k: n for k, n in plan.front_desk.items() if n}
+    if not counts:
+        return
+    st.subheader(t("frontdesk.plan_title"))
+    cols = st.columns(len(counts))
+    for col, (kind, n) in zip(cols, counts.items(), strict=True):
+        col.metric(t(f"frontdesk.action.{kind}"), t.number(n))
+    rows = [
+        {"kind": t(f"frontdesk.action.{a.kind}"), "key": a.key, "summary": a.summary}
+        for kind in plan.front_desk_samples
+        for a in plan.front_desk_samples[kind]
+    ]
+    table(
+        pd.DataFrame(rows),
+        t,
+        {"kind": "sync.col.kind", "key": "sync.col.key", "summary": "sync.col.summary"},
+        key="front_desk_plan_table",
+    )
 
 
 def apply(ctx: PageContext, request) -> None:

@@ -1,9 +1,9 @@
 """The two roles and what each may open or do: one table, so pages and their actions ask the same question.
 
-A hotel has two kinds of users: ``manager`` (everything, including credentials, syncs and
-accounts) and ``staff`` (the overview, room mapping, reservations and guests, read-only
-monitoring). Pages and their actions are named the same way (``reservations``,
-``room_mapping.edit``).
+A hotel has two kinds of users: ``manager`` (everything, including credentials, syncs, accounts
+and switching the front-desk write on: ``frontdesk.enable``) and ``staff`` (the overview, the
+front desk, room mapping, reservations and guests, read-only monitoring). Pages and their actions
+are named the same way (``reservations``, ``room_mapping.edit``).
 """
 
 from __future__ import annotations
@@ -15,7 +15,15 @@ LANGUAGES = ("en", "id")
 
 # What each role may open or do. Pages and their actions are named the same way.
 _STAFF = frozenset(
-    {"overview", "room_mapping", "reservations", "monitoring", "reservations.edit", "room_mapping.edit"}
+    {
+        "overview",
+        "frontdesk",
+        "room_mapping",
+        "reservations",
+        "monitoring",
+        "reservations.edit",
+        "room_mapping.edit",
+    }
 )
 _PERMISSIONS = {"staff": _STAFF}
 

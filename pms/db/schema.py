@@ -11,7 +11,8 @@ hotel's PHP tools read them. Conventions:
 - Rows are never deleted because they vanished from Cloudbeds: ``is_deleted`` marks them.
 - On MySQL every table is InnoDB with utf8mb4 (guest names are Indonesian, Chinese, Arabic ...).
 
-The tables are defined by concept in ``tables_bookings``, ``tables_catalog`` and ``tables_ops`` (on the
+The tables are defined by concept in ``tables_bookings``, ``tables_catalog``, ``tables_ops`` and
+``tables_adf`` (ours beside the hotel's front desk, whose own tables are never declared here; on the
 shared ``columns.metadata``); this module is the one import point. Changing a table after the first
 release needs an Alembic revision (``pms/db/migrations/versions``) and a new ``SCHEMA_VERSION``.
 """
@@ -19,6 +20,7 @@ release needs an Alembic revision (``pms/db/migrations/versions``) and a new ``S
 from __future__ import annotations
 
 from pms.db.columns import metadata
+from pms.db.tables_adf import cloudbed_adf_mapping, cloudbed_booking_link, cloudbed_settings
 from pms.db.tables_bookings import guest, reservasi, reservasi_room
 from pms.db.tables_catalog import (
     cloudbed_availability,
@@ -46,15 +48,18 @@ __all__ = [
     "SCHEMA_VERSION",
     "app_session",
     "app_user",
+    "cloudbed_adf_mapping",
     "cloudbed_alerts",
     "cloudbed_api_log",
     "cloudbed_availability",
+    "cloudbed_booking_link",
     "cloudbed_outbound_log",
     "cloudbed_properties",
     "cloudbed_rate_sync",
     "cloudbed_room_mapping",
     "cloudbed_room_types",
     "cloudbed_rooms",
+    "cloudbed_settings",
     "cloudbed_sources",
     "cloudbed_sync_log",
     "cloudbed_sync_state",
@@ -68,7 +73,8 @@ __all__ = [
 
 
 # Bumped together with a new Alembic revision; shown on the Setup page.
-SCHEMA_VERSION = "0003"
+SCHEMA_VERSION = "0004"
 
-# Tables a hotel may already have from the ADF system; setup adds our columns instead of failing.
+# Tables a hotel may already have from the seed's PHP module; setup adds our columns instead of
+# failing. A ``settings`` table of the hotel's own shape is never adopted (``settings_table``).
 ADOPTABLE_TABLES = ("reservasi", "guest", "settings")

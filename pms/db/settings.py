@@ -1,7 +1,9 @@
 """Typed, validated access to the ``settings`` table, with every known setting declared once.
 
 The table keeps the seed's shape (``setting_key``, ``setting_value``, ``setting_description``) so a
-hotel's existing settings table is reused; keys it holds that we do not know are left alone. Values
+settings table of that shape is reused; keys it holds that we do not know are left alone. A hotel's
+``settings`` table of another shape or character set (ADF's own) is never touched: ours then live
+in ``cloudbed_settings`` (``pms.db.settings_table``). Values
 are stored as text (booleans as ``1``/``0``, like the PHP system wrote them). Secret settings are
 stored encrypted (``pms.db.secrets``) and are only ever read back through ``secret()``; everything
 that lists settings for a page shows hints of them.
@@ -23,9 +25,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import sqlalchemy as sa
 
-from pms.db import schema
 from pms.db.engine import reader
 from pms.db.secrets import SecretBox, hint, is_encrypted
+from pms.db.settings_table import settings_table
 from pms.db.types import utcnow
 from pms.errors import ConfigurationError, SettingsError
 
@@ -144,6 +146,12 @@ SPECS: dict[str, SettingSpec] = {
         ),
         # --- sync behaviour ---
         _s("cloudbed_push_enabled", "bool", False, "Send hotel-side changes to Cloudbeds"),
+        _s(
+            "adf_frontdesk_enabled",
+            "bool",
+            False,
+            "Write Cloudbeds bookings into the hotel's ADF front desk (bookings, guests)",
+        ),
         _s(
             "cloudbed_push_since",
             "datetime",
@@ -423,11 +431,16 @@ class Settings:
             self._box = SecretBox()
         return self._box
 
+    @property
+    def table(self) -> sa.Table:
+        """``settings``, or ``cloudbed_settings`` when the hotel's own ``settings`` must stay as it is."""
+        return settings_table(self.engine)
+
     # --- raw access ----------------------------------------------------------------------
 
     def _stored(self, keys: Iterable[str]) -> dict[str, str | None]:
         keys = list(keys)
-        t = schema.settings
+        t = self.table
         with reader(self.engine).connect() as conn:  # never waits behind a writer on SQLite
             rows = conn.execute(
                 sa.select(t.c.setting_key, t.c.setting_value).where(t.c.setting_key.in_(keys))
@@ -443,7 +456,7 @@ class Settings:
             {"setting_key": key, "setting_value": text, "setting_description": SPECS[key].description[:255]}
             for key, text in values.items()
         ]
-        upsert_rows(conn, schema.settings, rows, key=("setting_key",), compare=("setting_value",))
+        upsert_rows(conn, settings_table(conn), rows, key=("setting_key",), compare=("setting_value",))
 
     # --- typed access --------------------------------------------------------------------
 

@@ -1,7 +1,8 @@
 """Install, adopt and verify the database, idempotently; the CLI ``setup`` and the Setup page share it.
 
-A hotel rarely starts from an empty database: the ADF system already has ``reservasi``, ``guest``
-and ``settings``. Setup therefore works table by table:
+A hotel rarely starts from an empty database: it may hold the seed's ``reservasi``, ``guest`` and
+``settings``, and the ADF system's own tables (its front desk: ``bookings``, ``guests``, ``rooms``
+…, and a ``settings`` table of its own). Setup therefore works table by table:
 
 - missing → created from ``pms.db.schema``;
 - present but lacking columns → the columns are added (``adopted``): NOT NULL columns get a
@@ -10,6 +11,11 @@ and ``settings``. Setup therefore works table by table:
 - present and complete → ``ok``;
 - present with something we cannot fix safely (a column of the wrong type, a NOT NULL column of
   the hotel's that we cannot fill, a non-utf8mb4 table on MySQL) → ``problem``, with the advice.
+
+The hotel's ADF tables are never altered: they are not ours (not in ``pms.db.schema``), and a
+``settings`` table of ADF's shape or character set is left as it is while ours go to
+``cloudbed_settings`` (``pms.db.settings_table``). The report also says whether the database holds
+ADF's front desk, and what its variant looks like (``front_desk``, from ``pms.adf.introspect``).
 
 Schema changes after the first release are Alembic revisions (``pms/db/migrations``): an installed
 database is upgraded to the newest revision before the table pass, and a new one is stamped with it.
@@ -26,8 +32,10 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
+from pms.adf.introspect import describe
 from pms.db import schema
 from pms.db.engine import is_mysql, redact_url
+from pms.db.settings_table import hotel_settings_reason
 from pms.errors import DatabaseSetupError
 
 __all__ = [
@@ -61,6 +69,7 @@ class SetupReport:
     tables: list[TableStatus] = field(default_factory=list)
     schema_version: str = schema.SCHEMA_VERSION
     revision: str | None = None
+    front_desk: dict = field(default_factory=lambda: {"found": False, "tables": [], "notes": []})
 
     @property
     def ok(self) -> bool:
@@ -75,7 +84,24 @@ class SetupReport:
         out = [f"{t.name:<{width}}  {t.status}{'  ' + t.detail if t.detail else ''}" for t in self.tables]
         verdict = "all tables verified" if self.ok else f"{len(self.problems)} table(s) need attention"
         out.append(f"schema {self.schema_version} (revision {self.revision or 'none'}): {verdict}")
+        desk = self.front_desk
+        if desk["found"]:
+            out.append(f"front desk (ADF): found: {', '.join(desk['tables'])}")
+            out += [f"  {note}" for note in desk["notes"]]
+        else:
+            out.append("front desk (ADF): none in this database")
         return out
+
+    def to_json(self) -> dict:
+        """The ``--json`` object: per-table status, the verdict and the front desk found."""
+        return {
+            "ok": self.ok,
+            "database": self.database,
+            "schema_version": self.schema_version,
+            "revision": self.revision,
+            "tables": [{"name": t.name, "status": t.status, "detail": t.detail} for t in self.tables],
+            "front_desk": self.front_desk,
+        }
 
 
 def _alembic_config(conn: sa.Connection) -> Config:
@@ -289,7 +315,12 @@ def _tables(conn: sa.Connection, report: SetupReport, *, write: bool) -> None:
     insp = sa.inspect(conn)
     existing = set(insp.get_table_names())
     charsets = _mysql_collations(conn)
+    hotels = hotel_settings_reason(conn)
     for table in schema.metadata.sorted_tables:
+        if table is schema.settings and hotels and table.name in existing:
+            detail = f"the hotel's own ({hotels}): left as it is, ours are kept in cloudbed_settings"
+            report.tables.append(TableStatus(table.name, "ok", detail))
+            continue
         if table.name not in existing:
             if write:
                 _create(conn, table, existing)
@@ -317,6 +348,7 @@ def _run(engine: sa.Engine, *, write: bool) -> SetupReport:
                 command.upgrade(_alembic_config(conn), "head")
                 revision = head
             _tables(conn, report, write=write)
+            report.front_desk = describe(conn).to_json()
             if write and revision is None:
                 command.stamp(_alembic_config(conn), "head")
                 revision = head

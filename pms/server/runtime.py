@@ -131,6 +131,7 @@ def start(database_url: str | None = None, *, mode: str | None = None) -> Runtim
         mode = mode or worker_mode()
         demo = None
         if not has_credentials(engine):
+            from pms.adf.demo import ensure_demo_front_desk
             from pms.connection import mark_demo_property
             from pms.connection.demo import ensure_demo
 
@@ -138,6 +139,7 @@ def start(database_url: str | None = None, *, mode: str | None = None) -> Runtim
             # Flag the demo property once here, before the worker and the subscriber race to
             # insert its row (a deadlock on MySQL).
             mark_demo_property(engine, demo.property_id)
+            ensure_demo_front_desk(engine, demo.property_id)  # the Cloudbeds bookings' destination
             if mode == "external":
                 log.info("demo mode: the worker runs inside the server (the demo sandbox lives here)")
                 mode = "embedded"

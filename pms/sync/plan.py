@@ -14,9 +14,11 @@ from typing import Any
 
 from pms.sync.result import EntityCounts
 
-__all__ = ["ACTION_KINDS", "SAMPLES", "PlanAction", "SyncPlan"]
+__all__ = ["ACTION_KINDS", "FRONT_DESK_KINDS", "SAMPLES", "PlanAction", "SyncPlan"]
 
 ACTION_KINDS = ("create", "update", "cancel", "link", "push_create", "push_update", "push_rate", "warn")
+# What the sync would do in the hotel's ADF front desk (pms.adf), counted apart from the mirror's.
+FRONT_DESK_KINDS = ("link", "create", "update", "move", "cancel", "warn")
 SAMPLES = 10
 
 
@@ -57,6 +59,18 @@ class SyncPlan:
     duration_s: float = 0.0
     status: str = "completed"
     error: str | None = None
+    front_desk: dict[str, int] = field(default_factory=lambda: dict.fromkeys(FRONT_DESK_KINDS, 0))
+    front_desk_samples: dict[str, list[PlanAction]] = field(
+        default_factory=lambda: {k: [] for k in FRONT_DESK_KINDS}
+    )
+
+    def add_front_desk(self, kind: str, key: str, summary: str = "") -> None:
+        """An action on the hotel's front desk (``FRONT_DESK_KINDS``), with its samples."""
+        if kind not in self.front_desk:
+            raise ValueError(f"unknown front-desk action {kind!r}")
+        self.front_desk[kind] += 1
+        if len(self.front_desk_samples[kind]) < SAMPLES:
+            self.front_desk_samples[kind].append(PlanAction(kind, "front_desk", str(key), summary))
 
     def add(self, kind: str, entity: str, key: str, summary: str = "") -> None:
         if kind not in self.counts:
@@ -87,6 +101,17 @@ class SyncPlan:
                 out.append(f"      ... and {n - len(self.samples[kind])} more")
         if self.total_actions == 0:
             out.append("  nothing to do")
+        if any(self.front_desk.values()):
+            out.append("Front desk (ADF):")
+            for kind in FRONT_DESK_KINDS:
+                n = self.front_desk[kind]
+                if not n:
+                    continue
+                out.append(f"  {kind:<12} {n}")
+                for action in self.front_desk_samples[kind]:
+                    out.append(f"      {action.key}: {action.summary}".rstrip(": "))
+                if n > len(self.front_desk_samples[kind]):
+                    out.append(f"      ... and {n - len(self.front_desk_samples[kind])} more")
         return out
 
     def to_json(self) -> dict[str, Any]:
@@ -101,5 +126,9 @@ class SyncPlan:
             "warnings": self.counts["warn"],
             "actions": dict(self.counts),
             "samples": {k: [a.__dict__ for a in v] for k, v in self.samples.items() if v},
+            "front_desk": {
+                "actions": dict(self.front_desk),
+                "samples": {k: [a.__dict__ for a in v] for k, v in self.front_desk_samples.items() if v},
+            },
             **({"error": self.error} if self.error else {}),
         }

@@ -23,6 +23,7 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from pms.db import schema
+from pms.sync import frontdesk as front_desk
 from pms.sync import sources
 from pms.sync.guard import OutboundGuard
 from pms.sync.guestlinks import reservations_of_guests
@@ -66,6 +67,7 @@ def _reread(run: RunState, ids: list[str]) -> None:
         run.warn("reservations", rid, "not found in Cloudbeds (left as it is here)")
     if len(missing) > 20:
         run.warn("reservations", "", f"{len(missing) - 20} more reservation(s) not found in Cloudbeds")
+    front_desk.finish(run, retry=False)
     warn_unmapped(run)
 
 

@@ -12,11 +12,14 @@ Decisions, per booking:
 - older than what we hold → left alone (a webhook re-read got there first);
 - a hotel edit not yet pushed → the hotel's version stands until it expires (rule 17), unless
   Cloudbeds changed the booking after it;
-- cancelled in Cloudbeds → cancelled here only if not checked in and unpaid (rule 6);
+- cancelled in Cloudbeds → cancelled: a row that came from Cloudbeds is its copy and says what
+  Cloudbeds says; the hotel's own reservations (``origin = local``) only if not checked in and
+  unpaid (rule 6);
 - deleted in Cloudbeds → marked deleted, never removed (rule 7);
-- totals by rules 9-11 (``rules.choose_total``).
+- totals by rules 9-11 (``rules.choose_total``; rule 11 guards the hotel's own rows only).
 
-The rooms of the page are written by ``rooms``.
+The rooms of the page are written by ``rooms``; the page's stays are then projected into the
+hotel's ADF front desk in the same transaction (``frontdesk``).
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ import sqlalchemy as sa
 
 from pms.cloudbeds.models import Reservation
 from pms.db import schema
+from pms.sync import frontdesk as front_desk
 from pms.sync.compare import differs, write
 from pms.sync.records import (
     GUEST_COMPARE,
@@ -44,6 +48,7 @@ from pms.sync.rules import (
     edit_expired,
     has_local_edit,
     is_cancellation,
+    is_hotel_record,
     names_match,
 )
 from pms.sync.runstate import RunState
@@ -173,7 +178,7 @@ def _decide(
     row["total"], row["cloudbed_total"] = total, baseline
     kind = "link" if linked else "update"
     if is_cancellation(row["status"]) and not is_cancellation(old.get("status")):
-        block = cancel_block(old)
+        block = cancel_block(old) if is_hotel_record(old) else None  # the mirror follows Cloudbeds
         if block:
             message = f"canceled in Cloudbeds ({row['status']}), but {block}"
             run.warn("reservations", rid, message)
@@ -295,6 +300,8 @@ def process_page(
         _apply(conn, run, page, guest_ids, with_guests, full)
     else:
         preview_rooms(conn, run, page.rooms_for, page.existing_ids)
+    guests = _guest_rows(run, [r for r, _ in good]) if with_guests else []
+    front_desk.project_page(conn, run, ids, page.all_rows, page.rooms_for, page.existing_ids, guests)
 
 
 def _existing(conn: sa.Connection, pid: str, ids: list[str]) -> dict[tuple, Mapping[str, Any]]:

@@ -88,6 +88,7 @@ class SyncResult:
     started_at: datetime | None = None
     duration_s: float = 0.0
     sync_log_id: int | None = None
+    front_desk: dict[str, int] | None = None  # the ADF front desk's actions (pms.adf), when it has one
 
     def entity(self, name: str) -> EntityCounts:
         if name not in self.counts:
@@ -149,6 +150,8 @@ class SyncResult:
                 "sync_log_id": self.sync_log_id,
             }
         )
+        if self.front_desk is not None:
+            out["front_desk"] = dict(self.front_desk)
         if self.error:
             out["error"] = self.error
             out["error_kind"] = self.error_kind

@@ -24,6 +24,7 @@ __all__ = [
     "has_local_edit",
     "holds_payment",
     "is_cancellation",
+    "is_hotel_record",
     "is_ota",
     "map_status",
     "name_words",
@@ -106,6 +107,16 @@ def holds_payment(row: Mapping[str, Any]) -> bool:
     return (row.get("payment_collect") or "hotel") != "channel"
 
 
+def is_hotel_record(row: Mapping[str, Any] | None) -> bool:
+    """Whether a mirror row is the hotel's own record (created or typed on the hotel side).
+
+    Rules 6, 10, 11 and 13 protect the hotel's records; a row that came from Cloudbeds is our copy
+    of Cloudbeds and always says what Cloudbeds says (a cancellation, a new total), while the
+    hotel's front-desk booking made from it is protected by the same rules in ``pms.adf``.
+    """
+    return row is not None and row.get("origin") == "local"
+
+
 def cancel_block(row: Mapping[str, Any]) -> str | None:
     """Rule 6: why a local reservation may not be cancelled automatically, or None if it may."""
     status = (row.get("status") or "").lower()
@@ -138,9 +149,10 @@ def choose_total(
     - Reservations created by the hotel (``origin == "local"``) keep the hotel's price, unless the
       Cloudbeds total moved since the last sync (``cloudbed_total`` is that baseline): then somebody
       changed it in Cloudbeds and that change wins (rule 10). Everything else: Cloudbeds is master.
-    - A Cloudbeds total more than twice the local one is a broken folio: warn and keep both the
-      local total and the baseline, so the check repeats until someone fixes it (rule 11). The
+    - A Cloudbeds total more than twice the hotel's own total is a broken folio: warn and keep both
+      the local total and the baseline, so the check repeats until someone fixes it (rule 11). The
       local total is scaled by the stay's length first, so an extended stay is not mistaken for one.
+      A row that came from Cloudbeds is its copy and takes the new total (``is_hotel_record``).
 
     Returns:
         (total, cloudbed_total, warning)
@@ -149,7 +161,7 @@ def choose_total(
         return cloudbeds_total, cloudbeds_total, None
     local = existing.get("total")
     baseline = existing.get("cloudbed_total")
-    if local is not None and Decimal(str(local)) > 0:
+    if local is not None and Decimal(str(local)) > 0 and is_hotel_record(existing):
         scale = Decimal(_nights(check_in, check_out)) / Decimal(
             _nights(existing.get("check_in"), existing.get("check_out"))
         )

@@ -20,6 +20,7 @@ import sqlalchemy as sa
 from pms.db.engine import reader
 from pms.db.leases import Lease
 from pms.errors import CloudbedsError, PMSError
+from pms.sync import frontdesk as front_desk
 from pms.sync import sources
 from pms.sync.catalog import pull_catalog
 from pms.sync.guard import OutboundGuard, tap
@@ -215,6 +216,8 @@ def execute(run: RunState) -> None:
             _pull_reservations(run, with_guests="guests" in wanted)
         if "guests" in wanted and ("reservations" not in wanted or req.mode == "incremental"):
             _pull_guests(run)
+        if "reservations" in wanted:
+            front_desk.finish(run, retry=True, full=run.result.mode == "full")
         if wanted & {"rates", "availability"}:
             pull_rates(run, rates="rates" in wanted, availability="availability" in wanted)
         warn_unmapped(run)

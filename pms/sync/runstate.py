@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, tzinfo
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -109,6 +110,10 @@ class RunState:
     done: int = 0
     known_seen: int = 0  # stored, not deleted bookings read again (a preview's vanished count)
     failed_ids: set[str] = field(default_factory=set)  # bookings that could not be stored this run
+    # The hotel's front desk for this run (pms.adf.projection.Projection), opened on first use.
+    front_desk: Any = None
+    front_desk_opened: bool = False
+    front_desk_enabled: bool = False
 
     @property
     def property_id(self) -> str:

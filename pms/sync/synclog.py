@@ -65,6 +65,8 @@ def close_log(engine: sa.Engine, log_id: int | None, result: SyncResult) -> None
     details += result.errors[:50]
     stats = {name: c.as_dict() for name, c in result.counts.items()}
     stats["linked"] = result.linked
+    if result.front_desk is not None:
+        stats["front_desk"] = result.front_desk
     if result.warnings:
         stats["warning_samples"] = result.warnings[:20]
     with engine.begin() as conn:

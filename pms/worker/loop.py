@@ -29,9 +29,10 @@ from typing import Any
 import sqlalchemy as sa
 
 from pms.connection.properties import primary_property
-from pms.db import leases, schema
+from pms.db import leases
 from pms.db.engine import reader
 from pms.db.settings import Settings
+from pms.db.settings_table import settings_table
 from pms.db.types import utcnow
 from pms.errors import AuthenticationError, SyncLockedError
 from pms.webhooks import store
@@ -71,7 +72,7 @@ class WorkerStats:
 def ensure_switch_initialised(engine: sa.Engine) -> None:
     """Store ``cloudbed_active = on`` if the switch was never set, so the dashboard shows what the
     worker does (a fresh install syncs) and turning it off later is an explicit act."""
-    t = schema.settings
+    t = settings_table(engine)
     with reader(engine).connect() as conn:
         stored = conn.execute(
             sa.select(t.c.setting_value).where(t.c.setting_key == "cloudbed_active")

@@ -31,6 +31,9 @@ FIGURES = [
     "webhook acknowledgement p95 (SQLite)",
     "dashboard render: Overview",
     "dashboard render: Reservations",
+    "full sync with the front-desk write ÷ without (5 req/s)",
+    "full sync with the front-desk write ÷ without (no rate limit)",
+    "API calls, incremental sync with no changes, front desk on",
 ]
 
 

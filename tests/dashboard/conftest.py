@@ -24,6 +24,7 @@ DASHBOARD = str(PROJECT_ROOT / "dashboard.py")
 PASSWORD = "a long enough passphrase"
 PAGES = {
     "overview": "app_pages/overview.py",
+    "frontdesk": "app_pages/frontdesk.py",
     "reservations": "app_pages/reservations.py",
     "rates": "app_pages/rates.py",
     "sync": "app_pages/sync.py",
@@ -33,7 +34,7 @@ PAGES = {
     "setup": "app_pages/setup.py",
     "settings": "app_pages/settings.py",
 }
-STAFF_PAGES = ("overview", "reservations", "room_mapping", "monitoring")
+STAFF_PAGES = ("overview", "frontdesk", "reservations", "room_mapping", "monitoring")
 
 
 @dataclass

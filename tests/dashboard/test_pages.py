@@ -8,6 +8,7 @@ from tests.dashboard.conftest import PAGES, STAFF_PAGES, synced_world, texts
 
 TITLES = {
     "overview": "Overview",
+    "frontdesk": "Front desk",
     "reservations": "Reservations & guests",
     "rates": "Rates & availability",
     "sync": "Sync",

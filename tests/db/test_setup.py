@@ -176,9 +176,9 @@ def test_an_installed_database_is_upgraded_in_place_by_the_migrations(engine):
         conn.execute(sa.insert(schema.settings).values(setting_key="cloudbed_active", setting_value="1"))
     report = setup_database(engine)
     assert report.ok, report.lines()
-    assert report.revision == head_revision() == "0003"
+    assert report.revision == head_revision() == schema.SCHEMA_VERSION
     assert {ix["name"] for ix in sa.inspect(engine).get_indexes("reservasi")} >= {"ix_reservasi_live"}
     assert {ix["name"] for ix in sa.inspect(engine).get_indexes("guest")} >= {"ix_guest_live"}
     with engine.connect() as conn:
-        assert MigrationContext.configure(conn).get_current_revision() == "0003"
+        assert MigrationContext.configure(conn).get_current_revision() == schema.SCHEMA_VERSION
         assert conn.execute(sa.select(schema.settings.c.setting_value)).scalar() == "1"  # data kept

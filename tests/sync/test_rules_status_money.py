@@ -24,8 +24,10 @@ def test_rule_06_cancel_only_unpaid_not_checked_in(ctx, admin):
     _full(ctx)
     a, b, c, d = pick(admin.truth(), today_of(admin), 4)
     set_reservation(ctx.engine, a["reservationID"], paid=0)
-    set_reservation(ctx.engine, b["reservationID"], paid=250_000, payment_collect="hotel")
-    set_reservation(ctx.engine, c["reservationID"], status="checked_in")
+    # Rule 6 guards the hotel's own reservations; the mirror's copies of Cloudbeds follow it
+    # (test_a_cloudbeds_cancellation_of_a_paid_reservation_is_mirrored in tests/adf).
+    set_reservation(ctx.engine, b["reservationID"], paid=250_000, payment_collect="hotel", origin="local")
+    set_reservation(ctx.engine, c["reservationID"], status="checked_in", origin="local")
     set_reservation(ctx.engine, d["reservationID"], paid=900_000, payment_collect="channel")
     ctx.client.put_reservation(a["reservationID"], status="no_show")  # treated like canceled
     for t in (b, c, d):
@@ -122,7 +124,7 @@ def test_rule_11_total_more_than_twice_local_is_not_imported(ctx, admin):
     _full(ctx)
     (t,) = pick(admin.truth(), today_of(admin), 1)
     small = Decimal(t["grandTotal"]) / 3
-    set_reservation(ctx.engine, t["reservationID"], total=small, cloudbed_total=small)
+    set_reservation(ctx.engine, t["reservationID"], total=small, cloudbed_total=small, origin="local")
     ctx.client.put_reservation(t["reservationID"], estimated_arrival_time="20:00")
     result = run_sync(ctx, SyncRequest(mode="incremental"))
     row = reservation(ctx.engine, t["reservationID"])
