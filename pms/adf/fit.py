@@ -160,14 +160,40 @@ def transliterate(text: str) -> str:
     return unicodedata.normalize("NFC", "".join(out))
 
 
+# Mailbox names that say nothing about who the guest is.
+_GENERIC_MAILBOXES = frozenset(
+    {
+        "guest",
+        "guests",
+        "info",
+        "admin",
+        "booking",
+        "bookings",
+        "reservation",
+        "reservations",
+        "hotel",
+        "contact",
+        "mail",
+        "email",
+        "noreply",
+        "no reply",
+        "user",
+        "customer",
+        "travel",
+        "office",
+        "sales",
+    }
+)
+
+
 def readable_email_name(email: str | None) -> str | None:
     """The name part of an e-mail as words (``li.xiaolong@x.cn`` → ``Li Xiaolong``), if it has letters."""
     if not email or "@" not in email:
         return None
     local = re.sub(r"[._\-+]+", " ", email.split("@", 1)[0]).strip()
     local = re.sub(r"\d+", "", local).strip()
-    if not re.search(r"[A-Za-z]{2}", local):
-        return None
+    if not re.search(r"[A-Za-z]{2}", local) or local.casefold() in _GENERIC_MAILBOXES:
+        return None  # "guest123@", "info@": not a name; the caller falls back to "Guest <id>"
     return _SPACES.sub(" ", " ".join(w.capitalize() for w in local.split()))
 
 

@@ -97,6 +97,9 @@ def test_rule_charset_falls_back_to_a_readable_name_never_question_marks():
     assert fit_charset("Wang 李", "latin1") == "Wang"
     assert readable_email_name("li.xiaolong88@mail.cn") == "Li Xiaolong"
     assert readable_email_name("12345@mail.cn") is None
+    # A mailbox that names no one falls back to "Guest <id>", not to a hundred guests called "Guest".
+    assert readable_email_name("guest45821@gmail.com") is None
+    assert readable_email_name("info@hotel.example") is None
     fitted = fit_row(
         _guests(), {"guest_name": "李小龙"}, fallbacks={"guest_name": "Li Xiaolong", "id_card_number": "x"}
     )
