@@ -57,7 +57,7 @@ with ctx.errors():
             num_rows="dynamic" if editable else "fixed",
             disabled=not editable,
             width="stretch",
-            placeholder="",
+            placeholder="–",  # an empty cell reads "–", not "None"
             column_config={
                 "adf_room_type": st.column_config.SelectboxColumn(
                     t("mapping.adf_type"), options=catalogue, required=True, help=name_help

@@ -107,6 +107,7 @@ def test_room_mapping_offers_the_hotels_own_catalogue(hotel):
     assert "The ADF side is read from the hotel's own front desk" in texts(at)
     rooms = at.data_editor(key="adf_room_editor").value
     assert len(rooms) == 33 and rooms["adf_value"].notna().all()
+    assert at.data_editor(key="adf_room_editor").proto.placeholder == "–"  # an unmapped room: not "None"
     types = at.data_editor(key="mapping_editor").value  # the room types' rows are ADF's own types
     assert sorted(types["adf_room_type"]) == sorted(ROOM_TYPES["production"])
     assert types["cloudbeds"].notna().all()

@@ -70,8 +70,10 @@ def test_a_deleted_row_stays_deleted(dash):
 def test_an_unlinked_row_shows_not_linked_rather_than_none(dash):
     synced_world(dash.engine)
     save_mapping(dash.engine, PID, "JS", None)
-    grid = _grid(_open(dash))
+    at = _open(dash)
+    grid = _grid(at)
     assert list(grid["cloudbeds"]) == ["— not linked —"] and list(grid["notes"]) == [""]
+    assert at.data_editor(key="mapping_editor").proto.placeholder == "–"  # any other gap: not "None"
 
 
 def test_two_adf_types_on_one_cloudbeds_type_are_refused_before_saving(dash):
