@@ -48,6 +48,8 @@ with ctx.errors():
             mapping_edit.start_from_cloudbeds(ctx, inputs)
     elif st.session_state.get(mapping_edit.DRAFT_KEY):
         st.info(t("mapping.draft"), icon="📝")
+        if st.button(t("mapping.discard_draft"), key="discard_draft"):
+            mapping_edit.discard_draft()
     name_help = t("mapping.adf_type_help")
     with st.form("mapping_form"):
         edited = st.data_editor(

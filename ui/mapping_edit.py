@@ -21,6 +21,7 @@ from ui.widgets import plain
 __all__ = [
     "DRAFT_KEY",
     "EDITOR_KEY",
+    "discard_draft",
     "grid",
     "grid_rows",
     "refresh_catalogue",
@@ -137,6 +138,13 @@ def start_from_cloudbeds(ctx: PageContext, inputs) -> None:
         for row in inputs.cloudbed_types
     ]
     st.session_state.pop(EDITOR_KEY, None)  # the grid starts from the draft, not from old edits
+    st.rerun()
+
+
+def discard_draft() -> None:
+    """Back to the stored rows (nothing was stored from the draft)."""
+    st.session_state.pop(DRAFT_KEY, None)
+    st.session_state.pop(EDITOR_KEY, None)
     st.rerun()
 
 

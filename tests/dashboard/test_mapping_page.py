@@ -110,3 +110,13 @@ def test_start_from_cloudbeds_only_fills_the_grid_until_save(dash):
     _edit(at, edited={0: {"adf_room_type": "DLX"}})
     stored = _stored(dash.engine)
     assert len(stored) == 2 and "DLX" in stored and set(stored.values()) == {"rt-1", "rt-2"}
+
+
+def test_a_draft_can_be_discarded(dash):
+    synced_world(dash.engine)
+    at = _open(dash)
+    at.button(key="start_from_cloudbeds").click().run()
+    assert len(_grid(at)) == 2
+    at.button(key="discard_draft").click().run()
+    assert not at.exception
+    assert _grid(at).empty and _stored(dash.engine) == {}

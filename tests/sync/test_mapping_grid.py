@@ -103,3 +103,9 @@ def test_booked_rooms_follow_a_rename_and_lose_a_deleted_label(world):
     replace_mappings(world, PID, [GridRow("FAM", "rt-2")])
     assert labels() == {None}
     assert _stored(world) == {"FAM": ("rt-2", True, None)}
+
+
+def test_a_rename_that_only_changes_case(world):
+    save_mapping(world, PID, "js", "rt-1")
+    replace_mappings(world, PID, [GridRow("JS", "rt-1")])
+    assert _stored(world) == {"JS": ("rt-1", True, None)}
