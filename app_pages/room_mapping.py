@@ -33,9 +33,9 @@ with ctx.errors():
     adf = front_desk.catalog.found  # with ADF's front desk, its own room types are the rows, not free text
     if adf:
         st.caption(t("mapping.adf_catalogue"))
+        inputs = replace(inputs, adf_types=front_desk.catalog.type_names)
     else:
         st.caption(t("mapping.adf_free_text"))
-        inputs = replace(inputs, adf_types=front_desk.catalog.type_names)
     catalogue = front_desk.catalog.type_names if adf else None
     labels = mapping_edit.type_labels(types)
     suggestions = suggest_mappings(inputs.adf_types, inputs.cloudbed_types, inputs.mappings, per_type=1)

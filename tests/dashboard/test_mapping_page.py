@@ -120,3 +120,13 @@ def test_a_draft_can_be_discarded(dash):
     at.button(key="discard_draft").click().run()
     assert not at.exception
     assert _grid(at).empty and _stored(dash.engine) == {}
+
+
+def test_an_unlinked_row_gets_a_suggestion_and_accepting_it_saves_it(dash):
+    synced_world(dash.engine)
+    save_mapping(dash.engine, PID, "Deluxe Dbl", None)
+    at = _open(dash)
+    assert _grid(at)["suggestion"][0].startswith("Deluxe Double (")
+    at.button(key="FormSubmitter:mapping_form-Accept the suggestions").click().run()
+    assert not at.exception
+    assert _stored(dash.engine) == {"Deluxe Dbl": "rt-1"}
