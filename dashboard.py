@@ -68,7 +68,8 @@ def language_switch(engine, user) -> None:
 def banners(ctx: PageContext) -> None:
     t = ctx.t
     if ctx.prop.is_demo:
-        st.warning(t("demo.banner", name=plain(ctx.prop.label)), icon="🧪")
+        key = "demo.banner" if ctx.can("connection") else "demo.banner_staff"  # no page staff cannot open
+        st.warning(t(key, name=plain(ctx.prop.label)), icon="🧪")
     alerts = ctx.q(alerts_mod.active_alerts, ctx.pid)
     if alerts:
         st.error(t("alerts.banner", n=len(alerts), message=plain(alerts[0].message[:300])), icon="🔔")

@@ -2,13 +2,11 @@
 
 from datetime import date, timedelta
 
-import pandas as pd
 import streamlit as st
 
-from pms import edits
 from pms.db.settings import Settings
 from pms.reporting import rates
-from ui import actions
+from ui import actions, rates_grid
 from ui.context import open_page
 from ui.widgets import table
 
@@ -35,52 +33,24 @@ with ctx.errors():
         st.info(t("rates.empty"), icon="ℹ️")
     else:
         st.subheader(t("rates.rates_title"))
-        cal["label"] = (
-            cal["room_type_name"].astype(str) + " · " + cal["rate_plan_name"].fillna("").astype(str)
-        )
-        cal["day"] = cal["rate_date"].map(day_label)
-        grid = cal.pivot_table(
-            index=["rate_id", "label"], columns="day", values="rate", aggfunc="first", sort=False
-        )
-        grid = grid.map(lambda v: float(v) if v is not None and v == v else None).reset_index()
+        grid = rates_grid.pivot(cal, day_label)
         pending = int((cal["status"] == "pending").sum())
         if pending:
             st.warning(t("rates.pending", n=pending), icon="⏳")
+        st.dataframe(
+            rates_grid.money_view(grid, ctx.money),
+            hide_index=True,
+            width="stretch",
+            key="rates_grid",
+            column_config={"rate_id": None, "label": t("rates.room_type")},
+        )
         editable = ctx.can("rates.edit")
-        with st.form("rates_form"):
-            config = {
-                "rate_id": None,
-                "label": st.column_config.TextColumn(t("rates.room_type"), disabled=True),
-            }
-            config.update(
-                {
-                    d: st.column_config.NumberColumn(d, min_value=1, step=1000, format="localized")
-                    for d in grid.columns[2:]
-                }
-            )
-            edited = st.data_editor(
-                grid,
-                key="rates_editor",
-                hide_index=True,
-                column_config=config,
-                disabled=not editable,
-                width="stretch",
-            )
-            save = st.form_submit_button(t("rates.save"), type="primary", disabled=not editable)
-        if save:
-            ctx.require("rates.edit")
-            by_label = {day_label(d): d for d in cal["rate_date"].unique()}
-            changes = []
-            for (_, before), (_, after) in zip(grid.iterrows(), edited.iterrows(), strict=True):
-                for col in grid.columns[2:]:
-                    if pd.notna(after[col]) and (
-                        pd.isna(before[col]) or float(after[col]) != float(before[col])
-                    ):
-                        changes.append(edits.RateEdit(before["rate_id"], by_label[col], after[col]))
-            with ctx.errors():
-                changed = edits.set_rates(ctx.engine, ctx.pid, changes, today=ctx.today)
-                ctx.wrote()
-                ctx.flash(t("rates.saved", n=changed))
+        save = False
+        if editable:
+            with st.expander(t("rates.edit_title"), expanded=bool(pending)):
+                save = rates_grid.editor(ctx, cal, grid, day_label)
+        else:
+            st.caption(t("rates.read_only"))
         if editable and not Settings(ctx.engine).push_enabled:
             st.info(t("rates.push_off"), icon="ℹ️")
         if editable and st.button(

@@ -5,7 +5,8 @@ from datetime import timedelta
 import streamlit as st
 
 from pms import edits
-from pms.reporting import catalog, listing
+from pms.reporting import booking, catalog, listing
+from ui import booking_view
 from ui.context import open_page
 from ui.widgets import page_number, pager, plain, status_label, table
 
@@ -18,7 +19,7 @@ if ctx.pid is None:
 STATUSES = ("not_confirmed", "confirmed", "checked_in", "checked_out", "canceled", "no_show")
 SYNC = ("synced", "pending", "error", "expired")
 RES_COLUMNS = {
-    "cloudbed_reservation_id": "reservations.col.id",
+    "reference": "reservations.col.id",
     "guest_name": "reservations.col.guest",
     "check_in": "reservations.col.check_in",
     "check_out": "reservations.col.check_out",
@@ -60,11 +61,15 @@ def list_view() -> None:
         key="res_sync",
         format_func=lambda s: status_label(t, "sync_status", s),
     )
-    window = c[3].date_input(t("reservations.stay_window"), value=(), key="res_window", format="DD/MM/YYYY")
+    window = c[3].date_input(  # today's arrivals and guests in house first, not the furthest future
+        t("reservations.stay_window"), value=(ctx.today, ctx.today), key="res_window", format="DD/MM/YYYY"
+    )
     hide_removed = st.toggle(
         t("reservations.hide_removed"), key="res_hide_removed", help=t("reservations.removed_help")
     )
     stay_from, stay_to = ((*window, None, None))[:2] if isinstance(window, tuple) else (window, None)
+    if (stay_from, stay_to) == (ctx.today, ctx.today):
+        st.caption(t("reservations.today_only"))
     flt = listing.ReservationFilter(
         text=text,
         statuses=tuple(statuses),
@@ -82,6 +87,11 @@ def list_view() -> None:
             sync_status=page.rows["sync_status"].map(lambda s: status_label(t, "sync_status", s)),
             origin=page.rows["origin"].map(lambda s: status_label(t, "origin", s)),
             is_deleted=page.rows["is_deleted"].map(lambda d: "🗑️" if d else ""),
+            reference=[
+                booking.reference(i, c)
+                for i, c in zip(page.rows["id"], page.rows["cloudbed_reservation_id"], strict=True)
+            ],
+            guest_name=page.rows["guest_name"].map(lambda n: booking.display_name(n) if n else n),
         )
         event = table(
             view,
@@ -97,27 +107,9 @@ def list_view() -> None:
         pager(page, "res_page", t)
         chosen = event.selection.rows if event else []
         if chosen:
-            row = page.rows.iloc[chosen[0]]
-            st.markdown(t("reservations.rooms_of", name=plain(row["guest_name"] or "–")))
-            if row["sync_error"]:
-                st.warning(plain(row["sync_error"]), icon="⚠️")
-            rooms = ctx.q(listing.reservation_rooms, ctx.pid, int(row["id"]))
-            table(
-                rooms,
-                t,
-                {
-                    "room_type_name": "reservations.col.room_type",
-                    "adf_room_type": "reservations.col.adf_type",
-                    "room_name": "reservations.col.room",
-                    "check_in": "reservations.col.check_in",
-                    "check_out": "reservations.col.check_out",
-                    "adults": "reservations.col.adults",
-                    "room_total": "reservations.col.total",
-                },
-                key="res_rooms",
-                money=["room_total"],
-                currency=ctx.prop.currency,
-            )
+            picked = ctx.q(booking.booking, ctx.pid, int(page.rows.iloc[chosen[0]]["id"]))
+            if picked is not None:
+                booking_view.render(ctx, picked)
 
 
 def guests_view() -> None:
@@ -152,7 +144,7 @@ def guests_view() -> None:
                     st.markdown(
                         t(
                             "reservations.edit_guest",
-                            name=plain(f"{record['first_name'] or ''} {record['last_name'] or ''}"),
+                            name=plain(booking.display_name(record["first_name"], record["last_name"])),
                         )
                     )
                     cols = st.columns(2)

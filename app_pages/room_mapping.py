@@ -19,6 +19,7 @@ if ctx.pid is None:
     st.stop()
 editable = ctx.can("room_mapping.edit")
 st.caption(t("mapping.help"))
+st.caption(t("mapping.adf_type_explained"))
 
 with ctx.errors():
     inputs = ctx.q(load_mapping_inputs, ctx.pid)
@@ -33,29 +34,44 @@ with ctx.errors():
     if adf:
         st.caption(t("mapping.adf_catalogue"))
         inputs = replace(inputs, adf_types=front_desk.catalog.type_names)
+    else:
+        st.caption(t("mapping.adf_free_text"))
+    catalogue = front_desk.catalog.type_names if adf else None
     labels = mapping_edit.type_labels(types)
     suggestions = suggest_mappings(inputs.adf_types, inputs.cloudbed_types, inputs.mappings, per_type=1)
     for issue in validate_mappings(inputs.mappings, inputs.cloudbed_types, inputs.reservation_counts):
         st.warning(plain(issue.message), icon="⚠️")
-    grid = mapping_edit.grid(inputs, labels, suggestions, t)
+    grid = mapping_edit.grid(inputs, labels, suggestions, t, catalogue)
     if grid.empty:
         st.info(t("mapping.no_adf_types"), icon="ℹ️")
         if editable and st.button(t("mapping.start_from_cloudbeds"), key="start_from_cloudbeds"):
             mapping_edit.start_from_cloudbeds(ctx, inputs)
+    elif st.session_state.get(mapping_edit.DRAFT_KEY):
+        st.info(t("mapping.draft"), icon="📝")
+        if st.button(t("mapping.discard_draft"), key="discard_draft"):
+            mapping_edit.discard_draft()
+    name_help = t("mapping.adf_type_help")
     with st.form("mapping_form"):
         edited = st.data_editor(
             grid,
-            key="mapping_editor",
+            key=mapping_edit.EDITOR_KEY,
             hide_index=True,
-            num_rows="dynamic" if editable and not adf else "fixed",
+            num_rows="dynamic" if editable else "fixed",
             disabled=not editable,
             width="stretch",
+            placeholder="–",  # an empty cell reads "–", not "None"
             column_config={
-                "adf_room_type": st.column_config.TextColumn(
-                    t("mapping.adf_type"), required=True, max_chars=100, disabled=adf
+                "adf_room_type": st.column_config.SelectboxColumn(
+                    t("mapping.adf_type"), options=catalogue, required=True, help=name_help
+                )
+                if adf
+                else st.column_config.TextColumn(
+                    t("mapping.adf_type"), required=True, max_chars=100, help=name_help
                 ),
                 "cloudbeds": st.column_config.SelectboxColumn(
-                    t("mapping.cloudbeds_type"), options=list(labels.values())
+                    t("mapping.cloudbeds_type"),
+                    options=[t("mapping.not_linked"), *labels.values()],
+                    default=t("mapping.not_linked"),
                 ),
                 "suggestion": st.column_config.TextColumn(t("mapping.suggestion"), disabled=True),
                 "booked": st.column_config.NumberColumn(t("mapping.booked"), disabled=True),
@@ -68,7 +84,7 @@ with ctx.errors():
             t("mapping.accept_suggestions"), disabled=not editable or not suggestions
         )
     if save or accept:
-        mapping_edit.save(ctx, grid, edited, labels, suggestions if accept else [])
+        mapping_edit.save(ctx, edited, labels, suggestions if accept else [], catalogue)
 
 if adf:
     with ctx.errors():

@@ -29,6 +29,8 @@ MODULES = [
     "pms.reporting.runs",
     "pms.reporting.rates",
     "pms.reporting.catalog",
+    "pms.reporting.booking",
+    "pms.sync.mapping_grid",
     "pms.reporting.paging",
     "pms.commands.users",
 ]

@@ -126,6 +126,7 @@ def render(ctx: PageContext, view, editable: bool) -> None:
                 num_rows="fixed",
                 disabled=not editable,
                 width="stretch",
+                placeholder="–",  # an unmapped cell reads "–", not "None"
                 column_config=configs[kind],
             )
         c = st.columns(2)

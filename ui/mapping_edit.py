@@ -1,9 +1,11 @@
-"""The Room mapping page's grid: built from the mapping rows, and turned back into saves.
+"""The Room mapping page's grid: built from the stored rows, and saved back exactly as shown.
 
-The grid shows Cloudbeds room types by name (a select box), so the translation between labels and
-ids lives here, along with the diff between the grid before and after editing: only rows that
-changed are saved, a deleted or renamed ADF type is unmapped (kept, marked inactive), and
-"accept suggestions" fills the empty rows with the best suggestion before saving.
+The grid shows Cloudbeds room types by name (a select box, with "not linked" for none), so the
+translation between labels and ids lives here. Saving hands the whole grid to
+``pms.sync.mapping_grid.replace_mappings``: renames, deletes and adds in one transaction, checked
+first (duplicates, empty codes, two ADF types on one Cloudbeds type, a type ADF does not have), the
+problems shown and nothing stored. "Start from the Cloudbeds room types" only fills the grid (a
+draft kept in the session); it is stored when the user presses Save.
 """
 
 from __future__ import annotations
@@ -11,11 +13,26 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from pms.sync.mapping_grid import GridRow, MappingGridError, clean_name, replace_mappings
 from ui.actions import client_for, sync_context
 from ui.context import PageContext
 from ui.widgets import plain
 
-__all__ = ["grid", "refresh_catalogue", "save", "start_from_cloudbeds", "type_labels"]
+__all__ = [
+    "DRAFT_KEY",
+    "EDITOR_KEY",
+    "discard_draft",
+    "grid",
+    "grid_rows",
+    "refresh_catalogue",
+    "save",
+    "start_from_cloudbeds",
+    "type_labels",
+]
+
+DRAFT_KEY = "mapping_draft"
+EDITOR_KEY = "mapping_editor"
+COLUMNS = ["adf_room_type", "cloudbeds", "suggestion", "booked", "notes"]
 
 
 def type_labels(types: dict[str, str]) -> dict[str, str]:
@@ -24,18 +41,31 @@ def type_labels(types: dict[str, str]) -> dict[str, str]:
     return {tid: (name if names.count(name) == 1 else f"{name} ({tid})") for tid, name in types.items()}
 
 
-def grid(inputs, labels: dict[str, str], suggestions, t) -> pd.DataFrame:
-    best = {s.adf_room_type: s for s in suggestions}
-    rows = []
+def _stored_rows(inputs, catalogue: list[str] | None) -> list[dict]:
+    """The rows as stored: every mapping row; with ADF's catalogue, its types first (linked or not)."""
     mapped = {m["adf_room_type"]: m for m in inputs.mappings}
-    for adf in inputs.adf_types:
-        m = mapped.get(adf) or {}
+    names = list(catalogue or []) + sorted(n for n in mapped if n not in set(catalogue or []))
+    rows = []
+    for name in names:
+        m = mapped.get(name) or {}
         tid = m.get("cloudbed_room_type_id") if m.get("is_active", True) else None
-        s = best.get(adf)
+        rows.append({"adf_room_type": name, "cloudbed_room_type_id": tid, "notes": m.get("notes") or ""})
+    return rows
+
+
+def grid(inputs, labels: dict[str, str], suggestions, t, catalogue: list[str] | None = None) -> pd.DataFrame:
+    """The grid's rows: the draft from "start from" when there is one, else what is stored."""
+    unlinked = t("mapping.not_linked")
+    best = {s.adf_room_type: s for s in suggestions}
+    source = st.session_state.get(DRAFT_KEY) or _stored_rows(inputs, catalogue)
+    rows = []
+    for r in source:
+        tid = r["cloudbed_room_type_id"]
+        s = best.get(r["adf_room_type"])
         rows.append(
             {
-                "adf_room_type": adf,
-                "cloudbeds": labels.get(tid) if tid else None,
+                "adf_room_type": r["adf_room_type"],
+                "cloudbeds": labels.get(tid, tid) if tid else unlinked,
                 "suggestion": t(
                     "mapping.suggested",
                     name=labels.get(s.cloudbed_room_type_id, "?"),
@@ -44,67 +74,78 @@ def grid(inputs, labels: dict[str, str], suggestions, t) -> pd.DataFrame:
                 if s and not tid
                 else "",
                 "booked": inputs.reservation_counts.get(tid, 0) if tid else 0,
-                "notes": m.get("notes") or "",
+                "notes": r["notes"] or "",
             }
         )
-    return pd.DataFrame(rows, columns=["adf_room_type", "cloudbeds", "suggestion", "booked", "notes"])
+    return pd.DataFrame(rows, columns=COLUMNS)
 
 
-def _changes(
-    before: pd.DataFrame, after: pd.DataFrame, ids: dict[str, str]
-) -> dict[str, tuple[str | None, str]]:
-    """ADF type → (Cloudbeds type id or None to unmap, notes) for every row that changed."""
-    old = {r.adf_room_type: (ids.get(r.cloudbeds), r.notes or "") for r in before.itertuples()}
-    new: dict[str, tuple[str | None, str]] = {}
-    for r in after.itertuples():
-        name = " ".join(str(r.adf_room_type or "").split())
-        if name:
-            notes = "" if r.notes is None or r.notes != r.notes else str(r.notes)
-            cloudbeds = r.cloudbeds if isinstance(r.cloudbeds, str) else None
-            new[name] = (ids.get(cloudbeds), notes)
-    changes = {name: value for name, value in new.items() if old.get(name) != value}
-    for name in old.keys() - new.keys():
-        changes[name] = (None, old[name][1])  # deleted or renamed: unmapped, history kept
-    return changes
+def grid_rows(edited: pd.DataFrame, labels: dict[str, str], unlinked: str, fill=None) -> list[GridRow]:
+    """The edited grid as rows to store; ``fill`` (ADF type → label) fills rows not linked yet."""
+    ids = {label: tid for tid, label in labels.items()}
+    out = []
+    for r in edited.itertuples():
+        name = clean_name(r.adf_room_type)
+        label = r.cloudbeds if isinstance(r.cloudbeds, str) and r.cloudbeds.strip() else None
+        if label in (None, unlinked) and fill:
+            label = fill.get(name)
+        tid = None if label in (None, unlinked) else ids.get(label, label)  # unknown: refused by the check
+        notes = "" if r.notes is None or r.notes != r.notes else str(r.notes).strip()
+        out.append(GridRow(name, tid, notes))
+    return out
 
 
 def save(
-    ctx: PageContext, before: pd.DataFrame, after: pd.DataFrame, labels: dict[str, str], suggestions
+    ctx: PageContext,
+    edited: pd.DataFrame,
+    labels: dict[str, str],
+    suggestions,
+    catalogue: list[str] | None = None,
 ) -> None:
+    """Store the grid as shown (with ``suggestions``: empty rows take the best one first)."""
     ctx.require("room_mapping.edit")
-    from pms.sync import save_mapping
-
-    ids = {label: tid for tid, label in labels.items()}
-    if suggestions:
-        best = {s.adf_room_type: labels.get(s.cloudbed_room_type_id) for s in suggestions}
-        after = after.copy()
-        after["cloudbeds"] = [
-            c if isinstance(c, str) and c else best.get(a)
-            for a, c in zip(after["adf_room_type"], after["cloudbeds"], strict=True)
-        ]
-    changes = _changes(before, after, ids)
+    fill = (
+        {s.adf_room_type: labels.get(s.cloudbed_room_type_id) for s in suggestions} if suggestions else None
+    )
+    rows = grid_rows(edited, labels, ctx.t("mapping.not_linked"), fill)
     with ctx.errors():
-        for adf, (type_id, notes) in sorted(changes.items()):
-            save_mapping(ctx.engine, ctx.pid, adf, type_id, notes=notes or None)
+        try:
+            n = replace_mappings(ctx.engine, ctx.pid, rows, adf_catalogue=catalogue)
+        except MappingGridError as exc:  # nothing was stored: say why, the grid keeps the edits
+            show_problems(ctx, exc)
+            return
+        st.session_state.pop(DRAFT_KEY, None)
+        st.session_state.pop(EDITOR_KEY, None)
         ctx.wrote()
-        ctx.flash(ctx.t("mapping.saved", n=len(changes)))
+        ctx.flash(ctx.t("mapping.saved", n=n))
+
+
+def show_problems(ctx: PageContext, exc: MappingGridError) -> None:
+    st.error(ctx.t("mapping.not_saved"), icon="⛔")
+    for p in exc.problems:
+        st.error(plain(ctx.t(p.key, **p.params)), icon="⚠️")
 
 
 def start_from_cloudbeds(ctx: PageContext, inputs) -> None:
-    """One ADF type per Cloudbeds type, named like it: a starting point the hotel then renames."""
+    """One row per Cloudbeds type, named like it: a draft in the grid the hotel renames, then saves."""
     ctx.require("room_mapping.edit")
-    from pms.sync import save_mapping
+    st.session_state[DRAFT_KEY] = [
+        {
+            "adf_room_type": clean_name(row.get("short_name") or row["name"] or row["room_type_id"])[:100],
+            "cloudbed_room_type_id": row["room_type_id"],
+            "notes": "",
+        }
+        for row in inputs.cloudbed_types
+    ]
+    st.session_state.pop(EDITOR_KEY, None)  # the grid starts from the draft, not from old edits
+    st.rerun()
 
-    with ctx.errors():
-        for row in inputs.cloudbed_types:
-            save_mapping(
-                ctx.engine,
-                ctx.pid,
-                row.get("short_name") or row["name"] or row["room_type_id"],
-                row["room_type_id"],
-            )
-        ctx.wrote()
-        ctx.flash(ctx.t("mapping.saved", n=len(inputs.cloudbed_types)))
+
+def discard_draft() -> None:
+    """Back to the stored rows (nothing was stored from the draft)."""
+    st.session_state.pop(DRAFT_KEY, None)
+    st.session_state.pop(EDITOR_KEY, None)
+    st.rerun()
 
 
 def refresh_catalogue(ctx: PageContext) -> None:

@@ -30,21 +30,29 @@ def render(ctx: PageContext) -> None:
         hide_index=True,
         key="users_table",
     )
-    with st.form("add_user", clear_on_submit=True):
+    with st.form("add_user"):  # kept on a refusal, emptied after a success
         st.markdown(f"**{t('settings.add_user')}**")
         c = st.columns(3)
         name = c[0].text_input(t("auth.username"), max_chars=64, key="new_user_name")
         role = c[1].selectbox(
-            t("settings.role"), accounts.ROLES, format_func=lambda r: t(f"role.{r}"), key="new_user_role"
+            t("settings.role"),
+            accounts.ROLES,
+            index=accounts.ROLES.index("staff"),  # the least power by default: a manager is chosen
+            format_func=lambda r: t(f"role.{r}"),
+            key="new_user_role",
         )
         pw = c[2].text_input(
             t("auth.password"), type="password", max_chars=accounts.MAX_PASSWORD, key="new_user_pw"
         )
+        sure = st.checkbox(t("settings.confirm_add"), key="new_user_confirm")
         if st.form_submit_button(t("settings.add_user"), type="primary"):
             with ctx.errors():
+                if not sure:
+                    raise accounts.UserError(t("settings.confirm_needed"))
                 created = accounts.create_user(ctx.engine, name, pw, role=role, language=ctx.lang)
-                st.success(t("settings.user_added", name=plain(created.username)))
-                st.rerun()
+                for key in ("new_user_name", "new_user_pw", "new_user_role", "new_user_confirm"):
+                    st.session_state.pop(key, None)
+                ctx.flash(t("settings.user_added", name=plain(created.username)))
     names = [u.username for u in everyone]
     with st.form("edit_user"):
         st.markdown(f"**{t('settings.edit_user')}**")

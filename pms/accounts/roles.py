@@ -2,8 +2,10 @@
 
 A hotel has two kinds of users: ``manager`` (everything, including credentials, syncs, accounts
 and switching the front-desk write on: ``frontdesk.enable``) and ``staff`` (the overview, the
-front desk, room mapping, reservations and guests, read-only monitoring). Pages and their actions
-are named the same way (``reservations``, ``room_mapping.edit``).
+front desk, room mapping, reservations and guests, and rates and availability read only, which
+the desk needs before taking a walk-in). Staff have no Monitoring: its logs show API endpoints and
+request ids, which are for whoever runs the integration. Pages and their actions are named the
+same way (``reservations``, ``room_mapping.edit``; ``rates.edit`` is the managers').
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ _STAFF = frozenset(
         "frontdesk",
         "room_mapping",
         "reservations",
-        "monitoring",
+        "rates",
         "reservations.edit",
         "room_mapping.edit",
     }

@@ -1,7 +1,8 @@
 """Searchable, paged lists of the synced reservations and guests (the Reservations & guests page).
 
 Filters combine with AND; the text search looks at names, ids and contact data and treats what
-the user typed as literal text (``%``, ``_`` and quotes match themselves). The newest stays come
+the user typed as literal text (``%``, ``_`` and quotes match themselves); a hotel-made booking's
+reference (``H-000123``, ``pms.reporting.booking``) finds it. The newest stays come
 first, through the check-in index, and an unfiltered count is answered from an index alone, so
 the first page of 100,000 bookings is about as quick as of 100.
 """
@@ -16,6 +17,7 @@ import sqlalchemy as sa
 
 from pms.db import schema
 from pms.db.engine import reader
+from pms.reporting.booking import parse_reference
 from pms.reporting.paging import Page, clean_text, fetch_page, frame
 
 __all__ = ["ReservationFilter", "guest_record", "reservation_rooms", "search_guests", "search_reservations"]
@@ -83,6 +85,7 @@ def search_reservations(
                 _r.c.cloudbed_reservation_id.icontains(text, autoescape=True),
                 _r.c.third_party_id.icontains(text, autoescape=True),
                 _r.c.local_ref == text,
+                *([_r.c.id == parse_reference(text)] if parse_reference(text) is not None else []),
             )
         )
     if flt.statuses:

@@ -15,7 +15,7 @@ from pms.db import schema
 from pms.db.engine import reader
 from pms.db.upsert import upsert_rows
 
-__all__ = ["MappingInputs", "apply_mapping", "load_mapping_inputs", "save_mapping"]
+__all__ = ["MappingInputs", "apply_mapping", "load_mapping_inputs", "relabel_rooms", "save_mapping"]
 
 _MAP = schema.cloudbed_room_mapping
 _TYPES = schema.cloudbed_room_types
@@ -103,10 +103,11 @@ def save_mapping(
             ],
             key=("property_id", "adf_room_type"),
         )
-        _relabel(conn, property_id)
+        relabel_rooms(conn, property_id)
 
 
-def _relabel(conn: sa.Connection, property_id: str) -> int:
+def relabel_rooms(conn: sa.Connection, property_id: str) -> int:
+    """Give every booked room the ADF type its Cloudbeds type maps to (in the caller's transaction)."""
     mapping: dict[str, str] = {}
     for row in conn.execute(
         sa.select(_MAP.c.cloudbed_room_type_id, _MAP.c.adf_room_type)
@@ -135,4 +136,4 @@ def _relabel(conn: sa.Connection, property_id: str) -> int:
 def apply_mapping(engine: sa.Engine, property_id: str) -> int:
     """Give every booked room the ADF type its Cloudbeds type now maps to; returns rooms changed."""
     with engine.begin() as conn:
-        return _relabel(conn, property_id)
+        return relabel_rooms(conn, property_id)

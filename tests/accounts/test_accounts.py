@@ -109,9 +109,9 @@ def test_unknown_role_language_and_user(sdb):
 
 def test_permissions():
     assert accounts.can("manager", "settings") and accounts.can("manager", "sync.apply")
-    for allowed in ("overview", "room_mapping", "room_mapping.edit", "reservations", "monitoring"):
+    for allowed in ("overview", "room_mapping", "room_mapping.edit", "reservations", "rates"):
         assert accounts.can("staff", allowed)
-    for refused in ("setup", "connection", "sync", "rates", "settings", "monitoring.retry", "users"):
+    for refused in ("setup", "connection", "sync", "rates.edit", "settings", "monitoring", "users"):
         assert not accounts.can("staff", refused)
     assert not accounts.can(None, "overview") and not accounts.can("admin", "overview")
 

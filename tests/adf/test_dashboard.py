@@ -107,6 +107,7 @@ def test_room_mapping_offers_the_hotels_own_catalogue(hotel):
     assert "The ADF side is read from the hotel's own front desk" in texts(at)
     rooms = at.data_editor(key="adf_room_editor").value
     assert len(rooms) == 33 and rooms["adf_value"].notna().all()
+    assert at.data_editor(key="adf_room_editor").proto.placeholder == "–"  # an unmapped room: not "None"
     types = at.data_editor(key="mapping_editor").value  # the room types' rows are ADF's own types
     assert sorted(types["adf_room_type"]) == sorted(ROOM_TYPES["production"])
     assert types["cloudbeds"].notna().all()
@@ -134,3 +135,22 @@ def test_overview_and_monitoring_count_the_front_desk(hotel):
     assert "ADF bookings created" in labels and "Front-desk to-dos" in labels
     at.switch_page("app_pages/monitoring.py").run()
     assert not at.exception and "Front-desk to-dos" in [m.label for m in at.metric]
+
+
+def test_room_mapping_refuses_a_type_adf_does_not_have(hotel):
+    at = hotel.app(as_user=hotel.user())
+    at.switch_page("app_pages/room_mapping.py").run()
+    assert "hotel's own system" in texts(at)
+    m = schema.cloudbed_room_mapping
+    with hotel.engine.connect() as conn:
+        before = conn.execute(sa.select(m.c.adf_room_type, m.c.cloudbed_room_type_id)).all()
+    at.session_state["mapping_editor"] = {
+        "edited_rows": {},
+        "added_rows": [{"adf_room_type": "Penthouse"}],
+        "deleted_rows": [],
+    }
+    at.button(key="FormSubmitter:mapping_form-Save mappings").click().run()
+    assert not at.exception
+    assert "Nothing was saved" in texts(at) and "ADF has no room type Penthouse" in texts(at)
+    with hotel.engine.connect() as conn:
+        assert conn.execute(sa.select(m.c.adf_room_type, m.c.cloudbed_room_type_id)).all() == before

@@ -34,7 +34,7 @@ PAGES = {
     "setup": "app_pages/setup.py",
     "settings": "app_pages/settings.py",
 }
-STAFF_PAGES = ("overview", "frontdesk", "reservations", "room_mapping", "monitoring")
+STAFF_PAGES = ("overview", "frontdesk", "reservations", "rates", "room_mapping")
 
 
 @dataclass

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from decimal import Decimal
 
+import pytest
 import sqlalchemy as sa
 
 from pms import accounts
@@ -140,12 +141,20 @@ def test_invalid_setting_is_refused_by_name(dash):
 
 def test_manager_adds_and_changes_users(dash):
     at = dash.app(as_user=dash.user("gm"), page="settings")
+    assert at.selectbox(key="new_user_role").value == "staff"  # the least power unless chosen
     at.text_input(key="new_user_name").input("Wayan")
-    at.selectbox(key="new_user_role").set_value("staff")
     at.text_input(key="new_user_pw").input("another long passphrase")
     at.button(key="FormSubmitter:add_user-Add user").click().run()
     assert not at.exception
+    assert "Tick the confirmation to create the account." in texts(at)
+    assert accounts.get_user(dash.engine, "wayan") is None
+    assert at.text_input(key="new_user_name").value == "Wayan"  # nothing typed is lost
+    at.checkbox(key="new_user_confirm").check()
+    at.button(key="FormSubmitter:add_user-Add user").click().run()
+    assert not at.exception
+    assert "User wayan added." in texts(at)
     assert accounts.get_user(dash.engine, "wayan").role == "staff"
+    assert at.text_input(key="new_user_pw").value == ""
     at.selectbox(key="edit_user_name").set_value("gm")
     at.selectbox(key="edit_user_action").set_value("remove")
     at.button(key="FormSubmitter:edit_user-Apply").click().run()
@@ -163,8 +172,7 @@ def test_retention_saved(dash):
 
 def test_monitoring_filters_and_csv_export(dash):
     synced_world(dash.engine)
-    at = dash.app(as_user=dash.user("budi", role="staff"), page="monitoring")
-    assert "Read only" in texts(at)
+    at = dash.app(as_user=dash.user("gm"), page="monitoring")
     at.toggle(key="api_problems").set_value(True).run()
     assert list(frame_with(at, "http_status")["http_status"]) == [500]
     at.toggle(key="api_csv").set_value(True).run()
@@ -172,9 +180,27 @@ def test_monitoring_filters_and_csv_export(dash):
     assert list(at.get("download_button"))
 
 
-def test_staff_sees_no_retention_or_retry(dash):
+def test_staff_have_no_monitoring_with_its_endpoints_and_request_ids(dash):
     synced_world(dash.engine)
-    at = dash.app(as_user=dash.user("budi", role="staff"), page="monitoring")
-    keys = {b.key for b in at.button}
-    assert "retry_failed" not in keys and "prune_now" not in keys
-    assert not [n for n in at.number_input if n.key and n.key.startswith("keep_")]
+    at = dash.app(as_user=dash.user("budi", role="staff"))
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        at.switch_page("app_pages/monitoring.py")
+
+
+def test_staff_read_rates_in_rupiah_without_edit_or_send(dash):
+    synced_world(dash.engine)
+    at = dash.app(as_user=dash.user("budi", role="staff"), page="rates")
+    assert not at.exception and at.title[0].value == "Rates & availability"
+    grid = frame_with(at, "label")
+    day = _today() + timedelta(days=1)
+    column = f"{Translator('en').weekday(day)} {day.day:02d}/{day.month:02d}"
+    assert list(grid[column]) == ["Rp 850.000", "Rp 950.000"]
+    assert not at.data_editor and "rates_push" not in {b.key for b in at.button}
+    assert "Read only" in texts(at)
+
+
+def test_the_demo_banner_sends_staff_to_no_page_they_cannot_open(dash):
+    staff = dash.app(as_user=dash.user("budi", role="staff"))
+    assert "is a demo property" in texts(staff) and "Connection page" not in texts(staff)
+    manager = dash.app(as_user=dash.user("gm"))
+    assert "Connection page" in texts(manager)

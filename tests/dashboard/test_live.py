@@ -119,10 +119,12 @@ def test_mapping_edit_saved_and_rooms_relabelled(live):
     grid = at.data_editor(key="mapping_editor").value
     assert len(grid) >= 5
     m = schema.cloudbed_room_mapping
+    types = schema.cloudbed_room_types
     with live.engine.connect() as conn:
         first_type = conn.execute(
-            sa.select(m.c.cloudbed_room_type_id).where(m.c.adf_room_type == grid["adf_room_type"][0])
+            sa.select(types.c.room_type_id).where(types.c.name == grid["cloudbeds"][0])
         ).scalar()
+    assert first_type is not None
     at.session_state["mapping_editor"] = {
         "edited_rows": {0: {"cloudbeds": None}},
         "added_rows": [{"adf_room_type": "Kamar Baru", "cloudbeds": grid["cloudbeds"][0]}],
@@ -130,11 +132,11 @@ def test_mapping_edit_saved_and_rooms_relabelled(live):
     }
     at.button(key="FormSubmitter:mapping_form-Save mappings").click().run()
     assert not at.exception
-    assert "2 mapping(s) saved." in texts(at)
+    assert "mapping(s) saved." in texts(at)
     with live.engine.connect() as conn:
         rows = {r.adf_room_type: (r.cloudbed_room_type_id, r.is_active) for r in conn.execute(sa.select(m))}
     assert rows["Kamar Baru"] == (first_type, True)
-    assert rows[grid["adf_room_type"][0]][1] is False
+    assert rows[grid["adf_room_type"][0]] == (None, False)
     rooms = _count(
         live.engine,
         schema.reservasi_room,
