@@ -25,6 +25,7 @@ from pms.sync import sources
 from pms.sync.catalog import pull_catalog
 from pms.sync.guard import OutboundGuard, tap
 from pms.sync.guests import process_guest_page
+from pms.sync.payments_push import push_payments
 from pms.sync.plan import SyncPlan
 from pms.sync.push import expire_edits, push_guests, push_reservations
 from pms.sync.ratepush import follow_jobs, push_rates
@@ -195,6 +196,7 @@ def _push(run: RunState) -> None:
     expire_edits(run)
     push_reservations(run, guard)
     push_guests(run, guard)
+    push_payments(run, guard)  # after the bookings, so a booking sent this run takes its payments
     push_rates(run, guard)
 
 

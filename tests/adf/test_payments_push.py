@@ -1,0 +1,170 @@
+"""ADF payments reach Cloudbeds once, on both ADF variants and both engines, against the sandbox.
+
+A payment staff record in ``booking_payments`` on a linked Hotel Collect booking becomes one
+postPayment (also after a re-run and after a lost answer); never for Channel Collect (rule 12),
+never from before push was switched on (rule 14); a payment made in Cloudbeds changes only the
+booking's paid amount and payment status, never ``booking_payments``.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+
+import requests
+import sqlalchemy as sa
+
+from pms.db import schema
+from pms.db.settings import Settings
+from pms.db.types import utcnow
+from pms.sync import SyncRequest, plan_sync, run_sync
+from tests.sync.helpers import make_ctx, rows
+
+from .helpers import bookings
+from .steps import ready, sync
+
+OUT, PAY = schema.cloudbed_outbound_log, schema.cloudbed_payment_link
+
+
+def _linked(engine, pid: str, collect: str, today) -> dict:
+    """A linked ADF booking (future, confirmed) whose Cloudbeds reservation has ``collect``."""
+    link, r = schema.cloudbed_booking_link, schema.reservasi
+    with engine.connect() as conn:
+        found = (
+            conn.execute(
+                sa.select(link.c.adf_booking_id, link.c.cloudbed_reservation_id)
+                .join(
+                    r,
+                    sa.and_(
+                        r.c.property_id == link.c.property_id,
+                        r.c.cloudbed_reservation_id == link.c.cloudbed_reservation_id,
+                    ),
+                )
+                .where(
+                    link.c.property_id == pid,
+                    link.c.adf_booking_id.is_not(None),
+                    link.c.state == "active",
+                    r.c.payment_collect == collect,
+                    r.c.status == "confirmed",
+                    r.c.check_in > today,
+                )
+                .order_by(link.c.id)
+            )
+            .mappings()
+            .first()
+        )
+    assert found is not None, f"the seeded sandbox has a linked {collect}-collect booking"
+    return dict(found)
+
+
+def _record_payment(engine, booking_id: int, amount: int, method: str = "cash", created=None) -> int:
+    """What ADF's front desk does when staff take money: a row in booking_payments."""
+    values = {"b": booking_id, "a": amount, "m": method}
+    columns = "booking_id, amount, payment_method"
+    if created is not None:
+        columns += ", created_at"
+        values["c"] = created.replace(tzinfo=None)
+    params = ", ".join(f":{k}" for k in values)
+    with engine.begin() as conn:
+        conn.execute(sa.text(f"INSERT INTO booking_payments ({columns}) VALUES ({params})"), values)
+        return int(conn.execute(sa.text("SELECT MAX(id) FROM booking_payments")).scalar())
+
+
+def _paid(admin, rid: str) -> Decimal:
+    (truth,) = admin.truth([rid])
+    return Decimal(str(truth["paid"]))
+
+
+def _adf_payments(engine) -> int:
+    with engine.connect() as conn:
+        return int(conn.execute(sa.text("SELECT COUNT(*) FROM booking_payments")).scalar())
+
+
+def _push(ctx):
+    result = run_sync(ctx, SyncRequest(mode="incremental", direction="push"))
+    assert result.status in ("completed", "partial"), (result.error, result.errors)
+    return result
+
+
+def test_payment_is_sent_once_never_for_channel_collect_nor_from_before_push(ctx, admin, box):
+    ready(ctx, box)
+    sync(ctx, "full")
+    today = date_of(admin)
+    hotel = _linked(ctx.engine, box.property_id, "hotel", today)
+    channel = _linked(ctx.engine, box.property_id, "channel", today)
+    since = utcnow() - timedelta(minutes=5)
+    old = _record_payment(ctx.engine, hotel["adf_booking_id"], 99_000, created=since - timedelta(hours=2))
+    Settings(ctx.engine).set_push_enabled(True, now=since)
+    paid0 = _paid(admin, hotel["cloudbed_reservation_id"])
+    new = _record_payment(ctx.engine, hotel["adf_booking_id"], 150_000, method="qris")
+    ota = _record_payment(ctx.engine, channel["adf_booking_id"], 75_000)
+    # The preview shows what would be sent and sends nothing.
+    plan = plan_sync(ctx, SyncRequest(mode="incremental", direction="push"))
+    sent_plan = [a for a in plan.samples["push_create"] if a.entity == "payments"]
+    assert [a.key for a in sent_plan] == [f"ADF payment #{new}"]
+    assert any(a.key == f"ADF payment #{ota}" and "rule 12" in a.summary for a in plan.samples["warn"])
+    assert _paid(admin, hotel["cloudbed_reservation_id"]) == paid0
+    calls0 = admin.calls().get("postPayment", 0)
+    _push(ctx)
+    assert _paid(admin, hotel["cloudbed_reservation_id"]) == paid0 + 150_000
+    (link,) = rows(ctx.engine, PAY, PAY.c.adf_payment_id == new)
+    assert link["state"] == "sent" and link["cloudbed_transaction_id"] and link["cloudbed_method"] == "qris"
+    assert rows(ctx.engine, PAY, PAY.c.adf_payment_id == old) == []  # rule 14: typed in by hand already
+    (skipped,) = rows(ctx.engine, PAY, PAY.c.adf_payment_id == ota)
+    assert skipped["state"] == "skipped" and "rule 12" in skipped["error"]
+    logged = {
+        (o["local_id"], o["decision"], o["success"])
+        for o in rows(ctx.engine, OUT, OUT.c.operation == "postPayment")
+    }
+    assert logged == {(new, "sent", True), (ota, "refused", False)}
+    # A re-run sends nothing again.
+    _push(ctx)
+    assert admin.calls().get("postPayment", 0) - calls0 == 1
+    assert _paid(admin, hotel["cloudbed_reservation_id"]) == paid0 + 150_000
+    # The pull brings Cloudbeds' paid amount back as paid_amount only, never as a payment row.
+    count0 = _adf_payments(ctx.engine)
+    requests.post(
+        f"{box.base_url}/postPayment",
+        data={"reservationID": hotel["cloudbed_reservation_id"], "type": "cash", "amount": "25000"},
+        headers={"x-api-key": box.api_key},
+        timeout=30,
+    ).raise_for_status()
+    sync(ctx, "incremental")
+    assert _adf_payments(ctx.engine) == count0
+    booking = next(b for b in bookings(ctx.engine) if b["id"] == hotel["adf_booking_id"])
+    assert Decimal(str(booking["paid_amount"])) > 0
+    assert booking["payment_status"] in ("partial", "paid")
+    _push(ctx)
+    assert admin.calls().get("postPayment", 0) - calls0 == 2  # ours once, and the one made in Cloudbeds
+
+
+def test_a_lost_answer_is_found_by_the_next_run_not_paid_twice(desk, admin, box):
+    ctx = make_ctx(desk, box, timeout=0.4)
+    try:
+        ready(ctx, box)
+        sync(ctx, "full")
+        hotel = _linked(ctx.engine, box.property_id, "hotel", date_of(admin))
+        Settings(ctx.engine).set_push_enabled(True, now=utcnow() - timedelta(minutes=1))
+        paid0 = _paid(admin, hotel["cloudbed_reservation_id"])
+        new = _record_payment(ctx.engine, hotel["adf_booking_id"], 200_000, method="transfer")
+        admin.fault("postPayment", "timeout", times=1, delay=1.5)  # booked; the answer comes too late
+        # ... and the look-up after it fails too (the first getReservation reads the paid amount).
+        admin.fault("getReservation", "http_500", times=20, after=1)
+        _push(ctx)
+        (link,) = rows(ctx.engine, PAY, PAY.c.adf_payment_id == new)
+        assert link["state"] == "failed" and link["paid_before"] == paid0
+        admin.clear_faults()
+        calls0 = admin.calls().get("postPayment", 0)
+        _push(ctx)
+        (link,) = rows(ctx.engine, PAY, PAY.c.adf_payment_id == new)
+        assert link["state"] == "sent" and link["cloudbed_method"] == "ebanking"
+        assert admin.calls().get("postPayment", 0) == calls0  # found, not sent again
+        assert _paid(admin, hotel["cloudbed_reservation_id"]) == paid0 + 200_000
+    finally:
+        ctx.client.close()
+
+
+def date_of(admin):
+    from tests.sync.helpers import today_of
+
+    return today_of(admin)
