@@ -26,7 +26,7 @@ with ctx.errors():
 
 with ctx.errors():
     st.subheader(t("frontdesk.grid_title", days=DAYS))
-    frontdesk_view.grid(ctx, ctx.q(frontdesk.room_grid, ctx.today, DAYS))
+    frontdesk_view.grid(ctx, ctx.q(frontdesk.room_grid, ctx.today, DAYS, ctx.pid))
 
 with ctx.errors():
     st.subheader(t("frontdesk.todo_title"))
