@@ -13,7 +13,8 @@ in Cloudbeds by hand, or a room out of order since before push was switched on (
 blocked by hand already) is not tried again until staff change the room. Every write goes
 through the guard (rule 15), and a block that keeps failing expires with a warning (rule 17).
 Cloudbeds' own blocks are mirrored first (``roomblocks.refresh_blocks``), so a room someone
-already blocked in Cloudbeds is left as it is.
+already blocked in Cloudbeds is left as it is; a run with nothing to block, renew or remove
+makes no call at all.
 """
 
 from __future__ import annotations
@@ -152,23 +153,35 @@ class _Step:
         self.run, self.guard = run, guard
         self.counts = run.result.entity("room_blocks")
 
-    def room(self, room: dict, cloudbed_room: str | None, ours: dict | None) -> None:
-        changed = as_utc(room.get("updated_at"), UTC)
-        key = f"ADF room {room['room_number']}"
+    def decide(self, room: dict, ours: dict | None) -> str | None:
+        """What a room needs: ``create``, ``retry``, ``extend``, ``remove`` or None (nothing)."""
         if out_of_order(room.get("status")):
             if ours is not None and ours["state"] == "active":
-                return self._extend(ours, key)
+                end = ours["end_date"]
+                near = end is not None and (end - self.run.today).days < HORIZON_DAYS // 2
+                return "extend" if near else None
+            if ours is not None and ours["state"] in ("sending", "failed"):
+                return "retry"
+            changed = as_utc(room.get("updated_at"), UTC)
             handled = ours is not None and (
                 changed is None or ours["updated_at"].replace(tzinfo=UTC) >= changed
             )
-            if ours is not None and ours["state"] in ("sending", "failed"):
-                return self._create(room, cloudbed_room, ours, changed, key)
-            if handled:
-                return None
-            return self._create(room, cloudbed_room, None, changed, key)
+            return None if handled else "create"
         if ours is not None and ours["state"] in ("active", "sending", "failed"):
-            return self._remove(ours, key)
+            return "remove"
         return None
+
+    def room(self, room: dict, cloudbed_room: str | None, ours: dict | None, action: str) -> None:
+        changed = as_utc(room.get("updated_at"), UTC)
+        key = f"ADF room {room['room_number']}"
+        if action == "extend":
+            self._extend(ours, key)
+        elif action == "retry":
+            self._create(room, cloudbed_room, ours, changed, key)
+        elif action == "create":
+            self._create(room, cloudbed_room, None, changed, key)
+        elif action == "remove":
+            self._remove(ours, key)
 
     def _create(self, room: dict, cloudbed_room: str | None, ours, changed, key: str) -> None:
         run = self.run
@@ -307,12 +320,16 @@ def push_room_blocks(run: RunState, guard: OutboundGuard) -> None:
     adf = open_desk(run, "rooms")
     if adf is None or "status" not in adf.tables["rooms"].c:
         return
+    rooms = _rooms(run, adf.tables["rooms"])
+    ours = _ours(run)
+    step = _Step(run, guard)
+    todo = [(r, a) for r in rooms if (a := step.decide(r, ours.get(r["id"]))) is not None]
+    if not todo:  # nothing to decide: no call (the mirror is kept by full syncs and webhooks)
+        return
     if run.apply:
         _, why = refresh_blocks(run.engine, run.client, run.property_id, run.today)
         if why:
             run.warn("room_blocks", "", why)
-    step = _Step(run, guard)
     mapping = _cloudbeds_rooms(run)
-    ours = _ours(run)
-    for room in _rooms(run, adf.tables["rooms"]):
-        step.room(room, mapping.get(str(room["room_number"])), ours.get(room["id"]))
+    for room, action in todo:
+        step.room(room, mapping.get(str(room["room_number"])), ours.get(room["id"]), action)

@@ -102,8 +102,10 @@ def test_out_of_order_room_is_blocked_and_freed_when_available(ctx, admin, box, 
     grid = room_grid(ctx.engine, today, 7, box.property_id)
     row = grid[grid["room"] == number].iloc[0]
     assert all(str(c).startswith(BLOCK_MARK) for c in row.iloc[2:])
-    _push(ctx)  # nothing new: no second block, no second refusal
+    reads0 = admin.calls().get("getRoomBlocks", 0)
+    _push(ctx)  # nothing new: no second block, no second refusal, not even a read
     assert admin.calls().get("postRoomBlock", 0) - calls0 == 1
+    assert admin.calls().get("getRoomBlocks", 0) == reads0
     assert len(rows(ctx.engine, OUT, OUT.c.operation == "postRoomBlock")) == 2
     _set_status(ctx.engine, number, "available", utcnow())
     _push(ctx)
@@ -174,3 +176,43 @@ def test_a_room_block_made_in_cloudbeds_reaches_the_front_desk_grid_by_webhook(d
         assert mirrored["state"] == "removed" and mirrored["origin"] == "cloudbeds"
     finally:
         ctx.client.close()
+
+
+def test_a_block_cloudbeds_refuses_is_retried_then_expires(ctx, admin, box, variant):
+    ready(ctx, box)
+    sync(ctx, "full")
+    today = today_of(admin)
+    everyone = ctx.client.get_rooms().all()
+    free_now = {
+        r.room_id for r in ctx.client.get_rooms(start_date=today, end_date=today + timedelta(days=28)).all()
+    }
+    with ctx.engine.connect() as conn:
+        mapped = dict(
+            conn.execute(sa.select(MAP.c.cloudbed_id, MAP.c.adf_value).where(MAP.c.kind == "room")).all()
+        )
+    # A room a booking holds in the next nights: Cloudbeds refuses to block it.
+    number = next(mapped[r.room_id] for r in everyone if r.room_id in mapped and r.room_id not in free_now)
+    Settings(ctx.engine).set_push_enabled(True, now=utcnow() - timedelta(minutes=1))
+    _set_status(ctx.engine, number, OUT_OF_ORDER[variant], utcnow())
+    result = _push(ctx)
+    assert any(f"ADF room {number}" in e for e in result.errors)
+    (ours,) = rows(ctx.engine, BLOCKS, BLOCKS.c.origin == "adf")
+    assert ours["state"] == "failed" and ours["attempts"] == 1
+    _push(ctx)  # tried again
+    (ours,) = rows(ctx.engine, BLOCKS, BLOCKS.c.origin == "adf")
+    assert ours["state"] == "failed" and ours["attempts"] == 2
+    with ctx.engine.begin() as conn:  # an hour later (the expiry is 45 minutes)
+        conn.execute(
+            sa.update(BLOCKS)
+            .where(BLOCKS.c.id == ours["id"])
+            .values(created_at=utcnow() - timedelta(hours=1))
+        )
+    result = _push(ctx)
+    assert any("rule 17" in w for w in result.warnings)
+    (ours,) = rows(ctx.engine, BLOCKS, BLOCKS.c.origin == "adf")
+    assert ours["state"] == "expired"
+    calls = admin.calls().get("postRoomBlock", 0)
+    _push(ctx)  # expired: not tried again until staff change the room
+    assert admin.calls().get("postRoomBlock", 0) == calls
+    sent = rows(ctx.engine, OUT, OUT.c.operation == "postRoomBlock", OUT.c.decision == "sent")
+    assert len(sent) == 2 and not any(o["success"] for o in sent)
