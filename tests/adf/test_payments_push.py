@@ -70,6 +70,16 @@ def _record_payment(engine, booking_id: int, amount: int, method: str = "cash", 
         return int(conn.execute(sa.text("SELECT MAX(id) FROM booking_payments")).scalar())
 
 
+def _pay_in_cloudbeds(box, rid: str, amount: int) -> None:
+    """A payment someone takes in Cloudbeds itself."""
+    requests.post(
+        f"{box.base_url}/postPayment",
+        data={"reservationID": rid, "type": "cash", "amount": str(amount)},
+        headers={"x-api-key": box.api_key},
+        timeout=30,
+    ).raise_for_status()
+
+
 def _paid(admin, rid: str) -> Decimal:
     (truth,) = admin.truth([rid])
     return Decimal(str(truth["paid"]))
@@ -94,6 +104,7 @@ def test_payment_is_sent_once_never_for_channel_collect_nor_from_before_push(ctx
     channel = _linked(ctx.engine, box.property_id, "channel", today)
     since = utcnow() - timedelta(minutes=5)
     old = _record_payment(ctx.engine, hotel["adf_booking_id"], 99_000, created=since - timedelta(hours=2))
+    _pay_in_cloudbeds(box, hotel["cloudbed_reservation_id"], 99_000)  # typed in by hand back then
     Settings(ctx.engine).set_push_enabled(True, now=since)
     paid0 = _paid(admin, hotel["cloudbed_reservation_id"])
     new = _record_payment(ctx.engine, hotel["adf_booking_id"], 150_000, method="qris")
@@ -123,12 +134,7 @@ def test_payment_is_sent_once_never_for_channel_collect_nor_from_before_push(ctx
     assert _paid(admin, hotel["cloudbed_reservation_id"]) == paid0 + 150_000
     # The pull brings Cloudbeds' paid amount back as paid_amount only, never as a payment row.
     count0 = _adf_payments(ctx.engine)
-    requests.post(
-        f"{box.base_url}/postPayment",
-        data={"reservationID": hotel["cloudbed_reservation_id"], "type": "cash", "amount": "25000"},
-        headers={"x-api-key": box.api_key},
-        timeout=30,
-    ).raise_for_status()
+    _pay_in_cloudbeds(box, hotel["cloudbed_reservation_id"], 25_000)
     sync(ctx, "incremental")
     assert _adf_payments(ctx.engine) == count0
     # Split over the reservation's rooms, the ADF bookings hold what Cloudbeds says is paid.
@@ -210,6 +216,24 @@ def test_method_mapping_and_a_payment_that_cannot_be_sent_expires(ctx, admin, bo
     assert gone["state"] == "expired"
     (logged,) = rows(ctx.engine, OUT, OUT.c.local_id == stuck, OUT.c.operation == "postPayment")
     assert logged["decision"] == "refused" and "rule 17" in logged["reason"]
+
+
+def test_cloudbeds_never_lowers_the_money_the_desk_recorded(ctx, admin, box):
+    ready(ctx, box)
+    sync(ctx, "full")
+    hotel = _linked(ctx.engine, box.property_id, "hotel", date_of(admin))
+    # Push is off: the desk's payment stays in ADF, where its front desk also sets paid_amount.
+    _record_payment(ctx.engine, hotel["adf_booking_id"], 90_000_000)
+    with ctx.engine.begin() as conn:
+        conn.execute(
+            sa.text("UPDATE bookings SET paid_amount = 90000000, payment_status = 'paid' WHERE id = :b"),
+            {"b": hotel["adf_booking_id"]},
+        )
+    _pay_in_cloudbeds(box, hotel["cloudbed_reservation_id"], 25_000)
+    sync(ctx, "incremental")
+    booking = next(b for b in bookings(ctx.engine) if b["id"] == hotel["adf_booking_id"])
+    assert (Decimal(str(booking["paid_amount"])), booking["payment_status"]) == (Decimal(90_000_000), "paid")
+    assert admin.calls().get("postPayment", 0) == 1  # only the one made in Cloudbeds: nothing pushed
 
 
 def test_adf_methods_are_read_by_their_words():
