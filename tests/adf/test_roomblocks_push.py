@@ -7,6 +7,7 @@ import json
 import time
 from datetime import timedelta
 
+import pytest
 import requests
 import sqlalchemy as sa
 
@@ -216,3 +217,15 @@ def test_a_block_cloudbeds_refuses_is_retried_then_expires(ctx, admin, box, vari
     assert admin.calls().get("postRoomBlock", 0) == calls
     sent = rows(ctx.engine, OUT, OUT.c.operation == "postRoomBlock", OUT.c.decision == "sent")
     assert len(sent) == 2 and not any(o["success"] for o in sent)
+    # A manager's Retry puts it back: the next run tries again (and Cloudbeds refuses again).
+    from pms.errors import UserError
+    from pms.sync.outbox_retry import retry
+
+    expired_entry = next(
+        o for o in rows(ctx.engine, OUT) if o["decision"] == "refused" and "rule 17" in o["reason"]
+    )
+    assert retry(ctx.engine, box.property_id, expired_entry["id"]) == f"rooms #{ours['adf_room_id']}"
+    _push(ctx)
+    assert admin.calls().get("postRoomBlock", 0) == calls + 1
+    with pytest.raises(UserError, match="no outbound entry"):
+        retry(ctx.engine, box.property_id, 10**9)
