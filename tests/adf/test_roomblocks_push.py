@@ -108,6 +108,17 @@ def test_out_of_order_room_is_blocked_and_freed_when_available(ctx, admin, box, 
     assert admin.calls().get("postRoomBlock", 0) - calls0 == 1
     assert admin.calls().get("getRoomBlocks", 0) == reads0
     assert len(rows(ctx.engine, OUT, OUT.c.operation == "postRoomBlock")) == 2
+    # Still out of order as the block nears its end: it is renewed (putRoomBlock).
+    with ctx.engine.begin() as conn:
+        conn.execute(
+            sa.update(BLOCKS).where(BLOCKS.c.id == ours["id"]).values(end_date=today + timedelta(days=3))
+        )
+    _push(ctx)
+    assert admin.calls().get("putRoomBlock", 0) == 1
+    (renewed,) = ctx.client.get_room_blocks(
+        start_date=today + timedelta(days=20), end_date=today + timedelta(days=27)
+    )
+    assert renewed.end_date == today + timedelta(days=27)
     _set_status(ctx.engine, number, "available", utcnow())
     _push(ctx)
     assert ctx.client.get_room_blocks(start_date=today, end_date=today + timedelta(days=20)).all() == []
@@ -119,7 +130,11 @@ def test_out_of_order_room_is_blocked_and_freed_when_available(ctx, admin, box, 
         for o in rows(ctx.engine, OUT)
         if o["decision"] == "sent"
     ]
-    assert ops == [("postRoomBlock", "sent", True), ("deleteRoomBlock", "sent", True)]
+    assert ops == [
+        ("postRoomBlock", "sent", True),
+        ("putRoomBlock", "sent", True),
+        ("deleteRoomBlock", "sent", True),
+    ]
 
 
 def _deliveries(box, wanted: int, timeout: float = 20.0) -> list[dict]:
