@@ -13,7 +13,9 @@ in ``cloudbed_payment_link`` (unique per ADF payment id): ``sent`` with Cloudbed
 with the reason, or ``waiting`` / ``failed`` to be tried again by the next run, until it expires
 (rule 17). Before a payment is sent again after an attempt whose outcome is unknown (a timeout, a
 killed process), the reservation's paid amount is compared with the amount before the first
-attempt: a payment that went through is never booked twice.
+attempt: a payment that went through is never booked twice. The amounts before are read for a
+whole batch at once (getReservationsWithRateDetails, 100 reservations a call) and kept current
+through the run, so several payments on one reservation each get their own.
 
 A payment made in Cloudbeds comes back only as the booking's paid amount and payment status
 (``pms.adf``): the pull never writes ``booking_payments``, so a payment we sent cannot return as
@@ -126,6 +128,26 @@ class _Step:
         self.pay = adf.tables["booking_payments"]
         self.methods = MethodChooser(run)
         self.counts = run.result.entity("payments")
+        self.paid: dict[str, Decimal] = {}  # reservation → what Cloudbeds says is paid, kept current
+
+    def _read_paid(self, rids: set[str]) -> None:
+        """Cloudbeds' paid amounts of the batch's reservations, 100 per call (not one per payment)."""
+        wanted = sorted(rids - set(self.paid))
+        for start in range(0, len(wanted), 100):
+            try:
+                found = self.run.client.get_reservations_with_rate_details(
+                    reservation_ids=wanted[start : start + 100]
+                ).all()
+            except CloudbedsError:
+                return  # each payment then reads its own reservation
+            for res in found:
+                if res.paid is not None:
+                    self.paid[res.reservation_id] = res.paid
+
+    def _paid_now(self, rid: str) -> Decimal:
+        if rid not in self.paid:
+            self.paid[rid] = self.run.client.get_reservation(rid).paid or Decimal(0)
+        return self.paid[rid]
 
     def handle(self, row: dict, target: dict | None, link: Mapping[str, Any] | None) -> None:
         run, pid = self.run, int(row["id"])
@@ -222,13 +244,15 @@ class _Step:
         try:
             if paid_before is not None:  # an earlier attempt may have gone through: look first
                 now = run.client.get_reservation(rid).paid
+                if now is not None:
+                    self.paid[rid] = now
                 if now is not None and now >= Decimal(paid_before) + amount:
                     _save(run, link, pid, state="sent", error=None, attempts=attempts, **base)
                     self.counts.created += 1
                     run.action("push_create", "payments", f"ADF payment #{pid}", f"{summary} (found sent)")
                     return
             else:
-                paid_before = run.client.get_reservation(rid).paid or Decimal(0)
+                paid_before = self._paid_now(rid)
             _save(
                 run,
                 link,
@@ -259,10 +283,12 @@ class _Step:
             self._fail(row, base, exc, attempts, since)
             return
         except CloudbedsError as exc:
+            self.paid.pop(rid, None)  # not known any more: read again before the next one
             self.counts.failed += 1
             run.result.errors.append(f"ADF payment #{pid}: {exc}")
             self._fail(row, base, exc, attempts, since)
             return
+        self.paid[rid] = Decimal(paid_before) + amount
         _save(
             run,
             self._link(pid),
@@ -301,6 +327,14 @@ class _Step:
         with self.run.engine.connect() as conn:
             targets = _targets(
                 conn, self.run, {r["booking_id"] for r in rows if r.get("booking_id") is not None}
+            )
+        if self.run.apply:
+            self._read_paid(
+                {
+                    t["cloudbed_reservation_id"]
+                    for t in targets.values()
+                    if t.get("cloudbed_reservation_id") and t.get("collect") == "hotel"
+                }
             )
         for row in rows:
             self.handle(row, targets.get(row.get("booking_id")), links.get(int(row["id"])))
