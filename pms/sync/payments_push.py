@@ -11,8 +11,9 @@ New payments are found by id: a cursor in ``cloudbed_sync_state`` (``adf:payment
 highest id looked at, so ADF's tables need no trigger or column. Every payment looked at gets a row
 in ``cloudbed_payment_link`` (unique per ADF payment id): ``sent`` with Cloudbeds' ids, ``skipped``
 with the reason, or ``waiting`` / ``failed`` to be tried again by the next run, until it expires
-(rule 17). Before a payment is sent again after an attempt whose outcome is unknown (a timeout, a
-killed process), the reservation's paid amount is compared with the amount before the first
+(rule 17); one deleted at the desk after it was sent is a person's task (``payments_deleted``).
+Before a payment is sent again after an attempt whose outcome is unknown (a timeout, a killed
+process), the reservation's paid amount is compared with the amount before the first
 attempt: a payment that went through is never booked twice. The amounts before are read for a
 whole batch at once (getReservationsWithRateDetails, 100 reservations a call) and kept current
 through the run, so several payments on one reservation each get their own.
@@ -37,6 +38,7 @@ from pms.errors import CloudbedsError, PushRefusedError
 from pms.sync.adf_outbox import AdfDesk, as_utc, expired, open_desk, push_ready
 from pms.sync.guard import OutboundGuard
 from pms.sync.payment_methods import MethodChooser
+from pms.sync.payments_deleted import deleted_after_sending
 from pms.sync.runstate import RunState
 from pms.sync.state import read_ids, write_ids
 
@@ -359,6 +361,7 @@ def push_payments(run: RunState, guard: OutboundGuard) -> None:
     if adf is None:
         return
     step = _Step(run, guard, adf)
+    deleted_after_sending(run, step.pay)
     retry = _retry_links(run)
     if retry:
         with run.engine.connect() as conn:

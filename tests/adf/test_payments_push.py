@@ -147,6 +147,14 @@ def test_payment_is_sent_once_never_for_channel_collect_nor_from_before_push(ctx
     assert {b["payment_status"] for b in held} <= {"partial", "paid"}
     _push(ctx)
     assert admin.calls().get("postPayment", 0) - calls0 == 2  # ours once, and the one made in Cloudbeds
+    # Deleted at the desk after it was sent: never voided automatically, a person is told once.
+    with ctx.engine.begin() as conn:
+        conn.execute(sa.text("DELETE FROM booking_payments WHERE id = :p"), {"p": new})
+    result = _push(ctx)
+    assert any("void it in Cloudbeds by hand" in w for w in result.warnings)
+    assert rows(ctx.engine, PAY, PAY.c.adf_payment_id == new)[0]["state"] == "deleted"
+    assert "postVoidPayment" not in admin.calls()
+    assert not any("void it in Cloudbeds" in w for w in _push(ctx).warnings)
 
 
 def test_a_lost_answer_is_found_by_the_next_run_not_paid_twice(desk, admin, box):
