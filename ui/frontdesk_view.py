@@ -15,7 +15,7 @@ import streamlit as st
 from ui.context import PageContext
 from ui.widgets import plain
 
-__all__ = ["counts", "grid", "preview_table", "switch", "todo"]
+__all__ = ["counts", "grid", "outbox", "preview_table", "switch", "todo"]
 
 KINDS = ("create", "link", "update", "move", "cancel", "warn")
 
@@ -141,3 +141,43 @@ def counts(ctx: PageContext, *, link: bool = True) -> None:
     cols[3].metric(t("frontdesk.open"), t.number(fd.open_problems))
     if link and ctx.can("frontdesk") and st.button(t("frontdesk.go"), key="go_frontdesk"):
         st.switch_page("app_pages/frontdesk.py")
+
+
+def outbox(ctx: PageContext, frame: pd.DataFrame) -> None:
+    """Writes to Cloudbeds waiting to go and those refused (why), with Retry for managers only."""
+    t = ctx.t
+    if frame.empty:
+        st.success(t("frontdesk.outbox_empty"), icon="✅")
+        return
+    config = {
+        "when": st.column_config.DatetimeColumn(t("frontdesk.col.when"), timezone=ctx.prop.timezone),
+        "operation": st.column_config.TextColumn(t("frontdesk.col.operation")),
+        "record": st.column_config.TextColumn(t("frontdesk.col.record")),
+        "cloudbeds": st.column_config.TextColumn(t("frontdesk.col.cloudbeds")),
+        "reason": st.column_config.TextColumn(t("frontdesk.col.reason"), width="large"),
+    }
+    for state, title in (("waiting", "frontdesk.outbox_waiting"), ("refused", "frontdesk.outbox_refused")):
+        part = frame[frame["state"] == state].drop(columns=["log_id", "state"])
+        st.caption(t(title, n=t.number(len(part))))
+        if not part.empty:
+            st.dataframe(part, hide_index=True, key=f"frontdesk_outbox_{state}", column_config=config)
+    if not ctx.can("outbox.retry"):
+        return
+    choices = {
+        int(r.log_id): f"{r.operation} · {r.record}"
+        for r in frame.itertuples()
+        if r.log_id is not None and r.log_id == r.log_id
+    }
+    if not choices:
+        return
+    picked = st.selectbox(
+        t("frontdesk.retry_pick"), list(choices), format_func=lambda i: choices[i], key="frontdesk_retry_pick"
+    )
+    if st.button(t("frontdesk.retry"), key="frontdesk_retry"):
+        ctx.require("outbox.retry")
+        from pms.sync.outbox_retry import retry
+
+        with ctx.errors():
+            record = retry(ctx.engine, ctx.pid, int(picked))
+            ctx.wrote()
+            ctx.flash(t("frontdesk.retried", record=record))

@@ -5,7 +5,8 @@ For every field the sync owns, three versions meet: what Cloudbeds says now, wha
 staff did; Cloudbeds changed and ADF already says it → our own echo, only the link moves;
 Cloudbeds changed → written, under the rules: a cancellation only while the booking is pending or
 confirmed, not checked in and without money recorded (domain rule 6); a move or new dates only
-onto nights the room has free; prices by rules 10, 11 and 13.
+onto nights the room has free; prices by rules 10, 11 and 13; a paid amount never below the money
+the desk recorded for the booking in ``booking_payments``.
 """
 
 from __future__ import annotations
@@ -106,6 +107,7 @@ def follow(
     kind = _status(stay, booking, wanted, pending, changes, problems, before, snapshot)
     kind = _move(planner, booking, wanted, pending, changes, problems) or kind
     _prices(stay, link, booking, wanted, pending, changes, problems)
+    _paid(booking, wanted, pending, snapshot)
     if refused:
         problems.append(("refused", f"{booking.code}: {refused}"))
         pending = [f for f in pending if wanted.get(f) is not None]
@@ -225,6 +227,20 @@ def _move(planner: Planner, booking: AdfBooking, wanted, pending, changes, probl
     planner.occupants.release(booking.id)
     planner.occupants.add(Occupant(booking.id, room_id, check_in, check_out, booking.code))
     return "move" if "room_id" in fields else None
+
+
+def _paid(booking: AdfBooking, wanted, pending, snapshot) -> None:
+    """Money recorded at the desk stands: Cloudbeds' paid amount (shared over a reservation's rooms,
+    or before the desk's payments reached it) never lowers ADF's below the booking's own
+    ``booking_payments``; the snapshot moves, so it is not retried until Cloudbeds changes again."""
+    if "paid_amount" not in pending or booking.payments <= 0:
+        return
+    if money(wanted.get("paid_amount")) >= booking.payments:
+        return
+    for f in ("paid_amount", "payment_status"):
+        if f in pending:
+            pending.remove(f)
+            snapshot[f] = canon(wanted.get(f))
 
 
 def _prices(stay, link: Link, booking: AdfBooking, wanted, pending, changes, problems) -> None:

@@ -54,6 +54,7 @@ from pms.cloudbeds.models import (
     UserInfo,
     WebhookSubscription,
 )
+from pms.cloudbeds.models_payments import PaymentMethod, PostedPayment, RoomBlock, RoomBlockRoom
 from pms.cloudbeds.pagination import Page, Paged
 from pms.cloudbeds.ratelimit import TokenBucket
 from pms.cloudbeds.retry import RetryPolicy, equal_jitter, no_jitter
@@ -83,6 +84,8 @@ __all__ = [
     "OAuthAuth",
     "Page",
     "Paged",
+    "PaymentMethod",
+    "PostedPayment",
     "RateInterval",
     "RateJob",
     "RateJobUpdate",
@@ -93,6 +96,8 @@ __all__ = [
     "ReservationRoom",
     "RetryPolicy",
     "Room",
+    "RoomBlock",
+    "RoomBlockRoom",
     "RoomChange",
     "RoomRequest",
     "RoomType",

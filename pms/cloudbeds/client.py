@@ -33,6 +33,7 @@ from pms.cloudbeds.errors import error_for_exception, error_for_response
 from pms.cloudbeds.hooks import CallHook
 from pms.cloudbeds.methods_catalog import CatalogMethods
 from pms.cloudbeds.methods_guests import GuestMethods
+from pms.cloudbeds.methods_payments import PaymentMethods
 from pms.cloudbeds.methods_rates import RateMethods
 from pms.cloudbeds.methods_reservations import ReservationMethods
 from pms.cloudbeds.methods_webhooks import WebhookMethods
@@ -96,7 +97,9 @@ class _Counters:
             self.values[name] += n
 
 
-class CloudbedsClient(CatalogMethods, ReservationMethods, GuestMethods, RateMethods, WebhookMethods):
+class CloudbedsClient(
+    CatalogMethods, ReservationMethods, GuestMethods, RateMethods, WebhookMethods, PaymentMethods
+):
     """A Cloudbeds PMS API v1.3 client for one property.
 
     Args:

@@ -50,6 +50,13 @@ _TABLE = [
     # Rate writes are asynchronous jobs; sending the same rates twice sets the same values.
     Endpoint("patchRate", "POST", "write:rate"),
     Endpoint("putRate", "POST", "write:rate"),
+    Endpoint("getPaymentMethods", "GET", "read:payment"),
+    Endpoint("postPayment", "POST", "write:payment", "check"),
+    Endpoint("postVoidPayment", "POST", "write:payment"),  # a second void is refused, not repeated
+    Endpoint("getRoomBlocks", "GET", "read:roomblock"),
+    Endpoint("postRoomBlock", "POST", "write:roomblock", "check"),
+    Endpoint("putRoomBlock", "PUT", "write:roomblock"),
+    Endpoint("deleteRoomBlock", "POST", "delete:roomblock"),
     Endpoint("postWebhook", "POST", None, "check"),
     Endpoint("getWebhooks", "GET", None),
     Endpoint("deleteWebhook", "DELETE", None),
@@ -67,6 +74,11 @@ DEFAULT_SCOPES = (
     "write:guest",
     "read:rate",
     "write:rate",
+    "read:payment",
+    "write:payment",
+    "read:roomblock",
+    "write:roomblock",
+    "delete:roomblock",
 )
 
 

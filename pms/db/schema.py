@@ -20,7 +20,13 @@ release needs an Alembic revision (``pms/db/migrations/versions``) and a new ``S
 from __future__ import annotations
 
 from pms.db.columns import metadata
-from pms.db.tables_adf import cloudbed_adf_mapping, cloudbed_booking_link, cloudbed_settings
+from pms.db.tables_adf import (
+    cloudbed_adf_mapping,
+    cloudbed_booking_link,
+    cloudbed_payment_link,
+    cloudbed_room_block,
+    cloudbed_settings,
+)
 from pms.db.tables_bookings import guest, reservasi, reservasi_room
 from pms.db.tables_catalog import (
     cloudbed_availability,
@@ -54,8 +60,10 @@ __all__ = [
     "cloudbed_availability",
     "cloudbed_booking_link",
     "cloudbed_outbound_log",
+    "cloudbed_payment_link",
     "cloudbed_properties",
     "cloudbed_rate_sync",
+    "cloudbed_room_block",
     "cloudbed_room_mapping",
     "cloudbed_room_types",
     "cloudbed_rooms",
@@ -73,7 +81,7 @@ __all__ = [
 
 
 # Bumped together with a new Alembic revision; shown on the Setup page.
-SCHEMA_VERSION = "0004"
+SCHEMA_VERSION = "0006"
 
 # Tables a hotel may already have from the seed's PHP module; setup adds our columns instead of
 # failing. A ``settings`` table of the hotel's own shape is never adopted (``settings_table``).

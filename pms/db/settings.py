@@ -153,6 +153,13 @@ SPECS: dict[str, SettingSpec] = {
             "Write Cloudbeds bookings into the hotel's ADF front desk (bookings, guests)",
         ),
         _s(
+            "adf_payment_methods",
+            "json",
+            None,
+            "ADF payment method → Cloudbeds payment method for pushed payments, e.g. "
+            '{"card": "credit", "qris": "ebanking"} (unset: cash, credit, ebanking, qris as enabled)',
+        ),
+        _s(
             "cloudbed_push_since",
             "datetime",
             None,

@@ -3,6 +3,8 @@
 - ``room_grid``: rooms × the next nights, like ADF's booking calendar: each night of a room shows
   the booking holding it (code and guest), with Cloudbeds-linked bookings marked. The calendar
   shows the same bookings ADF's does (pending, confirmed, checked in or out; cancelled ones not).
+  Given the property, a night a Cloudbeds room block holds (``cloudbed_room_block``, mapped to the
+  ADF room) shows ``BLOCK_MARK`` and the block's reason.
 - ``todo``: the open problems of the last syncs, for a person: rooms to assign in Cloudbeds,
   mappings to make, rooms held by another booking, cancellations and prices to handle by hand,
   names written differently.
@@ -28,9 +30,10 @@ from pms.adf.model import status_key
 from pms.db import schema, tables_adf
 from pms.db.engine import reader
 
-__all__ = ["LINKED_MARK", "PROBLEM_ORDER", "FrontDeskCounts", "counts", "room_grid", "todo"]
+__all__ = ["BLOCK_MARK", "LINKED_MARK", "PROBLEM_ORDER", "FrontDeskCounts", "counts", "room_grid", "todo"]
 
 LINKED_MARK = "☁ "
+BLOCK_MARK = "⛔ "
 LINK = tables_adf.cloudbed_booking_link
 PROBLEM_ORDER = (
     "conflict",
@@ -46,7 +49,37 @@ PROBLEM_ORDER = (
 )
 
 
-def room_grid(engine: sa.Engine, start: date, days: int = 14) -> pd.DataFrame:
+def _blocks(conn: sa.Connection, property_id: str, start: date, end: date) -> dict[str, list]:
+    """ADF room number → the active Cloudbeds blocks on it touching ``start``..``end`` (exclusive)."""
+    blocks, mapping = schema.cloudbed_room_block, schema.cloudbed_adf_mapping
+    rows = conn.execute(
+        sa.select(
+            mapping.c.adf_value, blocks.c.start_date, blocks.c.end_date, blocks.c.reason, blocks.c.block_type
+        )
+        .select_from(
+            blocks.join(
+                mapping,
+                sa.and_(
+                    mapping.c.property_id == blocks.c.property_id,
+                    mapping.c.kind == "room",
+                    mapping.c.cloudbed_id == blocks.c.cloudbed_room_id,
+                ),
+            )
+        )
+        .where(
+            blocks.c.property_id == property_id,
+            blocks.c.state == "active",
+            blocks.c.start_date < end,
+            blocks.c.end_date >= start,
+        )
+    ).all()
+    out: dict[str, list] = {}
+    for r in rows:
+        out.setdefault(str(r.adf_value), []).append(r)
+    return out
+
+
+def room_grid(engine: sa.Engine, start: date, days: int = 14, property_id: str | None = None) -> pd.DataFrame:
     """Rooms (rows: number and type) × nights from ``start`` (columns, ISO dates); empty without a front desk.
 
     A cell holds ``<code> <guest>``, prefixed by ``LINKED_MARK`` when the booking came from (or is
@@ -90,8 +123,15 @@ def room_grid(engine: sa.Engine, start: date, days: int = 14) -> pd.DataFrame:
                     )
                 )
             }
+        held = _blocks(conn, property_id, start, end) if property_id else {}
     nights = [start + timedelta(days=i) for i in range(days)]
     cells: dict[int, dict[date, str]] = {r.id: {} for r in room_rows}
+    for r in room_rows:
+        for b in held.get(str(r.room_number), ()):
+            label = BLOCK_MARK + (b.reason or b.block_type or "")
+            for night in nights:
+                if b.start_date <= night <= b.end_date:
+                    cells[r.id][night] = label
     for s in stays:
         if s.room_id not in cells or s.check_in_date is None or s.check_out_date is None:
             continue

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from pms.sandbox.api_roomblocks import blocked_today
 from pms.sandbox.endpoint import Call, Endpoint, paged
 from pms.sandbox.forms import ParamError
 from pms.sandbox.models import Property, RoomType
@@ -178,7 +179,7 @@ def get_rooms(call: Call) -> dict[str, Any]:
             "maxGuests": rt.max_guests,
             "isPrivate": rt.is_private,
             "isVirtual": False,
-            "roomBlocked": False,  # the demo property has no room blocks
+            "roomBlocked": blocked_today(store, room.room_id),  # in a room block today
             "roomTypeID": rt.room_type_id,
             "roomTypeName": rt.name,
             "roomTypeNameShort": rt.short,

@@ -26,8 +26,10 @@ from pms.sandbox import (
     api_catalog,
     api_guests,
     api_oauth,
+    api_payments,
     api_rates,
     api_reservations,
+    api_roomblocks,
     api_webhooks,
 )
 from pms.sandbox.auth import AuthFailure, TokenError
@@ -49,6 +51,8 @@ ENDPOINT_MODULES = [
     api_bookings,
     api_guests,
     api_rates,
+    api_payments,
+    api_roomblocks,
     api_webhooks,
     api_oauth,
 ]

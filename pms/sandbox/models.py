@@ -15,11 +15,13 @@ from datetime import date, datetime, timedelta
 __all__ = [
     "RESERVATION_STATUSES",
     "Guest",
+    "Payment",
     "Property",
     "RatePlan",
     "Reservation",
     "ReservationRoom",
     "Room",
+    "RoomBlock",
     "RoomType",
     "Source",
 ]
@@ -222,3 +224,41 @@ class Reservation:
 
     def children(self) -> int:
         return sum(r.children for r in self.rooms)
+
+
+@dataclass(slots=True)
+class Payment:
+    """One postPayment on a reservation; a void keeps it, marked, and takes its amount off."""
+
+    payment_id: str
+    transaction_id: str
+    reservation_id: str
+    sub_reservation_id: str | None
+    type: str  # one of getPaymentMethods' ``method`` values
+    amount: int
+    description: str
+    is_deposit: bool
+    created: datetime
+    card_type: str | None = None
+    voided: bool = False
+
+
+@dataclass(slots=True)
+class RoomBlock:
+    """A room block (postRoomBlock): the rooms are out of inventory from ``start`` to ``end``.
+
+    ``end`` is the last blocked night (the sandbox's reading of the spec's "end date", see
+    docs/sandbox.md). ``rooms`` holds (eventID, roomID, roomTypeID) per room.
+    """
+
+    room_block_id: str
+    block_type: str  # blocked_dates | out_of_service | courtesy_hold
+    reason: str
+    start: date
+    end: date
+    rooms: list[tuple[str, str, str]]
+    created: datetime
+    modified: datetime
+
+    def nights(self) -> list[date]:
+        return [self.start + timedelta(days=i) for i in range((self.end - self.start).days + 1)]

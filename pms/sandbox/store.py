@@ -17,7 +17,18 @@ from datetime import date, timedelta
 from typing import Any
 
 from pms.sandbox.clock import SandboxClock
-from pms.sandbox.models import OCCUPYING, Guest, Property, RatePlan, Reservation, Room, RoomType, Source
+from pms.sandbox.models import (
+    OCCUPYING,
+    Guest,
+    Payment,
+    Property,
+    RatePlan,
+    Reservation,
+    Room,
+    RoomBlock,
+    RoomType,
+    Source,
+)
 from pms.sandbox.pricing import nightly_rate
 
 __all__ = ["Occupancy", "Store"]
@@ -31,11 +42,28 @@ QUERY_CACHE_SIZE = 64
 
 
 class Occupancy:
-    """Rooms used per (room type, night) and nights used per room, for one store version."""
+    """Rooms used per (room type, night) and nights used per room, for one store version.
+
+    A room block takes its rooms out of inventory like a booking does (``blocked`` keeps its
+    nights apart too, for getRooms' ``roomBlocked``).
+    """
 
     def __init__(self) -> None:
         self.by_type: dict[tuple[str, date], int] = {}
         self.by_room: dict[str, set[date]] = {}
+        self.blocked: dict[str, set[date]] = {}
+
+    def add_block(self, block: RoomBlock) -> None:
+        for _event, room_id, room_type_id in block.rooms:
+            used = self.by_room.setdefault(room_id, set())
+            held = self.blocked.setdefault(room_id, set())
+            for night in block.nights():
+                if night in used:  # never counted twice (a booking already holds the night)
+                    continue
+                used.add(night)
+                held.add(night)
+                key = (room_type_id, night)
+                self.by_type[key] = self.by_type.get(key, 0) + 1
 
     def add(self, reservation: Reservation) -> None:
         if reservation.status not in OCCUPYING or reservation.is_deleted:
@@ -64,6 +92,10 @@ class Store:
         self.rate_plans: dict[str, RatePlan] = {}
         self.reservations: dict[str, Reservation] = {}
         self.guests: dict[str, Guest] = {}
+        self.payments: dict[str, Payment] = {}
+        self.room_blocks: dict[str, RoomBlock] = {}
+        self.next_payment_id = 8_300_000_000
+        self.next_block_id = 0
         self.next_reservation_id = RESERVATION_ID_BASE
         self.next_guest_id = GUEST_ID_BASE
         self.next_room_row_id = 410_000_000
@@ -111,6 +143,8 @@ class Store:
                 occ = Occupancy()
                 for reservation in self.reservations.values():
                     occ.add(reservation)
+                for block in self.room_blocks.values():
+                    occ.add_block(block)
                 self._occupancy = (self.version, occ)
             return self._occupancy[1]
 

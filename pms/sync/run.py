@@ -25,6 +25,7 @@ from pms.sync import sources
 from pms.sync.catalog import pull_catalog
 from pms.sync.guard import OutboundGuard, tap
 from pms.sync.guests import process_guest_page
+from pms.sync.payments_push import push_payments
 from pms.sync.plan import SyncPlan
 from pms.sync.push import expire_edits, push_guests, push_reservations
 from pms.sync.ratepush import follow_jobs, push_rates
@@ -32,6 +33,8 @@ from pms.sync.rates import pull_rates
 from pms.sync.request import SyncContext, SyncRequest
 from pms.sync.reservations import mark_vanished, process_page, warn_unmapped
 from pms.sync.result import SyncResult
+from pms.sync.roomblocks import pull_room_blocks
+from pms.sync.roomblocks_push import push_room_blocks
 from pms.sync.runstate import RunState, load_settings, property_zone
 from pms.sync.state import read_cursor, read_ids, write_cursor, write_ids, write_mark
 from pms.sync.synclog import close_interrupted, close_log, open_log
@@ -195,6 +198,8 @@ def _push(run: RunState) -> None:
     expire_edits(run)
     push_reservations(run, guard)
     push_guests(run, guard)
+    push_payments(run, guard)  # after the bookings, so a booking sent this run takes its payments
+    push_room_blocks(run, guard)
     push_rates(run, guard)
 
 
@@ -218,6 +223,8 @@ def execute(run: RunState) -> None:
             _pull_guests(run)
         if "reservations" in wanted:
             front_desk.finish(run, retry=True, full=run.result.mode == "full")
+            if run.result.mode == "full":
+                pull_room_blocks(run)
         if wanted & {"rates", "availability"}:
             pull_rates(run, rates="rates" in wanted, availability="availability" in wanted)
         warn_unmapped(run)

@@ -40,6 +40,9 @@ KNOWN_EVENTS = frozenset(
         "guest/accommodation_changed",
         "api_queue_task/rate_status_changed",
         "integration/appstate_changed",
+        "roomblock/created",
+        "roomblock/details_changed",
+        "roomblock/removed",
     }
 )
 

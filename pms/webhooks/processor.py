@@ -10,7 +10,8 @@ reordering therefore cannot apply anything twice or move a row backwards.
 Guest events need not name the guest's reservation (real ones carry the guest id only): the
 sync then looks for what changed since the burst's earliest event (``refresh_guests``).
 
-Rate-job events trigger one follow-up of the property's queued rate jobs. ``integration/
+Rate-job events trigger one follow-up of the property's queued rate jobs; ``roomblock/*`` events
+one re-read of the property's room blocks per burst. ``integration/
 appstate_changed`` is a hint like the others: whatever ``newState`` it claims, the processor asks
 the API itself (``Applier.app_state``: one call per burst). Only a confirmed ``disabled`` switches
 the connection off (the worker then stops calling the API for it) and raises an alert; a confirmed
@@ -68,6 +69,10 @@ class Applier(Protocol):
 
     def rate_jobs(self, property_id: str) -> Any: ...
 
+    def room_blocks(self, property_id: str) -> Any:
+        """Read the property's room blocks again (the mirror's window)."""
+        ...
+
     def app_state(self, property_id: str) -> str:
         """``enabled`` or ``disabled``, as the API answers now (raises when it cannot tell)."""
         ...
@@ -122,6 +127,7 @@ class Processor:
         by_guest: dict[str, list[StoredEvent]] = defaultdict(list)
         rate_events: list[StoredEvent] = []
         app_events: list[StoredEvent] = []
+        block_events: list[StoredEvent] = []
         useless: list[StoredEvent] = []
         guest_reservations: dict[str, str] = {}
         for ev in events:
@@ -140,6 +146,8 @@ class Processor:
                 rate_events.append(ev)
             elif ev.event == "integration/appstate_changed":
                 app_events.append(ev)
+            elif obj == "roomblock":
+                block_events.append(ev)
             else:
                 useless.append(ev)
         if useless:
@@ -149,7 +157,9 @@ class Processor:
         if app_events and not self._app_state(property_id, app_events, report):
             # Disabled: no more API calls for this property; the rest waits for "enabled".
             rest = [
-                e.id for group in (*by_reservation.values(), *by_guest.values(), rate_events) for e in group
+                e.id
+                for group in (*by_reservation.values(), *by_guest.values(), rate_events, block_events)
+                for e in group
             ]
             store.release(self.engine, rest)
             return report
@@ -178,6 +188,8 @@ class Processor:
         if rate_events:
             self._run(lambda: self.applier.rate_jobs(property_id), rate_events, report)
             report.rate_followups += 1
+        if block_events:
+            self._run(lambda: self.applier.room_blocks(property_id), block_events, report)
         return report
 
     def _apply(

@@ -59,6 +59,9 @@ NEEDED_EVENTS = (
     "guest/details_changed",
     "guest/assigned",
     "guest/removed",
+    "roomblock/created",
+    "roomblock/details_changed",
+    "roomblock/removed",
     "api_queue_task/rate_status_changed",
     "integration/appstate_changed",
 )

@@ -92,6 +92,18 @@ class SyncJobs:
         with self._context(property_id) as ctx:
             return _settled(self.engine, property_id, follow_rate_jobs(ctx, trigger="webhook"))
 
+    def room_blocks(self, property_id: str) -> Any:
+        """A roomblock/* webhook: read the property's room blocks again into the mirror."""
+        from pms.sync.roomblocks import refresh_blocks
+        from pms.sync.runstate import property_zone
+
+        with self._context(property_id) as ctx:
+            zone = property_zone(self.engine, ctx.client, property_id)
+            seen, why = refresh_blocks(self.engine, ctx.client, property_id, datetime.now(zone).date())
+            if why:
+                raise RuntimeError(why)
+            return seen
+
     def app_state(self, property_id: str) -> str:
         """Whether the app is still enabled for the property, as the API answers (one call).
 

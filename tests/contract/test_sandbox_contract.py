@@ -411,3 +411,67 @@ def test_the_validator_does_catch_drift(spec, box):
         bad = {**good, "data": [{**good["data"][0], field: wrong}]}
         with pytest.raises(ValidationError):
             _check(spec, "/getReservations", "get", bad)
+
+
+# --- payments and room blocks -------------------------------------------------------------------
+
+
+def test_payments(spec, box):
+    _check(spec, "/getPaymentMethods", "get", _get(box, "getPaymentMethods"))
+    room_type = _get(box, "getRoomTypes")["data"][1]["roomTypeID"]
+    rid = _send(box, "POST", "postReservation", _booking_form(box, room_type))["reservationID"]
+    paid = _send(
+        box,
+        "POST",
+        "postPayment",
+        {
+            "reservationID": rid,
+            "type": "cash",
+            "amount": "250000",
+            "description": "deposit",
+            "isDeposit": "1",
+        },
+    )
+    _check(spec, "/postPayment", "post", paid)
+    card = _send(
+        box,
+        "POST",
+        "postPayment",
+        {"reservationID": rid, "type": "credit", "cardType": "visa", "amount": "1"},
+    )
+    _check(spec, "/postPayment", "post", card)
+    voided = _send(box, "POST", "postVoidPayment", {"reservationID": rid, "paymentID": card["paymentID"]})
+    _check(spec, "/postVoidPayment", "post", voided)
+
+
+def test_room_blocks(spec, box):
+    start = _today(box) + timedelta(days=60)
+    end = start + timedelta(days=2)
+    rooms = _get(box, "getRooms", startDate=start.isoformat(), endDate=end.isoformat(), pageSize=100)
+    room = rooms["data"][0]["rooms"][0]
+    made = _send(
+        box,
+        "POST",
+        "postRoomBlock",
+        {
+            "roomBlockType": "out_of_service",
+            "roomBlockReason": "AC repair",
+            "startDate": start.isoformat(),
+            "endDate": end.isoformat(),
+            "rooms[0][roomID]": room["roomID"],
+            "rooms[0][roomTypeID]": room["roomTypeID"],
+        },
+    )
+    _check(spec, "/postRoomBlock", "post", made)
+    listed = _get(box, "getRoomBlocks", startDate=start.isoformat(), endDate=end.isoformat())
+    assert listed["data"]["roomBlocks"]
+    _check(spec, "/getRoomBlocks", "get", listed)
+    changed = _send(
+        box,
+        "PUT",
+        "putRoomBlock",
+        {"roomBlockID": made["roomBlockID"], "roomBlockReason": "AC and paint", "endDate": end.isoformat()},
+    )
+    _check(spec, "/putRoomBlock", "put", changed)
+    gone = _send(box, "POST", "deleteRoomBlock", {"roomBlockID": made["roomBlockID"]})
+    _check(spec, "/deleteRoomBlock", "post", gone)

@@ -172,3 +172,16 @@ def test_health_and_no_secrets_in_pages(page: Page, server):
     open_page(page, "Settings")
     html = page.content()
     assert "scrypt$" not in html and "enc:v1:" not in html
+
+
+def test_front_desk_shows_the_grid_and_the_outbox(page: Page, server):
+    log_in(page, server)
+    open_page(page, "Front desk")
+    assert not page.get_by_text("Something went wrong on the server").count()
+    expect(page.get_by_role("heading", name="Sending to Cloudbeds")).to_be_visible(timeout=60_000)
+    # Demo mode does not push: nothing waits, and there is nothing to retry.
+    expect(
+        page.get_by_text("Nothing waiting: every hotel-side change was sent to Cloudbeds.")
+    ).to_be_visible()
+    assert page.get_by_role("button", name="Retry").count() == 0
+    shot(page, "front-desk")

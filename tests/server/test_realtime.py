@@ -19,6 +19,7 @@ from pms.db.credentials import CredentialStore
 from pms.db.engine import make_engine, reader
 from pms.db.settings import Settings
 from pms.db.setup import ensure_schema
+from pms.webhooks.subscriptions import NEEDED_EVENTS
 
 from .helpers import ServerProcess, wait_for
 from .realtime_helpers import differences, reservation_count, webhook_api_calls
@@ -187,11 +188,12 @@ def test_events_survive_a_restart_and_a_separate_worker_applies_them(
     try:
         sub = _pms("webhooks", "subscribe", "--public-url", server.url, env=env)
         assert sub.returncode == 0, sub.stderr
-        assert "12 created" in sub.stdout and "/webhooks/cloudbeds/••••" in sub.stdout
+        needed = len(NEEDED_EVENTS)
+        assert f"{needed} created" in sub.stdout and "/webhooks/cloudbeds/••••" in sub.stdout
         token = Settings(engine).secret("cloudbed_webhook_token")
         assert token not in sub.stdout + sub.stderr
         listed = _pms("webhooks", "list", "--public-url", server.url, env=env)
-        assert listed.stdout.count("\tcurrent\t") == 12 and token not in listed.stdout
+        assert listed.stdout.count("\tcurrent\t") == needed and token not in listed.stdout
         health = requests.get(f"{server.url}/healthz", timeout=10)
         assert health.status_code == 503  # no worker has beaten yet: degraded
         assert health.json() == {
@@ -219,7 +221,7 @@ def test_events_survive_a_restart_and_a_separate_worker_applies_them(
         ).scalar()
     assert fulls == 1
     removed = _pms("webhooks", "unsubscribe", env=env)
-    assert "removed 12" in removed.stdout
+    assert f"removed {len(NEEDED_EVENTS)}" in removed.stdout
     engine.dispose()
 
 
