@@ -1,0 +1,41 @@
+"""What needs a person now, each with the page where it is fixed: the Overview's to-do list.
+
+Built from the same ``HealthFacts`` as the health score and the alert rules, so the Overview can
+never show a good score beside an empty list while records are in error, writes to Cloudbeds were
+refused, booked rooms have no mapping or sending is switched off with changes waiting. Each
+problem has a key (the page translates ``attention.<key>`` for what is wrong and
+``attention.<key>.action`` for what to do), a count, and the page to open (a page name of the
+dashboard's navigation). Most pressing first.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pms.db.health import HealthFacts
+
+__all__ = ["Problem", "problems"]
+
+
+@dataclass(frozen=True)
+class Problem:
+    key: str
+    count: int
+    page: str  # dashboard page name: monitoring, room_mapping, settings, rates, sync
+    severity: str = "error"  # error | warning
+
+
+def problems(facts: HealthFacts) -> list[Problem]:
+    """The open problems of ``facts``, most pressing first (empty when there is nothing to do)."""
+    found = [
+        Problem("failed_runs", facts.failed_syncs_today, "monitoring"),
+        Problem("records_in_error", facts.failed_records, "monitoring"),
+        Problem("rates_in_error", facts.failed_rates, "rates"),
+        Problem("refused_pushes", facts.refused_pushes_today, "monitoring"),
+        Problem("push_off_waiting", facts.waiting if facts.push_off_waiting else 0, "settings"),
+        Problem("unmapped_rooms", facts.unmapped_rooms, "room_mapping"),
+        Problem("frontdesk_unmapped", facts.frontdesk_unmapped, "room_mapping"),
+        Problem("partial_runs", facts.partial_runs_today, "monitoring", "warning"),
+        Problem("webhook_failures", facts.failed_webhook_events, "monitoring", "warning"),
+    ]
+    return [p for p in found if p.count > 0]
