@@ -11,7 +11,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from ui.actions import client_for, sync_context
+from ui.actions import client_for, report, summary, sync_context
 from ui.context import PageContext
 from ui.widgets import plain, status_label, table
 
@@ -62,9 +62,16 @@ def preview(ctx: PageContext, window, entities, direction, mode) -> None:
     with ctx.errors():
         request = _request(window, entities, direction, mode)
         bar, update = _progress(ctx, ctx.t("sync.previewing"))
-        with client_for(ctx) as client:
-            plan = plan_sync(sync_context(ctx, client, update), request)
-        bar.progress(1.0, text=ctx.t("sync.previewed"))
+        try:
+            with client_for(ctx) as client:
+                plan = plan_sync(sync_context(ctx, client, update), request)
+        except Exception:
+            bar.empty()  # the error is shown in its place; no bar left saying "previewing…"
+            raise
+        if plan.error:
+            bar.empty()
+        else:
+            bar.progress(1.0, text=ctx.t("sync.previewed"))
         st.session_state[PLAN_KEY] = (request, plan)
 
 
@@ -82,7 +89,7 @@ def show_plan(ctx: PageContext) -> None:
     cols = st.columns(max(1, len(counts) or 1))
     for col, (kind, n) in zip(cols, counts.items(), strict=False):
         col.metric(t(f"action.{kind}"), t.number(n))
-    if not plan.total_actions:
+    if not plan.total_actions and not plan.error:
         st.success(t("sync.nothing_to_do"), icon="✅")
     samples = [
         {
@@ -145,19 +152,26 @@ def apply(ctx: PageContext, request) -> None:
     with ctx.errors():
         with st.status(t("sync.applying"), expanded=True) as box:
             bar, update = _progress(ctx, t("sync.applying"))
-            with client_for(ctx) as client:
-                result = run_sync(sync_context(ctx, client, update), request)
-            bar.progress(1.0, text=t("sync.done"))
-            state = "error" if result.status == "failed" else "complete"
-            box.update(
-                label=t(
-                    "sync.result",
+            try:
+                with client_for(ctx) as client:
+                    result = run_sync(sync_context(ctx, client, update), request)
+            except Exception:
+                bar.empty()
+                box.update(label=t("common.stopped"), state="error")
+                raise
+            bar.empty()
+            outcome = result.outcome()
+            # counted as the preview counts: what changed, apart from what was already in step
+            report(
+                ctx,
+                box,
+                outcome,
+                t(
+                    "sync.result_outcome",
                     status=status_label(t, "log_status", result.status),
-                    ok=t.number(result.successful),
-                    failed=t.number(result.failed),
+                    result=summary(ctx, outcome),
                     calls=t.number(result.api_calls),
                 ),
-                state=state,
             )
         ctx.wrote()
         st.session_state.pop(PLAN_KEY, None)
@@ -179,10 +193,6 @@ def apply(ctx: PageContext, request) -> None:
                     "failed": t("sync.failed_records"),
                 },
             )
-        if result.error:
-            st.error(plain(result.error), icon="⚠️")
-        for message in result.errors[:20]:
-            st.warning(plain(message), icon="⚠️")
         if result.warning_count:
             with st.expander(t("sync.warnings", n=result.warning_count)):
                 for message in result.warnings[:50]:

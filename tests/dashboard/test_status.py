@@ -5,12 +5,17 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 import sqlalchemy as sa
 
 from pms.db import schema
+from pms.db.credentials import CredentialStore
 from pms.db.settings import Settings
 from pms.db.types import utcnow
+from pms.sync import SyncContext, SyncRequest, run_sync
+from tests.dashboard.conftest import shown as shown_text
 from tests.dashboard.conftest import synced_world, texts
+from tests.sync.helpers import make_client
 
 PID = "254042"
 
@@ -90,3 +95,89 @@ def test_overview_says_all_is_well_only_when_it_is(dash):
     shown = texts(at)
     assert "What to do next" not in shown
     assert "No active alerts." in shown
+
+
+@pytest.fixture
+def live(dash, box):
+    """The dashboard's database connected to the sandbox with an API key, after a full sync."""
+    CredentialStore(dash.engine).save_api_key(box.api_key, property_id=box.property_id, api_base=box.base_url)
+    with make_client(box) as client:
+        result = run_sync(SyncContext(dash.engine, client), SyncRequest(mode="full", trigger="cli"))
+    assert result.status == "completed", result.error
+    dash.box = box
+    return dash
+
+
+def _walk_ins(engine, pid: str, n: int = 4) -> None:
+    """Walk-ins typed at the desk after sending was switched on, waiting to be sent (none has a room
+    yet: sending them would fail)."""
+    now = utcnow() + timedelta(seconds=5)
+    with engine.begin() as conn:
+        conn.execute(
+            sa.insert(schema.reservasi),
+            [
+                {
+                    "property_id": pid,
+                    "local_ref": f"walkin-{i}",
+                    "status": "confirmed",
+                    "check_in": now.date(),
+                    "check_out": now.date() + timedelta(days=1),
+                    "guest_name": f"Tamu Walk-in {i}",
+                    "origin": "local",
+                    "sync_status": "pending",
+                    "created_at": now,
+                    "local_modified_at": now,
+                }
+                for i in range(n)
+            ],
+        )
+
+
+def _edit_first_rate(at) -> None:
+    grid = at.data_editor(key="rates_editor").value
+    at.session_state["rates_editor"] = {
+        "edited_rows": {0: {grid.columns[3]: 1234000}},
+        "added_rows": [],
+        "deleted_rows": [],
+    }
+    at.button(key="FormSubmitter:rates_form-Save rates").click().run()
+    assert "1 rate(s) changed" in texts(at)
+
+
+def test_rates_cannot_be_sent_while_sending_is_off_and_the_page_says_how_to_switch_it_on(live):
+    at = live.app(as_user=live.user(), page="rates")
+    _edit_first_rate(at)
+    assert at.button(key="rates_push").disabled
+    assert "Sending to Cloudbeds is switched off" in at.button(key="rates_push").help
+    assert 'switches on "Send hotel-side changes to Cloudbeds" on the Settings page' in texts(at)
+    Settings(live.engine).set_push_enabled(True)
+    at = live.app(as_user=live.user(), page="rates")
+    assert not at.button(key="rates_push").disabled
+
+
+def test_sending_rates_reports_rate_nights_only_with_each_reason_and_an_error_state(live):
+    pid = live.box.property_id
+    at = live.app(as_user=live.user(), page="rates")
+    _edit_first_rate(at)  # edited while sending was off: typed into Cloudbeds by hand (rule 14)
+    Settings(live.engine).set_push_enabled(True, now=utcnow() + timedelta(seconds=1))
+    _walk_ins(live.engine, pid)
+    at = live.app(as_user=live.user(), page="rates")
+    at.button(key="rates_push").click().run()
+    assert not at.exception
+    (status,) = [s for s in at.status if s.label.startswith(("Rates sent", "Not every rate"))]
+    assert status.label == "Not every rate was sent: 0 changed, 0 unchanged, 1 failed", status.label
+    assert (status.state, status.icon) == ("error", ":material/error:")
+    reasons = [shown_text(e.value) for e in status if type(e).__name__ == "Error"]
+    assert reasons == [
+        "patchRate: patchRate refused: created or changed before push was switched on: it was typed "
+        "into Cloudbeds by hand and would become a duplicate (rule 14)"
+    ]
+    assert "Walk-in" not in texts(at) and "reservation" not in status.label
+    r = schema.reservasi
+    with live.engine.connect() as conn:
+        untouched = conn.execute(
+            sa.select(sa.func.count()).where(
+                r.c.origin == "local", r.c.sync_status == "pending", r.c.sync_attempts == 0
+            )
+        ).scalar_one()
+    assert untouched == 4  # a "send rates" action never sends the walk-ins
