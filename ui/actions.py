@@ -13,6 +13,7 @@ from contextlib import contextmanager
 import streamlit as st
 
 from ui.context import PageContext
+from ui.feedback import status_box
 from ui.widgets import plain
 
 RATE_ENTITIES = ("rates_push", "rate_jobs")  # what "send rates" reports: rate nights, never bookings
@@ -59,14 +60,10 @@ def retry_failed(ctx: PageContext) -> None:
     from pms.sync import retry_failed as retry_records
     from pms.webhooks import store
 
-    with ctx.errors(), st.status(ctx.t("monitoring.retrying"), expanded=True) as box:
-        try:
-            events = store.retry_failed(ctx.engine, property_id=ctx.pid)
-            with client_for(ctx) as client:
-                result = retry_records(sync_context(ctx, client))
-        except Exception:
-            box.update(label=ctx.t("common.stopped"), state="error")  # never a spinner left spinning
-            raise
+    with ctx.errors(), status_box(ctx.t("monitoring.retrying"), ctx.t("common.stopped")) as box:
+        events = store.retry_failed(ctx.engine, property_id=ctx.pid)
+        with client_for(ctx) as client:
+            result = retry_records(sync_context(ctx, client))
         ctx.wrote()
         outcome = result.outcome()
         report(ctx, box, outcome, ctx.t("monitoring.retried", events=events, result=summary(ctx, outcome)))
@@ -110,23 +107,19 @@ def push_rates(ctx: PageContext, start, end) -> None:
     ctx.require("rates.edit")
     from pms.sync import SyncRequest, run_sync
 
-    with ctx.errors(), st.status(ctx.t("rates.pushing"), expanded=True) as box:
-        try:
-            with client_for(ctx) as client:
-                result = run_sync(
-                    sync_context(ctx, client),
-                    SyncRequest(
-                        mode="window",
-                        date_from=start,
-                        date_to=end,
-                        entities=("rates",),
-                        direction="push",
-                        trigger="manual",
-                    ),
-                )
-        except Exception:
-            box.update(label=ctx.t("common.stopped"), state="error")
-            raise
+    with ctx.errors(), status_box(ctx.t("rates.pushing"), ctx.t("common.stopped")) as box:
+        with client_for(ctx) as client:
+            result = run_sync(
+                sync_context(ctx, client),
+                SyncRequest(
+                    mode="window",
+                    date_from=start,
+                    date_to=end,
+                    entities=("rates",),
+                    direction="push",
+                    trigger="manual",
+                ),
+            )
         ctx.wrote()
         outcome = result.outcome(RATE_ENTITIES)
         key = "rates.pushed" if outcome.ok else "rates.push_failed"

@@ -13,6 +13,7 @@ import streamlit as st
 
 from ui.actions import client_for, report, summary, sync_context
 from ui.context import PageContext
+from ui.feedback import status_box
 from ui.widgets import plain, status_label, table
 
 __all__ = ["preview", "runs_table", "show_plan"]
@@ -150,16 +151,13 @@ def apply(ctx: PageContext, request) -> None:
 
     t = ctx.t
     with ctx.errors():
-        with st.status(t("sync.applying"), expanded=True) as box:
+        with status_box(t("sync.applying"), t("common.stopped")) as box:
             bar, update = _progress(ctx, t("sync.applying"))
             try:
                 with client_for(ctx) as client:
                     result = run_sync(sync_context(ctx, client, update), request)
-            except Exception:
+            finally:
                 bar.empty()
-                box.update(label=t("common.stopped"), state="error")
-                raise
-            bar.empty()
             outcome = result.outcome()
             # counted as the preview counts: what changed, apart from what was already in step
             report(

@@ -1,0 +1,28 @@
+"""Progress that always ends: a status box or progress bar never keeps spinning after an error.
+
+A ``st.status`` made without ``with`` stays "running" when the work under it raises, and a
+progress bar stays at "Previewing…" over the error message. These helpers close them in every
+case: the box turns to the error state with a label saying it stopped, the bar is removed, and the
+error itself is shown by the page's ``ctx.errors()`` block around them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import streamlit as st
+
+__all__ = ["status_box"]
+
+
+@contextmanager
+def status_box(label: str, stopped_label: str) -> Iterator:
+    """``with status_box("Testing…", "Stopped by an error") as box:``; on an exception the box
+    shows ``stopped_label`` in the error state, then the exception goes on to be shown."""
+    box = st.status(label, expanded=True)
+    try:
+        yield box
+    except Exception:
+        box.update(label=stopped_label, state="error", expanded=True)
+        raise
