@@ -118,6 +118,8 @@ def show_plan(ctx: PageContext) -> None:
         st.warning(plain(warning), icon="⚠️")
     _front_desk_plan(ctx, plan)
     st.caption(t("sync.preview_cost", calls=plan.api_calls))
+    if plan.error:  # a preview that failed is no plan: nothing to apply until one works
+        return
     if st.button(t("sync.apply"), type="primary", key="sync_apply"):
         apply(ctx, request)
 

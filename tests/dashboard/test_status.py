@@ -181,3 +181,50 @@ def test_sending_rates_reports_rate_nights_only_with_each_reason_and_an_error_st
             )
         ).scalar_one()
     assert untouched == 4  # a "send rates" action never sends the walk-ins
+
+
+def test_a_status_box_never_keeps_running_after_an_error():
+    from streamlit.testing.v1 import AppTest
+
+    def script():
+        import streamlit as st
+
+        from ui.feedback import status_box
+
+        try:
+            with status_box("Testing…", "Stopped by an error (see below).") as box:
+                box.write("first step done")
+                raise ConnectionError("no answer")
+        except ConnectionError as exc:
+            st.error(str(exc))
+
+    at = AppTest.from_function(script).run()
+    (box,) = at.status
+    assert (box.label, box.state) == ("Stopped by an error (see below).", "error")
+    assert [e.value for e in at.error] == ["no answer"]
+
+
+def test_a_failed_preview_is_no_plan_no_finished_bar_no_nothing_to_do_no_apply(dash):
+    synced_world(dash.engine)  # credentials point at a closed port
+    at = dash.app(as_user=dash.user(), page="sync")
+    at.button(key="FormSubmitter:sync_form-Preview").click().run()
+    assert not at.exception
+    assert any("Could not reach Cloudbeds" in shown_text(e.value) for e in at.error)
+    assert "Everything is already in step" not in texts(at)
+    assert not [p for p in at.get("progress") if "ready" in str(p.proto.text).lower()]
+    assert "sync_apply" not in [b.key for b in at.button]
+
+
+def test_preview_and_apply_count_the_same_way(live):
+    at = live.app(as_user=live.user(), page="sync")
+    at.button(key="FormSubmitter:sync_form-Preview").click().run()
+    assert not at.exception
+    assert "Everything is already in step: nothing to do." in texts(at)
+    at.button(key="sync_apply").click().run()
+    assert not at.exception
+    (status,) = [s for s in at.status if s.label.startswith("Sync ")]
+    assert status.state == "complete"
+    head, _, calls = status.label.partition("; ")
+    assert head.startswith("Sync completed: 0 changed, ") and head.endswith(" unchanged, 0 failed"), head
+    assert int(head.split(", ")[1].split()[0].replace(",", "")) > 0  # the records read again, unchanged
+    assert calls.endswith("API calls")
