@@ -80,7 +80,7 @@ with ctx.errors():
             with ctx.errors():
                 changed = edits.set_rates(ctx.engine, ctx.pid, changes, today=ctx.today)
                 ctx.wrote()
-                ctx.flash(t("rates.saved", n=changed))
+                ctx.confirm(t("rates.saved", n=changed))
         sending = Settings(ctx.engine).push_enabled
         if editable and not sending:
             st.warning(t("rates.push_disabled"), icon="⛔")

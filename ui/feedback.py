@@ -1,4 +1,4 @@
-"""Progress that always ends: a status box or progress bar never keeps spinning after an error.
+"""Feedback that never sticks or contradicts: progress that always ends, problems said while true.
 
 A ``st.status`` made without ``with`` stays "running" when the work under it raises, and a
 progress bar stays at "Previewing…" over the error message. These helpers close them in every
@@ -13,7 +13,7 @@ from contextlib import contextmanager
 
 import streamlit as st
 
-__all__ = ["status_box"]
+__all__ = ["status_box", "stay_problem"]
 
 
 @contextmanager
@@ -26,3 +26,16 @@ def status_box(label: str, stopped_label: str) -> Iterator:
     except Exception:
         box.update(label=stopped_label, state="error", expanded=True)
         raise
+
+
+def stay_problem(check_in, check_out, today) -> str | None:
+    """What is wrong with a stay's dates as they are now (``pms.edits``' own rule), or None: shown
+    beside the dates on every run, so it is gone as soon as they are fixed."""
+    from pms.edits.fields import check_stay
+    from pms.errors import EditError
+
+    try:
+        check_stay(check_in, check_out, today)
+    except EditError as exc:
+        return str(exc)
+    return None

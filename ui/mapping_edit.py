@@ -87,7 +87,7 @@ def save(
         for adf, (type_id, notes) in sorted(changes.items()):
             save_mapping(ctx.engine, ctx.pid, adf, type_id, notes=notes or None)
         ctx.wrote()
-        ctx.flash(ctx.t("mapping.saved", n=len(changes)))
+        ctx.confirm(ctx.t("mapping.saved", n=len(changes)))
 
 
 def start_from_cloudbeds(ctx: PageContext, inputs) -> None:
@@ -104,7 +104,7 @@ def start_from_cloudbeds(ctx: PageContext, inputs) -> None:
                 row["room_type_id"],
             )
         ctx.wrote()
-        ctx.flash(ctx.t("mapping.saved", n=len(inputs.cloudbed_types)))
+        ctx.confirm(ctx.t("mapping.saved", n=len(inputs.cloudbed_types)))
 
 
 def refresh_catalogue(ctx: PageContext) -> None:

@@ -228,3 +228,58 @@ def test_preview_and_apply_count_the_same_way(live):
     assert head.startswith("Sync completed: 0 changed, ") and head.endswith(" unchanged, 0 failed"), head
     assert int(head.split(", ")[1].split()[0].replace(",", "")) > 0  # the records read again, unchanged
     assert calls.endswith("API calls")
+
+
+def test_a_save_confirmation_fades_instead_of_standing_over_later_edits(live):
+    """The grid stays editable in its form after a save; a "saved" banner would go on standing
+    above edits made after it (nothing reruns until the next submit), so it is a toast."""
+    at = live.app(as_user=live.user(), page="room_mapping")
+    if "start_from_cloudbeds" in [b.key for b in at.button]:
+        at.button(key="start_from_cloudbeds").click().run()
+    assert [t.value for t in at.toast] and not at.success
+    grid = at.data_editor(key="mapping_editor").value
+    at.session_state["mapping_editor"] = {
+        "edited_rows": {0: {"notes": "checked"}},
+        "added_rows": [],
+        "deleted_rows": [],
+    }
+    at.button(key="FormSubmitter:mapping_form-Save mappings").click().run()
+    assert [t.value for t in at.toast] == ["1 mapping(s) saved."]
+    assert not [s.value for s in at.success if "saved" in str(s.value)]
+    assert len(grid) >= 1
+
+
+def _problems(at) -> list[str]:
+    """The error messages of the page itself (not the alert banner every page carries)."""
+    return [shown_text(e.value) for e in at.error if e.icon != "🔔"]
+
+
+def test_a_date_problem_is_said_while_true_and_gone_once_the_dates_are_fixed(dash):
+    from pms.i18n import local_now
+
+    synced_world(dash.engine)
+    today = local_now("Asia/Jakarta").date()
+    at = dash.app(as_user=dash.user("budi", role="staff"), page="reservations")
+    at.radio(key="res_view").set_value("new").run()
+    create = "FormSubmitter:new_reservation-Create reservation"
+    assert not _problems(at) and not at.button(key=create).disabled
+    at.date_input(key="new_check_in").set_value(today + timedelta(days=5)).run()
+    assert _problems(at) == ["Check-out must be after check-in."]
+    assert at.button(key=create).disabled  # nothing to submit that is known to be refused
+    at.date_input(key="new_check_out").set_value(today + timedelta(days=7)).run()
+    assert not _problems(at) and not at.button(key=create).disabled
+
+
+def test_a_guest_save_is_confirmed_by_a_toast_not_a_banner_over_the_open_form(dash):
+    synced_world(dash.engine)
+    at = dash.app(as_user=dash.user("gm"), page="reservations")
+    at.radio(key="res_view").set_value("guests").run()
+    at.text_input(key="guest_search").input("Tamu 2").run()
+    at.session_state["guest_table"] = {"selection": {"rows": [0], "columns": [], "cells": []}}
+    at.run()
+    at.text_input(key="guest_city").input("Yogyakarta")
+    at.button(key="FormSubmitter:guest_edit-Save guest").click().run()
+    assert not at.exception
+    (toast,) = [t.value for t in at.toast]
+    assert toast.startswith("Saved.")
+    assert not [s.value for s in at.success if str(s.value).startswith("Saved.")]
