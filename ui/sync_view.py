@@ -158,8 +158,10 @@ def apply(ctx: PageContext, request) -> None:
             try:
                 with client_for(ctx) as client:
                     result = run_sync(sync_context(ctx, client, update), request)
-            finally:
-                bar.empty()
+            except Exception:
+                bar.empty()  # no bar left half way over the error
+                raise
+            bar.progress(1.0, text=t("sync.done"))
             outcome = result.outcome()
             # counted as the preview counts: what changed, apart from what was already in step
             report(
