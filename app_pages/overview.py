@@ -25,8 +25,7 @@ with ctx.errors():
         st.info(t("overview.never_synced"), icon="ℹ️")
         if ctx.can("sync") and st.button(t("overview.go_sync"), key="go_sync"):
             st.switch_page("app_pages/sync.py")
-with ctx.errors():
-    problems_shown = health_view.todo(ctx)
+    problems_shown = health_view.todo(ctx, health)
 
 with ctx.errors():
     stays = ctx.q(overview.stays_today, ctx.pid, ctx.today)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pms.db.health import health_facts, health_summary
+from pms.db.health import HealthSummary, health_summary
 from pms.reporting.attention import problems
 from ui.context import PageContext
 
@@ -25,7 +25,7 @@ PAGE_FILES = {
 }
 
 
-def health(ctx: PageContext):
+def health(ctx: PageContext) -> HealthSummary:
     """The score and its six figures; returns the summary."""
     t = ctx.t
     h = ctx.q(health_summary, ctx.pid)
@@ -58,10 +58,10 @@ def health(ctx: PageContext):
     return h
 
 
-def todo(ctx: PageContext) -> int:
+def todo(ctx: PageContext, summary: HealthSummary) -> int:
     """What to do next, one line per problem with the page to open; returns how many were shown."""
     t = ctx.t
-    found = problems(ctx.q(health_facts, ctx.pid))
+    found = problems(summary)
     if not found:
         return 0
     st.subheader(t("overview.todo_title"))

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pms.db.health import HealthFacts
+from pms.db.health import HealthFacts, HealthSummary
 
 __all__ = ["Problem", "problems"]
 
@@ -25,14 +25,17 @@ class Problem:
     severity: str = "error"  # error | warning
 
 
-def problems(facts: HealthFacts) -> list[Problem]:
-    """The open problems of ``facts``, most pressing first (empty when there is nothing to do)."""
+def problems(facts: HealthFacts | HealthSummary) -> list[Problem]:
+    """The open problems of ``facts`` (or of a summary, which carries the same counts), most
+    pressing first; empty when there is nothing to do."""
+    waiting = facts.pending_push + facts.pending_rates
+    push_off_waiting = waiting if not facts.push_enabled else 0
     found = [
         Problem("failed_runs", facts.failed_syncs_today, "monitoring"),
         Problem("records_in_error", facts.failed_records, "monitoring"),
         Problem("rates_in_error", facts.failed_rates, "rates"),
         Problem("refused_pushes", facts.refused_pushes_today, "monitoring"),
-        Problem("push_off_waiting", facts.waiting if facts.push_off_waiting else 0, "settings"),
+        Problem("push_off_waiting", push_off_waiting, "settings"),
         Problem("unmapped_rooms", facts.unmapped_rooms, "room_mapping"),
         Problem("frontdesk_unmapped", facts.frontdesk_unmapped, "room_mapping"),
         Problem("partial_runs", facts.partial_runs_today, "monitoring", "warning"),

@@ -206,6 +206,7 @@ def test_records_in_error_refusals_unmapped_rooms_and_push_off_take_points_off(e
         "unmapped_rooms": (3, "room_mapping"),
         "partial_runs": (2, "monitoring"),
     }
+    assert problems(h) == problems(health_facts(engine, PID, now=NOW))  # the Overview reads the summary
 
 
 def test_mapping_the_type_and_switching_sending_on_clear_those_problems(engine):
