@@ -220,23 +220,7 @@ def _facts(engine: sa.Engine, property_id: str | None, today: datetime, push_ena
             ).scalar()
             or 0
         )
-        mapped = sa.select(mapping.c.cloudbed_room_type_id).where(
-            mapping.c.property_id == rr.c.property_id,
-            mapping.c.is_active.is_(True),
-            mapping.c.cloudbed_room_type_id == rr.c.cloudbed_room_type_id,
-        )
-        # the same rooms the Room mapping page counts as "booked" for a type (pms.sync.mapping_data)
-        unmapped = (
-            conn.execute(
-                sa.select(sa.func.count()).where(
-                    scoped(rr),
-                    rr.c.is_deleted.is_(False),
-                    rr.c.cloudbed_room_type_id.is_not(None),
-                    ~sa.exists(mapped),
-                )
-            ).scalar()
-            or 0
-        )
+        unmapped = _unmapped_rooms(conn, scoped(rr), scoped(mapping))
         desk_unmapped = (
             conn.execute(
                 sa.select(sa.func.count()).where(
@@ -266,6 +250,48 @@ def _facts(engine: sa.Engine, property_id: str | None, today: datetime, push_ena
         frontdesk_unmapped=int(desk_unmapped),
         push_enabled=bool(push_enabled),
     )
+
+
+def _unmapped_rooms(conn: sa.Connection, rooms_scope, mapping_scope) -> int:
+    """Booked rooms (not deleted) whose Cloudbeds room type has no active mapping: the rooms the
+    Room mapping page counts as "booked" for a type (``pms.sync.mapping_data``).
+
+    The types in use come from the (property, type) index and are compared in Python; only the
+    rooms of unmapped types are then counted, so a fully mapped hotel pays one index scan.
+    """
+    rr, mapping = schema.reservasi_room, schema.cloudbed_room_mapping
+    used = {
+        (r[0], r[1])
+        for r in conn.execute(
+            sa.select(rr.c.property_id, rr.c.cloudbed_room_type_id)
+            .where(rooms_scope, rr.c.cloudbed_room_type_id.is_not(None))
+            .distinct()
+        )
+    }
+    mapped = {
+        (r[0], r[1])
+        for r in conn.execute(
+            sa.select(mapping.c.property_id, mapping.c.cloudbed_room_type_id).where(
+                mapping_scope, mapping.c.is_active.is_(True), mapping.c.cloudbed_room_type_id.is_not(None)
+            )
+        )
+    }
+    missing = sorted(used - mapped)
+    total = 0
+    for pid in {p for p, _ in missing}:
+        types = [t for p, t in missing if p == pid]
+        for start in range(0, len(types), 500):
+            total += (
+                conn.execute(
+                    sa.select(sa.func.count()).where(
+                        rr.c.property_id == pid,
+                        rr.c.cloudbed_room_type_id.in_(types[start : start + 500]),
+                        rr.c.is_deleted.is_(False),
+                    )
+                ).scalar()
+                or 0
+            )
+    return int(total)
 
 
 _CONFIG = ["cloudbed_timezone", "cloudbed_sync_interval", "alert_stale_minutes", "cloudbed_push_enabled"]
