@@ -283,3 +283,16 @@ def test_a_guest_save_is_confirmed_by_a_toast_not_a_banner_over_the_open_form(da
     (toast,) = [t.value for t in at.toast]
     assert toast.startswith("Saved.")
     assert not [s.value for s in at.success if str(s.value).startswith("Saved.")]
+
+
+def test_retry_reports_each_failure_with_its_reason_and_the_error_state(live):
+    Settings(live.engine).set_push_enabled(True)
+    _walk_ins(live.engine, live.box.property_id, n=1)  # no room: it cannot be created in Cloudbeds
+    at = live.app(as_user=live.user(), page="sync")
+    at.button(key="sync_retry_failed").click().run()
+    assert not at.exception
+    (status,) = [s for s in at.status if "queued again" in s.label]
+    assert status.state == "error", status.label
+    assert status.label.endswith("0 changed, 0 unchanged, 1 failed"), status.label
+    reasons = [shown_text(e.value) for e in status if type(e).__name__ == "Error"]
+    assert len(reasons) == 1 and "it has no rooms" in reasons[0], reasons
