@@ -22,6 +22,7 @@ PAGE_FILES = {
     "settings": "app_pages/settings.py",
     "rates": "app_pages/rates.py",
     "sync": "app_pages/sync.py",
+    "connection": "app_pages/connection.py",
 }
 
 

@@ -52,6 +52,8 @@ class HealthSummary:
     unmapped_rooms: int = 0  # booked rooms whose Cloudbeds room type has no active mapping
     frontdesk_unmapped: int = 0  # Cloudbeds bookings kept out of the front desk: room not mapped
     push_enabled: bool = True
+    stale: bool = False  # synced before, but not for ``alert_stale_minutes``
+    api_errors_high: bool = False  # more than 5 % of today's API calls failed
 
     def as_dict(self) -> dict:
         data = asdict(self)
@@ -103,6 +105,10 @@ class HealthFacts:
         return not self.push_enabled and self.waiting > 0
 
 
+def _api_errors_high(facts: HealthFacts) -> bool:
+    return bool(facts.api_calls_today) and facts.api_errors_today / facts.api_calls_today > 0.05
+
+
 def score_health(
     facts: HealthFacts, now: datetime, *, stale_after_minutes: int, sync_interval_minutes: int
 ) -> tuple[int, int | None, tuple[str, ...]]:
@@ -146,7 +152,7 @@ def score_health(
         score -= 15
         reasons.append(f"sending is switched off while {facts.waiting} change(s) wait")
     calls, errors = facts.api_calls_today, facts.api_errors_today
-    if calls and errors / calls > 0.05:
+    if _api_errors_high(facts):
         score -= 15 if errors / calls <= 0.2 else 25
         reasons.append(f"{errors} of {calls} API calls failed today")
     if facts.failed_webhook_events:
@@ -338,4 +344,6 @@ def health_summary(engine: sa.Engine, property_id: str | None, now: datetime | N
         unmapped_rooms=facts.unmapped_rooms,
         frontdesk_unmapped=facts.frontdesk_unmapped,
         push_enabled=facts.push_enabled,
+        stale=minutes is not None and minutes > cfg["alert_stale_minutes"],
+        api_errors_high=_api_errors_high(facts),
     )

@@ -21,7 +21,7 @@ __all__ = ["Problem", "problems"]
 class Problem:
     key: str
     count: int
-    page: str  # dashboard page name: monitoring, room_mapping, settings, rates, sync
+    page: str  # dashboard page name: monitoring, room_mapping, settings, rates, sync, connection
     severity: str = "error"  # error | warning
 
 
@@ -31,6 +31,7 @@ def problems(facts: HealthFacts | HealthSummary) -> list[Problem]:
     waiting = facts.pending_push + facts.pending_rates
     push_off_waiting = waiting if not facts.push_enabled else 0
     found = [
+        Problem("stale_sync", 1 if getattr(facts, "stale", False) else 0, "sync"),
         Problem("failed_runs", facts.failed_syncs_today, "monitoring"),
         Problem("records_in_error", facts.failed_records, "monitoring"),
         Problem("rates_in_error", facts.failed_rates, "rates"),
@@ -40,5 +41,11 @@ def problems(facts: HealthFacts | HealthSummary) -> list[Problem]:
         Problem("frontdesk_unmapped", facts.frontdesk_unmapped, "room_mapping"),
         Problem("partial_runs", facts.partial_runs_today, "monitoring", "warning"),
         Problem("webhook_failures", facts.failed_webhook_events, "monitoring", "warning"),
+        Problem(
+            "api_errors",
+            facts.api_errors_today if getattr(facts, "api_errors_high", False) else 0,
+            "connection",
+            "warning",
+        ),
     ]
     return [p for p in found if p.count > 0]

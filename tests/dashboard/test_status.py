@@ -60,7 +60,14 @@ def test_overview_lists_every_problem_with_its_next_step_and_never_says_all_is_w
     assert _metric(at, "Waiting to be sent") == "1"  # the pending one, never the one in error
     score = int(_metric(at, "Sync health").split("/")[0])
     assert score < 70
-    assert {link.proto.page for link in at.get("page_link")} == {"monitoring", "room_mapping", "settings"}
+    # and one API call in six failed today (the synced world's 500): test the connection
+    assert "1 Cloudbeds API call(s) failed today" in shown
+    assert {link.proto.page for link in at.get("page_link")} == {
+        "monitoring",
+        "room_mapping",
+        "settings",
+        "connection",
+    }
 
 
 def test_overview_in_indonesian_and_for_staff(dash):
@@ -89,6 +96,8 @@ def test_overview_says_all_is_well_only_when_it_is(dash):
         )
         log = schema.cloudbed_sync_log
         conn.execute(sa.delete(log).where(log.c.status != "completed"))
+        api = schema.cloudbed_api_log
+        conn.execute(sa.delete(api).where(api.c.http_status >= 400))
     Settings(dash.engine).set_push_enabled(True)
     at = dash.app(as_user=dash.user())
     assert not at.exception, at.exception

@@ -109,6 +109,11 @@ def test_failures_stale_sync_and_api_errors_take_points_off(engine):
     h = health_summary(engine, PID, now=NOW)
     assert (h.failed_syncs_today, h.failed_records, h.api_errors_today) == (1, 3, 3)
     assert h.score == 100 - 40 - 10 - (10 + 2 * 3) - 25
+    from pms.reporting.attention import problems
+
+    found = {p.key: (p.count, p.page) for p in problems(h)}
+    assert found["stale_sync"] == (1, "sync") and found["api_errors"] == (3, "connection")
+    assert found["failed_runs"] == (1, "monitoring") and found["records_in_error"] == (3, "monitoring")
 
 
 def test_today_is_the_property_day():
