@@ -23,6 +23,7 @@ PAGE_FILES = {
     "rates": "app_pages/rates.py",
     "sync": "app_pages/sync.py",
     "connection": "app_pages/connection.py",
+    "frontdesk": "app_pages/frontdesk.py",
 }
 
 

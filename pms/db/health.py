@@ -51,6 +51,7 @@ class HealthSummary:
     partial_runs_today: int = 0  # runs that finished with some records failed, today
     unmapped_rooms: int = 0  # booked rooms whose Cloudbeds room type has no active mapping
     frontdesk_unmapped: int = 0  # Cloudbeds bookings kept out of the front desk: room not mapped
+    frontdesk_todos: int = 0  # the front desk's other open problems (conflicts, rooms to assign ...)
     push_enabled: bool = True
     stale: bool = False  # synced before, but not for ``alert_stale_minutes``
     api_errors_high: bool = False  # more than 5 % of today's API calls failed
@@ -92,6 +93,7 @@ class HealthFacts:
     partial_runs_today: int = 0
     unmapped_rooms: int = 0
     frontdesk_unmapped: int = 0
+    frontdesk_todos: int = 0
     push_enabled: bool = True
 
     @property
@@ -117,7 +119,8 @@ def score_health(
     Staleness weighs most (up to 40), then failed runs today (up to 30), records in error (10 + 2
     each, up to 30), unmapped booked rooms (15, up to 25), API errors (up to 25), refused or failed
     writes to Cloudbeds (10 + 1 each, up to 20), sending switched off with changes waiting (15),
-    partly failed runs (5 each, up to 15) and failed webhook events (10).
+    partly failed runs (5 each, up to 15), open front-desk to-dos (5, up to 10) and failed webhook
+    events (10).
     """
     score, reasons = 100, []
     last_ok = facts.last_successful_sync
@@ -148,6 +151,9 @@ def score_health(
     if unmapped:
         score -= min(25, 15 + unmapped // 10)
         reasons.append(f"{unmapped} booked room(s) without a mapping")
+    if facts.frontdesk_todos:
+        score -= min(10, 5 + facts.frontdesk_todos // 10)
+        reasons.append(f"{facts.frontdesk_todos} front-desk to-do(s) open")
     if facts.push_off_waiting:
         score -= 15
         reasons.append(f"sending is switched off while {facts.waiting} change(s) wait")
@@ -227,13 +233,12 @@ def _facts(engine: sa.Engine, property_id: str | None, today: datetime, push_ena
             or 0
         )
         unmapped = _unmapped_rooms(conn, scoped(rr), scoped(mapping))
-        desk_unmapped = (
+        desk = dict(
             conn.execute(
-                sa.select(sa.func.count()).where(
-                    scoped(link), link.c.problem_kind == "unmapped", link.c.problem.is_not(None)
-                )
-            ).scalar()
-            or 0
+                sa.select(link.c.problem_kind == "unmapped", sa.func.count())
+                .where(scoped(link), link.c.problem.is_not(None))
+                .group_by(link.c.problem_kind == "unmapped")
+            ).all()
         )
     if last_ok is not None and not isinstance(last_ok, datetime):  # raw aggregate on SQLite: text
         last_ok = UTCDateTime().process_result_value(last_ok, engine.dialect)
@@ -253,7 +258,8 @@ def _facts(engine: sa.Engine, property_id: str | None, today: datetime, push_ena
         refused_pushes_today=int(refused),
         partial_runs_today=int(partial_today),
         unmapped_rooms=int(unmapped),
-        frontdesk_unmapped=int(desk_unmapped),
+        frontdesk_unmapped=int(sum(n for unmapped, n in desk.items() if unmapped)),
+        frontdesk_todos=int(sum(n for unmapped, n in desk.items() if not unmapped)),
         push_enabled=bool(push_enabled),
     )
 
@@ -343,6 +349,7 @@ def health_summary(engine: sa.Engine, property_id: str | None, now: datetime | N
         partial_runs_today=facts.partial_runs_today,
         unmapped_rooms=facts.unmapped_rooms,
         frontdesk_unmapped=facts.frontdesk_unmapped,
+        frontdesk_todos=facts.frontdesk_todos,
         push_enabled=facts.push_enabled,
         stale=minutes is not None and minutes > cfg["alert_stale_minutes"],
         api_errors_high=_api_errors_high(facts),

@@ -21,7 +21,7 @@ __all__ = ["Problem", "problems"]
 class Problem:
     key: str
     count: int
-    page: str  # dashboard page name: monitoring, room_mapping, settings, rates, sync, connection
+    page: str  # dashboard page name: monitoring, room_mapping, settings, rates, sync, connection, frontdesk
     severity: str = "error"  # error | warning
 
 
@@ -39,6 +39,7 @@ def problems(facts: HealthFacts | HealthSummary) -> list[Problem]:
         Problem("push_off_waiting", push_off_waiting, "settings"),
         Problem("unmapped_rooms", facts.unmapped_rooms, "room_mapping"),
         Problem("frontdesk_unmapped", facts.frontdesk_unmapped, "room_mapping"),
+        Problem("frontdesk_todos", getattr(facts, "frontdesk_todos", 0), "frontdesk", "warning"),
         Problem("partial_runs", facts.partial_runs_today, "monitoring", "warning"),
         Problem("webhook_failures", facts.failed_webhook_events, "monitoring", "warning"),
         Problem(

@@ -229,3 +229,46 @@ def test_mapping_the_type_and_switching_sending_on_clear_those_problems(engine):
     keys = {p.key for p in problems(health_facts(engine, PID, now=NOW))}
     assert keys == {"records_in_error", "refused_pushes", "partial_runs"}
     assert health_summary(engine, PID, now=NOW).unmapped_rooms == 0
+
+
+def test_front_desk_problems_count_unmapped_rooms_and_other_to_dos_apart(engine):
+    from pms.db import tables_adf
+    from pms.reporting.attention import problems
+
+    setup_database(engine)
+    Settings(engine).set_push_enabled(True, now=NOW - timedelta(days=1))
+    with engine.begin() as conn:
+        conn.execute(
+            sa.insert(schema.cloudbed_sync_log).values(
+                property_id=PID,
+                sync_type="reservations",
+                status="completed",
+                started_at=NOW - timedelta(minutes=2),
+                finished_at=NOW - timedelta(minutes=1),
+            )
+        )
+        conn.execute(
+            sa.insert(tables_adf.cloudbed_booking_link),
+            [
+                {
+                    "property_id": PID,
+                    "cloudbed_reservation_id": str(i),
+                    "cloudbed_sub_reservation_id": f"{i}-1",
+                    "problem_kind": kind,
+                    "problem": text,
+                }
+                for i, (kind, text) in enumerate(
+                    [
+                        ("unmapped", "Cloudbeds room 203 is not mapped to an ADF room"),
+                        ("unmapped", "Cloudbeds room 204 is not mapped to an ADF room"),
+                        ("conflict", "ADF room 101 is held by booking B-77 on 2 Dec"),
+                        (None, None),
+                    ]
+                )
+            ],
+        )
+    h = health_summary(engine, PID, now=NOW)
+    assert (h.frontdesk_unmapped, h.frontdesk_todos) == (2, 1)
+    assert h.score == 100 - 15 - 5
+    found = {p.key: (p.count, p.page) for p in problems(h)}
+    assert found == {"frontdesk_unmapped": (2, "room_mapping"), "frontdesk_todos": (1, "frontdesk")}
