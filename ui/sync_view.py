@@ -76,12 +76,24 @@ def preview(ctx: PageContext, window, entities, direction, mode) -> None:
         st.session_state[PLAN_KEY] = (request, plan)
 
 
-def show_plan(ctx: PageContext) -> None:
+def _same_request(request, inputs) -> bool:
+    try:
+        return _request(*inputs) == request
+    except Exception:  # inputs that make no request (reversed dates ...) are not the plan's
+        return False
+
+
+def show_plan(ctx: PageContext, inputs: tuple | None = None) -> None:
+    """The previewed plan, while the form's inputs are still those it was made for; a plan for
+    other inputs is dropped (its Apply would run what the form no longer says)."""
     t = ctx.t
     stored = st.session_state.get(PLAN_KEY)
     if not stored:
         return
     request, plan = stored
+    if inputs is not None and not _same_request(request, inputs):
+        st.session_state.pop(PLAN_KEY, None)
+        return
     st.subheader(t("sync.plan_title"))
     st.caption(plain(plan.description or request.describe()))
     if plan.error:

@@ -305,3 +305,19 @@ def test_retry_reports_each_failure_with_its_reason_and_the_error_state(live):
     assert status.label.endswith("0 changed, 0 unchanged, 1 failed"), status.label
     reasons = [shown_text(e.value) for e in status if type(e).__name__ == "Error"]
     assert len(reasons) == 1 and "it has no rooms" in reasons[0], reasons
+
+
+def test_a_plan_is_dropped_once_the_inputs_it_was_made_for_change(live):
+    at = live.app(as_user=live.user(), page="sync")
+    at.radio(key="sync_direction").set_value("both")
+    at.button(key="FormSubmitter:sync_form-Preview").click().run()
+    assert "Plan" in [s.value for s in at.subheader] and "sync_apply" in [b.key for b in at.button]
+    at.run()  # same inputs: the plan stays
+    assert "sync_apply" in [b.key for b in at.button]
+    # away and back: the form shows its defaults again (pull), the plan was made for "both"
+    at.switch_page("app_pages/overview.py").run()
+    at.switch_page("app_pages/sync.py").run()
+    assert not at.exception
+    assert at.radio(key="sync_direction").value == "pull"
+    assert "Plan" not in [s.value for s in at.subheader]
+    assert "sync_apply" not in [b.key for b in at.button]
