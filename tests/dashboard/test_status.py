@@ -13,8 +13,8 @@ from pms.db.credentials import CredentialStore
 from pms.db.settings import Settings
 from pms.db.types import utcnow
 from pms.sync import SyncContext, SyncRequest, run_sync
+from tests.dashboard.conftest import frame_with, synced_world, texts
 from tests.dashboard.conftest import shown as shown_text
-from tests.dashboard.conftest import synced_world, texts
 from tests.sync.helpers import make_client
 
 PID = "254042"
@@ -182,6 +182,8 @@ def test_sending_rates_reports_rate_nights_only_with_each_reason_and_an_error_st
         "into Cloudbeds by hand and would become a duplicate (rule 14)"
     ]
     assert "Walk-in" not in texts(at) and "reservation" not in status.label
+    jobs = frame_with(at, "job_reference_id")  # the refused nights stay listed with their reason
+    assert list(jobs["status"]) == ["error"] and "rule 14" in jobs["error"][0]
     r = schema.reservasi
     with live.engine.connect() as conn:
         untouched = conn.execute(
