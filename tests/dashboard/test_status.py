@@ -323,3 +323,45 @@ def test_a_plan_is_dropped_once_the_inputs_it_was_made_for_change(live):
     assert at.radio(key="sync_direction").value == "pull"
     assert "Plan" not in [s.value for s in at.subheader]
     assert "sync_apply" not in [b.key for b in at.button]
+
+
+def test_every_problem_has_its_words_and_a_page_in_both_languages():
+    from dataclasses import replace
+
+    from pms import i18n
+    from pms.db.health import HealthSummary
+    from pms.reporting.attention import problems
+    from ui.health_view import PAGE_FILES
+
+    everything = HealthSummary(
+        score=0,
+        synced_reservations=1,
+        pending_push=1,
+        failed_records=1,
+        last_successful_sync=utcnow(),
+        minutes_since_success=500,
+        failed_syncs_today=1,
+        api_calls_today=10,
+        api_errors_today=5,
+        failed_webhook_events=1,
+        reasons=(),
+    )
+    everything = replace(
+        everything,
+        failed_rates=1,
+        refused_pushes_today=1,
+        partial_runs_today=1,
+        unmapped_rooms=1,
+        frontdesk_unmapped=1,
+        frontdesk_todos=1,
+        push_enabled=False,
+        stale=True,
+        api_errors_high=True,
+    )
+    found = problems(everything)
+    assert len(found) == 12
+    for lang in ("en", "id"):
+        t = i18n.Translator(lang)
+        for p in found:
+            assert t.has(f"attention.{p.key}") and t.has(f"attention.{p.key}.action"), (lang, p.key)
+            assert p.page in PAGE_FILES and t.has(f"nav.{p.page}")
