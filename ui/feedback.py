@@ -22,7 +22,8 @@ def status_box(label: str, stopped_label: str) -> Iterator:
     shows ``stopped_label`` in the error state, then the exception goes on to be shown."""
     box = st.status(label, expanded=True)
     try:
-        yield box
+        with box:  # what the block writes goes inside the box, as with ``with st.status(...)``
+            yield box
     except Exception:
         box.update(label=stopped_label, state="error", expanded=True)
         raise
