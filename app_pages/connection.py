@@ -7,6 +7,7 @@ from pms.connection import connection_info, go_live
 from pms.connection.checks import run_connection_checks
 from pms.db.credentials import DEFAULT_API_BASE, CredentialStore
 from ui.context import open_page
+from ui.feedback import status_box
 from ui.session import browser_post
 from ui.widgets import plain
 
@@ -68,19 +69,16 @@ def show_steps(steps) -> None:
     )
 
 
-def live_status(label: str):
-    box = st.status(label, expanded=True)
-    return box, (
-        lambda step: box.write(
-            f"{'✅' if step.ok else ('⏭️' if step.skipped else '❌')} "
-            f"{t('connection.step.' + step.name.replace(' ', '_'))}"
-        )
+def step_writer(box):
+    return lambda step: box.write(
+        f"{'✅' if step.ok else ('⏭️' if step.skipped else '❌')} "
+        f"{t('connection.step.' + step.name.replace(' ', '_'))}"
     )
 
 
 if st.button(t("connection.test"), type="primary", key="test_connection"):
-    with ctx.errors():
-        box, on_step = live_status(t("connection.testing"))
+    with ctx.errors(), status_box(t("connection.testing"), t("common.stopped")) as box:
+        on_step = step_writer(box)
         steps = run_connection_checks(ctx.engine, on_step=on_step)
         ok = all(s.ok for s in steps)
         box.update(
@@ -119,8 +117,8 @@ if method == "api_key":
         base = st.text_input(t("connection.api_base"), value=base_default, max_chars=500, key="conn_base")
         submitted = st.form_submit_button(t("connection.test_and_save"), type="primary")
     if submitted:
-        with ctx.errors():
-            box, on_step = live_status(t("connection.testing_key"))
+        with ctx.errors(), status_box(t("connection.testing_key"), t("common.stopped")) as box:
+            on_step = step_writer(box)
             attempt = go_live.try_api_key(ctx.engine, key, property_id=pid, api_base=base, on_step=on_step)
             box.update(
                 label=t("connection.saved" if attempt.saved else "connection.not_saved"),

@@ -5,9 +5,8 @@ from datetime import timedelta
 import streamlit as st
 
 from pms import alerts
-from pms.db.health import health_summary
 from pms.reporting import overview
-from ui import charts, frontdesk_view
+from ui import charts, frontdesk_view, health_view
 from ui.context import open_page
 from ui.widgets import plain, status_label
 
@@ -19,31 +18,14 @@ if ctx.pid is None:
     st.info(t("overview.no_property"), icon="ℹ️")
     st.stop()
 
+problems_shown = None  # unknown until the to-do list is read: no "all fine" before that
 with ctx.errors():
-    health = ctx.q(health_summary, ctx.pid)
-    cols = st.columns(6)
-    cols[0].metric(t("overview.health"), f"{health.score}/100", help="; ".join(health.reasons) or None)
-    cols[1].metric(t("overview.synced"), t.number(health.synced_reservations))
-    cols[2].metric(t("overview.pending_push"), t.number(health.pending_push))
-    cols[3].metric(
-        t("overview.failures_today"),
-        t.number(health.failed_syncs_today + health.failed_records),
-        help=t("overview.failures_help", runs=health.failed_syncs_today, records=health.failed_records),
-    )
-    cols[4].metric(
-        t("overview.api_calls_today"),
-        t.number(health.api_calls_today),
-        help=t("overview.api_errors", n=health.api_errors_today),
-    )
-    cols[5].metric(
-        t("overview.last_sync"),
-        t.ago(health.last_successful_sync, ctx.now),
-        help=ctx.dt(health.last_successful_sync),
-    )
+    health = health_view.health(ctx)
     if health.last_successful_sync is None:
         st.info(t("overview.never_synced"), icon="ℹ️")
         if ctx.can("sync") and st.button(t("overview.go_sync"), key="go_sync"):
             st.switch_page("app_pages/sync.py")
+    problems_shown = health_view.todo(ctx, health)
 
 with ctx.errors():
     stays = ctx.q(overview.stays_today, ctx.pid, ctx.today)
@@ -86,8 +68,10 @@ with ctx.errors():
 with ctx.errors():
     st.subheader(t("overview.alerts_title"))
     active = ctx.q(alerts.active_alerts, ctx.pid)
-    if not active:
+    if not active and problems_shown == 0:
         st.success(t("overview.no_alerts"), icon="✅")
+    elif not active:
+        st.caption(t("overview.no_alerts_but_todo"))
     for alert in active:
         head = f"**{status_label(t, 'alert', alert.key)}** · {ctx.dt(alert.last_seen_at)}"
         st.warning(f"{head}\n\n{plain(alert.message)}", icon="🔔")

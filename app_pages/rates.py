@@ -51,10 +51,14 @@ with ctx.errors():
                 save = rates_grid.editor(ctx, cal, grid, day_label)
         else:
             st.caption(t("rates.read_only"))
-        if editable and not Settings(ctx.engine).push_enabled:
-            st.info(t("rates.push_off"), icon="ℹ️")
+        sending = Settings(ctx.engine).push_enabled
+        if editable and not sending:
+            st.warning(t("rates.push_disabled"), icon="⛔")
         if editable and st.button(
-            t("rates.push"), key="rates_push", disabled=not pending and not save, help=t("rates.push_help")
+            t("rates.push"),
+            key="rates_push",
+            disabled=not sending or (not pending and not save),
+            help=t("rates.push_help") if sending else t("rates.push_disabled_help"),
         ):
             actions.push_rates(ctx, start, end)
 

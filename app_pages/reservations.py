@@ -8,6 +8,7 @@ from pms import edits
 from pms.reporting import booking, catalog, listing
 from ui import booking_view
 from ui.context import open_page
+from ui.feedback import stay_problem
 from ui.widgets import page_number, pager, plain, status_label, table
 
 ctx = open_page("reservations", "reservations.title")
@@ -161,8 +162,9 @@ def guests_view() -> None:
                         with ctx.errors():
                             changed = edits.update_guest(ctx.engine, ctx.pid, record["id"], values)
                             ctx.wrote()
-                            st.success(
-                                t("reservations.guest_saved" if changed else "reservations.guest_unchanged")
+                            st.toast(  # fades: the form stays open for more edits
+                                t("reservations.guest_saved" if changed else "reservations.guest_unchanged"),
+                                icon="✅" if changed else "ℹ️",
                             )
 
 
@@ -175,22 +177,27 @@ def new_view() -> None:
         st.caption(t("reservations.new_help"))
         type_names = dict(zip(types["room_type_id"], types["name"], strict=True))
         source_names = dict(zip(sources["source_id"], sources["name"], strict=True))
+        # The dates sit outside the form, so a date problem is said (and cleared) as the dates change.
+        c = st.columns(2)
+        check_in = c[0].date_input(
+            t("reservations.col.check_in"),
+            value=ctx.today,
+            min_value=ctx.today,
+            key="new_check_in",
+            format="DD/MM/YYYY",
+        )
+        check_out = c[1].date_input(
+            t("reservations.col.check_out"),
+            value=ctx.today + timedelta(days=1),
+            min_value=ctx.today + timedelta(days=1),
+            key="new_check_out",
+            format="DD/MM/YYYY",
+        )
+        date_problem = stay_problem(check_in, check_out, ctx.today)
+        if date_problem:
+            st.error(plain(date_problem), icon="⚠️")
         with st.form("new_reservation"):
             c = st.columns(2)
-            check_in = c[0].date_input(
-                t("reservations.col.check_in"),
-                value=ctx.today,
-                min_value=ctx.today,
-                key="new_check_in",
-                format="DD/MM/YYYY",
-            )
-            check_out = c[1].date_input(
-                t("reservations.col.check_out"),
-                value=ctx.today + timedelta(days=1),
-                min_value=ctx.today + timedelta(days=1),
-                key="new_check_out",
-                format="DD/MM/YYYY",
-            )
             first = c[0].text_input(t("guest.first_name"), max_chars=255, key="new_first")
             last = c[1].text_input(t("guest.last_name"), max_chars=255, key="new_last")
             email = c[0].text_input(t("guest.email"), max_chars=255, key="new_email")
@@ -210,7 +217,7 @@ def new_view() -> None:
             )
             adults = c[0].number_input(t("reservations.col.adults"), 1, 20, 2, key="new_adults")
             children = c[1].number_input(t("reservations.children"), 0, 20, 0, key="new_children")
-            if st.form_submit_button(t("reservations.create"), type="primary"):
+            if st.form_submit_button(t("reservations.create"), type="primary", disabled=bool(date_problem)):
                 with ctx.errors():
                     booking = edits.NewReservation(
                         check_in=check_in,

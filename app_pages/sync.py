@@ -46,7 +46,7 @@ with st.form("sync_form"):
 
 if preview:
     sync_view.preview(ctx, window, entities, direction, mode)
-sync_view.show_plan(ctx)
+sync_view.show_plan(ctx, (window, entities, direction, mode))
 
 with ctx.errors():
     st.divider()

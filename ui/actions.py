@@ -13,11 +13,16 @@ from contextlib import contextmanager
 import streamlit as st
 
 from ui.context import PageContext
+from ui.feedback import status_box
+from ui.widgets import plain
+
+RATE_ENTITIES = ("rates_push", "rate_jobs")  # what "send rates" reports: rate nights, never bookings
 
 __all__ = [
     "client_for",
     "prune",
     "push_rates",
+    "report",
     "retry_failed",
     "rotate_webhook_token",
     "subscribe_webhooks",
@@ -55,22 +60,36 @@ def retry_failed(ctx: PageContext) -> None:
     from pms.sync import retry_failed as retry_records
     from pms.webhooks import store
 
-    with ctx.errors(), st.status(ctx.t("monitoring.retrying"), expanded=True) as box:
+    with ctx.errors(), status_box(ctx.t("monitoring.retrying"), ctx.t("common.stopped")) as box:
         events = store.retry_failed(ctx.engine, property_id=ctx.pid)
         with client_for(ctx) as client:
             result = retry_records(sync_context(ctx, client))
         ctx.wrote()
-        box.update(
-            label=ctx.t("monitoring.retried", events=events, result=_summary(ctx, result)), state="complete"
-        )
+        outcome = result.outcome()
+        report(ctx, box, outcome, ctx.t("monitoring.retried", events=events, result=summary(ctx, outcome)))
 
 
-def _summary(ctx: PageContext, result) -> str:
-    ok = getattr(result, "successful", None)
-    failed = getattr(result, "failed", None)
-    if ok is None and failed is None:
-        return "–"
-    return ctx.t("sync.result_short", ok=ok or 0, failed=failed or 0)
+def summary(ctx: PageContext, outcome) -> str:
+    """ "3 changed, 125 unchanged, 1 failed": successes and unchanged records never mixed."""
+    t = ctx.t
+    if not (outcome.changed or outcome.unchanged or outcome.failed):
+        return t("outcome.none")
+    return t(
+        "outcome.counts",
+        changed=t.number(outcome.changed),
+        unchanged=t.number(outcome.unchanged),
+        failed=t.number(outcome.failed),
+    )
+
+
+def report(ctx: PageContext, box, outcome, label: str) -> None:
+    """Close ``box`` with ``label``: the error state (and icon) when anything failed, each reason
+    listed under it as text (reasons quote Cloudbeds and the records)."""
+    box.update(label=label, state="complete" if outcome.ok else "error", expanded=not outcome.ok)
+    for reason in outcome.reasons[:20]:
+        box.error(plain(reason), icon="⚠️")
+    if len(outcome.reasons) > 20:
+        box.caption(ctx.t("outcome.more", n=ctx.t.number(len(outcome.reasons) - 20)))
 
 
 def prune(ctx: PageContext) -> None:
@@ -88,7 +107,7 @@ def push_rates(ctx: PageContext, start, end) -> None:
     ctx.require("rates.edit")
     from pms.sync import SyncRequest, run_sync
 
-    with ctx.errors(), st.status(ctx.t("rates.pushing"), expanded=True) as box:
+    with ctx.errors(), status_box(ctx.t("rates.pushing"), ctx.t("common.stopped")) as box:
         with client_for(ctx) as client:
             result = run_sync(
                 sync_context(ctx, client),
@@ -102,7 +121,9 @@ def push_rates(ctx: PageContext, start, end) -> None:
                 ),
             )
         ctx.wrote()
-        box.update(label=ctx.t("rates.pushed", result=_summary(ctx, result)), state="complete")
+        outcome = result.outcome(RATE_ENTITIES)
+        key = "rates.pushed" if outcome.ok else "rates.push_failed"
+        report(ctx, box, outcome, ctx.t(key, result=summary(ctx, outcome)))
 
 
 def _public_url(ctx: PageContext) -> str:

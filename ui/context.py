@@ -64,6 +64,12 @@ class PageContext:
         st.session_state[FLASH_KEY] = message
         st.rerun()
 
+    def confirm(self, message: str) -> None:
+        """Like ``flash``, as a toast that fades: for a save whose inputs stay on screen in a form
+        (a banner would go on saying "saved" over the edits made after it)."""
+        st.session_state[FLASH_KEY] = ("toast", message)
+        st.rerun()
+
     def errors(self):
         """``with ctx.errors(): ...``: a failure becomes a message in place."""
         return shown_errors(self.t)
@@ -95,6 +101,8 @@ def open_page(name: str, title_key: str) -> PageContext:
         st.stop()
     st.title(ctx.t(title_key))
     flash = st.session_state.pop(FLASH_KEY, None)
-    if flash:
+    if isinstance(flash, tuple):
+        st.toast(flash[1], icon="✅")
+    elif flash:
         st.success(flash, icon="✅")
     return ctx

@@ -117,7 +117,7 @@ def save(
         st.session_state.pop(DRAFT_KEY, None)
         st.session_state.pop(EDITOR_KEY, None)
         ctx.wrote()
-        ctx.flash(ctx.t("mapping.saved", n=n))
+        ctx.confirm(ctx.t("mapping.saved", n=n))
 
 
 def show_problems(ctx: PageContext, exc: MappingGridError) -> None:

@@ -66,5 +66,5 @@ def editor(ctx: PageContext, cal: pd.DataFrame, grid: pd.DataFrame, day_label: C
         with ctx.errors():
             changed = edits.set_rates(ctx.engine, ctx.pid, changes, today=ctx.today)
             ctx.wrote()
-            ctx.flash(t("rates.saved", n=changed))
+            ctx.confirm(t("rates.saved", n=changed))
     return save

@@ -11,8 +11,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from ui.actions import client_for, sync_context
+from ui.actions import client_for, report, summary, sync_context
 from ui.context import PageContext
+from ui.feedback import status_box
 from ui.widgets import plain, status_label, table
 
 __all__ = ["preview", "runs_table", "show_plan"]
@@ -62,18 +63,37 @@ def preview(ctx: PageContext, window, entities, direction, mode) -> None:
     with ctx.errors():
         request = _request(window, entities, direction, mode)
         bar, update = _progress(ctx, ctx.t("sync.previewing"))
-        with client_for(ctx) as client:
-            plan = plan_sync(sync_context(ctx, client, update), request)
-        bar.progress(1.0, text=ctx.t("sync.previewed"))
+        try:
+            with client_for(ctx) as client:
+                plan = plan_sync(sync_context(ctx, client, update), request)
+        except Exception:
+            bar.empty()  # the error is shown in its place; no bar left saying "previewing…"
+            raise
+        if plan.error:
+            bar.empty()
+        else:
+            bar.progress(1.0, text=ctx.t("sync.previewed"))
         st.session_state[PLAN_KEY] = (request, plan)
 
 
-def show_plan(ctx: PageContext) -> None:
+def _same_request(request, inputs) -> bool:
+    try:
+        return _request(*inputs) == request
+    except Exception:  # inputs that make no request (reversed dates ...) are not the plan's
+        return False
+
+
+def show_plan(ctx: PageContext, inputs: tuple | None = None) -> None:
+    """The previewed plan, while the form's inputs are still those it was made for; a plan for
+    other inputs is dropped (its Apply would run what the form no longer says)."""
     t = ctx.t
     stored = st.session_state.get(PLAN_KEY)
     if not stored:
         return
     request, plan = stored
+    if inputs is not None and not _same_request(request, inputs):
+        st.session_state.pop(PLAN_KEY, None)
+        return
     st.subheader(t("sync.plan_title"))
     st.caption(plain(plan.description or request.describe()))
     if plan.error:
@@ -82,7 +102,7 @@ def show_plan(ctx: PageContext) -> None:
     cols = st.columns(max(1, len(counts) or 1))
     for col, (kind, n) in zip(cols, counts.items(), strict=False):
         col.metric(t(f"action.{kind}"), t.number(n))
-    if not plan.total_actions:
+    if not plan.total_actions and not plan.error:
         st.success(t("sync.nothing_to_do"), icon="✅")
     samples = [
         {
@@ -110,6 +130,8 @@ def show_plan(ctx: PageContext) -> None:
         st.warning(plain(warning), icon="⚠️")
     _front_desk_plan(ctx, plan)
     st.caption(t("sync.preview_cost", calls=plan.api_calls))
+    if plan.error:  # a preview that failed is no plan: nothing to apply until one works
+        return
     if st.button(t("sync.apply"), type="primary", key="sync_apply"):
         apply(ctx, request)
 
@@ -143,21 +165,27 @@ def apply(ctx: PageContext, request) -> None:
 
     t = ctx.t
     with ctx.errors():
-        with st.status(t("sync.applying"), expanded=True) as box:
+        with status_box(t("sync.applying"), t("common.stopped")) as box:
             bar, update = _progress(ctx, t("sync.applying"))
-            with client_for(ctx) as client:
-                result = run_sync(sync_context(ctx, client, update), request)
+            try:
+                with client_for(ctx) as client:
+                    result = run_sync(sync_context(ctx, client, update), request)
+            except Exception:
+                bar.empty()  # no bar left half way over the error
+                raise
             bar.progress(1.0, text=t("sync.done"))
-            state = "error" if result.status == "failed" else "complete"
-            box.update(
-                label=t(
-                    "sync.result",
+            outcome = result.outcome()
+            # counted as the preview counts: what changed, apart from what was already in step
+            report(
+                ctx,
+                box,
+                outcome,
+                t(
+                    "sync.result_outcome",
                     status=status_label(t, "log_status", result.status),
-                    ok=t.number(result.successful),
-                    failed=t.number(result.failed),
+                    result=summary(ctx, outcome),
                     calls=t.number(result.api_calls),
                 ),
-                state=state,
             )
         ctx.wrote()
         st.session_state.pop(PLAN_KEY, None)
@@ -179,10 +207,6 @@ def apply(ctx: PageContext, request) -> None:
                     "failed": t("sync.failed_records"),
                 },
             )
-        if result.error:
-            st.error(plain(result.error), icon="⚠️")
-        for message in result.errors[:20]:
-            st.warning(plain(message), icon="⚠️")
         if result.warning_count:
             with st.expander(t("sync.warnings", n=result.warning_count)):
                 for message in result.warnings[:50]:

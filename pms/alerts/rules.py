@@ -12,6 +12,16 @@ An integration that silently stopped is what hotels complain about most (docs/do
   are left failed.
 - ``connection_disabled``: Cloudbeds reported the app disabled (raised by the processor);
   resolved when it is enabled again.
+- ``sync_partial``: the latest finished run finished with some records failed; resolved when a
+  later run completes.
+- ``records_in_error``: reservations, guests or rate nights are in error (their change could not
+  be sent or applied); resolved when none are left.
+- ``push_refused``: writes to Cloudbeds were refused by the outbound guard or failed today;
+  resolved the next day without new ones.
+- ``unmapped_rooms``: booked rooms whose Cloudbeds room type has no mapping, or Cloudbeds bookings
+  kept out of the front desk for an unmapped room; resolved when all are mapped.
+- ``push_off_waiting``: sending to Cloudbeds is switched off while changes made here wait;
+  resolved when it is switched on or nothing waits.
 - ``rate_job_stuck``, ``rate_not_applied``: a rate job Cloudbeds did not finish in time, or nights
   that did not take even when sent again (raised by the sync's rate follow-up,
   ``pms.sync.rateverify``); resolved when a later job is read back with every night taken.
@@ -27,6 +37,7 @@ import sqlalchemy as sa
 from pms.alerts.store import Alert, raise_alert, resolve_alert
 from pms.db import schema
 from pms.db.engine import reader
+from pms.db.health import health_facts
 from pms.db.settings import Settings
 from pms.db.types import utcnow
 
@@ -80,6 +91,7 @@ def evaluate(engine: sa.Engine, property_id: str, now: datetime | None = None) -
             ).scalar()
             or 0
         )
+    facts = health_facts(engine, property_id, now)
     out = Evaluation([], [])
 
     def want(key: str, active: bool, message: str = "", severity: str = "error") -> None:
@@ -113,6 +125,13 @@ def evaluate(engine: sa.Engine, property_id: str, now: datetime | None = None) -
                 f"{in_row} automatic syncs failed in a row; the latest: {_short(auto[0].error_details)}",
                 severity="critical",
             )
+        want(
+            "sync_partial",
+            latest.status == "partial",
+            "The last sync finished, but some records failed: "
+            f"{_short(latest.error_details) or 'see the failed items on the Monitoring page'}",
+            severity="warning",
+        )
         if latest.status == "completed":
             want("auth_revoked", False)
     stale_after = timedelta(minutes=int(cfg["alert_stale_minutes"]))
@@ -132,4 +151,36 @@ def evaluate(engine: sa.Engine, property_id: str, now: datetime | None = None) -
         "Monitoring page.",
         severity="warning",
     )
+    _record_rules(want, facts)
     return out
+
+
+def _record_rules(want, facts) -> None:
+    """The conditions read from the records themselves (the same facts as the health score)."""
+    in_error = facts.failed_records + facts.failed_rates
+    want(
+        "records_in_error",
+        in_error > 0,
+        f"{facts.failed_records} record(s) and {facts.failed_rates} rate night(s) are in error: their "
+        "change was not sent or applied. See the reasons on the Monitoring page and retry them there.",
+    )
+    want(
+        "push_refused",
+        facts.refused_pushes_today > 0,
+        f"{facts.refused_pushes_today} write(s) to Cloudbeds were refused or failed today; the reasons "
+        "are in the outbound log (Monitoring page).",
+    )
+    unmapped = facts.unmapped_rooms + facts.frontdesk_unmapped
+    want(
+        "unmapped_rooms",
+        unmapped > 0,
+        f"{facts.unmapped_rooms} booked room(s) have a Cloudbeds room type without a mapping and "
+        f"{facts.frontdesk_unmapped} booking(s) wait for a room mapping; map them on the Room mapping page.",
+    )
+    want(
+        "push_off_waiting",
+        facts.push_off_waiting,
+        f"Sending to Cloudbeds is switched off while {facts.waiting} change(s) made here wait; switch it "
+        "on in Settings (Send hotel-side changes to Cloudbeds).",
+        severity="warning",
+    )

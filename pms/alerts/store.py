@@ -38,6 +38,11 @@ KEYS = (
     "connection_disabled",
     "rate_job_stuck",
     "rate_not_applied",
+    "sync_partial",
+    "records_in_error",
+    "push_refused",
+    "unmapped_rooms",
+    "push_off_waiting",
 )
 
 

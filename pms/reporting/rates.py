@@ -99,8 +99,10 @@ def availability_calendar(engine: sa.Engine, property_id: str, start: date, end:
 
 
 def rate_jobs(engine: sa.Engine, property_id: str, limit: int = 20) -> pd.DataFrame:
-    """Rate pushes waiting for or finished by Cloudbeds' asynchronous jobs, newest first."""
+    """Rate pushes waiting for or finished by Cloudbeds' asynchronous jobs, and nights that could
+    not be sent at all (no job, ``status = error``, with the reason): errors first, then newest."""
     rs = schema.cloudbed_rate_sync
+    failed = sa.func.max(sa.case((rs.c.status == "error", 1), else_=0))
     query = (
         sa.select(
             rs.c.job_reference_id,
@@ -111,9 +113,12 @@ def rate_jobs(engine: sa.Engine, property_id: str, limit: int = 20) -> pd.DataFr
             sa.func.max(rs.c.pushed_at).label("pushed_at"),
             sa.func.max(rs.c.error).label("error"),
         )
-        .where(rs.c.property_id == property_id, rs.c.job_reference_id.is_not(None))
+        .where(
+            rs.c.property_id == property_id,
+            sa.or_(rs.c.job_reference_id.is_not(None), rs.c.status == "error"),
+        )
         .group_by(rs.c.job_reference_id, rs.c.status)
-        .order_by(sa.func.max(rs.c.pushed_at).desc())
+        .order_by(failed.desc(), sa.func.max(rs.c.pushed_at).desc())
         .limit(limit)
     )
     with reader(engine).connect() as conn:

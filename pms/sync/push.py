@@ -281,7 +281,7 @@ def _create(
             )
     except (PushRefusedError, CloudbedsError) as exc:
         counts.failed += 1
-        run.result.errors.append(f"reservation {key}: {exc}")
+        run.result.error_for("push", f"reservation {key}: {exc}")
         _fail(run, R, res["id"], str(exc), attempts=attempts)
         return
     _write_back(run, res, created, rooms, ref)
@@ -357,7 +357,7 @@ def _confirm(
         )
     except (PushRefusedError, CloudbedsError) as exc:
         run.result.entity("push").failed += 1
-        run.result.errors.append(f"reservation {cloudbed_id}: created, but not {status}: {exc}")
+        run.result.error_for("push", f"reservation {cloudbed_id}: created, but not {status}: {exc}")
         with run.engine.begin() as conn:  # left as an unsent edit, so the next run tries again
             conn.execute(
                 sa.update(R)
@@ -440,7 +440,7 @@ def _update(run: RunState, guard: OutboundGuard, res: Mapping[str, Any], rooms: 
         )
     except (PushRefusedError, CloudbedsError) as exc:
         counts.failed += 1
-        run.result.errors.append(f"reservation {cid}: {exc}")
+        run.result.error_for("push", f"reservation {cid}: {exc}")
         _fail(run, R, res["id"], str(exc), attempts=attempts)
         return
     with run.engine.begin() as conn:
@@ -512,7 +512,7 @@ def push_guests(run: RunState, guard: OutboundGuard) -> None:
             )
         except (PushRefusedError, CloudbedsError) as exc:
             counts.failed += 1
-            run.result.errors.append(f"guest {gid}: {exc}")
+            run.result.error_for("push", f"guest {gid}: {exc}")
             _fail(run, G, g["id"], str(exc), attempts=(g.get("sync_attempts") or 0) + 1)
             continue
         with run.engine.begin() as conn:

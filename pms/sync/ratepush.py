@@ -122,7 +122,7 @@ def push_rates(run: RunState, guard: OutboundGuard) -> None:
             )
         except PushRefusedError as exc:
             counts.failed += len(ids)
-            run.result.errors.append(f"patchRate: {exc}")
+            run.result.error_for("rates_push", f"patchRate: {exc}")
             _set(run, ids, status="error", error=str(exc)[:4000])
     _send(run, guard, groups, status="queued")
 
@@ -171,7 +171,7 @@ def _send(run: RunState, guard: OutboundGuard, groups: list, *, status: str) -> 
             )
         except (PushRefusedError, CloudbedsError) as exc:
             counts.failed += len(ids)
-            run.result.errors.append(f"patchRate: {exc}")
+            run.result.error_for("rates_push", f"patchRate: {exc}")
             _set(run, ids, status="error", error=str(exc)[:4000])
             continue
         finally:
@@ -208,7 +208,7 @@ def _settle_failed_job(run: RunState, job_id: str, job, rows: list) -> list:
         message = "; ".join(m for m in failed_rates.values() if m) or f"rate job {job_id} ended in error"
         _set(run, [r["id"] for r in bad], status="error", error=message[:4000])
         run.result.entity("rate_jobs").failed += len(bad)
-        run.result.errors.append(f"rate job {job_id}: {len(bad)} night(s) failed")
+        run.result.error_for("rate_jobs", f"rate job {job_id}: {len(bad)} night(s) failed")
     return ok
 
 
@@ -222,7 +222,7 @@ def _give_up(run: RunState, job_id: str, job, rows: list, minutes: int) -> None:
         error=f"Cloudbeds had not finished rate job {job_id} after {minutes} minutes (status {status!r})",
     )
     run.result.entity("rate_jobs").failed += len(rows)
-    run.result.errors.append(f"rate job {job_id}: not finished after {minutes} minutes")
+    run.result.error_for("rate_jobs", f"rate job {job_id}: not finished after {minutes} minutes")
     rateverify.alert_stuck(run, job_id, status, len(rows), minutes)
 
 
@@ -257,7 +257,7 @@ def _verify(run: RunState, rows: list) -> bool:
             error="did not take in Cloudbeds, even after being sent again (read back after the job)",
         )
         run.result.entity("rate_jobs").failed += len(lost)
-        run.result.errors.append(f"rates: {len(lost)} night(s) did not take in Cloudbeds")
+        run.result.error_for("rate_jobs", f"rates: {len(lost)} night(s) did not take in Cloudbeds")
         rateverify.alert_not_applied(run, lost)
     return not missed
 
@@ -282,6 +282,7 @@ def follow_jobs(run: RunState, *, wait_s: float = 0.0, poll_s: float = 1.0) -> i
                     error=f"Cloudbeds no longer knows rate job {job_id} (jobs are kept 7 days)",
                 )
                 run.result.entity("rate_jobs").failed += len(rows)
+                run.result.error_for("rate_jobs", f"rate job {job_id}: Cloudbeds no longer knows it")
                 clean = False
             elif not job.finished:  # in_progress, and any status outside the documented ones
                 if rateverify.overdue(rows, minutes, utcnow()):

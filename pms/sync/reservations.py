@@ -183,6 +183,7 @@ def _decide(
             message = f"canceled in Cloudbeds ({row['status']}), but {block}"
             run.warn("reservations", rid, message)
             counts.failed += 1
+            run.result.error_for("reservations", f"reservation {rid}: {message}")
             if (old.get("status") or "").lower() not in ("checked_in", "checked_out") and (
                 old.get("sync_status"),
                 old.get("sync_error"),
@@ -209,6 +210,8 @@ def _decide(
     page.all_rows[rid] = row
     page.rooms_for.append(r)
     changed = differs(old, row, RES_COMPARE)
+    if folio:
+        run.result.error_for("reservations", f"reservation {rid}: {folio}")
     if not changed and not linked:
         if folio:
             counts.failed += 1

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-__all__ = ["MAX_MESSAGES", "EntityCounts", "SyncResult"]
+__all__ = ["MAX_MESSAGES", "EntityCounts", "Outcome", "SyncResult"]
 
 MAX_MESSAGES = 200
 
@@ -52,6 +52,27 @@ class EntityCounts:
         }
 
 
+@dataclass(frozen=True)
+class Outcome:
+    """What one action did with its own records, as a person is told it.
+
+    ``changed`` (created, updated or deleted) and ``unchanged`` are kept apart, so an apply that
+    only re-read 128 identical records says "128 unchanged", as its preview said "nothing to do".
+    ``reasons`` hold why each failure failed (the fatal error first).
+    """
+
+    status: str
+    changed: int
+    unchanged: int
+    failed: int
+    reasons: tuple[str, ...]
+
+    @property
+    def ok(self) -> bool:
+        """Nothing failed: neither the run nor any of its records."""
+        return self.status != "failed" and self.failed == 0
+
+
 @dataclass
 class SyncResult:
     """The outcome of ``run_sync`` (and of refreshes, retries and rate-job follow-ups).
@@ -89,6 +110,7 @@ class SyncResult:
     duration_s: float = 0.0
     sync_log_id: int | None = None
     front_desk: dict[str, int] | None = None  # the ADF front desk's actions (pms.adf), when it has one
+    failures: list[tuple[str, str]] = field(default_factory=list)  # (entity, why), as in ``errors``
 
     def entity(self, name: str) -> EntityCounts:
         if name not in self.counts:
@@ -102,8 +124,30 @@ class SyncResult:
 
     def fail_record(self, entity: str, message: str) -> None:
         self.entity(entity).failed += 1
+        self.error_for(entity, message)
+
+    def error_for(self, entity: str, message: str) -> None:
+        """Why a record of ``entity`` failed (its count is kept by the caller)."""
         if len(self.errors) < MAX_MESSAGES:
             self.errors.append(message)
+            self.failures.append((entity, message))
+
+    def outcome(self, entities: tuple[str, ...] | None = None) -> Outcome:
+        """The result for ``entities`` only (all when None): an action reports its own records."""
+        names = self.counts.keys() if entities is None else [e for e in entities if e in self.counts]
+        counts = EntityCounts()
+        for name in names:
+            counts.add(self.counts[name])
+        reasons = [m for e, m in self.failures if entities is None or e in entities]
+        if self.status == "failed" and self.error:
+            reasons.insert(0, self.error)
+        return Outcome(
+            status=self.status,
+            changed=counts.created + counts.updated + counts.deleted,
+            unchanged=counts.unchanged,
+            failed=counts.failed,
+            reasons=tuple(reasons),
+        )
 
     @property
     def ok(self) -> bool:

@@ -194,12 +194,19 @@ def _pull_guests(run: RunState) -> None:
 
 
 def _push(run: RunState) -> None:
+    """Send what the request names: reservations and guests only when asked for (a "send rates"
+    run must not send walk-ins); rate edits with every push, as the worker's runs rely on."""
     guard = OutboundGuard(run)
-    expire_edits(run)
-    push_reservations(run, guard)
-    push_guests(run, guard)
-    push_payments(run, guard)  # after the bookings, so a booking sent this run takes its payments
-    push_room_blocks(run, guard)
+    wanted = set(run.req.entities)
+    if wanted & {"reservations", "guests"}:
+        expire_edits(run)
+    if "reservations" in wanted:
+        push_reservations(run, guard)
+    if wanted & {"reservations", "guests"}:
+        push_guests(run, guard)
+    if "reservations" in wanted:  # a "send rates" run sends rates only
+        push_payments(run, guard)  # after the bookings, so a booking sent this run takes its payments
+        push_room_blocks(run, guard)
     push_rates(run, guard)
 
 

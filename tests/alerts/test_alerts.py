@@ -197,3 +197,27 @@ def test_without_destinations_notices_are_settled_quietly(db):
     out = deliver_pending(db)
     assert out.sent == [] and out.failed == []
     assert alerts.active_alerts(db)[0].notified_at is not None
+
+
+def test_records_in_error_refusals_unmapped_rooms_and_push_off_raise_alerts_and_clear(db):
+    from tests.db.test_health import NOW, _troubled_world
+
+    _troubled_world(db)
+    out = alerts.evaluate(db, PID, now=NOW)
+    raised = {a.key: a for a in out.raised}
+    record_keys = {"records_in_error", "push_refused", "unmapped_rooms", "push_off_waiting"}
+    assert set(raised) == {"sync_partial", *record_keys}
+    assert "no e-mail" in raised["sync_partial"].message
+    assert raised["records_in_error"].message.startswith("4 record(s)")
+    assert raised["unmapped_rooms"].message.startswith("3 booked room(s)")
+    with db.begin() as conn:
+        conn.execute(sa.update(schema.reservasi).values(sync_status="synced"))
+        conn.execute(
+            sa.insert(schema.cloudbed_room_mapping).values(
+                property_id=PID, adf_room_type="Family", cloudbed_room_type_id="rt-unmapped", is_active=True
+            )
+        )
+    Settings(db).set_push_enabled(True, now=NOW)
+    later = alerts.evaluate(db, PID, now=NOW + timedelta(days=1))
+    assert {a.key for a in later.resolved} >= record_keys
+    assert _keys(db) & record_keys == set()

@@ -113,6 +113,7 @@ def texts(at: AppTest) -> str:
         "error",
         "metric",
         "text",
+        "toast",
     ):
         for el in getattr(at, kind):
             parts.append(str(getattr(el, "label", "") or ""))

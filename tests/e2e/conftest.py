@@ -160,7 +160,7 @@ def log_in(page: Page, server: Server) -> None:
 
 
 def open_page(page: Page, title: str) -> None:
-    page.get_by_role("link", name=title).click()
+    page.get_by_role("link", name=title, exact=True).click()  # not the Overview's "Open …" links
     expect(page.get_by_role("heading", name=title, exact=True)).to_be_visible(timeout=60_000)
     idle(page)
 

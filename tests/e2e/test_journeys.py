@@ -149,7 +149,7 @@ def test_language_switch(page: Page, server):
     page.get_by_test_id("stSidebar").get_by_test_id("stSelectbox").click()
     page.get_by_role("option", name="Bahasa Indonesia").click()
     expect(page.get_by_role("heading", name="Ringkasan")).to_be_visible(timeout=60_000)
-    expect(page.get_by_role("link", name="Pemetaan kamar")).to_be_visible()
+    expect(page.get_by_role("link", name="Pemetaan kamar", exact=True)).to_be_visible()
     idle(page)
     shot(page, "overview-id")
     page.get_by_test_id("stSidebar").get_by_test_id("stSelectbox").click()
