@@ -22,6 +22,7 @@ __all__ = [
     "database_url_from_env",
     "demo_config",
     "find_openapi_spec",
+    "host_id",
     "in_test_mode",
     "public_url",
     "secret_key_from_env",
@@ -111,6 +112,19 @@ def allowed_hosts() -> list[str]:
         if name and name not in hosts:
             hosts.append(name)
     return list(dict.fromkeys(hosts))
+
+
+def host_id() -> str:
+    """This machine's name in lease owners: ``PMS_HOST_ID``, else the host name (40 characters).
+
+    Workers on several machines serve the same databases; a lease names its holder
+    ``host:pid:...``, so two machines must not share a name (containers often all call themselves
+    ``localhost``: set ``PMS_HOST_ID`` there). Colons and spaces become dashes.
+    """
+    import socket
+
+    raw = (os.environ.get("PMS_HOST_ID") or "").strip() or socket.gethostname() or "host"
+    return "".join("-" if ch in ": \t\n" else ch for ch in raw)[:40]
 
 
 def in_test_mode() -> bool:

@@ -37,8 +37,8 @@ from pms.db.types import utcnow
 from pms.errors import AuthenticationError, SyncLockedError
 from pms.webhooks import store
 from pms.webhooks.processor import Processor
-from pms.worker import heartbeat
-from pms.worker.schedule import due_jobs, load_history
+from pms.worker import heartbeat, takeover
+from pms.worker.schedule import Plan, due_jobs, load_history
 
 __all__ = ["Worker", "WorkerConfig", "ensure_switch_initialised"]
 
@@ -120,6 +120,8 @@ class Worker:
         # Errors before a run is logged (no client, sync engine refused to start) back off here;
         # failed runs back off through the sync log (pms.worker.schedule).
         self._sync_errors: dict[str, tuple[int, float]] = {}
+        # Runs a worker that died left unfinished, repeated at once by whoever took over (mode).
+        self._repeat: dict[str, str] = {}
 
     def _connected_property(self) -> list[str]:
         """The connected property; asked of Cloudbeds (one getHotels call, at most every 5 minutes)
@@ -247,11 +249,18 @@ class Worker:
         heartbeat.beat(self.engine, self.owner, now)
         wanted = set(self._properties())
         got = set()
+        held = self.held
         for pid in wanted:
+            before = None if pid in held else leases.lease_info(self.engine, pid, leases.WORKER_LEASE).owner
             if (
                 leases.take(self.engine, pid, leases.WORKER_LEASE, self.owner, self.config.lease_ttl, now=now)
                 is None
             ):
+                if before and takeover.process_of(before) != takeover.process_of(self.owner):
+                    # Taken over from a worker that stopped renewing (killed, or cut off).
+                    mode = takeover.recover(self.engine, pid, before)
+                    if mode:
+                        self._repeat[pid] = mode
                 got.add(pid)
         with self._lock:
             lost = self._held - got
@@ -316,6 +325,9 @@ class Worker:
             full_hour=cfg["cloudbed_full_sync_hour"],
             tz=cfg["cloudbed_timezone"],
         )
+        repeat = self._repeat.pop(property_id, None)
+        if repeat and cfg["cloudbed_auto_sync"]:
+            plan = Plan(repeat, "repeating the run of a worker that stopped")
         if plan.job is None:
             return None
         log.info("worker: %s sync of property %s (%s)", plan.job, property_id, plan.reason)
