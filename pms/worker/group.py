@@ -245,5 +245,7 @@ class WorkerGroup:
 def _reason(exc: BaseException) -> str:
     """A short, secret-free reason (SQLAlchemy errors carry the statement and parameters)."""
     if isinstance(exc, sa.exc.DBAPIError) and exc.orig is not None:
-        return f"{type(exc.orig).__name__}: {exc.orig}"[:300]
+        from pms.db.remote import advice
+
+        return f"{type(exc.orig).__name__}: {exc.orig} {advice(exc) or ''}".strip()[:600]
     return str(exc)[:300]
