@@ -24,6 +24,7 @@ __all__ = [
     "find_openapi_spec",
     "host_id",
     "in_test_mode",
+    "instance_name",
     "public_url",
     "secret_key_from_env",
     "server_port",
@@ -125,6 +126,18 @@ def host_id() -> str:
 
     raw = (os.environ.get("PMS_HOST_ID") or "").strip() or socket.gethostname() or "host"
     return "".join("-" if ch in ": \t\n" else ch for ch in raw)[:40]
+
+
+def instance_name() -> str:
+    """``PMS_INSTANCE``: which hotel this server is, when one machine serves several (``""`` if unset).
+
+    One server runs per hotel database (docs/operations.md, "Several hotels"); browsers share
+    cookies between ports of one host, so each server names its session cookie after its instance
+    (``pms_session_<instance>``) and a manager stays logged in to every hotel at once. The systemd
+    template units set it from the unit's instance name. Letters, digits, ``-`` and ``_`` only.
+    """
+    raw = (os.environ.get("PMS_INSTANCE") or "").strip()
+    return "".join(ch if ch.isascii() and (ch.isalnum() or ch in "-_") else "_" for ch in raw)[:40]
 
 
 def in_test_mode() -> bool:
