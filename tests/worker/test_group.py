@@ -118,3 +118,13 @@ def test_worker_once_serves_two_hotels_from_one_process(tmp_path, sandbox_factor
         with eng.connect() as conn:
             assert conn.execute(sa.select(sa.func.count()).select_from(schema.reservasi)).scalar() == 20 + n
         eng.dispose()
+
+
+def test_the_example_worker_list_in_deploy_reads(monkeypatch):
+    monkeypatch.setenv("PMS_DB_BALI", "mysql+pymysql://acct_pms:pw@bali.example:3306/acct_adf")
+    monkeypatch.setenv("PMS_DB_LOMBOK", "mysql+pymysql://acct_pms:pw@lombok.example:3306/acct_adf")
+    targets, options = load_targets(None, str(PROJECT_ROOT / "deploy" / "workers.toml.example"))
+    assert [t.name for t in targets] == ["bali", "lombok"] and options == {"lease_seconds": 60}
+    for unit in ("pms-worker@.service", "pms-dashboard@.service"):
+        text = (PROJECT_ROOT / "deploy" / "systemd" / unit).read_text()
+        assert "ExecStart=/opt/pms/.venv/bin/python -m pms " in text and "%i" in text
