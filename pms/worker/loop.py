@@ -31,6 +31,7 @@ import sqlalchemy as sa
 from pms.connection.properties import primary_property
 from pms.db import leases
 from pms.db.engine import reader
+from pms.db.remote import advice
 from pms.db.settings import Settings
 from pms.db.settings_table import settings_table
 from pms.db.types import utcnow
@@ -201,7 +202,11 @@ class Worker:
         except Exception as exc:  # the loop survives anything; the error is logged and counted
             self.stats.errors += 1
             self.stats.last_error = f"{what}: {type(exc).__name__}: {exc}"[:500]
-            log.exception("worker: %s failed", what)
+            hint = advice(exc) if isinstance(exc, sa.exc.DBAPIError) else None
+            if hint:  # the database went away (a web host's allow-list, TLS): say why, once per try
+                log.error("worker: %s failed: %s %s", what, str(exc.orig)[:300], hint)
+            else:
+                log.exception("worker: %s failed", what)
             return exc
 
     def _due(self, key: str, every: float) -> bool:
