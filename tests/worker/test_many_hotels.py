@@ -1,10 +1,11 @@
 """Many hotels, many workers: 3 worker processes serve 6 databases, one is SIGKILLed mid-run.
 
-Each database is one hotel with its own sandbox property and credentials. The processes stand for
-three machines (``PMS_HOST_ID``), so the killed one's leases are not recognised as dead by pid and
-must expire: its databases are taken over within one lease period, its interrupted full sync is
-run again at once, and in the end every database equals its sandbox (changes made before and
-after the kill, announced by webhook events) with no property ever synced by two workers at once.
+Each database (SQLite files, and MariaDB databases) is one hotel with its own sandbox property and
+credentials. The processes stand for three machines (``PMS_HOST_ID``), so the killed one's leases
+are not recognised as dead by pid and must expire: its databases are taken over within one lease
+period, its interrupted full sync is run again at once, and in the end every database equals its
+sandbox (changes made before and after the kill, announced by webhook events) with no property
+ever synced by two workers at once.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import signal
 import subprocess
 import sys
 import time
+import uuid
 from datetime import timedelta
 
 import pytest
@@ -93,16 +95,32 @@ def _settled(engine, pid) -> bool:
     )
 
 
+@pytest.fixture(params=["sqlite", pytest.param("mysql", marks=pytest.mark.mysql)])
+def hotel_urls(request, tmp_path):
+    """Six empty databases: SQLite files, or throwaway MariaDB databases."""
+    if request.param == "sqlite":
+        yield [f"sqlite:///{tmp_path / f'hotel{n}.sqlite3'}" for n in range(HOTELS)]
+        return
+    admin = request.getfixturevalue("mysql_admin")
+    names = [f"pms_t_{os.getpid()}_{uuid.uuid4().hex[:10]}" for _ in range(HOTELS)]
+    with admin.begin() as conn:
+        for name in names:
+            conn.exec_driver_sql(f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci")
+    yield [admin.url.set(database=name).render_as_string(hide_password=False) for name in names]
+    with admin.begin() as conn:
+        for name in names:
+            conn.exec_driver_sql(f"DROP DATABASE IF EXISTS `{name}`")
+
+
 @pytest.fixture
-def hotels(tmp_path, sandbox_factory, monkeypatch):
+def hotels(tmp_path, sandbox_factory, monkeypatch, hotel_urls):
     from cryptography.fernet import Fernet
 
     key = Fernet.generate_key().decode()
     monkeypatch.setenv("PMS_SECRET_KEY", key)
     out = []
-    for n in range(HOTELS):
+    for n, url in enumerate(hotel_urls):
         box = sandbox_factory(seed=100 + n, reservations=80, rate_limit=5.0)
-        url = f"sqlite:///{tmp_path / f'hotel{n}.sqlite3'}"
         engine = make_engine(url)
         ensure_schema(engine)
         CredentialStore(engine).save_api_key(box.api_key, property_id=box.property_id, api_base=box.base_url)
