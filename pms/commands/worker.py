@@ -38,6 +38,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "taken over within it (default 60)",
     )
     parser.add_argument(
+        "--max-parallel-syncs",
+        metavar="N",
+        default=None,
+        help="at most N scheduled syncs at once in this process (bounds its memory when many "
+        "databases are due together; default: no bound)",
+    )
+    parser.add_argument(
         "--once",
         action="store_true",
         help="do one round (leases, webhook events, due syncs, alerts, retention) and exit",
@@ -73,11 +80,14 @@ def _once(group, several: bool) -> int:
 
 def run(args: argparse.Namespace) -> int:
     from pms.db.engine import redact_url
-    from pms.worker.group import WorkerGroup, load_targets, worker_config
+    from pms.worker.group import WorkerGroup, load_targets, parallel_syncs, worker_config
 
     targets, options = load_targets(args.db, args.config)
     lease = args.lease_seconds if args.lease_seconds is not None else options.get("lease_seconds")
-    group = WorkerGroup(targets, worker_config(lease))
+    parallel = (
+        args.max_parallel_syncs if args.max_parallel_syncs is not None else options.get("max_parallel_syncs")
+    )
+    group = WorkerGroup(targets, worker_config(lease), max_parallel_syncs=parallel_syncs(parallel))
     several = len(targets) > 1
     if not several:
         group.retry_every = float("inf")

@@ -28,7 +28,7 @@ import sqlalchemy as sa
 
 from pms.errors import ConfigurationError, PMSError
 
-__all__ = ["Target", "WorkerGroup", "load_targets", "worker_config"]
+__all__ = ["Target", "WorkerGroup", "load_targets", "parallel_syncs", "worker_config"]
 
 log = logging.getLogger(__name__)
 
@@ -108,6 +108,23 @@ def load_targets(urls: list[str] | None, config: str | None) -> tuple[list[Targe
     return targets, options
 
 
+def parallel_syncs(value: Any) -> int | None:
+    """``max_parallel_syncs`` (flag or file): a positive whole number, or None for no bound.
+
+    Raises:
+        ConfigurationError: anything else.
+    """
+    if value in (None, 0, "0", ""):
+        return None
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        number = -1
+    if number < 1 or str(number) != str(value).strip():
+        raise ConfigurationError(f"max_parallel_syncs must be a whole number of at least 1, got {value!r}.")
+    return number
+
+
 def worker_config(lease_seconds: float | None = None):
     """Timings for every worker of the group; ``lease_seconds`` sets the takeover period."""
     from pms.worker import WorkerConfig
@@ -137,10 +154,20 @@ class WorkerGroup:
         retry_every: seconds between tries of a database that could not be opened.
     """
 
-    def __init__(self, targets: list[Target], config: Any = None, *, retry_every: float = 60.0) -> None:
+    def __init__(
+        self,
+        targets: list[Target],
+        config: Any = None,
+        *,
+        retry_every: float = 60.0,
+        max_parallel_syncs: int | None = None,
+    ) -> None:
         self.members = [_Member(t) for t in targets]
         self.config = config
         self.retry_every = retry_every
+        # None: every database syncs when it is due. A number bounds the process's memory (each
+        # running sync holds its own working set) at the cost of time when many are due at once.
+        self.slots = threading.BoundedSemaphore(max_parallel_syncs) if max_parallel_syncs else None
         self._lock = threading.Lock()
 
     def _open(self, member: _Member) -> None:
@@ -164,7 +191,10 @@ class WorkerGroup:
         except BaseException:
             engine.dispose()
             raise
-        member.engine, member.worker, member.problem = engine, Worker(engine, config=self.config), None
+        from pms.worker.jobs import SyncJobs
+
+        worker = Worker(engine, SyncJobs(engine, self.slots), config=self.config)
+        member.engine, member.worker, member.problem = engine, worker, None
 
     def open(self) -> list[_Member]:
         """Open every database not open yet (those due for a retry); the members that failed."""

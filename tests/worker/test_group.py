@@ -128,3 +128,37 @@ def test_the_example_worker_list_in_deploy_reads(monkeypatch):
     for unit in ("pms-worker@.service", "pms-dashboard@.service"):
         text = (PROJECT_ROOT / "deploy" / "systemd" / unit).read_text()
         assert "ExecStart=/opt/pms/.venv/bin/python -m pms " in text and "%i" in text
+
+
+def test_max_parallel_syncs_bounds_the_syncs_running_at_once(tmp_path, sandbox_factory):
+    from pms.worker.group import parallel_syncs
+
+    assert parallel_syncs("2") == 2 and parallel_syncs(None) is None and parallel_syncs(0) is None
+    for bad in ("x", "-1", "1.5"):
+        with pytest.raises(ConfigurationError, match="max_parallel_syncs"):
+            parallel_syncs(bad)
+    targets, engines = [], []
+    for n in range(2):
+        box = sandbox_factory(rate_limit=None, reservations=40, seed=20 + n)
+        url = f"sqlite:///{tmp_path / f'p{n}.sqlite3'}"
+        eng = make_engine(url)
+        ensure_schema(eng)
+        CredentialStore(eng).save_api_key(box.api_key, property_id=box.property_id, api_base=box.base_url)
+        targets.append(Target(f"p{n}", url))
+        engines.append(eng)
+    group = WorkerGroup(targets, worker_config(5), max_parallel_syncs=1)
+    try:
+        group.once()
+    finally:
+        group.stop()
+    spans = []
+    for eng in engines:
+        with eng.connect() as conn:
+            spans += conn.execute(
+                sa.select(
+                    schema.cloudbed_sync_log.c.started_at, schema.cloudbed_sync_log.c.finished_at
+                ).where(schema.cloudbed_sync_log.c.mode == "full")
+            ).all()
+        eng.dispose()
+    (_, first_end), (second_start, _) = sorted(spans)
+    assert first_end <= second_start, spans  # one after the other, never together
