@@ -48,6 +48,10 @@ class BenchConfig:
         return 500 if self.quick else 5000
 
     @property
+    def hotels_parallel(self) -> int:  # --max-parallel-syncs of the bounded variant
+        return 2 if self.quick else 4
+
+    @property
     def mode(self) -> str:
         return (
             "quick (smoke sizes, not the published figures)" if self.quick else "full (the published sizes)"
