@@ -51,10 +51,16 @@ def wait_for(predicate, timeout: float, what: str, interval: float = 0.1):
         time.sleep(interval)
 
 
-def _announce(engine, box, count: int, n0: int) -> int:
-    """Change reservations in the sandbox and store the webhook events Cloudbeds would send."""
-    changed = requests.post(f"{box.root_url}/_sandbox/mutate", json={"count": count}, timeout=30).json()
-    for n, item in enumerate(changed["mutations"]):
+def _mutate(box, count: int) -> list[dict]:
+    """Change reservations in the sandbox (what the front desk does in Cloudbeds)."""
+    return requests.post(f"{box.root_url}/_sandbox/mutate", json={"count": count}, timeout=30).json()[
+        "mutations"
+    ]
+
+
+def _announce(engine, box, mutations: list[dict], n0: int) -> int:
+    """Store the webhook events Cloudbeds sends for ``mutations`` (as the receiver would)."""
+    for n, item in enumerate(mutations):
         event = "reservation/created" if item["kind"] == "create" else "reservation/status_changed"
         body = {
             "event": event,
@@ -63,7 +69,7 @@ def _announce(engine, box, count: int, n0: int) -> int:
             "reservationID": item["reservationID"],
         }
         store.record(engine, parse_event(body), json.dumps(body))
-    return len(changed["mutations"])
+    return len(mutations)
 
 
 def _holder(engine, pid) -> str | None:
@@ -121,6 +127,10 @@ def hotels(tmp_path, sandbox_factory, monkeypatch, hotel_urls):
     out = []
     for n, url in enumerate(hotel_urls):
         box = sandbox_factory(seed=100 + n, reservations=80, rate_limit=5.0)
+        # A slow network for the first calls (answers after 1 s), so the first reconciles are still
+        # running when the test looks for one to interrupt, however busy the machine.
+        fault = {"endpoint": "*", "kind": "timeout", "delay": 1.0, "times": 4, "after": 1}
+        requests.post(f"{box.root_url}/_sandbox/faults", json=fault, timeout=30).raise_for_status()
         engine = make_engine(url)
         ensure_schema(engine)
         CredentialStore(engine).save_api_key(box.api_key, property_id=box.property_id, api_base=box.base_url)
@@ -157,7 +167,6 @@ def test_three_workers_six_hotels_one_killed(hotels, tmp_path):
     try:
         # Every hotel gets a worker, and some full reconcile is under way.
         wait_for(lambda: all(_holder(e, b.property_id) for _, e, b in dbs), 30, "every hotel leased")
-        sent = sum(_announce(e, b, 8, 0) for _, e, b in dbs)
 
         def victim_hotels():
             for _, e, b in dbs:
@@ -172,10 +181,14 @@ def test_three_workers_six_hotels_one_killed(hotels, tmp_path):
             return None
 
         host, theirs = wait_for(victim_hotels, 60, "a full sync running")
+        # Bookings change in Cloudbeds while the reconciles run; then one machine dies.
+        during = [_mutate(b, 8) for _, _, b in dbs]
         victim = procs[int(host.rsplit("-", 1)[1])]
         victim.send_signal(signal.SIGKILL)
         killed_at = time.monotonic()
         victim.wait(30)
+        # Their webhook events arrive (stored by the receiver) while the takeover happens.
+        sent = sum(_announce(e, b, m, 0) for (_, e, b), m in zip(dbs, during, strict=True))
         taken: dict[str, float] = {}
 
         def all_taken() -> bool:
@@ -189,15 +202,20 @@ def test_three_workers_six_hotels_one_killed(hotels, tmp_path):
         # Within one lease period of its last renewal, plus the survivors' renewal interval and
         # some scheduling slack on a busy machine.
         assert max(taken.values()) <= LEASE_S + RENEW_S + 1.0 * WAIT_SCALE, taken
-        sent += sum(_announce(e, b, 8, 100) for _, e, b in dbs)
+        sent += sum(_announce(e, b, _mutate(b, 8), 100) for _, e, b in dbs)
         for _, e, b in dbs:
             wait_for(lambda e=e, b=b: _settled(e, b.property_id), 120, f"hotel {b.property_id} settled")
         assert sent > 0
         for _, e, b in dbs:
             runs = [r for r in _log(e, b.property_id) if r.finished_at is not None]
-            # No two runs of one property overlap (timestamps have 1 s resolution on MariaDB).
+            # No two runs of one property overlap (timestamps have 1 s resolution on MariaDB). A run
+            # its worker's death interrupted has no duration: it is closed by the next run, and it
+            # ended when its process did, so it counts up to its start only.
             spans = sorted(
-                (r.finished_at - timedelta(milliseconds=r.duration_ms or 0), r.finished_at) for r in runs
+                (r.finished_at - timedelta(milliseconds=r.duration_ms), r.finished_at)
+                if r.duration_ms is not None
+                else (r.started_at, r.started_at)
+                for r in runs
             )
             for (_, end), (start, _) in itertools.pairwise(spans):
                 assert end <= start + timedelta(seconds=1), (
