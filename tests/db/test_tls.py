@@ -116,3 +116,25 @@ def test_tls_stays_off_on_this_machine_unless_asked(mysql_admin):
             assert conn.execute(sa.text("SELECT 1")).scalar() == 1
     finally:
         engine.dispose()
+
+
+@pytest.mark.parametrize(
+    ("code", "text", "says"),
+    [
+        (1130, "Host '198.51.100.4' is not allowed to connect to this MariaDB server", "Remote MySQL"),
+        (2003, "Can't connect to MySQL server on 'db.hotel.test' (timed out)", "firewall drops"),
+        (1045, "Access denied for user 'pms'@'198.51.100.4' (using password: YES)", "account prefix"),
+        (1142, "INSERT command denied to user 'pms'@'%' for table 'bookings'", "setup --grants"),
+        (2003, "Can't connect to MySQL server on '127.0.0.1' ([Errno 111] Connection refused)", None),
+    ],
+)
+def test_the_errors_of_a_remote_host_come_with_their_fix(code, text, says):
+    """What the driver raises when a web host's allow-list, firewall or grants refuse us (the
+    allow-list cases cannot be staged on one machine: every address here is 127.0.0.1)."""
+    import pymysql
+
+    from pms.db.remote import advice
+
+    exc = sa.exc.OperationalError("SELECT 1", {}, pymysql.err.OperationalError(code, text))
+    hint = advice(exc)
+    assert (hint is None) if says is None else (says in hint), hint
