@@ -162,3 +162,21 @@ def test_max_parallel_syncs_bounds_the_syncs_running_at_once(tmp_path, sandbox_f
         eng.dispose()
     (_, first_end), (second_start, _) = sorted(spans)
     assert first_end <= second_start, spans  # one after the other, never together
+
+
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (["--config", "no-such-list.toml"], "Cannot read the worker list"),
+        (["--db", "sqlite:///a.db", "--lease-seconds", "0"], "--lease-seconds"),
+        (["--db", "sqlite:///a.db", "--max-parallel-syncs", "many"], "max_parallel_syncs"),
+    ],
+)
+def test_bad_worker_flags_stop_with_a_clear_error(tmp_path, monkeypatch, capsys, args, says):
+    from pms.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    assert main(["worker", "--once", *args]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and says in err and "Traceback" not in err
+    assert not (tmp_path / "a.db").exists()  # refused before any database was touched
