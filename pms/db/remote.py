@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-__all__ = ["advice"]
+__all__ = ["ADVICE", "advice", "advice_kind"]
 
 _ALLOW_LIST = (
     "The web host refuses connections from this server's IP address: add it under cPanel → "
@@ -28,43 +28,61 @@ def _parts(exc: BaseException) -> tuple[int | None, str]:
     return code, text
 
 
-def advice(exc: BaseException) -> str | None:
-    """The cause and the fix of a MySQL connection failure, or None when it is not a known one."""
+ADVICE = {
+    "no_tls": (
+        "The database server offers no TLS, and a database across the network is only reached "
+        "with TLS (the password would travel in clear). Ask the host to enable TLS for MySQL, "
+        "or reach it through an SSH tunnel on 127.0.0.1."
+    ),
+    "name": (
+        "The database server's certificate is for another name than the host in the URL: use "
+        "the name the certificate was issued for, or add ssl_verify_identity=false."
+    ),
+    "ca": (
+        "The database server's certificate is not signed by the CA given in ssl_ca (or, without "
+        "ssl_ca, by a CA this machine trusts): download the host's CA certificate and point "
+        "ssl_ca at it."
+    ),
+    "allow_list": _ALLOW_LIST,
+    "firewall": (
+        "No answer from the database server: its firewall drops this server's IP. "
+        + _ALLOW_LIST
+        + " Check also the host name and port (3306)."
+    ),
+    "password": (
+        "The user name or password is wrong, or the user may not connect from this IP (on cPanel, "
+        "user names carry the account prefix, e.g. hotelacct_pms)."
+    ),
+    "grants": (
+        "The database user lacks a privilege: print the grants it needs with "
+        "python -m pms setup --grants USER@HOST."
+    ),
+}
+
+
+def advice_kind(exc: BaseException) -> str | None:
+    """Which known MySQL connection failure ``exc`` is (a key of ``ADVICE``), or None."""
     code, text = _parts(exc)
     low = text.lower()
     if code == 2026 or "ssl is required" in low:
-        return (
-            "The database server offers no TLS, and a database across the network is only reached "
-            "with TLS (the password would travel in clear). Ask the host to enable TLS for MySQL, "
-            "or reach it through an SSH tunnel on 127.0.0.1."
-        )
+        return "no_tls"
     if "certificate_verify_failed" in low or "certificate verify failed" in low:
         if "hostname mismatch" in low or "ip address mismatch" in low or "doesn't match" in low:
-            return (
-                "The database server's certificate is for another name than the host in the URL: use "
-                "the name the certificate was issued for, or add ssl_verify_identity=false."
-            )
-        return (
-            "The database server's certificate is not signed by the CA given in ssl_ca (or, without "
-            "ssl_ca, by a CA this machine trusts): download the host's CA certificate and point "
-            "ssl_ca at it."
-        )
+            return "name"
+        return "ca"
     if code == 1130 or "is not allowed to connect" in low:
-        return _ALLOW_LIST
+        return "allow_list"
     if code == 2003 and ("timed out" in low or "timeout" in low):
-        return (
-            "No answer from the database server: its firewall drops this server's IP. "
-            + _ALLOW_LIST
-            + " Check also the host name and port (3306)."
-        )
+        return "firewall"
     if code == 1045:
-        return (
-            "The user name or password is wrong, or the user may not connect from this IP (on cPanel, "
-            "user names carry the account prefix, e.g. hotelacct_pms)."
-        )
+        return "password"
     if code in (1044, 1142, 1143):
-        return (
-            "The database user lacks a privilege: print the grants it needs with "
-            "python -m pms setup --grants USER@HOST."
-        )
+        return "grants"
     return None
+
+
+def advice(exc: BaseException) -> str | None:
+    """The cause and the fix of a MySQL connection failure (English, for logs and the command
+    line; the dashboard shows ``error.db.<kind>``), or None when it is not a known one."""
+    kind = advice_kind(exc)
+    return ADVICE[kind] if kind else None
