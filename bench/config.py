@@ -40,6 +40,18 @@ class BenchConfig:
         return (200, 2000) if self.quick else (1000, 100_000)
 
     @property
+    def hotels(self) -> int:  # databases one worker serves at once
+        return 3 if self.quick else 10
+
+    @property
+    def hotels_reservations(self) -> int:  # reservations in each of those databases
+        return 500 if self.quick else 5000
+
+    @property
+    def hotels_parallel(self) -> int:  # --max-parallel-syncs of the bounded variant
+        return 2 if self.quick else 4
+
+    @property
     def mode(self) -> str:
         return (
             "quick (smoke sizes, not the published figures)" if self.quick else "full (the published sizes)"

@@ -22,7 +22,9 @@ __all__ = [
     "database_url_from_env",
     "demo_config",
     "find_openapi_spec",
+    "host_id",
     "in_test_mode",
+    "instance_name",
     "public_url",
     "secret_key_from_env",
     "server_port",
@@ -111,6 +113,31 @@ def allowed_hosts() -> list[str]:
         if name and name not in hosts:
             hosts.append(name)
     return list(dict.fromkeys(hosts))
+
+
+def host_id() -> str:
+    """This machine's name in lease owners: ``PMS_HOST_ID``, else the host name (40 characters).
+
+    Workers on several machines serve the same databases; a lease names its holder
+    ``host:pid:...``, so two machines must not share a name (containers often all call themselves
+    ``localhost``: set ``PMS_HOST_ID`` there). Colons and spaces become dashes.
+    """
+    import socket
+
+    raw = (os.environ.get("PMS_HOST_ID") or "").strip() or socket.gethostname() or "host"
+    return "".join("-" if ch in ": \t\n" else ch for ch in raw)[:40]
+
+
+def instance_name() -> str:
+    """``PMS_INSTANCE``: which hotel this server is, when one machine serves several (``""`` if unset).
+
+    One server runs per hotel database (docs/operations.md, "Several hotels"); browsers share
+    cookies between ports of one host, so each server names its session cookie after its instance
+    (``pms_session_<instance>``) and a manager stays logged in to every hotel at once. The systemd
+    template units set it from the unit's instance name. Letters, digits, ``-`` and ``_`` only.
+    """
+    raw = (os.environ.get("PMS_INSTANCE") or "").strip()
+    return "".join(ch if ch.isascii() and (ch.isalnum() or ch in "-_") else "_" for ch in raw)[:40]
 
 
 def in_test_mode() -> bool:

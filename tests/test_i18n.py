@@ -92,6 +92,7 @@ def test_every_key_the_dashboard_uses_exists():
 
 def test_dynamic_key_families_are_complete():
     from pms import accounts, alerts, edits
+    from pms.db.remote import ADVICE
 
     families = {
         "role": accounts.ROLES,
@@ -103,6 +104,7 @@ def test_dynamic_key_families_are_complete():
         "monitoring.keep": ("api_log", "webhook", "sync_log", "outbound"),
         "direction": ("pull", "push", "both"),
         "mode": ("window", "incremental", "full"),
+        "error.db": tuple(ADVICE),
     }
     try:
         from pms.sync import DIRECTIONS, ENTITIES, MODES

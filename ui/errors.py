@@ -2,7 +2,9 @@
 
 ``PMSError`` messages are written for a hotel manager and safe to show (they never hold
 secrets). Anything else is unexpected: the browser gets a short reference, the log gets the
-traceback under the same reference, so support can find it.
+traceback under the same reference, so support can find it. A database that refuses the
+connection for a known reason (the web host's allow-list, TLS, grants: ``pms.db.remote``) gets
+that reason and its fix instead.
 """
 
 from __future__ import annotations
@@ -12,8 +14,10 @@ import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
+import sqlalchemy as sa
 import streamlit as st
 
+from pms.db.remote import advice_kind
 from pms.errors import PMSError
 from ui.widgets import plain
 
@@ -25,6 +29,11 @@ log = logging.getLogger("pms.dashboard")
 def show_error(exc: BaseException, t: Callable[..., str]) -> None:
     if isinstance(exc, PMSError):
         st.error(plain(str(exc)), icon="⚠️")  # may quote Cloudbeds or what was typed
+        return
+    kind = advice_kind(exc) if isinstance(exc, sa.exc.DBAPIError) else None
+    if kind:  # the hotel's database refused us (its web host's allow-list, TLS, grants): say why
+        log.error("database unavailable (%s): %s", kind, str(exc.orig)[:300])
+        st.error(t(f"error.db.{kind}"), icon="🔌")
         return
     ref = uuid.uuid4().hex[:8]
     log.error("unexpected error [ref %s]", ref, exc_info=exc)

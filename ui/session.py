@@ -78,7 +78,7 @@ def current_user(engine: sa.Engine) -> accounts.User | None:
         return found.user if found else None
     if st.session_state.get(_CLEAR_KEY):
         return None  # logged out in this page: the cookie the page was loaded with is spent
-    found = sessions.resume(engine, cookie=st.context.cookies.get(sessions.COOKIE_NAME), idle=idle)
+    found = sessions.resume(engine, cookie=st.context.cookies.get(sessions.cookie_name()), idle=idle)
     if found is None:
         return None
     st.session_state[SESSION_KEY] = found.session_id

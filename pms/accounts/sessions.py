@@ -37,16 +37,25 @@ __all__ = [
     "Resumed",
     "claim_ticket",
     "close_session",
+    "cookie_name",
     "idle_limit",
     "open_session",
     "resume",
 ]
 
-COOKIE_NAME = "pms_session"
+COOKIE_NAME = "pms_session"  # the default name; ``cookie_name()`` is the one this server uses
 SESSION_LIFETIME = timedelta(days=7)  # the cookie's Max-Age too
 TICKET_TTL = timedelta(seconds=60)
 _TOUCH_EVERY = timedelta(seconds=60)  # last_seen_at is written at most this often
 _S, _U = schema.app_session, schema.app_user
+
+
+def cookie_name() -> str:
+    """``pms_session``, or ``pms_session_<instance>`` when ``PMS_INSTANCE`` names this server's hotel."""
+    from pms.config import instance_name
+
+    instance = instance_name()
+    return f"{COOKIE_NAME}_{instance}" if instance else COOKIE_NAME
 
 
 def _sha(text: str) -> str:

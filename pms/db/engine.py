@@ -4,7 +4,8 @@ SQLite is the embedded default: the dashboard, the worker thread and the webhook
 same file from several threads, so it runs in WAL mode with a busy timeout and foreign keys on.
 MySQL/MariaDB is the production choice: utf8mb4 everywhere (guest names are Indonesian, Chinese,
 Arabic ...), pre-ping so a connection the server dropped overnight is replaced instead of failing
-the first sync of the morning, and UTC as the session time zone.
+the first sync of the morning, UTC as the session time zone, and TLS required whenever the server
+is not this machine (``pms.db.tls``: the hotel's ADF database is often on its web host).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy.engine import URL, make_url
 
+from pms.db.tls import tls_connect_args
 from pms.errors import ConfigurationError
 
 __all__ = ["SQLITE_BUSY_TIMEOUT_S", "is_mysql", "is_sqlite", "make_engine", "reader", "redact_url"]
@@ -122,10 +124,9 @@ def make_engine(url: str | URL, **kwargs) -> sa.Engine:
         kwargs.setdefault("max_overflow", 16)
         kwargs.setdefault("connect_args", {})
         kwargs["connect_args"].setdefault("init_command", "SET time_zone = '+00:00'")
-        if parsed.host in (None, "localhost", "127.0.0.1", "::1") or "unix_socket" in query:
-            # PyMySQL builds a fresh SSL context for every connection (~23 ms, measured under the
-            # webhook burst) even on the same machine, where TLS protects nothing.
-            kwargs["connect_args"].setdefault("ssl_disabled", True)
+        # Off on this machine, required across a network, verified as the URL asks (pms.db.tls).
+        for key, value in tls_connect_args(parsed.host, query).items():
+            kwargs["connect_args"].setdefault(key, value)
         return sa.create_engine(parsed, **kwargs)
     raise ConfigurationError(
         f"Unsupported database {backend!r}: use SQLite or MySQL/MariaDB (mysql+pymysql://...).",

@@ -19,7 +19,6 @@ process on the same host can tell a dead holder from a live one.
 from __future__ import annotations
 
 import os
-import socket
 import time
 import uuid
 from dataclasses import dataclass
@@ -27,6 +26,7 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
+from pms.config import host_id
 from pms.db import schema
 from pms.db.engine import reader
 from pms.db.types import utcnow
@@ -54,8 +54,10 @@ _LOCK_CONFLICTS = (1205, 1213)  # MySQL/MariaDB lock wait timeout, deadlock: the
 
 
 def new_owner(purpose: str) -> str:
-    """``host:pid:purpose:random``: unique per holder, readable on the Monitoring page."""
-    return f"{socket.gethostname()[:40]}:{os.getpid()}:{purpose}:{uuid.uuid4().hex[:8]}"[:128]
+    """``host:pid:purpose:random``: unique per holder, readable on the Monitoring page.
+
+    ``host`` is ``PMS_HOST_ID`` or the host name (``pms.config.host_id``)."""
+    return f"{host_id()}:{os.getpid()}:{purpose}:{uuid.uuid4().hex[:8]}"[:128]
 
 
 def owner_is_dead(owner: str | None) -> bool:
@@ -63,7 +65,7 @@ def owner_is_dead(owner: str | None) -> bool:
     if not owner:
         return True
     parts = owner.split(":")
-    if len(parts) < 3 or parts[0] != socket.gethostname()[:40]:
+    if len(parts) < 3 or parts[0] != host_id():
         return False
     try:
         pid = int(parts[1])

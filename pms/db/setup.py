@@ -275,9 +275,15 @@ def _check_reachable(engine: sa.Engine, database: str) -> None:
         with engine.connect():
             pass
     except sa.exc.DBAPIError as exc:
+        from pms.db.remote import advice
+
         raise DatabaseSetupError(
-            f"Cannot reach the database {database}: {_short(exc)}. Check the address, user and "
-            "password (PMS_DATABASE_URL or --db) and that the server is running."
+            f"Cannot reach the database {database}: {_short(exc)}. "
+            + (
+                advice(exc)
+                or "Check the address, user and password (PMS_DATABASE_URL or --db) and that the "
+                "server is running."
+            )
         ) from None
 
 

@@ -82,7 +82,7 @@ def _manager(rt: runtime.Runtime | None, request: Request) -> bool:
     """Whether the request carries a live session cookie of a manager (blocking)."""
     from pms.accounts import sessions
 
-    cookie = request.cookies.get(sessions.COOKIE_NAME)
+    cookie = request.cookies.get(sessions.cookie_name())
     if rt is None or not cookie:
         return False
     found = sessions.resume(rt.engine, cookie=cookie, idle=sessions.idle_limit(rt.engine))
@@ -171,7 +171,7 @@ def _cookie_attributes(request: Request) -> dict[str, Any]:
     from pms.accounts import sessions
 
     return {
-        "key": sessions.COOKIE_NAME,
+        "key": sessions.cookie_name(),
         "path": "/",
         "httponly": True,
         "samesite": "strict",
@@ -210,7 +210,7 @@ async def session_logout(request: Request) -> Response:
     rt = runtime.current()
     if not _same_site(request):
         return JSONResponse({"ok": False}, status_code=403, headers={"Cache-Control": "no-store"})
-    cookie = request.cookies.get(sessions.COOKIE_NAME)
+    cookie = request.cookies.get(sessions.cookie_name())
     if rt is not None and cookie:
         await run_in_threadpool(lambda: sessions.close_session(rt.engine, cookie=cookie))
     response = JSONResponse({"ok": True}, headers={"Cache-Control": "no-store"})

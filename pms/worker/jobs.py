@@ -9,8 +9,9 @@ and the dashboard together stay under Cloudbeds' 5 requests/s.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from datetime import datetime
 from typing import Any
 
@@ -26,10 +27,13 @@ __all__ = ["RefreshFailed", "SyncJobs"]
 class SyncJobs:
     """Sync-engine work for one database; also the webhook processor's ``Applier``."""
 
-    def __init__(self, engine: sa.Engine) -> None:
+    def __init__(self, engine: sa.Engine, slots: threading.Semaphore | None = None) -> None:
         from pms.db.apilog import ApiLogWriter
 
         self.engine = engine
+        # Shared by the databases one process serves (pms.worker.group): at most that many
+        # scheduled syncs at once, each with its own working memory.
+        self.slots = slots
         # One API-log writer (one background thread) for every client this worker makes.
         self.api_log = ApiLogWriter(engine)
 
@@ -60,7 +64,7 @@ class SyncJobs:
         from pms.sync import SyncRequest, run_sync
 
         direction = "both" if Settings(self.engine).push_enabled else "pull"
-        with self._context(property_id) as ctx:
+        with self.slots or nullcontext(), self._context(property_id) as ctx:
             result = run_sync(ctx, SyncRequest(mode=mode, trigger="auto", direction=direction))
         _raise_if_refused(self.engine, property_id, result)
         return result

@@ -31,14 +31,15 @@ import sqlalchemy as sa
 from pms.connection.properties import primary_property
 from pms.db import leases
 from pms.db.engine import reader
+from pms.db.remote import advice
 from pms.db.settings import Settings
 from pms.db.settings_table import settings_table
 from pms.db.types import utcnow
 from pms.errors import AuthenticationError, SyncLockedError
 from pms.webhooks import store
 from pms.webhooks.processor import Processor
-from pms.worker import heartbeat
-from pms.worker.schedule import due_jobs, load_history
+from pms.worker import heartbeat, takeover
+from pms.worker.schedule import Plan, due_jobs, load_history
 
 __all__ = ["Worker", "WorkerConfig", "ensure_switch_initialised"]
 
@@ -120,6 +121,8 @@ class Worker:
         # Errors before a run is logged (no client, sync engine refused to start) back off here;
         # failed runs back off through the sync log (pms.worker.schedule).
         self._sync_errors: dict[str, tuple[int, float]] = {}
+        # Runs a worker that died left unfinished, repeated at once by whoever took over (mode).
+        self._repeat: dict[str, str] = {}
 
     def _connected_property(self) -> list[str]:
         """The connected property; asked of Cloudbeds (one getHotels call, at most every 5 minutes)
@@ -199,7 +202,11 @@ class Worker:
         except Exception as exc:  # the loop survives anything; the error is logged and counted
             self.stats.errors += 1
             self.stats.last_error = f"{what}: {type(exc).__name__}: {exc}"[:500]
-            log.exception("worker: %s failed", what)
+            hint = advice(exc) if isinstance(exc, sa.exc.DBAPIError) else None
+            if hint:  # the database went away (a web host's allow-list, TLS): say why, once per try
+                log.error("worker: %s failed: %s %s", what, str(exc.orig)[:300], hint)
+            else:
+                log.exception("worker: %s failed", what)
             return exc
 
     def _due(self, key: str, every: float) -> bool:
@@ -247,11 +254,18 @@ class Worker:
         heartbeat.beat(self.engine, self.owner, now)
         wanted = set(self._properties())
         got = set()
+        held = self.held
         for pid in wanted:
+            before = None if pid in held else leases.lease_info(self.engine, pid, leases.WORKER_LEASE).owner
             if (
                 leases.take(self.engine, pid, leases.WORKER_LEASE, self.owner, self.config.lease_ttl, now=now)
                 is None
             ):
+                if before and takeover.process_of(before) != takeover.process_of(self.owner):
+                    # Taken over from a worker that stopped renewing (killed, or cut off).
+                    mode = takeover.recover(self.engine, pid, before)
+                    if mode:
+                        self._repeat[pid] = mode
                 got.add(pid)
         with self._lock:
             lost = self._held - got
@@ -316,6 +330,9 @@ class Worker:
             full_hour=cfg["cloudbed_full_sync_hour"],
             tz=cfg["cloudbed_timezone"],
         )
+        repeat = self._repeat.pop(property_id, None)
+        if repeat and cfg["cloudbed_auto_sync"]:
+            plan = Plan(repeat, "repeating the run of a worker that stopped")
         if plan.job is None:
             return None
         log.info("worker: %s sync of property %s (%s)", plan.job, property_id, plan.reason)

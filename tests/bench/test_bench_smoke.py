@@ -34,6 +34,9 @@ FIGURES = [
     "full sync with the front-desk write ÷ without (5 req/s)",
     "full sync with the front-desk write ÷ without (no rate limit)",
     "API calls, incremental sync with no changes, front desk on",
+    "many hotels, one worker: time vs one database's bound",
+    "many hotels, one worker: peak memory",
+    "many hotels, one worker, syncs bounded",
 ]
 
 

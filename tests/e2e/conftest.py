@@ -50,7 +50,7 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(folder: Path) -> Server:
+def start_server(folder: Path, extra_env: dict[str, str] | None = None) -> Server:
     folder.mkdir(parents=True, exist_ok=True)
     port = _free_port()
     env = {
@@ -59,6 +59,7 @@ def start_server(folder: Path) -> Server:
         "PMS_DEMO_RESERVATIONS": "200",
         "PMS_DEMO_RATE_LIMIT": "0",
         "PMS_TEST_MODE": "1",
+        **(extra_env or {}),
     }
     env.pop("PMS_DATABASE_URL", None)
     log = folder / "server.log"
