@@ -49,7 +49,13 @@ __all__ = [
 
 
 class PMSError(Exception):
-    """Root of every error this package raises on purpose."""
+    """Root of every error this package raises on purpose.
+
+    ``said`` (a ``pms.i18n.Said``), when set, is the message as a key and values, so the dashboard
+    shows it in the reader's language; ``str(exc)`` stays the English text.
+    """
+
+    said = None
 
 
 class ConfigurationError(PMSError):
@@ -165,8 +171,14 @@ class UserError(PMSError):
 
 
 class EditError(PMSError):
-    """A hotel-side change was refused; ``field`` names the input to fix."""
+    """A hotel-side change was refused; ``field`` names the input to fix.
 
-    def __init__(self, message: str, *, field: str | None = None) -> None:
-        super().__init__(message)
+    Built from a ``Said`` (``EditError(Said("edit.required", {...}))``) its text is the English
+    of that message; a plain string is kept as it is.
+    """
+
+    def __init__(self, message, *, field: str | None = None) -> None:
+        super().__init__(str(message))
         self.field = field
+        if not isinstance(message, str):
+            self.said = message

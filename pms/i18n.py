@@ -13,6 +13,12 @@ Formatting follows how each language writes things, not the browser's locale:
 - Dates ``25 Nov 2026`` / ``25 Nov 2026`` with Indonesian month names (Agu, Okt, Des ...).
 - Times in the property's zone with its abbreviation: ``14:30 WIB`` / ``14.30 WIB`` (Indonesian
   uses a dot between hours and minutes).
+- Charts use the same separators as the tables (``plotly_separators``).
+
+Messages made below the dashboard (a form's refusal, a connection-test step, the health score's
+reasons, the sync plan's line) carry their key and values (``Said``) besides their English text,
+so the command line and logs keep English while the dashboard says them in the reader's
+language; a value that is itself a name to translate (a field, a step) is a ``Term``.
 """
 
 from __future__ import annotations
@@ -20,16 +26,21 @@ from __future__ import annotations
 import json
 import logging
 import string
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import cache
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 __all__ = [
     "DEFAULT_LANGUAGE",
     "LANGUAGES",
+    "Said",
+    "Term",
     "Translator",
+    "english",
     "format_ago",
     "format_date",
     "format_datetime",
@@ -41,6 +52,7 @@ __all__ = [
     "local_now",
     "messages",
     "placeholders",
+    "plotly_separators",
     "translator",
     "weekday_short",
 ]
@@ -79,6 +91,27 @@ def placeholders(text: str) -> set[str]:
     return {name.split(".")[0].split("[")[0] for _, name, _, _ in string.Formatter().parse(text) if name}
 
 
+@dataclass(frozen=True)
+class Term:
+    """A value that is a name to translate itself (``Term("guest.first_name")``) when its message is."""
+
+    key: str
+
+    def __str__(self) -> str:
+        return Translator(DEFAULT_LANGUAGE)(self.key)
+
+
+@dataclass(frozen=True)
+class Said:
+    """A message as its key and values, to be said in any language (``t.said(said)``)."""
+
+    key: str
+    values: dict[str, Any] = field(default_factory=dict, hash=False)
+
+    def __str__(self) -> str:
+        return english(self)
+
+
 class Translator:
     """``t("overview.title")`` → the string in this language, with placeholders filled in."""
 
@@ -105,6 +138,24 @@ class Translator:
 
     def has(self, key: str) -> bool:
         return key in self._fallback
+
+    def said(self, said: Said) -> str:
+        """A ``Said`` in this language, its ``Term`` values translated too."""
+        values = {k: self(v.key) if isinstance(v, Term) else v for k, v in said.values.items()}
+        return self(said.key, **values)
+
+    def error(self, exc: BaseException) -> str:
+        """An error's message in this language when it carries one (``exc.said``), else as written."""
+        said = getattr(exc, "said", None)
+        return self.said(said) if isinstance(said, Said) else str(exc)
+
+    def label(self, group: str, value) -> str:
+        """A stored value in words (``log_status.completed`` → "Selesai"); "–" for none; unknown
+        values as they are."""
+        if value is None or value == "":
+            return "–"
+        key = f"{group}.{value}"
+        return self(key) if self.has(key) else str(value)
 
     # Formatting in this language, so pages only ever pass a value.
     def money(self, amount, currency: str | None = "IDR") -> str:
@@ -134,6 +185,16 @@ class Translator:
 
 def translator(lang: str | None) -> Translator:
     return Translator(lang)
+
+
+def english(said: Said) -> str:
+    """The English text of a message (the command line's, the logs')."""
+    return Translator(DEFAULT_LANGUAGE).said(said)
+
+
+def plotly_separators(lang: str | None) -> str:
+    """Plotly's ``layout.separators`` (decimal mark, then thousands mark) as the tables write numbers."""
+    return ",." if _lang(lang) == "id" else ".,"
 
 
 # --- numbers and money ------------------------------------------------------------------------------

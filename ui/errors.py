@@ -24,7 +24,8 @@ log = logging.getLogger("pms.dashboard")
 
 def show_error(exc: BaseException, t: Callable[..., str]) -> None:
     if isinstance(exc, PMSError):
-        st.error(plain(str(exc)), icon="⚠️")  # may quote Cloudbeds or what was typed
+        said = t.error(exc) if hasattr(t, "error") else str(exc)  # in the reader's language when it can be
+        st.error(plain(said), icon="⚠️")  # may quote Cloudbeds or what was typed
         return
     ref = uuid.uuid4().hex[:8]
     log.error("unexpected error [ref %s]", ref, exc_info=exc)
