@@ -22,7 +22,9 @@ if ctx.pid is None:
 with ctx.errors():
     health = ctx.q(health_summary, ctx.pid)
     cols = st.columns(6)
-    cols[0].metric(t("overview.health"), f"{health.score}/100", help="; ".join(health.reasons) or None)
+    cols[0].metric(
+        t("overview.health"), f"{health.score}/100", help="; ".join(map(t.said, health.reasons)) or None
+    )
     cols[1].metric(t("overview.synced"), t.number(health.synced_reservations))
     cols[2].metric(t("overview.pending_push"), t.number(health.pending_push))
     cols[3].metric(

@@ -177,8 +177,8 @@ class EditError(PMSError):
     of that message; a plain string is kept as it is.
     """
 
-    def __init__(self, message, *, field: str | None = None) -> None:
-        super().__init__(str(message))
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
         self.field = field
-        if not isinstance(message, str):
+        if hasattr(message, "key"):  # a pms.i18n.Said
             self.said = message

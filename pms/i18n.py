@@ -26,7 +26,7 @@ from __future__ import annotations
 import json
 import logging
 import string
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import cache
@@ -101,15 +101,21 @@ class Term:
         return Translator(DEFAULT_LANGUAGE)(self.key)
 
 
-@dataclass(frozen=True)
-class Said:
-    """A message as its key and values, to be said in any language (``t.said(said)``)."""
+class Said(str):
+    """A message that is its English text (so logs, JSON and the command line need nothing) and
+    also its key and values, to be said in any language (``t.said(message)``)."""
 
     key: str
-    values: dict[str, Any] = field(default_factory=dict, hash=False)
+    values: dict[str, Any]
 
-    def __str__(self) -> str:
-        return english(self)
+    def __new__(cls, key: str, values: dict[str, Any] | None = None) -> Said:
+        values = dict(values or {})
+        self = super().__new__(cls, Translator(DEFAULT_LANGUAGE)._say(key, values))
+        self.key, self.values = key, values
+        return self
+
+    def __reduce__(self):  # pickled with its key (the dashboard's query cache)
+        return (Said, (self.key, self.values))
 
 
 class Translator:
@@ -139,15 +145,16 @@ class Translator:
     def has(self, key: str) -> bool:
         return key in self._fallback
 
-    def said(self, said: Said) -> str:
-        """A ``Said`` in this language, its ``Term`` values translated too."""
-        values = {k: self(v.key) if isinstance(v, Term) else v for k, v in said.values.items()}
-        return self(said.key, **values)
+    def _say(self, key: str, values: dict[str, Any]) -> str:
+        return self(key, **{k: self(v.key) if isinstance(v, Term) else v for k, v in values.items()})
+
+    def said(self, text) -> str:
+        """A message made below the dashboard in this language when it is a ``Said``, else as written."""
+        return self._say(text.key, text.values) if isinstance(text, Said) else str(text)
 
     def error(self, exc: BaseException) -> str:
         """An error's message in this language when it carries one (``exc.said``), else as written."""
-        said = getattr(exc, "said", None)
-        return self.said(said) if isinstance(said, Said) else str(exc)
+        return self.said(getattr(exc, "said", None) or str(exc))
 
     def label(self, group: str, value) -> str:
         """A stored value in words (``log_status.completed`` → "Selesai"); "–" for none; unknown
@@ -187,9 +194,9 @@ def translator(lang: str | None) -> Translator:
     return Translator(lang)
 
 
-def english(said: Said) -> str:
+def english(key: str, **values) -> str:
     """The English text of a message (the command line's, the logs')."""
-    return Translator(DEFAULT_LANGUAGE).said(said)
+    return Said(key, values)
 
 
 def plotly_separators(lang: str | None) -> str:

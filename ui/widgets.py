@@ -76,12 +76,17 @@ def table(
     view = df[[c for c in columns if c in df.columns]].copy()
     if zone and times:
         view = localize_times(view, list(times), zone)
+    gaps = [c for c in view.columns if c not in times and view[c].dtype == object and view[c].isna().any()]
+    for c in gaps:  # an empty cell reads "–", never "None"
+        view[c] = view[c].astype(object).where(view[c].notna(), "–")
     for col in money:
         if col in view.columns:
             view[col] = view[col].map(lambda v: t.money(v, currency) if v is not None and v == v else "–")
     config = {c: st.column_config.Column(t(k)) for c, k in columns.items() if c in view.columns}
     for c in times:
-        if c in view.columns:
+        if c in view.columns and view[c].isna().any():  # not yet (processed, finished): "–", not "None"
+            view[c] = view[c].map(lambda v: "–" if pd.isna(v) else v.strftime("%Y-%m-%d %H:%M"))
+        elif c in view.columns:
             config[c] = st.column_config.DatetimeColumn(t(columns[c]), format="YYYY-MM-DD HH:mm")
     kwargs = {"hide_index": True, "column_config": config, "width": "stretch"}
     if height:

@@ -18,6 +18,7 @@ from pms.db import schema
 from pms.db.engine import reader
 from pms.db.settings import Settings
 from pms.db.types import UTCDateTime, utcnow
+from pms.i18n import Said
 
 __all__ = ["HealthFacts", "HealthSummary", "day_start_utc", "health_summary", "score_health"]
 
@@ -34,7 +35,7 @@ class HealthSummary:
     api_calls_today: int
     api_errors_today: int
     failed_webhook_events: int
-    reasons: tuple[str, ...]  # why points were taken off, for the tooltip
+    reasons: tuple[str, ...]  # why points were taken off, for the tooltip (``Said``: any language)
 
     def as_dict(self) -> dict:
         data = asdict(self)
@@ -82,26 +83,26 @@ def score_health(
     minutes = int((now - last_ok).total_seconds() // 60) if last_ok else None
     if minutes is None:
         score -= 40
-        reasons.append("no successful sync yet")
+        reasons.append(Said("health.never"))
     elif minutes > stale_after_minutes:
         score -= 40
-        reasons.append(f"last successful sync {minutes} min ago")
+        reasons.append(Said("health.stale", {"n": minutes}))
     elif minutes > 2 * sync_interval_minutes:
         score -= 15
-        reasons.append(f"last successful sync {minutes} min ago")
+        reasons.append(Said("health.stale", {"n": minutes}))
     if facts.failed_syncs_today:
         score -= min(30, 10 * facts.failed_syncs_today)
-        reasons.append(f"{facts.failed_syncs_today} failed sync(s) today")
+        reasons.append(Said("health.failed_runs", {"n": facts.failed_syncs_today}))
     if facts.failed_records:
         score -= min(20, 2 + facts.failed_records)
-        reasons.append(f"{facts.failed_records} record(s) in error")
+        reasons.append(Said("health.failed_records", {"n": facts.failed_records}))
     calls, errors = facts.api_calls_today, facts.api_errors_today
     if calls and errors / calls > 0.05:
         score -= 15 if errors / calls <= 0.2 else 25
-        reasons.append(f"{errors} of {calls} API calls failed today")
+        reasons.append(Said("health.api_errors", {"errors": errors, "calls": calls}))
     if facts.failed_webhook_events:
         score -= 10
-        reasons.append(f"{facts.failed_webhook_events} webhook event(s) failed")
+        reasons.append(Said("health.webhooks_failed", {"n": facts.failed_webhook_events}))
     return max(0, min(100, score)), minutes, tuple(reasons)
 
 

@@ -86,6 +86,8 @@ ENUMS = {
     "None",
 }
 
+ENTITIES = {"catalog", "reservations", "guests", "rates", "availability"}
+
 
 @dataclass
 class Seen:
@@ -203,6 +205,9 @@ def problems(seen: Seen) -> list[str]:
         if JARGON.fullmatch(header) or (header.islower() and "_" in header):
             found.append(f"raw column header {header!r}")
     for label, value in seen.cells:
+        parts = {p.strip() for p in value.split(",")}
+        if parts <= ENTITIES:
+            found.append(f"untranslated entities {value!r} in column {label!r}")
         if value in ENUMS or value in ("nan", "NaT", "<NA>"):
             found.append(f"untranslated value {value!r} in column {label!r}")
     for spec in seen.charts:

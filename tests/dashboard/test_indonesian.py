@@ -87,7 +87,6 @@ def _audit(at, where: str) -> list[str]:
     return [f"{where}: {p}" for p in problems(collect(at))]
 
 
-@pytest.mark.xfail(strict=True, reason="pages still show English; fixed by the next commits")
 @pytest.mark.parametrize("role", ["manager", "staff"])
 def test_every_page_is_indonesian(world, role):
     user = world.user("gm" if role == "manager" else "budi", role=role, language="id")
