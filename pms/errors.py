@@ -51,11 +51,14 @@ __all__ = [
 class PMSError(Exception):
     """Root of every error this package raises on purpose.
 
-    ``said`` (a ``pms.i18n.Said``), when set, is the message as a key and values, so the dashboard
-    shows it in the reader's language; ``str(exc)`` stays the English text.
+    Raised with a ``pms.i18n.Said`` as its message, ``said`` is that message as a key and values,
+    so the dashboard shows it in the reader's language; ``str(exc)`` stays the English text.
     """
 
-    said = None
+    @property
+    def said(self):
+        message = self.args[0] if self.args else None
+        return message if hasattr(message, "key") and hasattr(message, "values") else None
 
 
 class ConfigurationError(PMSError):
@@ -173,12 +176,9 @@ class UserError(PMSError):
 class EditError(PMSError):
     """A hotel-side change was refused; ``field`` names the input to fix.
 
-    Built from a ``Said`` (``EditError(Said("edit.required", {...}))``) its text is the English
-    of that message; a plain string is kept as it is.
+    Raised with a ``Said`` (``pms.edits.fields.refused``) it is said in the reader's language.
     """
 
     def __init__(self, message: str, *, field: str | None = None) -> None:
         super().__init__(message)
         self.field = field
-        if hasattr(message, "key"):  # a pms.i18n.Said
-            self.said = message

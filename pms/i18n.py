@@ -146,7 +146,11 @@ class Translator:
         return key in self._fallback
 
     def _say(self, key: str, values: dict[str, Any]) -> str:
-        return self(key, **{k: self(v.key) if isinstance(v, Term) else v for k, v in values.items()})
+        said = {
+            k: self(v.key) if isinstance(v, Term) else self.said(v) if isinstance(v, Said) else v
+            for k, v in values.items()
+        }
+        return self(key, **said)
 
     def said(self, text) -> str:
         """A message made below the dashboard in this language when it is a ``Said``, else as written."""

@@ -42,6 +42,8 @@ SAME_ALLOWED = {
     "Client Secret",
     "API key",
     "{name} ({score})",
+    "{mode} · {entities} · {direction}",
+    "{entity} {ref}: {message}",
 }
 
 

@@ -15,7 +15,7 @@ from ui.actions import client_for, sync_context
 from ui.context import PageContext
 from ui.widgets import plain, status_label, table
 
-__all__ = ["preview", "runs_table", "show_plan"]
+__all__ = ["plan_line", "preview", "runs_table", "show_plan"]
 
 PLAN_KEY = "sync_plan"
 
@@ -68,6 +68,16 @@ def preview(ctx: PageContext, window, entities, direction, mode) -> None:
         st.session_state[PLAN_KEY] = (request, plan)
 
 
+def plan_line(t, request) -> str:
+    """What the plan covers, in words: the stays' dates or the mode, the entities, the direction."""
+    entities = ", ".join(t.label("entity", e) for e in request.entities)
+    direction = t.label("direction", request.direction)
+    if request.mode == "window":
+        start, end = t.date(request.date_from), t.date(request.date_to)
+        return t("sync.plan_window", start=start, end=end, entities=entities, direction=direction)
+    return t("sync.plan_mode", mode=t.label("mode", request.mode), entities=entities, direction=direction)
+
+
 def show_plan(ctx: PageContext) -> None:
     t = ctx.t
     stored = st.session_state.get(PLAN_KEY)
@@ -75,7 +85,7 @@ def show_plan(ctx: PageContext) -> None:
         return
     request, plan = stored
     st.subheader(t("sync.plan_title"))
-    st.caption(plain(plan.description or request.describe()))
+    st.caption(plain(plan_line(t, request)))
     if plan.error:
         st.error(plain(plan.error), icon="⚠️")
     counts = {k: n for k, n in plan.counts.items() if n}
@@ -89,7 +99,7 @@ def show_plan(ctx: PageContext) -> None:
             "kind": t(f"action.{a.kind}"),
             "entity": t(f"entity.{a.entity}") if t.has(f"entity.{a.entity}") else a.entity,
             "key": a.key,
-            "summary": a.summary,
+            "summary": t.said(a.summary),
         }
         for kind in plan.samples
         for a in plan.samples[kind]
@@ -107,7 +117,7 @@ def show_plan(ctx: PageContext) -> None:
             key="plan_table",
         )
     for warning in plan.warnings:
-        st.warning(plain(warning), icon="⚠️")
+        st.warning(plain(t.said(warning)), icon="⚠️")
     _front_desk_plan(ctx, plan)
     st.caption(t("sync.preview_cost", calls=plan.api_calls))
     if st.button(t("sync.apply"), type="primary", key="sync_apply"):
@@ -182,11 +192,11 @@ def apply(ctx: PageContext, request) -> None:
         if result.error:
             st.error(plain(result.error), icon="⚠️")
         for message in result.errors[:20]:
-            st.warning(plain(message), icon="⚠️")
+            st.warning(plain(t.said(message)), icon="⚠️")
         if result.warning_count:
             with st.expander(t("sync.warnings", n=result.warning_count)):
                 for message in result.warnings[:50]:
-                    st.markdown(plain(message))
+                    st.markdown(plain(t.said(message)))
 
 
 def runs_table(ctx: PageContext, runs: pd.DataFrame) -> None:

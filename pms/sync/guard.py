@@ -84,7 +84,7 @@ class OutboundGuard:
         if changed_at is None or changed_at < s.push_since:
             return (
                 "created or changed before push was switched on: it was typed into Cloudbeds by hand "
-                "and would become a duplicate (rule 14)"
+                "and would become a duplicate"
             )
         return None
 

@@ -90,7 +90,7 @@ def push_rates(run: RunState, guard: OutboundGuard) -> None:
         if r["status"] == "error" and (r["local_modified_at"] or r["created_at"]) < limit
     ]
     if stale and run.apply:  # rule 17: an edit that kept failing expires
-        _set(run, stale, status="expired", error="not sent: kept failing, dropped (rule 17)")
+        _set(run, stale, status="expired", error="not sent: kept failing, dropped")
         run.warn("rates", f"{len(stale)} night(s)", "rate edits that kept failing expired and were dropped")
     rows = [r for r in rows if r["id"] not in set(stale)]
     counts = run.result.entity("rates_push")

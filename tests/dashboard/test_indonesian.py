@@ -146,3 +146,45 @@ def test_every_edit_refusal_has_both_languages():
     for key in keys:
         assert id_[key] != en[key], key
         assert "_" not in en[key].replace("{room_type}", ""), key
+
+
+def test_connection_test_speaks_indonesian(world):
+    from pms.connection.checks import STEP_NAMES
+
+    at = world.app(as_user=world.user("gm", language="id"), page="connection")
+    at.button(key="test_connection").click().run()
+    assert _audit(at, "connection test") == []
+    [steps] = [d.value for d in at.dataframe if "step" in d.value.columns]
+    assert list(steps["result"]) == ["✅"] * len(STEP_NAMES)
+    messages = list(steps["message"])
+    assert messages[0].startswith(f"{len(messages) and messages[0].split()[0]} tabel siap di ")
+    assert " sebagai " in messages[1] and "terhubung ke" in messages[1]
+    assert "zona waktu Asia/Jakarta, mata uang IDR" in messages[2]
+    assert messages[3].endswith(" reservasi terlihat")
+    assert "paket tarif; malam ini" in messages[4]
+
+
+def test_a_failed_step_and_the_ones_it_skips_speak_indonesian(world):
+    from pms.connection.checks import run_connection_checks
+    from pms.db.credentials import CredentialStore
+    from pms.i18n import Translator
+
+    CredentialStore(world.engine).save_api_key(
+        "cbat_wrong_key_0123456789abcdef", property_id=world.box.property_id, api_base=world.box.base_url
+    )
+    steps = run_connection_checks(world.engine)
+    t = Translator("id")
+    assert [s.ok for s in steps] == [True, False, False, False, False]
+    assert [t.said(s.message) for s in steps[2:]] == ["dilewati: Koneksi API gagal"] * 3
+    assert [str(s.message) for s in steps[2:]] == ["skipped: API connection failed"] * 3  # the CLI's
+
+
+def test_sync_preview_speaks_indonesian(world):
+    at = world.app(as_user=world.user("gm", language="id"), page="sync")
+    [button] = [b for b in at.button if (b.key or "").startswith("FormSubmitter:sync_form-")]
+    button.click().run()
+    assert not at.exception
+    captions = [c.value for c in at.caption]
+    assert any(c.startswith("Menginap dari ") and "Reservasi, Tamu" in c for c in captions), captions
+    found = _audit(at, "sync preview")
+    assert found == [], "\n".join(found)
