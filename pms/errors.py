@@ -55,9 +55,13 @@ class PMSError(Exception):
     so the dashboard shows it in the reader's language; ``str(exc)`` stays the English text.
     """
 
+    _said = None  # set when the message to show differs from the English text (settings' keys)
+
     @property
     def said(self):
         message = self.args[0] if self.args else None
+        if self._said is not None:
+            return self._said
         return message if hasattr(message, "key") and hasattr(message, "values") else None
 
 

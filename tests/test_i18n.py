@@ -44,6 +44,7 @@ SAME_ALLOWED = {
     "{name} ({score})",
     "{mode} · {entities} · {direction}",
     "{entity} {ref}: {message}",
+    "{setting}: {detail}",
 }
 
 

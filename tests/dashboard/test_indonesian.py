@@ -188,3 +188,27 @@ def test_sync_preview_speaks_indonesian(world):
     assert any(c.startswith("Menginap dari ") and "Reservasi, Tamu" in c for c in captions), captions
     found = _audit(at, "sync preview")
     assert found == [], "\n".join(found)
+
+
+def test_a_refused_setting_is_named_by_its_label(world):
+    at = world.app(as_user=world.user("gm", language="id"), page="settings")
+    at.text_input(key="set_public").input("ftp://nope")
+    _submit(at, "sync_settings")
+    errors = [shown(e.value) for e in at.error]
+    assert (
+        "Alamat publik dasbor ini: harus alamat http(s) seperti https://pms.example.com, bukan 'ftp://nope'"
+        in errors
+    )
+    found = _audit(at, "settings refusal")
+    assert found == [], "\n".join(found)
+
+
+def test_a_refused_api_key_is_named_by_its_label(world):
+    at = world.app(as_user=world.user("gm", language="id"), page="connection")
+    at.text_input(key="conn_key").input("bad key")
+    _submit(at, "api_key_form")
+    assert any(shown(e.value).startswith("API key Cloudbeds: itu tidak tampak") for e in at.error), [
+        e.value for e in at.error
+    ]
+    found = _audit(at, "api key refusal")
+    assert found == [], "\n".join(found)
