@@ -180,3 +180,46 @@ def test_ago_and_durations():
     assert i18n.format_duration_ms(850) == "850 ms"
     assert i18n.format_duration_ms(12_400, "id") == "12,4 s"
     assert i18n.format_duration_ms(185_000) == "3 min 5 s"
+
+
+# Metric labels do not wrap or get cut ("Kesehatan sinkro..."): rows of five or more metrics
+# (the Overview's first row, a sync plan's actions) have room for about 18 characters, rows of
+# three or four for about 26; a longer meaning goes in the metric's help.
+WIDE_ROW_METRICS = [
+    "overview.health",
+    "overview.synced",
+    "overview.pending_push",
+    "overview.failures_today",
+    "overview.api_calls_today",
+    "overview.last_sync",
+    *[k for k in EN if k.startswith(("action.", "frontdesk.action."))],
+]
+NARROW_ROW_METRICS = [
+    "overview.arrivals",
+    "overview.departures",
+    "overview.in_house",
+    "frontdesk.created",
+    "frontdesk.linked",
+    "frontdesk.updated",
+    "frontdesk.open",
+]
+
+
+@pytest.mark.parametrize("lang", ["en", "id"])
+def test_metric_labels_fit_their_column(lang):
+    words = i18n.messages(lang)
+    too_long = [(k, words[k]) for k in WIDE_ROW_METRICS if len(words[k]) > 18]
+    too_long += [(k, words[k]) for k in NARROW_ROW_METRICS if len(words[k]) > 26]
+    assert too_long == []
+
+
+def test_every_metric_label_is_checked_for_its_width():
+    """A metric added to a page (``.metric(t("..."))``) must be in one of the lists above."""
+    used = set()
+    for path in UI_FILES:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and getattr(node.func, "attr", "") == "metric" and node.args:
+                label = node.args[0]
+                if isinstance(label, ast.Call) and label.args and isinstance(label.args[0], ast.Constant):
+                    used.add(label.args[0].value)
+    assert used and used <= set(WIDE_ROW_METRICS) | set(NARROW_ROW_METRICS), sorted(used)
