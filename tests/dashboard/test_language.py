@@ -24,3 +24,18 @@ def test_login_opens_in_the_accounts_language(dash):
     assert accounts.get_user(dash.engine, "sari").language == "id"
     at.run()
     assert at.title[0].value == "Ringkasan"
+
+
+def test_account_refusals_are_in_the_readers_language(dash):
+    from pms.accounts import setup_code
+
+    code = setup_code.issue()
+    at = dash.app(lang="id")
+    assert at.title[0].value != "Welcome: create the manager account"
+    at.text_input(key="first_setup_code").input(code)
+    at.text_input(key="first_username").input("sari")
+    at.text_input(key="first_password").input("pendek")
+    at.text_input(key="first_password2").input("pendek")
+    at.button[0].click().run()
+    assert "Kata sandi perlu paling sedikit 10 karakter." in [e.value for e in at.error]
+    assert accounts.count_users(dash.engine) == 0
