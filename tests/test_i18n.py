@@ -223,3 +223,21 @@ def test_every_metric_label_is_checked_for_its_width():
                 if isinstance(label, ast.Call) and label.args and isinstance(label.args[0], ast.Constant):
                     used.add(label.args[0].value)
     assert used and used <= set(WIDE_ROW_METRICS) | set(NARROW_ROW_METRICS), sorted(used)
+
+
+def test_said_messages_are_english_text_and_any_language():
+    import pickle
+
+    said = i18n.Said("edit.required", {"field": i18n.Term("guest.first_name")})
+    assert said == "First name is required." and said.key == "edit.required"
+    assert i18n.Translator("id").said(said) == "Nama depan wajib diisi."
+    assert i18n.Translator("id").said("as written") == "as written"
+    assert pickle.loads(pickle.dumps(said)).values == said.values  # the query cache pickles results
+    nested = i18n.Said("sync.warn_line", {"entity": "rooms", "ref": "rt-1", "message": said})
+    assert i18n.Translator("id").said(nested) == "rooms rt-1: Nama depan wajib diisi."
+
+
+def test_charts_write_numbers_as_the_tables_do():
+    assert i18n.plotly_separators("id") == ",."  # decimal comma, thousands dot: 1.250.000,5
+    assert i18n.plotly_separators("en") == ".,"
+    assert i18n.format_number(1250000.5, "id", 1) == "1.250.000,5"

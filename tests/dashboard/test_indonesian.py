@@ -212,3 +212,13 @@ def test_a_refused_api_key_is_named_by_its_label(world):
     ]
     found = _audit(at, "api key refusal")
     assert found == [], "\n".join(found)
+
+
+@pytest.mark.parametrize("role", ["manager", "staff"])
+def test_every_page_is_indonesian_on_a_fresh_install(dash, role):
+    """Demo mode on an empty database: the empty states and first-run hints."""
+    user = dash.user("gm" if role == "manager" else "budi", role=role, language="id")
+    found = []
+    for page in PAGES if role == "manager" else STAFF_PAGES:
+        found += _audit(dash.app(as_user=user, page=page), page)
+    assert found == [], "\n".join(found)
