@@ -241,3 +241,26 @@ def test_charts_write_numbers_as_the_tables_do():
     assert i18n.plotly_separators("id") == ",."  # decimal comma, thousands dot: 1.250.000,5
     assert i18n.plotly_separators("en") == ".,"
     assert i18n.format_number(1250000.5, "id", 1) == "1.250.000,5"
+
+
+def test_room_mapping_issues_are_said_in_both_languages():
+    from pms.sync.mapping import validate_mappings
+
+    types = [{"room_type_id": "rt-1", "name": "Deluxe"}, {"room_type_id": "rt-2", "name": "Suite"}]
+    mappings = [
+        {"adf_room_type": "DLX", "cloudbed_room_type_id": "rt-1"},
+        {"adf_room_type": "DLX2", "cloudbed_room_type_id": "rt-1"},
+        {"adf_room_type": "OLD", "cloudbed_room_type_id": "rt-9"},
+    ]
+    issues = validate_mappings(mappings, types, {"rt-2": 3})
+    t = i18n.Translator("id")
+    said = {i.kind: t.said(i.message) for i in issues}
+    assert said["mapped_twice"].startswith(
+        "Tipe kamar Cloudbeds Deluxe dipetakan dari 2 tipe ADF (DLX, DLX2)"
+    )
+    assert said["unknown_cloudbeds_type"].startswith("Tipe ADF OLD dipetakan ke tipe kamar Cloudbeds rt-9")
+    assert said["unmapped_with_reservations"].startswith("Tipe kamar Cloudbeds Suite punya 3 kamar terpesan")
+    english = {i.kind: str(i.message) for i in issues}
+    assert english["unmapped_with_reservations"] == (
+        "Cloudbeds room type Suite has 3 booked room(s) but no ADF room type: map it"
+    )
