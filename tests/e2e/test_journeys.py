@@ -157,6 +157,17 @@ def test_health_and_no_secrets_in_pages(page: Page, server):
     assert "scrypt$" not in html and "enc:v1:" not in html
 
 
+def _cut_metric_labels(page: Page) -> list[str]:
+    """Metric labels the browser had to cut ("Kesehatan sinkro…") or wrap onto a second line."""
+    expect(page.get_by_test_id("stMetricLabel").first).to_be_visible(timeout=30_000)
+    return page.evaluate(
+        """() => [...document.querySelectorAll('[data-testid="stMetricLabel"]')].flatMap(label =>
+            [label, ...label.querySelectorAll('*')]
+              .filter(el => el.scrollWidth > el.clientWidth + 1 || el.getClientRects().length > 1)
+              .map(() => label.innerText)).filter((v, i, all) => all.indexOf(v) === i)"""
+    )
+
+
 def test_language_comes_from_the_account_and_survives_a_reload(page: Page, server):
     log_in(page, server)  # the manager exists (created on a fresh server's first visit)
     db = f"sqlite:///{server.log.parent / 'e2e.sqlite3'}"
@@ -181,6 +192,7 @@ def test_language_comes_from_the_account_and_survives_a_reload(page: Page, serve
     page.reload()
     expect(page.get_by_role("heading", name="Ringkasan")).to_be_visible(timeout=60_000)
     idle(page)
+    assert _cut_metric_labels(page) == []
     page.get_by_test_id("stSidebar").get_by_test_id("stSelectbox").click()
     page.get_by_role("option", name="English").click()
     expect(page.get_by_role("heading", name="Overview")).to_be_visible(timeout=60_000)
