@@ -222,3 +222,17 @@ def test_every_page_is_indonesian_on_a_fresh_install(dash, role):
     for page in PAGES if role == "manager" else STAFF_PAGES:
         found += _audit(dash.app(as_user=user, page=page), page)
     assert found == [], "\n".join(found)
+
+
+def test_sync_apply_speaks_indonesian(world):
+    at = world.app(as_user=world.user("gm", language="id"), page="sync")
+    at.multiselect(key="sync_entities").set_value(["reservations", "guests", "rates"])
+    [button] = [b for b in at.button if (b.key or "").startswith("FormSubmitter:sync_form-")]
+    button.click().run()
+    at.button(key="sync_apply").click().run()
+    assert not at.exception
+    assert [s.label.split(":")[0] for s in at.status] == ["Sinkronisasi selesai"]
+    [result] = [d.value for d in at.dataframe if "created" in d.value.columns]
+    assert set(result["entity"]) >= {"Reservasi", "Tamu", "Tarif"}
+    found = _audit(at, "sync apply")
+    assert found == [], "\n".join(found)
