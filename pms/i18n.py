@@ -126,7 +126,7 @@ class Translator:
         self._messages = messages(self.lang)
         self._fallback = messages(DEFAULT_LANGUAGE)
 
-    def __call__(self, key: str, **values) -> str:
+    def __call__(self, key: str, /, **values) -> str:
         text = self._messages.get(key)
         if text is None:
             text = self._fallback.get(key)
