@@ -36,7 +36,7 @@ with ctx.errors():
     labels = mapping_edit.type_labels(types)
     suggestions = suggest_mappings(inputs.adf_types, inputs.cloudbed_types, inputs.mappings, per_type=1)
     for issue in validate_mappings(inputs.mappings, inputs.cloudbed_types, inputs.reservation_counts):
-        st.warning(plain(t.said(issue.message)), icon="⚠️")
+        st.warning(plain(issue.message), icon="⚠️")
     grid = mapping_edit.grid(inputs, labels, suggestions, t)
     if grid.empty:
         st.info(t("mapping.no_adf_types"), icon="ℹ️")

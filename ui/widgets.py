@@ -7,6 +7,7 @@ from collections.abc import Callable
 import pandas as pd
 import streamlit as st
 
+from pms.i18n import Said
 from pms.reporting.paging import Page
 
 __all__ = ["empty", "localize_times", "page_number", "pager", "plain", "status_label", "table"]
@@ -23,7 +24,13 @@ def plain(text: str) -> str:
     names) that reaches a widget rendering Markdown (``st.markdown``, ``st.caption``, ``st.info``
     / ``warning`` / ``error`` / ``success``, labels). Tables (``st.dataframe``) show text as text
     and need nothing. Escape once, where the text meets the widget.
+
+    A message made below the dashboard (``pms.i18n.Said``) is said in the reader's language first.
     """
+    if isinstance(text, Said):
+        from ui.session import translator
+
+        text = translator().said(text)
     return "".join("\\" + ch if ch in _MARKDOWN else ch for ch in str(text))
 
 

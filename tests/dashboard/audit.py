@@ -48,6 +48,8 @@ ENGLISH = [
     r"\brule \d+\b",
     r"\bDOMAIN\b",
     r"\bPlan:",
+    # common English words that Indonesian never uses
+    r"\b(?:has|have|but|and|with|which|from|of|is|are|was|were|not|could|would|should|only)\b",
 ]
 # Raw names of columns and settings (snake_case words, cloudbed_* keys).
 JARGON = re.compile(r"\b[a-z]+_[a-z0-9_]+\b")

@@ -236,3 +236,12 @@ def test_sync_apply_speaks_indonesian(world):
     assert set(result["entity"]) >= {"Reservasi", "Tamu", "Tarif"}
     found = _audit(at, "sync apply")
     assert found == [], "\n".join(found)
+
+
+def test_room_mapping_problems_are_indonesian(world):
+    """Room types booked in Cloudbeds but not mapped: the page's warning, in the reader's words."""
+    at = world.app(as_user=world.user("gm", language="id"), page="room_mapping")
+    warnings = [shown(w.value) for w in at.warning]
+    assert any(w.startswith("Tipe kamar Cloudbeds ") and "belum punya tipe kamar ADF" in w for w in warnings)
+    found = _audit(at, "room mapping")
+    assert found == [], "\n".join(found)
