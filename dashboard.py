@@ -74,7 +74,8 @@ def banners(ctx: PageContext) -> None:
         st.warning(t("demo.banner", name=plain(ctx.prop.label)), icon="🧪")
     alerts = ctx.q(alerts_mod.active_alerts, ctx.pid)
     if alerts:
-        st.error(t("alerts.banner", n=len(alerts), message=plain(alerts[0].message[:300])), icon="🔔")
+        # The alert's name in the reader's words (its stored detail is English; the Overview shows it)
+        st.error(t("alerts.banner", n=len(alerts), message=t.label("alert", alerts[0].key)), icon="🔔")
 
 
 def navigation(ctx: PageContext):

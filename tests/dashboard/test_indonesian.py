@@ -245,3 +245,17 @@ def test_room_mapping_problems_are_indonesian(world):
     assert any(w.startswith("Tipe kamar Cloudbeds ") and "belum punya tipe kamar ADF" in w for w in warnings)
     found = _audit(at, "room mapping")
     assert found == [], "\n".join(found)
+
+
+def test_the_alert_banner_names_the_alert_in_the_readers_words(world):
+    with world.engine.begin() as conn:
+        conn.execute(
+            sa.insert(schema.cloudbed_alerts).values(
+                property_id=world.box.property_id,
+                alert_key="sync_failed",
+                message="The last sync failed: timeout",
+                status="active",
+            )
+        )
+    at = world.app(as_user=world.user("gm", language="id"), page="sync")
+    assert "1 peringatan aktif: Sinkronisasi gagal" in [e.value for e in at.error]
