@@ -83,7 +83,12 @@ def table(
     view = df[[c for c in columns if c in df.columns]].copy()
     if zone and times:
         view = localize_times(view, list(times), zone)
-    gaps = [c for c in view.columns if c not in times and view[c].dtype == object and view[c].isna().any()]
+    text = [
+        c
+        for c in view.columns
+        if pd.api.types.is_object_dtype(view[c]) or pd.api.types.is_string_dtype(view[c])
+    ]
+    gaps = [c for c in text if c not in times and view[c].isna().any()]
     for c in gaps:  # an empty cell reads "–", never "None"
         view[c] = view[c].astype(object).where(view[c].notna(), "–")
     for col in money:

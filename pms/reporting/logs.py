@@ -16,14 +16,16 @@ import csv
 import io
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cache
 from typing import Any
 
 import sqlalchemy as sa
 from pandas import DataFrame
+from pandas.api.types import is_object_dtype, is_string_dtype
 
 from pms.db import schema
 from pms.db.engine import reader
-from pms.i18n import Translator, local_now
+from pms.i18n import Translator, english, local_now
 from pms.reporting.paging import Page, clean_text, fetch_page
 
 __all__ = [
@@ -173,9 +175,20 @@ _WORDS = {
 }
 
 
+# Reasons the outbound guard stores (English in the database): said again in the reader's words.
+_REASONS = ("guard.push_off", "guard.no_start", "guard.before_start")
+
+
+@cache
+def _reason_keys() -> dict[str, str]:
+    return {english(key): key for key in _REASONS}
+
+
 def _word(t: Translator, column: str, value: Any) -> Any:
     if value is None or value != value:  # None, NaN, NaT
         return "–" if column not in ("finished_at", "processed_at") else value
+    if column == "reason" and value in _reason_keys():
+        return t(_reason_keys()[value])
     if column == "sync_type":
         return ", ".join(t.label("entity", part.strip()) for part in str(value).split(",") if part.strip())
     if column == "success":
@@ -185,11 +198,15 @@ def _word(t: Translator, column: str, value: Any) -> Any:
     return value
 
 
+def _is_text(values) -> bool:
+    return is_object_dtype(values) or is_string_dtype(values)
+
+
 def labelled(frame: DataFrame, t: Translator) -> DataFrame:
     """A page of a log with its stored values in words and no empty cell shown as "None"."""
     out = frame.copy()
     for column in out.columns:
-        if column in _WORDS or column in ("sync_type", "success") or out[column].dtype == object:
+        if column in _WORDS or column in ("sync_type", "success") or _is_text(out[column]):
             out[column] = out[column].astype(object).map(lambda v, c=column: _word(t, c, v))
     return out
 

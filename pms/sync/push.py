@@ -241,7 +241,7 @@ def _create(
     policy = refuse or guard.policy(_changed_at(res))
     if not run.apply:
         if policy:
-            run.warn("push", key, f"would not be created in Cloudbeds: {policy}")
+            run.warn("push", key, Said("sync.warn.not_created", {"why": policy}))
         else:
             run.action(
                 "push_create",
@@ -423,7 +423,7 @@ def _update(run: RunState, guard: OutboundGuard, res: Mapping[str, Any], rooms: 
     if not run.apply:
         policy = refuse or guard.policy(_changed_at(res))
         if policy:
-            run.warn("push", cid, f"would not be sent: {policy}")
+            run.warn("push", cid, Said("sync.warn.not_sent", {"why": policy}))
         else:
             run.action("push_update", "reservations", cid, ", ".join(f"{k}={v}" for k, v in params.items()))
         return
@@ -495,7 +495,7 @@ def push_guests(run: RunState, guard: OutboundGuard) -> None:
         if not run.apply:
             policy = guard.policy(g["local_modified_at"])
             if policy:
-                run.warn("push", gid, f"guest edit would not be sent: {policy}")
+                run.warn("push", gid, Said("sync.warn.guest_not_sent", {"why": policy}))
             else:
                 run.action("push_update", "guests", gid, ", ".join(sorted(fields)))
             continue

@@ -31,6 +31,7 @@ from pms.db import schema
 from pms.db.settings import Settings
 from pms.db.types import utcnow
 from pms.errors import CloudbedsError, PushRefusedError
+from pms.i18n import Said
 from pms.sync import rateverify
 from pms.sync.guard import OutboundGuard
 from pms.sync.runstate import RunState
@@ -108,7 +109,7 @@ def push_rates(run: RunState, guard: OutboundGuard) -> None:
             groups.append((rate, items))
             continue
         if not run.apply:
-            run.warn("rates", rate, f"would not be sent: {policy}")
+            run.warn("rates", rate, Said("sync.warn.not_sent", {"why": policy}))
             continue
         try:  # refused: the guard records it, the rows keep the reason
             guard.send(

@@ -16,10 +16,13 @@ import sqlalchemy as sa
 from pms.db import schema
 from pms.db.credentials import CredentialStore
 from pms.db.types import utcnow
+from pms.i18n import Said
 from pms.sync import SyncContext, SyncRequest, run_sync
 from tests.dashboard.audit import collect, problems
 from tests.dashboard.conftest import PAGES, STAFF_PAGES, shown
 from tests.sync.helpers import make_client
+
+BEFORE_START = Said("guard.before_start")  # what the outbound guard stores for a record typed by hand
 
 
 @pytest.fixture
@@ -72,10 +75,11 @@ def world(dash, box):
                     "operation": "putGuest",
                     "cloudbed_id": "G1",
                     "decision": decision,
+                    "reason": reason,
                     "success": ok,
                     "created_at": now - timedelta(minutes=3),
                 }
-                for decision, ok in (("sent", True), ("refused", None))
+                for decision, ok, reason in (("sent", True, None), ("refused", None, str(BEFORE_START)))
             ],
         )
     dash.box = box
