@@ -51,18 +51,21 @@ st.set_page_config(
 
 
 def language_switch(engine, user) -> None:
+    """The sidebar's language choice, always showing the language in use (the account's after a
+    login); a change is saved to the account, so the next login, reload or tab opens in it."""
+    if session.language_changed():
+        session.set_language(engine, session.language(), user)
     current = session.language()
-    choice = st.sidebar.selectbox(
+    if st.session_state.get(session.CHOICE_KEY) != current:
+        st.session_state[session.CHOICE_KEY] = current
+    st.sidebar.selectbox(
         "🌐",
         list(LANGUAGES),
-        index=list(LANGUAGES).index(current),
         format_func=LANGUAGES.get,
-        key="language_choice",
+        key=session.CHOICE_KEY,
+        on_change=session.choose_language,
         label_visibility="collapsed",
     )
-    if choice != current:
-        session.set_language(engine, choice, user)
-        st.rerun()
 
 
 def banners(ctx: PageContext) -> None:
@@ -72,7 +75,8 @@ def banners(ctx: PageContext) -> None:
         st.warning(t(key, name=plain(ctx.prop.label)), icon="🧪")
     alerts = ctx.q(alerts_mod.active_alerts, ctx.pid)
     if alerts:
-        st.error(t("alerts.banner", n=len(alerts), message=plain(alerts[0].message[:300])), icon="🔔")
+        # The alert's name in the reader's words (its stored detail is English; the Overview shows it)
+        st.error(t("alerts.banner", n=len(alerts), message=t.label("alert", alerts[0].key)), icon="🔔")
 
 
 def navigation(ctx: PageContext):

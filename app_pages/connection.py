@@ -49,7 +49,7 @@ def show_steps(steps) -> None:
             {
                 "step": t(f"connection.step.{s.name.replace(' ', '_')}"),
                 "result": "⏭️" if s.skipped else ("✅" if s.ok else "❌"),
-                "message": s.message,
+                "message": t.said(s.message),
                 "ms": s.duration_ms,
             }
             for s in steps

@@ -102,7 +102,7 @@ def log_tab(kind: str) -> None:
         return
     spec = logs.LOGS[kind]
     table(
-        page.rows,
+        logs.labelled(page.rows, t),
         t,
         COLUMNS[kind],
         key=f"{kind}_table",
@@ -111,7 +111,7 @@ def log_tab(kind: str) -> None:
     )
     pager(page, f"{kind}_page", t)
     if st.toggle(t("monitoring.prepare_csv"), key=f"{kind}_csv"):
-        data = ctx.q(logs.export_csv, kind, ctx.pid, flt)
+        data = ctx.q(logs.export_csv, kind, ctx.pid, flt, lang=t.lang, zone=ctx.prop.timezone)
         st.download_button(
             t("monitoring.download_csv"),
             data,

@@ -52,3 +52,10 @@ with ctx.errors():
         st.session_state["setup_report"] = verify_database(ctx.engine)
     show(st.session_state["setup_report"])
 st.caption(t("setup.schema", version=SCHEMA_VERSION))
+with ctx.errors():  # how the hotel's ADF tables differ: column names, for whoever maintains the link
+    from pms.adf import front_desk_status
+
+    notes = ctx.q(front_desk_status).notes
+    if notes:
+        with st.expander(t("frontdesk.variant_title")):
+            st.code("\n".join(notes), language=None)

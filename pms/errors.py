@@ -49,7 +49,20 @@ __all__ = [
 
 
 class PMSError(Exception):
-    """Root of every error this package raises on purpose."""
+    """Root of every error this package raises on purpose.
+
+    Raised with a ``pms.i18n.Said`` as its message, ``said`` is that message as a key and values,
+    so the dashboard shows it in the reader's language; ``str(exc)`` stays the English text.
+    """
+
+    _said = None  # set when the message to show differs from the English text (settings' keys)
+
+    @property
+    def said(self):
+        message = self.args[0] if self.args else None
+        if self._said is not None:
+            return self._said
+        return message if hasattr(message, "key") and hasattr(message, "values") else None
 
 
 class ConfigurationError(PMSError):
@@ -165,7 +178,10 @@ class UserError(PMSError):
 
 
 class EditError(PMSError):
-    """A hotel-side change was refused; ``field`` names the input to fix."""
+    """A hotel-side change was refused; ``field`` names the input to fix.
+
+    Raised with a ``Said`` (``pms.edits.fields.refused``) it is said in the reader's language.
+    """
 
     def __init__(self, message: str, *, field: str | None = None) -> None:
         super().__init__(message)

@@ -13,6 +13,12 @@ Formatting follows how each language writes things, not the browser's locale:
 - Dates ``25 Nov 2026`` / ``25 Nov 2026`` with Indonesian month names (Agu, Okt, Des ...).
 - Times in the property's zone with its abbreviation: ``14:30 WIB`` / ``14.30 WIB`` (Indonesian
   uses a dot between hours and minutes).
+- Charts use the same separators as the tables (``plotly_separators``).
+
+Messages made below the dashboard (a form's refusal, a connection-test step, the health score's
+reasons, the sync plan's line) carry their key and values (``Said``) besides their English text,
+so the command line and logs keep English while the dashboard says them in the reader's
+language; a value that is itself a name to translate (a field, a step) is a ``Term``.
 """
 
 from __future__ import annotations
@@ -20,16 +26,21 @@ from __future__ import annotations
 import json
 import logging
 import string
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import cache
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 __all__ = [
     "DEFAULT_LANGUAGE",
     "LANGUAGES",
+    "Said",
+    "Term",
     "Translator",
+    "english",
     "format_ago",
     "format_date",
     "format_datetime",
@@ -41,6 +52,7 @@ __all__ = [
     "local_now",
     "messages",
     "placeholders",
+    "plotly_separators",
     "translator",
     "weekday_short",
 ]
@@ -79,6 +91,33 @@ def placeholders(text: str) -> set[str]:
     return {name.split(".")[0].split("[")[0] for _, name, _, _ in string.Formatter().parse(text) if name}
 
 
+@dataclass(frozen=True)
+class Term:
+    """A value that is a name to translate itself (``Term("guest.first_name")``) when its message is."""
+
+    key: str
+
+    def __str__(self) -> str:
+        return Translator(DEFAULT_LANGUAGE)(self.key)
+
+
+class Said(str):
+    """A message that is its English text (so logs, JSON and the command line need nothing) and
+    also its key and values, to be said in any language (``t.said(message)``)."""
+
+    key: str
+    values: dict[str, Any]
+
+    def __new__(cls, key: str, values: dict[str, Any] | None = None) -> Said:
+        values = dict(values or {})
+        self = super().__new__(cls, Translator(DEFAULT_LANGUAGE)._say(key, values))
+        self.key, self.values = key, values
+        return self
+
+    def __reduce__(self):  # pickled with its key (the dashboard's query cache)
+        return (Said, (self.key, self.values))
+
+
 class Translator:
     """``t("overview.title")`` → the string in this language, with placeholders filled in."""
 
@@ -87,7 +126,7 @@ class Translator:
         self._messages = messages(self.lang)
         self._fallback = messages(DEFAULT_LANGUAGE)
 
-    def __call__(self, key: str, **values) -> str:
+    def __call__(self, key: str, /, **values) -> str:
         text = self._messages.get(key)
         if text is None:
             text = self._fallback.get(key)
@@ -105,6 +144,29 @@ class Translator:
 
     def has(self, key: str) -> bool:
         return key in self._fallback
+
+    def _say(self, key: str, values: dict[str, Any]) -> str:
+        said = {
+            k: self(v.key) if isinstance(v, Term) else self.said(v) if isinstance(v, Said) else v
+            for k, v in values.items()
+        }
+        return self(key, **said)
+
+    def said(self, text) -> str:
+        """A message made below the dashboard in this language when it is a ``Said``, else as written."""
+        return self._say(text.key, text.values) if isinstance(text, Said) else str(text)
+
+    def error(self, exc: BaseException) -> str:
+        """An error's message in this language when it carries one (``exc.said``), else as written."""
+        return self.said(getattr(exc, "said", None) or str(exc))
+
+    def label(self, group: str, value) -> str:
+        """A stored value in words (``log_status.completed`` → "Selesai"); "–" for none; unknown
+        values as they are."""
+        if value is None or value == "":
+            return "–"
+        key = f"{group}.{value}"
+        return self(key) if self.has(key) else str(value)
 
     # Formatting in this language, so pages only ever pass a value.
     def money(self, amount, currency: str | None = "IDR") -> str:
@@ -134,6 +196,16 @@ class Translator:
 
 def translator(lang: str | None) -> Translator:
     return Translator(lang)
+
+
+def english(key: str, **values) -> str:
+    """The English text of a message (the command line's, the logs')."""
+    return Said(key, values)
+
+
+def plotly_separators(lang: str | None) -> str:
+    """Plotly's ``layout.separators`` (decimal mark, then thousands mark) as the tables write numbers."""
+    return ",." if _lang(lang) == "id" else ".,"
 
 
 # --- numbers and money ------------------------------------------------------------------------------

@@ -42,6 +42,9 @@ SAME_ALLOWED = {
     "Client Secret",
     "API key",
     "{name} ({score})",
+    "{mode} · {entities} · {direction}",
+    "{entity} {ref}: {message}",
+    "{setting}: {detail}",
 }
 
 
@@ -179,3 +182,87 @@ def test_ago_and_durations():
     assert i18n.format_duration_ms(850) == "850 ms"
     assert i18n.format_duration_ms(12_400, "id") == "12,4 s"
     assert i18n.format_duration_ms(185_000) == "3 min 5 s"
+
+
+# Metric labels do not wrap or get cut ("Kesehatan sinkro..."): rows of five or more metrics
+# (the Overview's first row, a sync plan's actions) have room for about 18 characters, rows of
+# three or four for about 26; a longer meaning goes in the metric's help.
+WIDE_ROW_METRICS = [
+    "overview.health",
+    "overview.synced",
+    "overview.pending_push",
+    "overview.failures_today",
+    "overview.api_calls_today",
+    "overview.last_sync",
+    *[k for k in EN if k.startswith(("action.", "frontdesk.action."))],
+]
+NARROW_ROW_METRICS = [
+    "overview.arrivals",
+    "overview.departures",
+    "overview.in_house",
+    "frontdesk.created",
+    "frontdesk.linked",
+    "frontdesk.updated",
+    "frontdesk.open",
+]
+
+
+@pytest.mark.parametrize("lang", ["en", "id"])
+def test_metric_labels_fit_their_column(lang):
+    words = i18n.messages(lang)
+    too_long = [(k, words[k]) for k in WIDE_ROW_METRICS if len(words[k]) > 18]
+    too_long += [(k, words[k]) for k in NARROW_ROW_METRICS if len(words[k]) > 26]
+    assert too_long == []
+
+
+def test_every_metric_label_is_checked_for_its_width():
+    """A metric added to a page (``.metric(t("..."))``) must be in one of the lists above."""
+    used = set()
+    for path in UI_FILES:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and getattr(node.func, "attr", "") == "metric" and node.args:
+                label = node.args[0]
+                if isinstance(label, ast.Call) and label.args and isinstance(label.args[0], ast.Constant):
+                    used.add(label.args[0].value)
+    assert used and used <= set(WIDE_ROW_METRICS) | set(NARROW_ROW_METRICS), sorted(used)
+
+
+def test_said_messages_are_english_text_and_any_language():
+    import pickle
+
+    said = i18n.Said("edit.required", {"field": i18n.Term("guest.first_name")})
+    assert said == "First name is required." and said.key == "edit.required"
+    assert i18n.Translator("id").said(said) == "Nama depan wajib diisi."
+    assert i18n.Translator("id").said("as written") == "as written"
+    assert pickle.loads(pickle.dumps(said)).values == said.values  # the query cache pickles results
+    nested = i18n.Said("sync.warn_line", {"entity": "rooms", "ref": "rt-1", "message": said})
+    assert i18n.Translator("id").said(nested) == "rooms rt-1: Nama depan wajib diisi."
+
+
+def test_charts_write_numbers_as_the_tables_do():
+    assert i18n.plotly_separators("id") == ",."  # decimal comma, thousands dot: 1.250.000,5
+    assert i18n.plotly_separators("en") == ".,"
+    assert i18n.format_number(1250000.5, "id", 1) == "1.250.000,5"
+
+
+def test_room_mapping_issues_are_said_in_both_languages():
+    from pms.sync.mapping import validate_mappings
+
+    types = [{"room_type_id": "rt-1", "name": "Deluxe"}, {"room_type_id": "rt-2", "name": "Suite"}]
+    mappings = [
+        {"adf_room_type": "DLX", "cloudbed_room_type_id": "rt-1"},
+        {"adf_room_type": "DLX2", "cloudbed_room_type_id": "rt-1"},
+        {"adf_room_type": "OLD", "cloudbed_room_type_id": "rt-9"},
+    ]
+    issues = validate_mappings(mappings, types, {"rt-2": 3})
+    t = i18n.Translator("id")
+    said = {i.kind: t.said(i.message) for i in issues}
+    assert said["mapped_twice"].startswith(
+        "Tipe kamar Cloudbeds Deluxe dipetakan dari 2 tipe ADF (DLX, DLX2)"
+    )
+    assert said["unknown_cloudbeds_type"].startswith("Tipe ADF OLD dipetakan ke tipe kamar Cloudbeds rt-9")
+    assert said["unmapped_with_reservations"].startswith("Tipe kamar Cloudbeds Suite punya 3 kamar terpesan")
+    english = {i.kind: str(i.message) for i in issues}
+    assert english["unmapped_with_reservations"] == (
+        "Cloudbeds room type Suite has 3 booked room(s) but no ADF room type: map it"
+    )

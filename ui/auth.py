@@ -42,7 +42,7 @@ def first_manager_form(engine: sa.Engine, t: Translator) -> None:
     try:
         user = accounts.create_first_manager(engine, name, pw, language=t.lang, setup_code=code)
     except accounts.UserError as exc:
-        st.error(plain(str(exc)))
+        st.error(plain(t.error(exc)))
         return
     session.log_in(engine, user)
     st.rerun()

@@ -1,19 +1,35 @@
 """Plotly figures for the Overview and Sync pages, built from ``pms.reporting`` frames.
 
 ``plotly.graph_objects`` only (no plotly.express): it is lighter to import and renders the
-same. Labels arrive translated; figures use the theme's colours and a compact layout.
+same. Labels arrive translated; figures use the theme's colours and a compact layout, and write
+numbers with the reader's separators, as the tables do (``localized``).
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 
 import pandas as pd
 import plotly.graph_objects as go
 
-__all__ = ["activity_chart", "duration_chart", "occupancy_chart", "runs_chart", "sources_chart"]
+from pms.i18n import plotly_separators
+
+__all__ = ["activity_chart", "duration_chart", "localized", "occupancy_chart", "runs_chart", "sources_chart"]
 
 TEAL, RED, GREY, AMBER = "#0f766e", "#dc2626", "#94a3b8", "#d97706"
+
+
+def localized(build: Callable[..., go.Figure]) -> Callable[..., go.Figure]:
+    """A chart builder whose figure writes numbers as its translator's language does (1.250 / 1,250)."""
+
+    @functools.wraps(build)
+    def wrapper(frame: pd.DataFrame, t, *args, **kwargs) -> go.Figure:
+        fig = build(frame, t, *args, **kwargs)
+        fig.update_layout(separators=plotly_separators(getattr(t, "lang", None)))
+        return fig
+
+    return wrapper
 
 
 def _layout(fig: go.Figure, height: int = 300, **kw) -> go.Figure:
@@ -26,6 +42,7 @@ def _layout(fig: go.Figure, height: int = 300, **kw) -> go.Figure:
     return fig
 
 
+@localized
 def occupancy_chart(occ: pd.DataFrame, t: Callable[..., str]) -> go.Figure:
     labels = [t.date(d) for d in occ["date"]]
     fig = go.Figure(
@@ -41,6 +58,7 @@ def occupancy_chart(occ: pd.DataFrame, t: Callable[..., str]) -> go.Figure:
     return _layout(fig, yaxis={"range": [0, 100], "ticksuffix": "%"})
 
 
+@localized
 def sources_chart(src: pd.DataFrame, t: Callable[..., str]) -> go.Figure:
     names = [s or t("common.unknown") for s in src["source"]]
     colors = [AMBER if c == "channel" else TEAL for c in src["payment_collect"]]
@@ -56,6 +74,7 @@ def sources_chart(src: pd.DataFrame, t: Callable[..., str]) -> go.Figure:
     return _layout(fig, height=max(200, 40 * len(src) + 60), yaxis={"autorange": "reversed"})
 
 
+@localized
 def activity_chart(act: pd.DataFrame, t: Callable[..., str]) -> go.Figure:
     days = [t.date(d) for d in act["day"]]
     fig = go.Figure()
@@ -67,6 +86,7 @@ def activity_chart(act: pd.DataFrame, t: Callable[..., str]) -> go.Figure:
     return _layout(fig, barmode="stack", yaxis2={"overlaying": "y", "side": "right", "showgrid": False})
 
 
+@localized
 def runs_chart(runs: pd.DataFrame, t: Callable[..., str]) -> go.Figure:
     """Records per run (successes and failures) with API calls as a line."""
     x = [f"#{i}" for i in runs["id"]]
@@ -84,6 +104,7 @@ def runs_chart(runs: pd.DataFrame, t: Callable[..., str]) -> go.Figure:
     return _layout(fig, barmode="stack", yaxis2={"overlaying": "y", "side": "right", "showgrid": False})
 
 
+@localized
 def duration_chart(runs: pd.DataFrame, t: Callable[..., str]) -> go.Figure:
     x = [f"#{i}" for i in runs["id"]]
     seconds = runs["duration_ms"].fillna(0).astype(float) / 1000

@@ -28,7 +28,8 @@ log = logging.getLogger("pms.dashboard")
 
 def show_error(exc: BaseException, t: Callable[..., str]) -> None:
     if isinstance(exc, PMSError):
-        st.error(plain(str(exc)), icon="⚠️")  # may quote Cloudbeds or what was typed
+        said = t.error(exc) if hasattr(t, "error") else str(exc)  # in the reader's language when it can be
+        st.error(plain(said), icon="⚠️")  # may quote Cloudbeds or what was typed
         return
     kind = advice_kind(exc) if isinstance(exc, sa.exc.DBAPIError) else None
     if kind:  # the hotel's database refused us (its web host's allow-list, TLS, grants): say why

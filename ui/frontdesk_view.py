@@ -13,7 +13,6 @@ import pandas as pd
 import streamlit as st
 
 from ui.context import PageContext
-from ui.widgets import plain
 
 __all__ = ["counts", "grid", "outbox", "preview_table", "switch", "todo"]
 
@@ -48,8 +47,6 @@ def switch(ctx: PageContext, status) -> None:
     from pms.adf import preview, switch_off, switch_on
 
     t = ctx.t
-    if status.notes:
-        st.caption(plain(t("frontdesk.variant", notes="; ".join(status.notes))))
     manager = ctx.can("frontdesk.enable")
     if status.enabled:
         st.success(t("frontdesk.on"), icon="✅")

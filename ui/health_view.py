@@ -32,7 +32,7 @@ def health(ctx: PageContext) -> HealthSummary:
     t = ctx.t
     h = ctx.q(health_summary, ctx.pid)
     cols = st.columns(6)
-    cols[0].metric(t("overview.health"), f"{h.score}/100", help="; ".join(h.reasons) or None)
+    cols[0].metric(t("overview.health"), f"{h.score}/100", help="; ".join(map(t.said, h.reasons)) or None)
     cols[1].metric(t("overview.synced"), t.number(h.synced_reservations))
     cols[2].metric(
         t("overview.pending_push"),

@@ -22,12 +22,15 @@ from pms.i18n import DEFAULT_LANGUAGE, LANGUAGES, Translator
 from ui import cache
 
 __all__ = [
+    "CHOICE_KEY",
     "LANG_KEY",
     "SESSION_KEY",
     "browser_post",
+    "choose_language",
     "client_address",
     "current_user",
     "language",
+    "language_changed",
     "log_in",
     "log_out",
     "set_language",
@@ -37,6 +40,8 @@ __all__ = [
 
 SESSION_KEY = "pms_session_id"
 LANG_KEY = "pms_lang"
+CHOICE_KEY = "language_choice"
+_CHANGED_KEY = "_pms_lang_changed"
 _TICKET_KEY = "_pms_cookie_ticket"
 _CLEAR_KEY = "_pms_cookie_clear"
 COOKIE_ROUTE = "/session/cookie"
@@ -46,6 +51,19 @@ LOGOUT_ROUTE = "/session/logout"
 def language() -> str:
     lang = st.session_state.get(LANG_KEY)
     return lang if lang in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def choose_language() -> None:
+    """The switch's ``on_change``: the chosen language applies from this run on."""
+    choice = st.session_state.get(CHOICE_KEY)
+    if choice in LANGUAGES:
+        st.session_state[LANG_KEY] = choice
+        st.session_state[_CHANGED_KEY] = True
+
+
+def language_changed() -> bool:
+    """Whether the person changed the language since the last run (then it is saved once)."""
+    return bool(st.session_state.pop(_CHANGED_KEY, False))
 
 
 def set_language(engine: sa.Engine, lang: str, user: accounts.User | None) -> None:

@@ -16,7 +16,7 @@ from ui.context import PageContext
 from ui.feedback import status_box
 from ui.widgets import plain, status_label, table
 
-__all__ = ["preview", "runs_table", "show_plan"]
+__all__ = ["plan_line", "preview", "runs_table", "show_plan"]
 
 PLAN_KEY = "sync_plan"
 
@@ -76,6 +76,16 @@ def preview(ctx: PageContext, window, entities, direction, mode) -> None:
         st.session_state[PLAN_KEY] = (request, plan)
 
 
+def plan_line(t, request) -> str:
+    """What the plan covers, in words: the stays' dates or the mode, the entities, the direction."""
+    entities = ", ".join(t.label("entity", e) for e in request.entities)
+    direction = t.label("direction", request.direction)
+    if request.mode == "window":
+        start, end = t.date(request.date_from), t.date(request.date_to)
+        return t("sync.plan_window", start=start, end=end, entities=entities, direction=direction)
+    return t("sync.plan_mode", mode=t.label("mode", request.mode), entities=entities, direction=direction)
+
+
 def _same_request(request, inputs) -> bool:
     try:
         return _request(*inputs) == request
@@ -95,7 +105,7 @@ def show_plan(ctx: PageContext, inputs: tuple | None = None) -> None:
         st.session_state.pop(PLAN_KEY, None)
         return
     st.subheader(t("sync.plan_title"))
-    st.caption(plain(plan.description or request.describe()))
+    st.caption(plain(plan_line(t, request)))
     if plan.error:
         st.error(plain(plan.error), icon="⚠️")
     counts = {k: n for k, n in plan.counts.items() if n}
@@ -109,7 +119,7 @@ def show_plan(ctx: PageContext, inputs: tuple | None = None) -> None:
             "kind": t(f"action.{a.kind}"),
             "entity": t(f"entity.{a.entity}") if t.has(f"entity.{a.entity}") else a.entity,
             "key": a.key,
-            "summary": a.summary,
+            "summary": t.said(a.summary),
         }
         for kind in plan.samples
         for a in plan.samples[kind]
@@ -127,7 +137,7 @@ def show_plan(ctx: PageContext, inputs: tuple | None = None) -> None:
             key="plan_table",
         )
     for warning in plan.warnings:
-        st.warning(plain(warning), icon="⚠️")
+        st.warning(plain(t.said(warning)), icon="⚠️")
     _front_desk_plan(ctx, plan)
     st.caption(t("sync.preview_cost", calls=plan.api_calls))
     if plan.error:  # a preview that failed is no plan: nothing to apply until one works
@@ -210,7 +220,7 @@ def apply(ctx: PageContext, request) -> None:
         if result.warning_count:
             with st.expander(t("sync.warnings", n=result.warning_count)):
                 for message in result.warnings[:50]:
-                    st.markdown(plain(message))
+                    st.markdown(plain(t.said(message)))
 
 
 def runs_table(ctx: PageContext, runs: pd.DataFrame) -> None:

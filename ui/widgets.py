@@ -7,6 +7,7 @@ from collections.abc import Callable
 import pandas as pd
 import streamlit as st
 
+from pms.i18n import Said
 from pms.reporting.paging import Page
 
 __all__ = ["empty", "localize_times", "page_number", "pager", "plain", "status_label", "table"]
@@ -23,7 +24,13 @@ def plain(text: str) -> str:
     names) that reaches a widget rendering Markdown (``st.markdown``, ``st.caption``, ``st.info``
     / ``warning`` / ``error`` / ``success``, labels). Tables (``st.dataframe``) show text as text
     and need nothing. Escape once, where the text meets the widget.
+
+    A message made below the dashboard (``pms.i18n.Said``) is said in the reader's language first.
     """
+    if isinstance(text, Said):
+        from ui.session import translator
+
+        text = translator().said(text)
     return "".join("\\" + ch if ch in _MARKDOWN else ch for ch in str(text))
 
 
@@ -76,12 +83,22 @@ def table(
     view = df[[c for c in columns if c in df.columns]].copy()
     if zone and times:
         view = localize_times(view, list(times), zone)
+    text = [
+        c
+        for c in view.columns
+        if pd.api.types.is_object_dtype(view[c]) or pd.api.types.is_string_dtype(view[c])
+    ]
+    gaps = [c for c in text if c not in times and view[c].isna().any()]
+    for c in gaps:  # an empty cell reads "–", never "None"
+        view[c] = view[c].astype(object).where(view[c].notna(), "–")
     for col in money:
         if col in view.columns:
             view[col] = view[col].map(lambda v: t.money(v, currency) if v is not None and v == v else "–")
     config = {c: st.column_config.Column(t(k)) for c, k in columns.items() if c in view.columns}
     for c in times:
-        if c in view.columns:
+        if c in view.columns and view[c].isna().any():  # not yet (processed, finished): "–", not "None"
+            view[c] = view[c].map(lambda v: "–" if pd.isna(v) else v.strftime("%Y-%m-%d %H:%M"))
+        elif c in view.columns:
             config[c] = st.column_config.DatetimeColumn(t(columns[c]), format="YYYY-MM-DD HH:mm")
     kwargs = {"hide_index": True, "column_config": config, "width": "stretch"}
     if height:

@@ -16,6 +16,7 @@ import os
 import unicodedata
 
 from pms.errors import UserError
+from pms.i18n import Said
 
 __all__ = [
     "DUMMY_HASH",
@@ -39,13 +40,13 @@ _MAXMEM = 256 * 1024 * 1024
 def check_password(password: str) -> None:
     """Refuse passwords that are too short to resist guessing, absurdly long, or not plain text."""
     if not isinstance(password, str) or len(password) < MIN_PASSWORD:
-        raise UserError(f"A password needs at least {MIN_PASSWORD} characters.")
+        raise UserError(Said("account.password_short", {"n": MIN_PASSWORD}))
     if len(password) > MAX_PASSWORD:
-        raise UserError(f"A password may have at most {MAX_PASSWORD} characters.")
+        raise UserError(Said("account.password_long", {"n": MAX_PASSWORD}))
     if any(unicodedata.category(ch) == "Cc" for ch in password):
-        raise UserError("A password may not contain control characters.")
+        raise UserError(Said("account.password_control"))
     if not password.strip():
-        raise UserError("A password cannot be only spaces.")
+        raise UserError(Said("account.password_spaces"))
 
 
 def _b64(raw: bytes) -> str:

@@ -18,6 +18,7 @@ from pms.accounts.roles import LANGUAGES, ROLES, can
 from pms.db import schema
 from pms.db.types import utcnow
 from pms.errors import UserError
+from pms.i18n import Said
 
 __all__ = [
     "FIRST_MANAGER_GUARD",
@@ -69,9 +70,9 @@ def normalize_username(username: str) -> str:
     """
     text = unicodedata.normalize("NFKC", username or "").strip().casefold()
     if len(text) < 2 or len(text) > 64:
-        raise UserError("A user name needs 2 to 64 characters.")
+        raise UserError(Said("account.name_length"))
     if not all(ch.isalnum() or ch in "._-@" for ch in text):
-        raise UserError("A user name may contain letters, digits and . _ - @ only.")
+        raise UserError(Said("account.name_characters"))
     return text
 
 
@@ -151,7 +152,7 @@ def get_user_by_id(engine: sa.Engine, user_id: int) -> User | None:
 def _insert(conn: sa.Connection, name: str, password_hash: str, role: str, language: str) -> User:
     exists = conn.execute(sa.select(_t.c.id).where(_t.c.username == name)).first()
     if exists:
-        raise UserError(f"There is already a user called {name!r}.")
+        raise UserError(Said("account.name_taken", {"name": name}))
     now = utcnow()
     conn.execute(
         sa.insert(_t).values(
@@ -186,7 +187,7 @@ def create_user(
         with engine.begin() as conn:
             return _insert(conn, name, password_hash, role, language)
     except sa.exc.IntegrityError:
-        raise UserError(f"There is already a user called {name!r}.") from None
+        raise UserError(Said("account.name_taken", {"name": name})) from None
 
 
 def create_first_manager(
@@ -211,10 +212,7 @@ def create_first_manager(
     name = normalize_username(username)
     _check_language(language)
     if not codes.check(setup_code):
-        raise UserError(
-            "The setup code is not right. Use the code the server printed in its console when it "
-            "started, or create the manager there with `python -m pms users add NAME --role manager`."
-        )
+        raise UserError(Said("account.setup_code"))
     password_hash = hash_password(password)
     try:
         with engine.begin() as conn:
@@ -226,10 +224,10 @@ def create_first_manager(
                 )
             )
             if conn.execute(sa.select(sa.func.count()).select_from(_t)).scalar_one():
-                raise UserError("The first manager has already been created; log in instead.")
+                raise UserError(Said("account.first_done"))
             user = _insert(conn, name, password_hash, "manager", language)
     except sa.exc.IntegrityError:
-        raise UserError("The first manager has already been created; log in instead.") from None
+        raise UserError(Said("account.first_done")) from None
     codes.consume()
     return user
 
@@ -238,7 +236,7 @@ def _require(conn: sa.Connection, username: str):
     name = normalize_username(username)
     row = conn.execute(sa.select(_t.c.id, _t.c.role, _t.c.is_active).where(_t.c.username == name)).first()
     if row is None:
-        raise UserError(f"There is no user called {name!r}.")
+        raise UserError(Said("account.no_user", {"name": name}))
     return row
 
 
@@ -281,7 +279,7 @@ def set_role(engine: sa.Engine, username: str, role: str) -> None:
             and row.is_active
             and not _other_active_managers(conn, row.id)
         ):
-            raise UserError("This is the last manager; make another user a manager first.")
+            raise UserError(Said("account.last_manager"))
         if role != row.role:
             conn.execute(
                 sa.update(_t)
@@ -295,7 +293,7 @@ def set_active(engine: sa.Engine, username: str, active: bool) -> None:
     with engine.begin() as conn:
         row = _require(conn, username)
         if not active and row.role == "manager" and not _other_active_managers(conn, row.id):
-            raise UserError("This is the last manager; make another user a manager first.")
+            raise UserError(Said("account.last_manager"))
         values = {"is_active": bool(active), "updated_at": utcnow()}
         if not active:
             values["session_version"] = _t.c.session_version + 1  # its open sessions end at once
@@ -315,7 +313,7 @@ def remove_user(engine: sa.Engine, username: str) -> None:
     with engine.begin() as conn:
         row = _require(conn, username)
         if row.role == "manager" and row.is_active and not _other_active_managers(conn, row.id):
-            raise UserError("This is the last manager; make another user a manager first.")
+            raise UserError(Said("account.last_manager"))
         # Its sessions go first (also where the database does not enforce the foreign key).
         conn.execute(sa.delete(schema.app_session).where(schema.app_session.c.user_id == row.id))
         conn.execute(sa.delete(_t).where(_t.c.id == row.id))

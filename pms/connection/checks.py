@@ -1,6 +1,7 @@
 """The connection test suite, shared by ``python -m pms test-connection`` and the dashboard's button.
 
-Five steps, in order, each timed and each with a message a hotel manager can act on:
+Five steps, in order, each timed and each with a message a hotel manager can act on (a
+``pms.i18n.Said``: English on the command line, the reader's language in the dashboard):
 database setup, API connection, property info (the property id is detected and saved when the
 credential sees exactly one), reservation read, rates and availability. A step that cannot run
 because an earlier one failed is reported as skipped, not as a second failure with a confusing
@@ -19,6 +20,7 @@ from urllib.parse import urlsplit
 import sqlalchemy as sa
 
 from pms.errors import ConfigurationError, PMSError
+from pms.i18n import Said, Term
 
 __all__ = ["STEP_NAMES", "CheckStep", "advice_for", "run_connection_checks"]
 
@@ -44,13 +46,10 @@ def advice_for(exc: BaseException) -> str:
     unexpected errors need words here.
     """
     if isinstance(exc, PMSError):
-        return str(exc)
+        return exc.said or str(exc)
     if isinstance(exc, sa.exc.SQLAlchemyError):
-        return (
-            f"The database could not be used ({type(exc).__name__}): check the database address "
-            "and that it runs."
-        )
-    return f"Unexpected error ({type(exc).__name__}): {exc}"
+        return Said("check.database_error", {"kind": type(exc).__name__})
+    return Said("check.unexpected", {"kind": type(exc).__name__, "error": str(exc)})
 
 
 @contextlib.contextmanager
@@ -82,12 +81,10 @@ class _Checks:
         report = setup_database(self.engine)
         if not report.ok:
             bad = [f"{t.name}: {t.detail or t.status}" for t in report.tables if not t.ok]
-            raise ConfigurationError("Some tables could not be set up: " + "; ".join(bad[:5]))
-        made = [t.name for t in report.tables if t.status in ("created", "adopted")]
-        extra = (
-            f" (created or adopted: {', '.join(made[:6])}{' ...' if len(made) > 6 else ''})" if made else ""
-        )
-        return f"{len(report.tables)} tables ready at {report.database}{extra}"
+            raise ConfigurationError(Said("check.tables_failed", {"tables": "; ".join(bad[:5])}))
+        made = sum(t.status in ("created", "adopted") for t in report.tables)
+        values = {"n": len(report.tables), "database": report.database, "made": made}
+        return Said("check.database_made" if made else "check.database", values)
 
     def api(self) -> str:
         from pms.connection import build_client, connection_info
@@ -98,9 +95,11 @@ class _Checks:
         with _any_property(c):
             who = c.userinfo()
         mode = type(c.auth).__name__ if self.given else connection_info(self.engine).mode
-        user = " ".join(x for x in (who.first_name, who.last_name) if x) or who.email or "the credential"
-        demo = " — demo mode: no Cloudbeds credentials stored yet" if mode == "demo" else ""
-        return f"connected to {urlsplit(c.base_url).netloc} as {user}{demo}"
+        user = (
+            " ".join(x for x in (who.first_name, who.last_name) if x) or who.email or Term("check.credential")
+        )
+        values = {"host": urlsplit(c.base_url).netloc, "user": user}
+        return Said("check.api_demo" if mode == "demo" else "check.api", values)
 
     def property_info(self) -> str:
         from pms.connection import detect_property
@@ -111,21 +110,20 @@ class _Checks:
             hotels = c.get_hotels().all()
         hotel = next((h for h in hotels if h.property_id == pid), None)
         if hotel is None:
-            seen = ", ".join(f"{h.property_id} ({h.name})" for h in hotels[:5]) or "none"
+            seen = ", ".join(f"{h.property_id} ({h.name})" for h in hotels[:5]) or "–"
             raise ConfigurationError(
-                f"The credential cannot see property {pid} (it sees: {seen}): correct the "
-                "property id on the Connection page.",
-                key="cloudbed_property_id",
+                Said("check.property_unseen", {"pid": pid, "seen": seen}), key="cloudbed_property_id"
             )
         if hotel.timezone and c.property_timezone is None:
             c.property_timezone = hotel.timezone
         currency = hotel.currency.code if hotel.currency else "?"
-        return f"{hotel.name} (property {pid}), time zone {hotel.timezone or 'unknown'}, currency {currency}"
+        zone = hotel.timezone or Term("common.unknown")
+        return Said("check.property", {"name": hotel.name, "pid": pid, "zone": zone, "currency": currency})
 
     def reservations(self) -> str:
         page = next(iter(self.client.get_reservations(page_size=1).pages()))
         total = page.total if page.total is not None else len(page.items)
-        return f"{total} reservation(s) visible"
+        return Said("check.reservations", {"n": total})
 
     def rates(self) -> str:
         c = self.client
@@ -133,7 +131,7 @@ class _Checks:
         plans = c.get_rate_plans(start_date=today, end_date=today + timedelta(days=7))
         available = c.get_available_room_types(start_date=today, end_date=today + timedelta(days=1)).all()
         free = sum(t.rooms_available or 0 for t in available)
-        return f"{len(plans)} rate plan(s); tonight {free} room(s) free in {len(available)} room type(s)"
+        return Said("check.rates", {"plans": len(plans), "free": free, "types": len(available)})
 
 
 # (name, step, whether the later steps need it to have passed)
@@ -171,7 +169,8 @@ def run_connection_checks(
     blocked: str | None = None
     for name, step, needed in _STEPS:
         if blocked:
-            done = CheckStep(name, False, f"skipped: {blocked} failed", 0, skipped=True)
+            step_name = Term("connection.step." + blocked.replace(" ", "_"))
+            done = CheckStep(name, False, Said("check.skipped", {"step": step_name}), 0, skipped=True)
         else:
             done = _timed(name, lambda step=step: step(checks))
             if not done.ok and needed:

@@ -30,7 +30,7 @@ from pms.cloudbeds.tokens import TokenSet
 from pms.db import leases
 from pms.db.purge import purge_demo_data
 from pms.db.secrets import SecretBox, hint
-from pms.db.settings import Settings
+from pms.db.settings import Settings, refused
 from pms.errors import APIConnectionError, SettingsError
 
 __all__ = [
@@ -111,28 +111,21 @@ def check_property_id(property_id: str | None) -> str | None:
     text = str(property_id).strip()
     if not (text.isascii() and text.isdigit()) or len(text) > 20:
         shown = repr(text) if len(text) <= 30 else repr(text[:27] + "…")
-        raise SettingsError(
-            f"cloudbed_property_id: a Cloudbeds property id is a number, got {shown}",
-            key="cloudbed_property_id",
-        )
+        raise refused("cloudbed_property_id", "property_id", value=shown)
     return text
 
 
 def check_api_key(api_key: str) -> str:
     text = (api_key or "").strip()
     if not text:
-        raise SettingsError("cloudbed_api_key: the API key is empty", key="cloudbed_api_key")
+        raise refused("cloudbed_api_key", "api_key_empty")
     if (
         len(text) < 16
         or len(text) > 512
         or not text.isascii()
         or any(ch.isspace() or ord(ch) < 33 for ch in text)
     ):
-        raise SettingsError(
-            "cloudbed_api_key: that does not look like a Cloudbeds API key (they start with "
-            "cbat_ and have no spaces)",
-            key="cloudbed_api_key",
-        )
+        raise refused("cloudbed_api_key", "api_key_shape")
     return text
 
 

@@ -21,6 +21,7 @@ from pms.db import schema
 from pms.db.engine import reader
 from pms.db.settings import Settings
 from pms.db.types import UTCDateTime, utcnow
+from pms.i18n import Said
 
 __all__ = [
     "HealthFacts",
@@ -44,7 +45,7 @@ class HealthSummary:
     api_calls_today: int
     api_errors_today: int
     failed_webhook_events: int
-    reasons: tuple[str, ...]  # why points were taken off, for the tooltip
+    reasons: tuple[str, ...]  # why points were taken off, for the tooltip (``Said``: any language)
     pending_rates: int = 0  # rate nights edited here, waiting to be sent
     failed_rates: int = 0  # rate nights whose sending failed (status 'error')
     refused_pushes_today: int = 0  # writes to Cloudbeds refused by the guard or failed, today
@@ -127,43 +128,43 @@ def score_health(
     minutes = int((now - last_ok).total_seconds() // 60) if last_ok else None
     if minutes is None:
         score -= 40
-        reasons.append("no successful sync yet")
+        reasons.append(Said("health.never"))
     elif minutes > stale_after_minutes:
         score -= 40
-        reasons.append(f"last successful sync {minutes} min ago")
+        reasons.append(Said("health.stale", {"n": minutes}))
     elif minutes > 2 * sync_interval_minutes:
         score -= 15
-        reasons.append(f"last successful sync {minutes} min ago")
+        reasons.append(Said("health.stale", {"n": minutes}))
     if facts.failed_syncs_today:
         score -= min(30, 10 * facts.failed_syncs_today)
-        reasons.append(f"{facts.failed_syncs_today} failed sync(s) today")
+        reasons.append(Said("health.failed_runs", {"n": facts.failed_syncs_today}))
     if facts.partial_runs_today:
         score -= min(15, 5 * facts.partial_runs_today)
-        reasons.append(f"{facts.partial_runs_today} partly failed sync(s) today")
+        reasons.append(Said("health.partial_runs", {"n": facts.partial_runs_today}))
     in_error = facts.failed_records + facts.failed_rates
     if in_error:
         score -= min(30, 10 + 2 * in_error)
-        reasons.append(f"{in_error} record(s) in error")
+        reasons.append(Said("health.failed_records", {"n": in_error}))
     if facts.refused_pushes_today:
         score -= min(20, 10 + facts.refused_pushes_today)
-        reasons.append(f"{facts.refused_pushes_today} write(s) to Cloudbeds refused or failed today")
+        reasons.append(Said("health.refused", {"n": facts.refused_pushes_today}))
     unmapped = facts.unmapped_rooms + facts.frontdesk_unmapped
     if unmapped:
         score -= min(25, 15 + unmapped // 10)
-        reasons.append(f"{unmapped} booked room(s) without a mapping")
+        reasons.append(Said("health.unmapped", {"n": unmapped}))
     if facts.frontdesk_todos:
         score -= min(10, 5 + facts.frontdesk_todos // 10)
-        reasons.append(f"{facts.frontdesk_todos} front-desk to-do(s) open")
+        reasons.append(Said("health.frontdesk_todos", {"n": facts.frontdesk_todos}))
     if facts.push_off_waiting:
         score -= 15
-        reasons.append(f"sending is switched off while {facts.waiting} change(s) wait")
+        reasons.append(Said("health.push_off_waiting", {"n": facts.waiting}))
     calls, errors = facts.api_calls_today, facts.api_errors_today
     if _api_errors_high(facts):
         score -= 15 if errors / calls <= 0.2 else 25
-        reasons.append(f"{errors} of {calls} API calls failed today")
+        reasons.append(Said("health.api_errors", {"errors": errors, "calls": calls}))
     if facts.failed_webhook_events:
         score -= 10
-        reasons.append(f"{facts.failed_webhook_events} webhook event(s) failed")
+        reasons.append(Said("health.webhooks_failed", {"n": facts.failed_webhook_events}))
     return max(0, min(100, score)), minutes, tuple(reasons)
 
 

@@ -30,8 +30,9 @@ from pms.db.secrets import SecretBox, hint, is_encrypted
 from pms.db.settings_table import settings_table
 from pms.db.types import utcnow
 from pms.errors import ConfigurationError, SettingsError
+from pms.i18n import Said, Term
 
-__all__ = ["SPECS", "SettingSpec", "Settings", "parse_bool"]
+__all__ = ["LABELS", "SPECS", "SettingSpec", "Settings", "parse_bool", "refused"]
 
 _EMAIL = re.compile(r"^[^@\s,;]+@[^@\s,;]+\.[^@\s,;]+$")
 _MAX_TEXT = 2000
@@ -312,6 +313,43 @@ SPECS: dict[str, SettingSpec] = {
 }
 
 
+# The dashboard's words for the settings its forms edit (a refusal names the field, not the key).
+LABELS = {
+    "cloudbed_active": "settings.active",
+    "cloudbed_auto_sync": "settings.auto_sync",
+    "cloudbed_sync_interval": "settings.interval",
+    "cloudbed_push_enabled": "settings.push",
+    "cloudbed_public_url": "settings.public_url",
+    "cloudbed_api_key": "connection.api_key",
+    "cloudbed_property_id": "connection.property_id",
+    "cloudbed_api_base": "connection.api_base",
+    "cloudbed_client_id": "connection.client_id",
+    "cloudbed_client_secret": "connection.client_secret",
+    "alert_email_to": "settings.alert_email",
+    "alert_consecutive_failures": "settings.alert_failures",
+    "alert_stale_minutes": "settings.alert_stale",
+    "smtp_host": "settings.smtp_host",
+    "smtp_port": "settings.smtp_port",
+    "smtp_username": "settings.smtp_user",
+    "smtp_from": "settings.smtp_from",
+    "smtp_password": "settings.smtp_password",
+    "cloudbed_retention_api_log_days": "monitoring.keep.api_log",
+    "cloudbed_retention_webhook_days": "monitoring.keep.webhook",
+    "cloudbed_retention_sync_log_days": "monitoring.keep.sync_log",
+    "cloudbed_retention_outbound_days": "monitoring.keep.outbound",
+}
+
+
+def refused(key: str, detail: str, **values) -> SettingsError:
+    """A refused value: ``key: <detail>`` in English (the command line names keys), and for the
+    dashboard the field's label and ``setting_error.<detail>`` in the reader's language."""
+    what = Said(f"setting_error.{detail}", values)
+    err = SettingsError(f"{key}: {what}", key=key)
+    setting = Term(LABELS[key]) if key in LABELS else Term("setting_error.this_setting")
+    err._said = Said("setting_error.line", {"setting": setting, "detail": what})
+    return err
+
+
 def parse_bool(value: Any, key: str = "value") -> bool:
     if isinstance(value, bool):
         return value
@@ -320,7 +358,7 @@ def parse_bool(value: Any, key: str = "value") -> bool:
         return True
     if text in ("0", "false", "no", "off", "n", ""):
         return False
-    raise SettingsError(f"{key}: expected on/off (true/false, 1/0), got {_show(value)}", key=key)
+    raise refused(key, "bool", value=_show(value))
 
 
 def _validate(spec: SettingSpec, value: Any) -> str | None:
@@ -334,11 +372,11 @@ def _validate(spec: SettingSpec, value: Any) -> str | None:
         try:
             number = int(str(value).strip())
         except ValueError:
-            raise SettingsError(f"{key}: expected a whole number, got {_show(value)}", key=key) from None
+            raise refused(key, "int", value=_show(value)) from None
         if spec.minimum is not None and number < spec.minimum:
-            raise SettingsError(f"{key}: must be at least {spec.minimum}, got {number}", key=key)
+            raise refused(key, "minimum", minimum=spec.minimum, value=number)
         if spec.maximum is not None and number > spec.maximum:
-            raise SettingsError(f"{key}: must be at most {spec.maximum}, got {number}", key=key)
+            raise refused(key, "maximum", maximum=spec.maximum, value=number)
         return str(number)
     if spec.kind == "datetime":
         if isinstance(value, str):
@@ -361,22 +399,19 @@ def _validate(spec: SettingSpec, value: Any) -> str | None:
         return text
     text = str(value).strip()
     if len(text) > _MAX_TEXT:
-        raise SettingsError(f"{key}: at most {_MAX_TEXT} characters", key=key)
+        raise refused(key, "too_long", n=_MAX_TEXT)
     if any(ord(ch) < 32 for ch in text):
-        raise SettingsError(f"{key}: control characters are not allowed", key=key)
+        raise refused(key, "control")
     if spec.kind == "url":
         parts = urlsplit(text)
         if parts.scheme not in ("http", "https") or not parts.netloc or " " in text:
-            raise SettingsError(
-                f"{key}: expected an http(s) address such as https://pms.example.com, got {_show(text)}",
-                key=key,
-            )
+            raise refused(key, "url", value=_show(text))
         return text.rstrip("/")
     if spec.kind == "emails":
         addresses = [a.strip() for a in re.split(r"[,;]", text) if a.strip()]
         bad = [a for a in addresses if not _EMAIL.match(a)]
         if bad:
-            raise SettingsError(f"{key}: not an e-mail address: {_show(bad[0])}", key=key)
+            raise refused(key, "email", value=_show(bad[0]))
         return ", ".join(addresses)
     if spec.kind == "tz":
         try:
@@ -384,12 +419,10 @@ def _validate(spec: SettingSpec, value: Any) -> str | None:
                 raise ValueError(text)
             ZoneInfo(text)
         except (ZoneInfoNotFoundError, ValueError, OSError):
-            raise SettingsError(
-                f"{key}: unknown time zone {_show(text)} (e.g. Asia/Jakarta)", key=key
-            ) from None
+            raise refused(key, "zone", value=_show(text)) from None
         return text
     if spec.kind == "choice" and text not in spec.choices:
-        raise SettingsError(f"{key}: must be one of {', '.join(spec.choices)}, got {_show(text)}", key=key)
+        raise refused(key, "choice", choices=", ".join(spec.choices), value=_show(text))
     return text
 
 

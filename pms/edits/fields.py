@@ -11,6 +11,7 @@ import unicodedata
 from datetime import date
 
 from pms.errors import EditError
+from pms.i18n import Said, Term
 
 __all__ = [
     "GUEST_FIELDS",
@@ -21,6 +22,7 @@ __all__ = [
     "country",
     "email",
     "phone",
+    "refused",
     "text",
 ]
 
@@ -45,31 +47,38 @@ GUEST_FIELDS = {
 }
 
 
+def refused(key: str, field: str | None = None, **values) -> EditError:
+    """The refusal ``edit.<key>``, naming the field to fix by its label (never its column name)."""
+    if field in GUEST_FIELDS:
+        values.setdefault("field", Term(f"guest.{field}"))
+    return EditError(Said(f"edit.{key}", values), field=field)
+
+
 def text(value, name: str, limit: int, required: bool = False) -> str | None:
     """``value`` as one line of NFC text, or None when empty (an error when ``required``)."""
     clean = unicodedata.normalize("NFC", " ".join(str(value or "").split()))
     if not clean:
         if required:
-            raise EditError(f"{name} is required.", field=name)
+            raise refused("required", name)
         return None
     if len(clean) > limit:
-        raise EditError(f"{name} may have at most {limit} characters.", field=name)
+        raise refused("too_long", name, limit=limit)
     if any(unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co") for ch in clean):
-        raise EditError(f"{name} contains characters that cannot be stored.", field=name)
+        raise refused("bad_characters", name)
     return clean
 
 
 def email(value) -> str | None:
     value = text(value, "email", GUEST_FIELDS["email"])
     if value and not _EMAIL.match(value):
-        raise EditError(f"{value!r} is not an e-mail address.", field="email")
+        raise refused("not_email", "email", value=value[:60])
     return value
 
 
 def phone(value, name: str = "phone") -> str | None:
     value = text(value, name, GUEST_FIELDS[name])
     if value and not _PHONE.match(value):
-        raise EditError(f"{value!r} is not a phone number (digits, spaces, + - ( ) . / only).", field=name)
+        raise refused("not_phone", name, value=value[:40])
     return value
 
 
@@ -79,19 +88,17 @@ def country(value, required: bool = False) -> str | None:
     if value is None:
         return None
     if len(value) != 2 or not value.isascii() or not value.isalpha():
-        raise EditError(f"{value[:20]!r} is not a two-letter country code such as ID.", field="country")
+        raise refused("not_country", "country", value=value[:20])
     return value.upper()
 
 
 def check_stay(check_in: date, check_out: date, today: date) -> None:
     if not isinstance(check_in, date) or not isinstance(check_out, date):
-        raise EditError("Choose a check-in and a check-out date.", field="check_in")
+        raise refused("choose_dates", "check_in")
     if check_in < today:
         # Cloudbeds refuses a start date in the past; an in-house walk-in starts today (rule 18).
-        raise EditError(
-            "Check-in cannot be in the past; a walk-in who is already here starts today.", field="check_in"
-        )
+        raise refused("check_in_past", "check_in")
     if check_out <= check_in:
-        raise EditError("Check-out must be after check-in.", field="check_out")
+        raise refused("check_out_order", "check_out")
     if (check_out - check_in).days > MAX_NIGHTS:
-        raise EditError(f"A stay can last at most {MAX_NIGHTS} nights.", field="check_out")
+        raise refused("too_many_nights", "check_out", n=MAX_NIGHTS)

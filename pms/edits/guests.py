@@ -10,7 +10,6 @@ from pms.db import schema
 from pms.db.types import utcnow
 from pms.edits import fields
 from pms.edits.fields import GUEST_FIELDS
-from pms.errors import EditError
 
 __all__ = ["update_guest"]
 
@@ -25,7 +24,7 @@ def update_guest(
     """
     unknown = set(changes) - set(GUEST_FIELDS)
     if unknown:
-        raise EditError(f"These guest fields cannot be edited here: {', '.join(sorted(unknown))}.")
+        raise fields.refused("not_editable", fields=", ".join(sorted(unknown)))
     clean = {}
     for name, value in changes.items():
         if name == "email":
@@ -47,7 +46,7 @@ def update_guest(
             )
         ).first()
         if row is None:
-            raise EditError("That guest does not exist (any more).", field="guest")
+            raise fields.refused("no_guest", "guest")
         current = dict(row._mapping)
         diff = {k: v for k, v in clean.items() if (current.get(k) or None) != v}
         if not diff:

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from pms.db import schema
 from pms.db.types import utcnow
-from pms.errors import EditError
+from pms.edits.fields import refused
 
 __all__ = ["RateEdit", "set_rates"]
 
@@ -41,13 +41,13 @@ def set_rates(
         try:
             amount = Decimal(str(edit.rate).strip().replace(" ", ""))
         except (InvalidOperation, ValueError):
-            raise EditError(f"{str(edit.rate)[:30]!r} is not an amount.", field="rate") from None
+            raise refused("not_amount", "rate", value=str(edit.rate)[:30]) from None
         if not amount.is_finite() or amount <= 0 or amount >= Decimal("1e13"):
-            raise EditError("A nightly rate must be a positive amount.", field="rate")
+            raise refused("rate_positive", "rate")
         if edit.rate_date < today:
-            raise EditError("Rates of past nights cannot be changed.", field="rate_date")
+            raise refused("rate_past", "rate_date")
         if edit.rate_date > today + timedelta(days=730):
-            raise EditError("Rates can be set at most two years ahead.", field="rate_date")
+            raise refused("rate_far", "rate_date")
         parsed.append((str(edit.rate_id), edit.rate_date, amount.quantize(Decimal("0.01"))))
     changed = 0
     with engine.begin() as conn:
@@ -58,11 +58,9 @@ def set_rates(
                 )
             ).first()
             if row is None:
-                raise EditError("That rate is not synced yet; run a sync of rates first.", field="rate")
+                raise refused("rate_unknown", "rate")
             if row.is_derived:
-                raise EditError(
-                    "A derived rate follows its parent plan; edit the parent instead.", field="rate"
-                )
+                raise refused("rate_derived", "rate")
             current = (
                 row.adf_rate
                 if row.status in ("pending", "queued", "correcting") and row.adf_rate is not None

@@ -19,8 +19,7 @@ import sqlalchemy as sa
 from pms.db import schema
 from pms.db.types import utcnow
 from pms.edits import fields
-from pms.edits.fields import GUEST_FIELDS, MAX_GUESTS_PER_ROOM, MAX_ROOMS
-from pms.errors import EditError
+from pms.edits.fields import GUEST_FIELDS, MAX_GUESTS_PER_ROOM, MAX_ROOMS, refused
 
 __all__ = ["NewReservation", "RoomRequest", "create_local_reservation"]
 
@@ -65,12 +64,12 @@ def _checked_guest(booking: NewReservation, today: date) -> _Guest:
     last = fields.text(booking.last_name, "last_name", GUEST_FIELDS["last_name"], required=True)
     email, phone = fields.email(booking.email), fields.phone(booking.phone)
     if not email:
-        raise EditError("email is required: Cloudbeds needs it to create the reservation.", field="email")
+        raise refused("email_needed", "email")
     country = fields.country(booking.country, required=True)
     if booking.status not in ("confirmed", "not_confirmed"):
-        raise EditError("A new reservation is confirmed or not confirmed.", field="status")
+        raise refused("new_status", "status")
     if not booking.rooms or len(booking.rooms) > MAX_ROOMS:
-        raise EditError(f"Book between 1 and {MAX_ROOMS} rooms.", field="rooms")
+        raise refused("rooms_count", "rooms", n=MAX_ROOMS)
     return _Guest(first, last, email, phone, country)
 
 
@@ -88,17 +87,14 @@ def _room_types(conn: sa.Connection, property_id: str, rooms: tuple[RoomRequest,
     for room in rooms:
         rt = known.get(str(room.room_type_id))
         if rt is None:
-            raise EditError(
-                "Choose one of the property's room types (refresh the catalogue if it is new).",
-                field="room_type",
-            )
+            raise refused("room_type", "room_type")
         limit = rt.max_guests or MAX_GUESTS_PER_ROOM
         if not (1 <= int(room.adults) <= MAX_GUESTS_PER_ROOM) or not (
             0 <= int(room.children) <= MAX_GUESTS_PER_ROOM
         ):
-            raise EditError("Each room needs at least one adult.", field="adults")
+            raise refused("adults", "adults")
         if int(room.adults) + int(room.children) > limit:
-            raise EditError(f"{rt.name} sleeps at most {limit} guests.", field="adults")
+            raise refused("sleeps", "adults", room_type=rt.name, n=limit)
     return known
 
 
@@ -113,7 +109,7 @@ def _source(conn: sa.Connection, property_id: str, source_id: str | None):
         )
     ).first()
     if source is None:
-        raise EditError("Choose one of the property's booking sources.", field="source")
+        raise refused("source", "source")
     return source
 
 

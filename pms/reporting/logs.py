@@ -1,7 +1,10 @@
 """The four operational logs the Monitoring page shows, filterable, paged and exportable as CSV.
 
 ``LOGS`` declares each log once (table, columns, time column, the filters it offers), so paging,
-filtering and export share one query builder and cannot drift apart. Exports are capped at
+filtering and export share one query builder and cannot drift apart. Stored values (statuses,
+directions, modes, triggers, decisions, entity lists) are shown in words (``labelled``), on the
+page and in the CSV alike; the CSV's headers are the page's, in the reader's language, and its
+times are in the property's zone, as on the screen. Exports are capped at
 ``EXPORT_LIMIT`` rows (newest first): a browser download of millions of API calls helps nobody,
 and the retention settings bound the tables anyway. Stored payloads and parameters are already
 redacted by their writers; the export carries nothing the page does not show.
@@ -12,16 +15,30 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
+from functools import cache
 from typing import Any
 
 import sqlalchemy as sa
+from pandas import DataFrame
+from pandas.api.types import is_object_dtype, is_string_dtype
 
 from pms.db import schema
 from pms.db.engine import reader
+from pms.i18n import Translator, english, local_now
 from pms.reporting.paging import Page, clean_text, fetch_page
 
-__all__ = ["EXPORT_LIMIT", "LOGS", "LogFilter", "LogSpec", "export_csv", "failed_records", "log_page"]
+__all__ = [
+    "EXPORT_LIMIT",
+    "HEADERS",
+    "LOGS",
+    "LogFilter",
+    "LogSpec",
+    "export_csv",
+    "failed_records",
+    "labelled",
+    "log_page",
+]
 
 EXPORT_LIMIT = 50_000
 
@@ -109,6 +126,91 @@ LOGS: dict[str, LogSpec] = {
 }
 
 
+# Every column a log shows or exports → its header's translation key.
+HEADERS = {
+    "id": "log.id",
+    "created_at": "log.time",
+    "started_at": "log.time",
+    "received_at": "log.time",
+    "finished_at": "log.finished_at",
+    "processed_at": "log.processed_at",
+    "endpoint": "log.endpoint",
+    "method": "log.method",
+    "http_status": "log.http_status",
+    "duration_ms": "log.duration_ms",
+    "attempt": "log.attempt",
+    "attempts": "log.attempts",
+    "request_id": "log.request_id",
+    "response_summary": "log.summary",
+    "error": "log.error",
+    "error_details": "log.error",
+    "sync_type": "log.entities",
+    "direction": "log.direction",
+    "mode": "log.mode",
+    "trigger": "log.trigger",
+    "status": "log.status",
+    "processed": "log.processed",
+    "successful": "log.successful",
+    "failed": "log.failed",
+    "warnings": "log.warnings",
+    "api_calls": "log.api_calls",
+    "event": "log.event",
+    "entity_id": "log.entity",
+    "operation": "log.operation",
+    "local_table": "log.local_record",
+    "local_id": "log.local_id",
+    "cloudbed_id": "log.entity",
+    "decision": "log.decision",
+    "reason": "log.reason",
+    "success": "log.success",
+}
+# Columns whose stored values are words: the key family that says them.
+_WORDS = {
+    "status": "log_status",
+    "decision": "log_status",
+    "direction": "direction",
+    "mode": "mode",
+    "trigger": "trigger",
+    "local_table": "record",
+}
+
+
+# Reasons the outbound guard stores (English in the database): said again in the reader's words.
+_REASONS = ("guard.push_off", "guard.no_start", "guard.before_start")
+
+
+@cache
+def _reason_keys() -> dict[str, str]:
+    return {english(key): key for key in _REASONS}
+
+
+def _word(t: Translator, column: str, value: Any) -> Any:
+    if value is None or value != value:  # None, NaN, NaT
+        return "–" if column not in ("finished_at", "processed_at") else value
+    if column == "reason" and value in _reason_keys():
+        return t(_reason_keys()[value])
+    if column == "sync_type":
+        return ", ".join(t.label("entity", part.strip()) for part in str(value).split(",") if part.strip())
+    if column == "success":
+        return t("common.yes") if value else t("common.no")
+    if column in _WORDS:
+        return t.label(_WORDS[column], value)
+    return value
+
+
+def _is_text(values) -> bool:
+    return is_object_dtype(values) or is_string_dtype(values)
+
+
+def labelled(frame: DataFrame, t: Translator) -> DataFrame:
+    """A page of a log with its stored values in words and no empty cell shown as "None"."""
+    out = frame.copy()
+    for column in out.columns:
+        if column in _WORDS or column in ("sync_type", "success") or _is_text(out[column]):
+            out[column] = out[column].astype(object).map(lambda v, c=column: _word(t, c, v))
+    return out
+
+
 @dataclass(frozen=True)
 class LogFilter:
     since: datetime | None = None
@@ -168,19 +270,38 @@ def export_csv(
     property_id: str | None,
     flt: LogFilter | None = None,
     limit: int = EXPORT_LIMIT,
+    *,
+    lang: str | None = None,
+    zone: str | None = None,
 ) -> bytes:
-    """The filtered log as UTF-8 CSV (with a BOM, so spreadsheet programs read Indonesian names)."""
+    """The filtered log as UTF-8 CSV (with a BOM, so spreadsheet programs read Indonesian names).
+
+    With ``lang`` the headers and stored values are in that language, as on the page; with
+    ``zone`` times are the property's wall clock (``2026-11-25 14:30:00``), else UTC ISO 8601.
+    """
     spec, query = _query(kind, property_id, flt or LogFilter())
     c = spec.table.c
+    t = Translator(lang) if lang else None
+    columns = ["id", *spec.columns]
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(["id", *spec.columns])
+    writer.writerow([t(HEADERS[name]) for name in columns] if t else columns)
     query = query.order_by(c[spec.time_column].desc(), c.id.desc()).limit(max(1, min(limit, EXPORT_LIMIT)))
     with reader(engine).connect() as conn:
         result = conn.execution_options(stream_results=True, yield_per=2000).execute(query)
         for row in result:
-            writer.writerow([_cell(v) for v in row])
+            cells = [_local(v, zone) for v in row]
+            if t:
+                cells = [_word(t, name, v) for name, v in zip(columns, cells, strict=True)]
+            writer.writerow([_cell(v) for v in cells])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def _local(value: Any, zone: str | None) -> Any:
+    """A stored UTC time on the property's wall clock (as the page shows it), without the offset."""
+    if zone and isinstance(value, datetime):
+        return local_now(zone, value if value.tzinfo else value.replace(tzinfo=UTC)).replace(tzinfo=None)
+    return value
 
 
 # What a spreadsheet reads as the start of a formula (or, for tab and CR, of a hidden cell shift).
@@ -198,7 +319,7 @@ def _cell(value: Any) -> Any:
     if value is None:
         return ""
     if isinstance(value, datetime):
-        return value.isoformat()
+        return value.isoformat(sep=" ") if value.tzinfo is None else value.isoformat()
     if isinstance(value, str) and value.startswith(_FORMULA_START):
         return "'" + value
     return value

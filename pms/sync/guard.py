@@ -19,6 +19,7 @@ import sqlalchemy as sa
 
 from pms.db import schema
 from pms.errors import CloudbedsError, PushRefusedError
+from pms.i18n import Said
 from pms.sync.runstate import RunState
 
 __all__ = ["CallTap", "OutboundGuard", "tap"]
@@ -78,14 +79,11 @@ class OutboundGuard:
         """Why a write may not go out at all, or None."""
         s = self.run.settings
         if not s.push_enabled:
-            return "push to Cloudbeds is switched off (Settings → push)"
+            return Said("guard.push_off")
         if s.push_since is None:
-            return "push has no start time; switch it off and on again"
+            return Said("guard.no_start")
         if changed_at is None or changed_at < s.push_since:
-            return (
-                "created or changed before push was switched on: it was typed into Cloudbeds by hand "
-                "and would become a duplicate (rule 14)"
-            )
+            return Said("guard.before_start")
         return None
 
     def _payload(self, payload: Mapping[str, Any]) -> str:

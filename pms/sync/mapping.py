@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from typing import Any
 
+from pms.i18n import Said
+
 __all__ = [
     "SUGGEST_THRESHOLD",
     "MappingIssue",
@@ -179,9 +181,10 @@ def validate_mappings(
             issues.append(
                 MappingIssue(
                     "mapped_twice",
-                    f"Cloudbeds room type {names.get(cb) or cb} is mapped from "
-                    f"{len(adfs)} ADF types ({', '.join(sorted(adfs))}): bookings of it can "
-                    "only get one; keep one mapping",
+                    Said(
+                        "mapping.issue.mapped_twice",
+                        {"name": names.get(cb) or cb, "n": len(adfs), "types": ", ".join(sorted(adfs))},
+                    ),
                     cloudbed_room_type_id=cb,
                     count=len(adfs),
                 )
@@ -190,9 +193,7 @@ def validate_mappings(
             issues.append(
                 MappingIssue(
                     "unknown_cloudbeds_type",
-                    f"ADF type {', '.join(adfs)} is mapped to Cloudbeds "
-                    f"room type {cb}, which Cloudbeds no longer lists: refresh the catalogue or "
-                    "remap it",
+                    Said("mapping.issue.unknown_cloudbeds_type", {"types": ", ".join(adfs), "id": cb}),
                     cloudbed_room_type_id=cb,
                     adf_room_type=adfs[0],
                 )
@@ -202,7 +203,7 @@ def validate_mappings(
             issues.append(
                 MappingIssue(
                     "duplicate_adf",
-                    f"ADF room type {adf} appears in {n} mappings",
+                    Said("mapping.issue.duplicate_adf", {"type": adf, "n": n}),
                     adf_room_type=adf,
                     count=n,
                 )
@@ -212,8 +213,7 @@ def validate_mappings(
             issues.append(
                 MappingIssue(
                     "unmapped_with_reservations",
-                    f"Cloudbeds room type {names.get(cb) or cb} "
-                    f"has {n} booked room(s) but no ADF room type: map it",
+                    Said("mapping.issue.unmapped_with_reservations", {"name": names.get(cb) or cb, "n": n}),
                     cloudbed_room_type_id=cb,
                     count=n,
                 )

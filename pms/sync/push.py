@@ -27,6 +27,7 @@ from pms.cloudbeds.methods_reservations import RoomRequest
 from pms.db import schema
 from pms.db.types import utcnow
 from pms.errors import CloudbedsError, PushRefusedError
+from pms.i18n import Said
 from pms.sync.guard import OutboundGuard
 from pms.sync.postcode import PostalCodes
 from pms.sync.rules import KNOWN_STATUSES, edit_expired, has_local_edit, push_start_date, shortens_ota_stay
@@ -87,7 +88,7 @@ def expire_edits(run: RunState) -> int:
                     )
                 )
                 for r in rows[:20]:
-                    run.warn(entity, r.cid, "an edit that kept failing expired and was dropped (rule 17)")
+                    run.warn(entity, r.cid, Said("sync.warn.edit_expired"))
                 done += len(rows)
     return done
 
@@ -240,7 +241,7 @@ def _create(
     policy = refuse or guard.policy(_changed_at(res))
     if not run.apply:
         if policy:
-            run.warn("push", key, f"would not be created in Cloudbeds: {policy}")
+            run.warn("push", key, Said("sync.warn.not_created", {"why": policy}))
         else:
             run.action(
                 "push_create",
@@ -390,7 +391,7 @@ def _update(run: RunState, guard: OutboundGuard, res: Mapping[str, Any], rooms: 
         if shortens_ota_stay(res, cb_out):
             refuse = (
                 f"the hotel shortened an OTA stay ({cb_out} → {res['check_out']}); OTA stays are only "
-                "shortened through the OTA (rule 16)"
+                "shortened through the OTA"
             )
         else:
             params["checkout_date"] = res["check_out"]
@@ -403,7 +404,7 @@ def _update(run: RunState, guard: OutboundGuard, res: Mapping[str, Any], rooms: 
         kind = "lowered" if res["total"] < res["cloudbed_total"] else "raised"
         price_note = (
             f"the price was {kind} in the hotel system ({res['cloudbed_total']} → {res['total']}); "
-            "price changes are made by hand in Cloudbeds, never as a negative adjustment (rule 13)"
+            "price changes are made by hand in Cloudbeds, never as a negative adjustment"
         )
         if run.apply:
             guard.refuse(
@@ -422,7 +423,7 @@ def _update(run: RunState, guard: OutboundGuard, res: Mapping[str, Any], rooms: 
     if not run.apply:
         policy = refuse or guard.policy(_changed_at(res))
         if policy:
-            run.warn("push", cid, f"would not be sent: {policy}")
+            run.warn("push", cid, Said("sync.warn.not_sent", {"why": policy}))
         else:
             run.action("push_update", "reservations", cid, ", ".join(f"{k}={v}" for k, v in params.items()))
         return
@@ -494,7 +495,7 @@ def push_guests(run: RunState, guard: OutboundGuard) -> None:
         if not run.apply:
             policy = guard.policy(g["local_modified_at"])
             if policy:
-                run.warn("push", gid, f"guest edit would not be sent: {policy}")
+                run.warn("push", gid, Said("sync.warn.guest_not_sent", {"why": policy}))
             else:
                 run.action("push_update", "guests", gid, ", ".join(sorted(fields)))
             continue

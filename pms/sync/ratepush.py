@@ -31,6 +31,7 @@ from pms.db import schema
 from pms.db.settings import Settings
 from pms.db.types import utcnow
 from pms.errors import CloudbedsError, PushRefusedError
+from pms.i18n import Said
 from pms.sync import rateverify
 from pms.sync.guard import OutboundGuard
 from pms.sync.runstate import RunState
@@ -90,7 +91,7 @@ def push_rates(run: RunState, guard: OutboundGuard) -> None:
         if r["status"] == "error" and (r["local_modified_at"] or r["created_at"]) < limit
     ]
     if stale and run.apply:  # rule 17: an edit that kept failing expires
-        _set(run, stale, status="expired", error="not sent: kept failing, dropped (rule 17)")
+        _set(run, stale, status="expired", error="not sent: kept failing, dropped")
         run.warn("rates", f"{len(stale)} night(s)", "rate edits that kept failing expired and were dropped")
     rows = [r for r in rows if r["id"] not in set(stale)]
     counts = run.result.entity("rates_push")
@@ -108,7 +109,7 @@ def push_rates(run: RunState, guard: OutboundGuard) -> None:
             groups.append((rate, items))
             continue
         if not run.apply:
-            run.warn("rates", rate, f"would not be sent: {policy}")
+            run.warn("rates", rate, Said("sync.warn.not_sent", {"why": policy}))
             continue
         try:  # refused: the guard records it, the rows keep the reason
             guard.send(

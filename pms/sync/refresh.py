@@ -23,6 +23,7 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from pms.db import schema
+from pms.i18n import Said
 from pms.sync import frontdesk as front_desk
 from pms.sync import sources
 from pms.sync.guard import OutboundGuard
@@ -64,9 +65,9 @@ def _reread(run: RunState, ids: list[str]) -> None:
         run.progress(len(ids), "reservations")
     missing = [i for i in ids if i not in found]
     for rid in missing[:20]:
-        run.warn("reservations", rid, "not found in Cloudbeds (left as it is here)")
+        run.warn("reservations", rid, Said("sync.warn.not_found"))
     if len(missing) > 20:
-        run.warn("reservations", "", f"{len(missing) - 20} more reservation(s) not found in Cloudbeds")
+        run.warn("reservations", "", Said("sync.warn.more_not_found", {"n": len(missing) - 20}))
     front_desk.finish(run, retry=False)
     warn_unmapped(run)
 

@@ -32,6 +32,7 @@ import sqlalchemy as sa
 
 from pms.cloudbeds.models import Reservation
 from pms.db import schema
+from pms.i18n import Said
 from pms.sync import frontdesk as front_desk
 from pms.sync.compare import differs, write
 from pms.sync.records import (
@@ -168,9 +169,9 @@ def _decide(
     ):
         if modified is None or old["local_modified_at"] >= modified:
             counts.unchanged += 1
-            run.warn("reservations", rid, "kept the hotel's change that is waiting to be sent to Cloudbeds")
+            run.warn("reservations", rid, Said("sync.warn.kept_local"))
             return
-        run.warn("reservations", rid, "a later change in Cloudbeds replaced the hotel's unsent change")
+        run.warn("reservations", rid, Said("sync.warn.replaced_local"))
 
     total, baseline, folio = choose_total(
         old, row["total"], check_in=row["check_in"], check_out=row["check_out"]

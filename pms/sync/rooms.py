@@ -14,6 +14,7 @@ from collections.abc import Mapping
 import sqlalchemy as sa
 
 from pms.db import schema
+from pms.i18n import Said, Term
 from pms.sync.compare import write
 from pms.sync.records import ROOM_COMPARE, room_rows
 from pms.sync.runstate import RunState
@@ -151,10 +152,6 @@ def warn_unmapped(run: RunState) -> None:
         ):
             names[row.room_type_id] = row.name
     for type_id, n in sorted(run.unmapped.items()):
-        label = f"{names.get(type_id) or 'unknown type'} ({type_id or 'no type'})"
-        run.warn(
-            "rooms",
-            type_id,
-            f"{n} room(s) of Cloudbeds room type {label} have no ADF room type: "
-            "map it on the Room mapping page",
-        )
+        name = names.get(type_id) or Term("common.unknown")
+        values = {"n": n, "name": name, "id": type_id or "–"}
+        run.warn("rooms", type_id, Said("sync.warn.unmapped", values))

@@ -20,6 +20,7 @@ import sqlalchemy as sa
 from pms.db.engine import reader
 from pms.db.leases import Lease
 from pms.errors import CloudbedsError, PMSError
+from pms.i18n import Said
 from pms.sync import frontdesk as front_desk
 from pms.sync import sources
 from pms.sync.catalog import pull_catalog
@@ -102,7 +103,7 @@ def _pull_reservations(run: RunState, with_guests: bool) -> None:
         if old is None:
             mode = "full"
             run.result.mode = "full"
-            run.warn("reservations", "", "no incremental cursor yet: ran a full pull instead")
+            run.warn("reservations", "", Said("sync.warn.no_cursor"))
     if run.apply:
         _retry_earlier_failures(run, with_guests)
     if mode == "full":

@@ -18,6 +18,7 @@ from pms.db import schema
 from pms.db.leases import Lease
 from pms.db.settings import Settings
 from pms.db.types import utcnow
+from pms.i18n import Said
 from pms.sync.plan import SyncPlan
 from pms.sync.request import SyncContext, SyncRequest
 from pms.sync.result import SyncResult
@@ -137,7 +138,9 @@ class RunState:
 
     def warn(self, entity: str, key: str, message: str) -> None:
         self.plan.add("warn", entity, key, message)
-        self.result.warn(f"{entity} {key}: {message}" if key else message)
+        self.result.warn(
+            Said("sync.warn_line", {"entity": entity, "ref": key, "message": message}) if key else message
+        )
 
     def seen(self, entity: str, when: datetime | None) -> None:
         """Remember the newest modification time read, for the entity's next cursor."""

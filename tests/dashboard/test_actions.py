@@ -135,7 +135,10 @@ def test_invalid_setting_is_refused_by_name(dash):
     at.text_input(key="set_public").input("ftp://nope")
     at.button(key="FormSubmitter:sync_settings-Save").click().run()
     assert not at.exception
-    assert any("cloudbed_public_url" in shown(e.value) for e in at.error)
+    errors = [shown(e.value) for e in at.error]
+    label = Translator("en")("settings.public_url")
+    assert any(e.startswith(f"{label}: expected an http(s) address") for e in errors), errors
+    assert not any("cloudbed_public_url" in e for e in errors)  # the field's words, not the key
     assert Settings(dash.engine).public_url is None
 
 

@@ -152,7 +152,7 @@ def test_rule_14_only_records_changed_after_push_switched_on(sctx, admin, box):
             changed_at=utcnow() - timedelta(days=2),
         )
     (refused,) = _out(sctx.engine)
-    assert refused["decision"] == "refused" and "rule 14" in refused["reason"]
+    assert refused["decision"] == "refused" and "typed into Cloudbeds by hand" in refused["reason"]
 
 
 def test_rule_15_every_write_goes_through_the_guard_and_is_logged(sctx, admin, box):
@@ -187,7 +187,7 @@ def test_rule_13_price_reductions_are_warnings_not_writes(sctx, admin):
     result = run_sync(sctx, SyncRequest(mode="incremental", direction="push"))
     assert any("never as a negative adjustment" in w for w in result.warnings)
     (adjustment,) = _out(sctx.engine, "postAdjustment")
-    assert adjustment["decision"] == "refused" and "rule 13" in adjustment["reason"]
+    assert adjustment["decision"] == "refused" and "never as a negative adjustment" in adjustment["reason"]
     assert admin.truth([t["reservationID"]])[0]["grandTotal"] == t["grandTotal"]
 
 
@@ -224,7 +224,7 @@ def test_rule_16_ota_stay_is_never_shortened_from_the_hotel(sctx, admin):
     run_sync(sctx, SyncRequest(mode="incremental", direction="push"))
     assert admin.truth([shorter["reservationID"]])[0]["endDate"] == shorter["endDate"]
     refused = [o for o in _out(sctx.engine, "putReservation") if o["decision"] == "refused"]
-    assert len(refused) == 1 and "rule 16" in refused[0]["reason"]
+    assert len(refused) == 1 and "only shortened through the OTA" in refused[0]["reason"]
     assert reservation(sctx.engine, shorter["reservationID"])["sync_status"] == "error"
     extended = date.fromisoformat(longer["endDate"]) + timedelta(days=1)
     assert admin.truth([longer["reservationID"]])[0]["endDate"] == str(extended)
@@ -247,7 +247,7 @@ def test_rule_17_failing_local_edit_expires(sctx, admin):
     row = reservation(sctx.engine, t["reservationID"])
     assert admin.truth([t["reservationID"]])[0]["status"] == "confirmed"  # the stale edit was never sent
     assert _out(sctx.engine, "putReservation") == []
-    assert row["sync_status"] != "pending" and any("rule 17" in w for w in result.warnings)
+    assert row["sync_status"] != "pending" and any("expired and was dropped" in w for w in result.warnings)
 
 
 def test_rule_18_in_house_walk_in_is_created_from_today(sctx, admin, box):
