@@ -191,6 +191,7 @@ WIDE_ROW_METRICS = [
     "overview.health",
     "overview.synced",
     "overview.pending_push",
+    "overview.in_error",
     "overview.failures_today",
     "overview.api_calls_today",
     "overview.last_sync",

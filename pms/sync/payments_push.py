@@ -172,9 +172,7 @@ class _Step:
             "cloudbed_sub_reservation_id": target["cloudbed_sub_reservation_id"],
         }
         if target["collect"] == "channel":
-            return self._skip(
-                row, link, base, "Channel Collect: the OTA collects this booking's money (rule 12)"
-            )
+            return self._skip(row, link, base, "Channel Collect: the OTA collects this booking's money")
         if target["collect"] != "hotel":
             return self._wait(row, link, base, since, "who collects the money is not known yet (sources)")
         method, why = self.methods.choose(row.get("payment_method"))
@@ -222,7 +220,7 @@ class _Step:
     def _expire(self, row: dict, link, base: dict, reason: str) -> None:
         run = self.run
         minutes = run.settings.edit_expiry_minutes
-        text = f"not sent: still failing after {minutes} minutes ({reason}), so it was dropped (rule 17)"
+        text = f"not sent: still failing after {minutes} minutes ({reason}), so it was dropped"
         run.warn("payments", f"ADF payment #{row['id']}", text)
         if not run.apply:
             return

@@ -216,7 +216,7 @@ class _Step:
             return
         if ours is not None and expired(run, ours["created_at"]):
             minutes = run.settings.edit_expiry_minutes
-            text = f"not blocked: still failing after {minutes} minutes, so it was dropped (rule 17)"
+            text = f"not blocked: still failing after {minutes} minutes, so it was dropped"
             self.guard.refuse("postRoomBlock", text, local_table="rooms", local_id=room["id"], payload=base)
             _save(run, ours, state="expired", error=text)
             run.warn("room_blocks", key, text)

@@ -73,7 +73,7 @@ def test_manager_sees_waiting_and_refused_and_retries(outbox_hotel):
     } in records
     assert all(f"#{ids['sent']}" not in r for s in records for r in s)  # sent: nothing left to do
     reasons = " ".join(r for el in at.dataframe if "reason" in el.value.columns for r in el.value["reason"])
-    assert "rule 12" in reasons and "not in Cloudbeds yet" in reasons
+    assert "Channel Collect" in reasons and "not in Cloudbeds yet" in reasons
     at.button(key="frontdesk_retry").click().run()
     assert not at.exception, at.exception
     assert f"booking_payments #{ids['refused']} will be tried again" in texts(at)

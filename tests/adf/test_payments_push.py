@@ -113,7 +113,8 @@ def test_payment_is_sent_once_never_for_channel_collect_nor_from_before_push(ctx
     plan = plan_sync(ctx, SyncRequest(mode="incremental", direction="push"))
     sent_plan = [a for a in plan.samples["push_create"] if a.entity == "payments"]
     assert [a.key for a in sent_plan] == [f"ADF payment #{new}"]
-    assert any(a.key == f"ADF payment #{ota}" and "rule 12" in a.summary for a in plan.samples["warn"])
+    warned = plan.samples["warn"]
+    assert any(a.key == f"ADF payment #{ota}" and "Channel Collect" in a.summary for a in warned)
     assert _paid(admin, hotel["cloudbed_reservation_id"]) == paid0
     calls0 = admin.calls().get("postPayment", 0)
     _push(ctx)
@@ -122,7 +123,7 @@ def test_payment_is_sent_once_never_for_channel_collect_nor_from_before_push(ctx
     assert link["state"] == "sent" and link["cloudbed_transaction_id"] and link["cloudbed_method"] == "qris"
     assert rows(ctx.engine, PAY, PAY.c.adf_payment_id == old) == []  # rule 14: typed in by hand already
     (skipped,) = rows(ctx.engine, PAY, PAY.c.adf_payment_id == ota)
-    assert skipped["state"] == "skipped" and "rule 12" in skipped["error"]
+    assert skipped["state"] == "skipped" and "Channel Collect" in skipped["error"]
     logged = {
         (o["local_id"], o["decision"], o["success"])
         for o in rows(ctx.engine, OUT, OUT.c.operation == "postPayment")
@@ -226,11 +227,11 @@ def test_method_mapping_and_a_payment_that_cannot_be_sent_expires(ctx, admin, bo
             .values(created_at=utcnow() - timedelta(hours=1))
         )
     result = _push(ctx)
-    assert any("rule 17" in w for w in result.warnings)
+    assert any("so it was dropped" in w for w in result.warnings)
     (gone,) = rows(ctx.engine, PAY, PAY.c.adf_payment_id == stuck)
     assert gone["state"] == "expired"
     (logged,) = rows(ctx.engine, OUT, OUT.c.local_id == stuck, OUT.c.operation == "postPayment")
-    assert logged["decision"] == "refused" and "rule 17" in logged["reason"]
+    assert logged["decision"] == "refused" and "so it was dropped" in logged["reason"]
 
 
 def test_cloudbeds_never_lowers_the_money_the_desk_recorded(ctx, admin, box):

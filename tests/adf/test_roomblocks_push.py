@@ -88,7 +88,8 @@ def test_out_of_order_room_is_blocked_and_freed_when_available(ctx, admin, box, 
     free0 = _available(box, room_type, today + timedelta(days=3))
     plan = plan_sync(ctx, SyncRequest(mode="incremental", direction="push"))
     assert [a.key for a in plan.samples["push_create"] if a.entity == "room_blocks"] == [f"ADF room {number}"]
-    assert any(a.key == f"ADF room {old_number}" and "rule 14" in a.summary for a in plan.samples["warn"])
+    warned = plan.samples["warn"]
+    assert any(a.key == f"ADF room {old_number}" and "by hand" in a.summary for a in warned)
     assert ctx.client.get_room_blocks(start_date=today).all() == []  # the preview sent nothing
     calls0 = admin.calls().get("postRoomBlock", 0)
     _push(ctx)
@@ -99,7 +100,7 @@ def test_out_of_order_room_is_blocked_and_freed_when_available(ctx, admin, box, 
     (ours,) = rows(ctx.engine, BLOCKS, BLOCKS.c.origin == "adf", BLOCKS.c.state == "active")
     assert ours["room_block_id"] == blocks[0].room_block_id and ours["cloudbed_room_id"] == room_id
     refused = rows(ctx.engine, OUT, OUT.c.operation == "postRoomBlock", OUT.c.decision == "refused")
-    assert len(refused) == 1 and "rule 14" in refused[0]["reason"]
+    assert len(refused) == 1 and "typed into Cloudbeds by hand" in refused[0]["reason"]
     grid = room_grid(ctx.engine, today, 7, box.property_id)
     row = grid[grid["room"] == number].iloc[0]
     assert all(str(c).startswith(BLOCK_MARK) for c in row.iloc[2:])
@@ -224,7 +225,7 @@ def test_a_block_cloudbeds_refuses_is_retried_then_expires(ctx, admin, box, vari
             .values(created_at=utcnow() - timedelta(hours=1))
         )
     result = _push(ctx)
-    assert any("rule 17" in w for w in result.warnings)
+    assert any("so it was dropped" in w for w in result.warnings)
     (ours,) = rows(ctx.engine, BLOCKS, BLOCKS.c.origin == "adf")
     assert ours["state"] == "expired"
     calls = admin.calls().get("postRoomBlock", 0)
@@ -237,7 +238,7 @@ def test_a_block_cloudbeds_refuses_is_retried_then_expires(ctx, admin, box, vari
     from pms.sync.outbox_retry import retry
 
     expired_entry = next(
-        o for o in rows(ctx.engine, OUT) if o["decision"] == "refused" and "rule 17" in o["reason"]
+        o for o in rows(ctx.engine, OUT) if o["decision"] == "refused" and "so it was dropped" in o["reason"]
     )
     assert retry(ctx.engine, box.property_id, expired_entry["id"]) == f"rooms #{ours['adf_room_id']}"
     _push(ctx)

@@ -187,6 +187,7 @@ def test_hostile_names_in_a_sync_preview_render_literally(dash):
     plan.add("warn", "reservations", "5200000001", f"{PHISH}: paid booking cancelled, refund by hand")
     at = dash.app(as_user=dash.user("gm"), page="sync")
     at.session_state["sync_plan"] = (SyncRequest(mode="incremental"), plan)
+    at.session_state["sync_mode"] = "incremental"  # the form still shows what the plan was made for
     at.run()
     assert not at.exception
     _assert_literal(at, "sync preview")
