@@ -81,7 +81,7 @@ with ctx.errors():
     if act.empty:
         st.info(t("overview.no_activity"), icon="ℹ️")
     else:
-        st.plotly_chart(charts.activity_chart(act, t), key="activity_chart")
+        st.plotly_chart(charts.activity_chart(act, t, ctx.today), key="activity_chart")
 
 with ctx.errors():
     st.subheader(t("overview.alerts_title"))
