@@ -7,7 +7,7 @@ import streamlit as st
 from pms import alerts
 from pms.db.health import health_summary
 from pms.reporting import overview
-from ui import charts, frontdesk_view
+from ui import charts, frontdesk_view, live
 from ui.context import open_page
 from ui.widgets import plain, status_label
 
@@ -19,42 +19,49 @@ if ctx.pid is None:
     st.info(t("overview.no_property"), icon="ℹ️")
     st.stop()
 
-with ctx.errors():
-    health = ctx.q(health_summary, ctx.pid)
-    cols = st.columns(6)
-    cols[0].metric(t("overview.health"), f"{health.score}/100", help="; ".join(health.reasons) or None)
-    cols[1].metric(t("overview.synced"), t.number(health.synced_reservations))
-    cols[2].metric(t("overview.pending_push"), t.number(health.pending_push))
-    cols[3].metric(
-        t("overview.failures_today"),
-        t.number(health.failed_syncs_today + health.failed_records),
-        help=t("overview.failures_help", runs=health.failed_syncs_today, records=health.failed_records),
-    )
-    cols[4].metric(
-        t("overview.api_calls_today"),
-        t.number(health.api_calls_today),
-        help=t("overview.api_errors", n=health.api_errors_today),
-    )
-    cols[5].metric(
-        t("overview.last_sync"),
-        t.ago(health.last_successful_sync, ctx.now),
-        help=ctx.dt(health.last_successful_sync),
-    )
-    if health.last_successful_sync is None:
-        st.info(t("overview.never_synced"), icon="ℹ️")
-        if ctx.can("sync") and st.button(t("overview.go_sync"), key="go_sync"):
-            st.switch_page("app_pages/sync.py")
 
-with ctx.errors():
-    stays = ctx.q(overview.stays_today, ctx.pid, ctx.today)
-    st.subheader(t("overview.today"))
-    cols = st.columns(3)
-    cols[0].metric(t("overview.arrivals"), t.number(stays.arrivals))
-    cols[1].metric(t("overview.departures"), t.number(stays.departures))
-    cols[2].metric(t("overview.in_house"), t.number(stays.in_house))
+@live.part
+def status() -> None:
+    """Health, today's stays and the front desk's counts, refreshed every few seconds."""
+    with ctx.errors():
+        health = ctx.q(health_summary, ctx.pid)
+        cols = st.columns(6)
+        cols[0].metric(t("overview.health"), f"{health.score}/100", help="; ".join(health.reasons) or None)
+        cols[1].metric(t("overview.synced"), t.number(health.synced_reservations))
+        cols[2].metric(t("overview.pending_push"), t.number(health.pending_push))
+        cols[3].metric(
+            t("overview.failures_today"),
+            t.number(health.failed_syncs_today + health.failed_records),
+            help=t("overview.failures_help", runs=health.failed_syncs_today, records=health.failed_records),
+        )
+        cols[4].metric(
+            t("overview.api_calls_today"),
+            t.number(health.api_calls_today),
+            help=t("overview.api_errors", n=health.api_errors_today),
+        )
+        cols[5].metric(
+            t("overview.last_sync"),
+            t.ago(health.last_successful_sync, ctx.now),
+            help=ctx.dt(health.last_successful_sync),
+        )
+        if health.last_successful_sync is None:
+            st.info(t("overview.never_synced"), icon="ℹ️")
+            if ctx.can("sync") and st.button(t("overview.go_sync"), key="go_sync"):
+                st.switch_page("app_pages/sync.py")
 
-with ctx.errors():
-    frontdesk_view.counts(ctx)
+    with ctx.errors():
+        stays = ctx.q(overview.stays_today, ctx.pid, ctx.today)
+        st.subheader(t("overview.today"))
+        cols = st.columns(3)
+        cols[0].metric(t("overview.arrivals"), t.number(stays.arrivals))
+        cols[1].metric(t("overview.departures"), t.number(stays.departures))
+        cols[2].metric(t("overview.in_house"), t.number(stays.in_house))
+
+    with ctx.errors():
+        frontdesk_view.counts(ctx)
+
+
+status()
 
 left, right = st.columns(2)
 with left, ctx.errors():
@@ -83,11 +90,18 @@ with ctx.errors():
     else:
         st.plotly_chart(charts.activity_chart(act, t, ctx.today), key="activity_chart")
 
-with ctx.errors():
-    st.subheader(t("overview.alerts_title"))
-    active = ctx.q(alerts.active_alerts, ctx.pid)
-    if not active:
-        st.success(t("overview.no_alerts"), icon="✅")
-    for alert in active:
-        head = f"**{status_label(t, 'alert', alert.key)}** · {ctx.dt(alert.last_seen_at)}"
-        st.warning(f"{head}\n\n{plain(alert.message)}", icon="🔔")
+
+@live.part
+def active_alerts() -> None:
+    """The alerts that are still active, refreshed every few seconds."""
+    with ctx.errors():
+        st.subheader(t("overview.alerts_title"))
+        active = ctx.q(alerts.active_alerts, ctx.pid)
+        if not active:
+            st.success(t("overview.no_alerts"), icon="✅")
+        for alert in active:
+            head = f"**{status_label(t, 'alert', alert.key)}** · {ctx.dt(alert.last_seen_at)}"
+            st.warning(f"{head}\n\n{plain(alert.message)}", icon="🔔")
+
+
+active_alerts()
