@@ -56,18 +56,19 @@ st.set_page_config(
 
 
 def language_switch(engine, user) -> None:
-    current = session.language()
-    choice = st.sidebar.selectbox(
+    """The sidebar's language choice. It always shows the session's language (set just before the
+    widget), so a login that brings the account's own language is not undone by the choice the
+    login screen's switch still holds; only a real change of the switch changes the language."""
+    key = session.LANGUAGE_WIDGET_KEY
+    st.session_state[key] = session.language()
+    st.sidebar.selectbox(
         "🌐",
         list(LANGUAGES),
-        index=list(LANGUAGES).index(current),
         format_func=LANGUAGES.get,
-        key="language_choice",
+        key=key,
         label_visibility="collapsed",
+        on_change=lambda: session.set_language(engine, st.session_state[key], user),
     )
-    if choice != current:
-        session.set_language(engine, choice, user)
-        st.rerun()
 
 
 def banners(ctx: PageContext) -> None:

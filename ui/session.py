@@ -22,6 +22,7 @@ from pms.i18n import DEFAULT_LANGUAGE, LANGUAGES, Translator
 from ui import cache
 
 __all__ = [
+    "LANGUAGE_WIDGET_KEY",
     "LANG_KEY",
     "SESSION_KEY",
     "browser_post",
@@ -38,6 +39,7 @@ __all__ = [
 
 SESSION_KEY = "pms_session_id"
 LANG_KEY = "pms_lang"
+LANGUAGE_WIDGET_KEY = "language_choice"  # the sidebar's language switch (dashboard.py)
 _TICKET_KEY = "_pms_cookie_ticket"
 _CLEAR_KEY = "_pms_cookie_clear"
 COOKIE_ROUTE = "/session/cookie"

@@ -1,0 +1,137 @@
+"""A working day per role and language in real Chromium: log in, Overview, the reservations list
+and one booking's rooms, the walk-in form, rates, room mapping, Sync (managers), Monitoring, log
+out. Each step leaves a screenshot ``test-artifacts/journey-<role>-<lang>-NN-<step>.png`` (the
+pictures docs/dashboard.md refers to).
+
+Everything is located by widget keys (``.st-key-…``), test ids, roles and the locale files'
+texts (``pms.i18n``), never by sentences typed here, so rewording a label in en.json or id.json
+does not break the journeys. Before them the database gets realistic sync history: a first full
+sync of thousands of records, then small hourly runs, a few of them with failures.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from pms import accounts
+from pms.i18n import Translator
+from tests.e2e.conftest import idle, shot
+from tests.e2e.data import add_runs, engine_of, property_id
+
+pytestmark = pytest.mark.browser
+
+PASSWORD = "a journey's long passphrase"
+LOGIN = Translator("en")  # the login screen of a new browser is in the default language
+
+
+def realistic_history() -> list[dict]:
+    runs = [{"successful": 9_840, "api_calls": 312, "duration_ms": 142_000}]
+    for i in range(1, 30):
+        failed = (0, 0, 0, 2, 0, 1, 0, 0, 3)[i % 9]
+        runs.append({"successful": (i * 7) % 13, "failed": failed, "api_calls": 1 + i % 4})
+    runs[11] = {"status": "failed", "api_calls": 1}
+    runs[23] = {"status": "failed", "api_calls": 2}
+    return runs
+
+
+@pytest.fixture(scope="module")
+def people(server):
+    engine = engine_of(server)
+    add_runs(engine, property_id(engine), realistic_history(), spacing=timedelta(minutes=70))
+    for role in ("manager", "staff"):
+        for lang in ("en", "id"):
+            name = f"{role}_{lang}"
+            if accounts.get_user(engine, name) is None:
+                accounts.create_user(engine, name, PASSWORD, role=role, language=lang)
+    engine.dispose()
+    return server
+
+
+TITLES = {"room_mapping": "mapping.title"}  # a page's title key where it is not "<page>.title"
+
+
+def _go(page: Page, t: Translator, name: str) -> None:
+    """Open page ``name`` from the sidebar and wait for its title."""
+    page.get_by_test_id("stSidebar").get_by_role("link", name=t(f"nav.{name}"), exact=True).click()
+    title = t(TITLES.get(name, f"{name}.title"))
+    expect(page.get_by_role("heading", name=title, exact=True)).to_be_visible(timeout=60_000)
+    idle(page)
+    assert not page.get_by_test_id("stException").count(), name
+
+
+@pytest.mark.parametrize("lang", ["en", "id"])
+@pytest.mark.parametrize("role", ["manager", "staff"])
+def test_journey(page: Page, people, role, lang):
+    t = Translator(lang)
+    manager = role == "manager"
+    n = iter(range(1, 20))
+
+    def step(what: str) -> None:
+        shot(page, f"journey-{role}-{lang}-{next(n):02d}-{what}")
+
+    # login
+    page.goto(people.url + "/")
+    expect(page.get_by_role("heading", name=LOGIN("auth.login_title"))).to_be_visible(timeout=60_000)
+    page.get_by_label(LOGIN("auth.username")).fill(f"{role}_{lang}")
+    page.get_by_label(LOGIN("auth.password"), exact=True).fill(PASSWORD)
+    page.get_by_role("button", name=LOGIN("auth.login")).click()
+
+    # overview: health, today, charts, alerts; live parts present
+    expect(page.get_by_role("heading", name=t("overview.title"), exact=True)).to_be_visible(timeout=60_000)
+    idle(page)
+    expect(page.locator(".st-key-live_status").get_by_test_id("stMetric").first).to_be_visible()
+    expect(page.locator(".st-key-live_active_alerts")).to_be_attached()
+    expect(page.get_by_test_id("stPlotlyChart").first).to_be_visible()
+    sidebar = page.get_by_test_id("stSidebar")
+    for name in ("sync", "rates", "connection", "setup", "settings"):
+        expect(sidebar.get_by_role("link", name=t(f"nav.{name}"), exact=True)).to_have_count(
+            1 if manager else 0
+        )
+    step("overview")
+
+    # reservations: the list, one booking's rooms, the walk-in form
+    _go(page, t, "reservations")
+    grid = page.locator(".st-key-res_table").get_by_test_id("stDataFrame")
+    expect(grid).to_be_visible()
+    box = grid.bounding_box()
+    page.mouse.click(box["x"] + 12, box["y"] + 35 + 17)  # the first row's selection box
+    # the booking's rooms: a second table under the list
+    expect(page.get_by_test_id("stMain").get_by_test_id("stDataFrame")).to_have_count(2, timeout=30_000)
+    idle(page)
+    step("booking")
+    page.locator(".st-key-res_view").get_by_text(t("reservations.tab_new")).click()
+    expect(page.locator(".st-key-new_first")).to_be_visible(timeout=30_000)
+    idle(page)
+    step("walk-in-form")
+
+    if manager:
+        _go(page, t, "rates")
+        step("rates")
+
+    _go(page, t, "room_mapping")
+    step("room-mapping")
+
+    if manager:
+        _go(page, t, "sync")
+        charts = page.get_by_test_id("stPlotlyChart")
+        expect(charts).to_have_count(2, timeout=30_000)  # runs and durations over time
+        charts.first.scroll_into_view_if_needed()
+        idle(page)
+        step("sync")
+
+    _go(page, t, "monitoring")
+    expect(page.locator(".st-key-live_log_rows_api")).to_be_attached()
+    if not manager:
+        expect(page.get_by_text(t("monitoring.read_only"))).to_be_visible()
+    page.get_by_role("tab", name=t("monitoring.tab.sync")).click()
+    idle(page)
+    step("monitoring")
+
+    # logout: back to the login, in the reader's language
+    sidebar.get_by_role("button", name=t("auth.logout")).click()
+    expect(page.get_by_role("heading", name=t("auth.login_title"))).to_be_visible(timeout=30_000)
+    expect(page.get_by_role("heading", name=t("overview.title"), exact=True)).to_have_count(0)
+    step("logged-out")
