@@ -88,7 +88,8 @@ with ctx.errors():
     if act.empty:
         st.info(t("overview.no_activity"), icon="ℹ️")
     else:
-        st.plotly_chart(charts.activity_chart(act, t, ctx.today), key="activity_chart")
+        with st.container(key="sync_activity"):
+            st.plotly_chart(charts.activity_chart(act, t, ctx.today), key="activity_chart")
 
 
 @live.part

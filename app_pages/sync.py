@@ -55,7 +55,7 @@ with ctx.errors():
     if recent.empty:
         st.info(t("sync.no_runs"), icon="ℹ️")
     else:
-        left, right = st.columns(2)
+        left, right = st.container(key="recent_runs").columns(2)
         zone = ctx.prop.timezone
         left.plotly_chart(charts.runs_chart(recent, t, zone), key="runs_chart")
         right.plotly_chart(charts.duration_chart(recent, t, zone), key="duration_chart")

@@ -58,28 +58,42 @@ def _nice_step(top: float, ticks: int = 4) -> int:
     return int(10 * power)
 
 
-def count_axis(values, title: str, log_ok: bool = True) -> dict:
-    """An axis for counts: integer ticks from 0, or decades on a log scale when ``values`` are skewed."""
+def count_axis(values, title: str, log_ok: bool = True, number: Callable[[int], str] | None = None) -> dict:
+    """An axis for counts: integer ticks from 0, or decades on a log scale when ``values`` are skewed.
+
+    The tick labels are written by ``number`` (the translator's, so Indonesian reads 10.000):
+    Streamlit's chart drops plotly's own ``separators``, so the labels are given as text.
+    """
+    number = number or "{:,}".format
     nums = [float(v) for v in values if v is not None and not pd.isna(v)]
     top = max(nums, default=0.0)
     positive = [v for v in nums if v > 0]
     if log_ok and positive and top >= 100 and top / min(positive) >= SKEW:
-        upper = math.ceil(math.log10(top)) + (0.05 if math.log10(top) % 1 == 0 else 0)
+        decades = math.ceil(math.log10(top))
+        upper = decades + (0.05 if math.log10(top) % 1 == 0 else 0)
+        ticks = [10**i for i in range(decades + 1)]
         return {
             "type": "log",
             "dtick": 1,
             "range": [-0.3, max(upper, 1)],  # from 0.5, so a bar of 1 still shows
             "tickformat": ",d",
+            "tickmode": "array",
+            "tickvals": ticks,
+            "ticktext": [number(v) for v in ticks],
             "title": {"text": title},
         }
     step = _nice_step(top)
-    upper = max(step, math.ceil(top / step) * step) * 1.08
+    upper = max(step, math.ceil(top / step) * step)
+    ticks = list(range(0, upper + 1, step))
     return {
         "type": "linear",
         "tick0": 0,
         "dtick": step,
-        "range": [0, upper],
+        "range": [0, upper * 1.08],
         "tickformat": ",d",
+        "tickmode": "array",
+        "tickvals": ticks,
+        "ticktext": [number(v) for v in ticks],
         "rangemode": "nonnegative",
         "title": {"text": title},
     }
@@ -110,7 +124,8 @@ def _panels(titles: list[str], height: int) -> go.Figure:
         fig,
         height=height,
         bargap=0.25,
-        legend={"orientation": "h", "x": 1, "xanchor": "right", "y": 1.0, "yanchor": "bottom"},
+        legend={"orientation": "h", "x": 1, "xanchor": "right", "y": -0.16, "yanchor": "top"},
+        margin={"l": 10, "r": 10, "t": 30, "b": 50},
         hovermode="x unified",
     )
 
@@ -152,9 +167,9 @@ def activity_chart(act: pd.DataFrame, t: Callable[..., str], today: date, days: 
         col=1,
     )
     fig.update_layout(barmode="stack")
-    fig.update_yaxes(count_axis(full["runs"], t("chart.unit_runs")), row=1, col=1)
-    fig.update_yaxes(count_axis(full["successful"], t("chart.unit_records")), row=2, col=1)
-    fig.update_yaxes(count_axis(full["failed"], t("chart.unit_records")), row=3, col=1)
+    fig.update_yaxes(count_axis(full["runs"], t("chart.unit_runs"), number=t.number), row=1, col=1)
+    fig.update_yaxes(count_axis(full["successful"], t("chart.unit_records"), number=t.number), row=2, col=1)
+    fig.update_yaxes(count_axis(full["failed"], t("chart.unit_records"), number=t.number), row=3, col=1)
     half = pd.Timedelta(hours=12)
     fig.update_xaxes(
         type="date",
@@ -249,9 +264,9 @@ def runs_chart(runs: pd.DataFrame, t: Callable[..., str], zone: str = "UTC") -> 
         row=3,
         col=1,
     )
-    fig.update_yaxes(count_axis(runs["successful"], t("chart.unit_records")), row=1, col=1)
-    fig.update_yaxes(count_axis(runs["failed"], t("chart.unit_records")), row=2, col=1)
-    fig.update_yaxes(count_axis(runs["api_calls"], t("chart.unit_calls")), row=3, col=1)
+    fig.update_yaxes(count_axis(runs["successful"], t("chart.unit_records"), number=t.number), row=1, col=1)
+    fig.update_yaxes(count_axis(runs["failed"], t("chart.unit_records"), number=t.number), row=2, col=1)
+    fig.update_yaxes(count_axis(runs["api_calls"], t("chart.unit_calls"), number=t.number), row=3, col=1)
     fig.update_xaxes(_time_axis(x))
     fig.update_xaxes(title={"text": t("chart.time_axis", zone=zone)}, row=3, col=1)
     return _numbers(fig, t)
@@ -318,7 +333,7 @@ def sources_chart(src: pd.DataFrame, t: Callable[..., str]) -> go.Figure:
             hovertemplate="%{y}: %{x}<extra></extra>",
         )
     )
-    xaxis = count_axis(src["reservations"], t("chart.unit_reservations"), log_ok=False)
+    xaxis = count_axis(src["reservations"], t("chart.unit_reservations"), log_ok=False, number=t.number)
     return _layout(
         _numbers(fig, t), height=max(200, 40 * len(src) + 80), yaxis={"autorange": "reversed"}, xaxis=xaxis
     )

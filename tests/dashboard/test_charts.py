@@ -62,9 +62,13 @@ def y_axes(fig) -> list:
     ]
 
 
-def assert_count_axis(axis) -> None:
+def assert_count_axis(axis, t: Translator | None = None) -> None:
     assert axis.title.text, "every count axis says its unit"
     assert axis.tickformat == ",d"
+    ticks = list(axis.tickvals)
+    assert ticks == sorted(ticks) and all(int(v) == v and v >= 0 for v in ticks)  # whole, never negative
+    if t is not None:
+        assert list(axis.ticktext) == [t.number(v) for v in ticks]  # 10.000 in Indonesian
     if axis.type == "log":
         assert axis.dtick == 1  # decades: 1, 10, 100, …
     else:
@@ -87,13 +91,14 @@ def test_activity_has_a_day_axis_over_fourteen_days_and_separate_failure_panels(
     panels = [a.text for a in fig.layout.annotations]
     assert panels == [t("chart.runs_per_day"), t("chart.records_per_day"), t("chart.failed_per_day")]
     for axis in y_axes(fig):
-        assert_count_axis(axis)
+        assert_count_axis(axis, t)
     runs_axis, records_axis, failed_axis = y_axes(fig)
     assert runs_axis.type == "linear"  # whole runs, never fractions of one
     assert records_axis.type == "log"  # 9,840 then a few dozen a day
     assert failed_axis.type == "linear" and failed_axis.range[1] < 100  # failures at their own scale
     assert fig.layout.barmode == "stack"
     assert fig.layout.separators == (",." if lang == "id" else ".,")
+    assert "10.000" in records_axis.ticktext if lang == "id" else "10,000" in records_axis.ticktext
 
 
 def test_one_day_of_activity_still_spans_the_fortnight():
@@ -130,7 +135,7 @@ def test_recent_runs_plot_against_their_start_time(lang):
     assert "Asia/Jakarta" in fig.layout.xaxis3.title.text
     records, failed, calls = y_axes(fig)
     for axis in (records, failed, calls):
-        assert_count_axis(axis)
+        assert_count_axis(axis, t)
     assert records.type == "log" and calls.type == "log"
     assert failed.type == "linear" and failed.range[1] <= 4  # 3 failures fill their panel
     names = [trace.name for trace in fig.data]

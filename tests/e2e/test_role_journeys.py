@@ -18,7 +18,7 @@ from playwright.sync_api import Page, expect
 
 from pms import accounts
 from pms.i18n import Translator
-from tests.e2e.conftest import idle, shot
+from tests.e2e.conftest import ARTIFACTS, idle, shot
 from tests.e2e.data import add_runs, engine_of, property_id
 
 pytestmark = pytest.mark.browser
@@ -29,11 +29,11 @@ LOGIN = Translator("en")  # the login screen of a new browser is in the default 
 
 def realistic_history() -> list[dict]:
     runs = [{"successful": 9_840, "api_calls": 312, "duration_ms": 142_000}]
-    for i in range(1, 30):
+    for i in range(1, 20):
         failed = (0, 0, 0, 2, 0, 1, 0, 0, 3)[i % 9]
         runs.append({"successful": (i * 7) % 13, "failed": failed, "api_calls": 1 + i % 4})
-    runs[11] = {"status": "failed", "api_calls": 1}
-    runs[23] = {"status": "failed", "api_calls": 2}
+    runs[7] = {"status": "failed", "api_calls": 1}
+    runs[16] = {"status": "failed", "api_calls": 2}
     return runs
 
 
@@ -69,8 +69,13 @@ def test_journey(page: Page, people, role, lang):
     manager = role == "manager"
     n = iter(range(1, 20))
 
-    def step(what: str) -> None:
-        shot(page, f"journey-{role}-{lang}-{next(n):02d}-{what}")
+    def step(what: str, part=None) -> None:
+        name = f"journey-{role}-{lang}-{next(n):02d}-{what}"
+        if part is None:
+            shot(page, name)
+        else:  # one part of a long page, below the fold of a whole-window shot
+            part.scroll_into_view_if_needed()
+            part.screenshot(path=str(ARTIFACTS / f"{name}.png"))
 
     # login
     page.goto(people.url + "/")
@@ -91,6 +96,7 @@ def test_journey(page: Page, people, role, lang):
             1 if manager else 0
         )
     step("overview")
+    step("sync-activity", page.locator(".st-key-sync_activity"))
 
     # reservations: the list, one booking's rooms, the walk-in form
     _go(page, t, "reservations")
@@ -116,11 +122,10 @@ def test_journey(page: Page, people, role, lang):
 
     if manager:
         _go(page, t, "sync")
-        charts = page.get_by_test_id("stPlotlyChart")
-        expect(charts).to_have_count(2, timeout=30_000)  # runs and durations over time
-        charts.first.scroll_into_view_if_needed()
-        idle(page)
+        recent = page.locator(".st-key-recent_runs")
+        expect(recent.get_by_test_id("stPlotlyChart")).to_have_count(2, timeout=30_000)  # runs, durations
         step("sync")
+        step("recent-runs", recent)
 
     _go(page, t, "monitoring")
     expect(page.locator(".st-key-live_log_rows_api")).to_be_attached()
