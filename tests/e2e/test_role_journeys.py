@@ -68,6 +68,8 @@ def test_journey(page: Page, people, role, lang):
     t = Translator(lang)
     manager = role == "manager"
     n = iter(range(1, 20))
+    for old in ARTIFACTS.glob(f"journey-{role}-{lang}-*.png"):  # a previous run's, maybe other steps
+        old.unlink()
 
     def step(what: str, part=None) -> None:
         name = f"journey-{role}-{lang}-{next(n):02d}-{what}"
