@@ -141,16 +141,26 @@ def activity_chart(act: pd.DataFrame, t: Callable[..., str], today: date, days: 
     )
     full[cols] = full[cols].fillna(0).astype("int64")
     x = pd.to_datetime(full["day"])
-    labels = [t.date(d) for d in full["day"]]
     fig = _panels([t("chart.runs_per_day"), t("chart.records_per_day"), t("chart.failed_per_day")], 470)
-    bar = {"x": x, "customdata": labels, "hovertemplate": "%{y:,d}<extra>%{fullData.name}</extra>"}
-    fig.add_bar(
-        **bar, y=full["runs"] - full["failed_runs"], name=t("chart.ok_runs"), marker_color=TEAL, row=1, col=1
-    )
-    fig.add_bar(**bar, y=full["failed_runs"], name=t("chart.failed_runs"), marker_color=RED, row=1, col=1)
+    bar = {"x": x, "hovertemplate": "%{customdata}<extra>%{fullData.name}</extra>"}
+
+    def said(values) -> dict:  # hover numbers as the reader writes them
+        return {"y": values, "customdata": [t.number(v) for v in values]}
+
     fig.add_bar(
         **bar,
-        y=full["successful"],
+        **said(full["runs"] - full["failed_runs"]),
+        name=t("chart.ok_runs"),
+        marker_color=TEAL,
+        row=1,
+        col=1,
+    )
+    fig.add_bar(
+        **bar, **said(full["failed_runs"]), name=t("chart.failed_runs"), marker_color=RED, row=1, col=1
+    )
+    fig.add_bar(
+        **bar,
+        **said(full["successful"]),
         name=t("chart.records_synced"),
         marker_color=TEAL,
         showlegend=False,
@@ -159,7 +169,7 @@ def activity_chart(act: pd.DataFrame, t: Callable[..., str], today: date, days: 
     )
     fig.add_bar(
         **bar,
-        y=full["failed"],
+        **said(full["failed"]),
         name=t("chart.failed_records"),
         marker_color=RED,
         showlegend=False,
@@ -219,11 +229,15 @@ def runs_chart(runs: pd.DataFrame, t: Callable[..., str], zone: str = "UTC") -> 
     width = _bar_width_ms(x)
     ids = [f"#{i}" for i in runs["id"]]
     fig = _panels([t("chart.records_per_run"), t("chart.failed_per_run"), t("chart.calls_per_run")], 470)
-    common = {"x": x, "width": width, "customdata": ids}
-    hover = "%{customdata}: %{y:,d}<extra>%{fullData.name}</extra>"
+    common = {"x": x, "width": width}
+    hover = "%{customdata[0]}: %{customdata[1]}<extra>%{fullData.name}</extra>"
+
+    def said(values) -> dict:  # hover: the run and its number as the reader writes it
+        return {"y": values, "customdata": [[i, t.number(v)] for i, v in zip(ids, values, strict=True)]}
+
     fig.add_bar(
         **common,
-        y=runs["successful"],
+        **said(runs["successful"]),
         name=t("chart.records_synced"),
         marker={"color": TEAL, "line": {"color": TEAL, "width": _edges(runs["successful"])}},
         hovertemplate=hover,
@@ -233,7 +247,7 @@ def runs_chart(runs: pd.DataFrame, t: Callable[..., str], zone: str = "UTC") -> 
     )
     fig.add_bar(
         **common,
-        y=runs["failed"],
+        **said(runs["failed"]),
         name=t("chart.failed_records"),
         marker={"color": RED, "line": {"color": RED, "width": _edges(runs["failed"])}},
         hovertemplate=hover,
@@ -256,7 +270,7 @@ def runs_chart(runs: pd.DataFrame, t: Callable[..., str], zone: str = "UTC") -> 
         )
     fig.add_bar(
         **common,
-        y=runs["api_calls"],
+        **said(runs["api_calls"]),
         name=t("chart.api_calls"),
         marker={"color": AMBER, "line": {"color": AMBER, "width": _edges(runs["api_calls"])}},
         hovertemplate=hover,
