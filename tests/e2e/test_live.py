@@ -9,6 +9,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
+from pms import accounts
 from pms.i18n import Translator
 from tests.conftest import WAIT_SCALE
 from tests.e2e.conftest import MANAGER, PASSWORD, idle, log_in, open_page
@@ -71,3 +72,19 @@ def test_a_deep_link_lands_on_its_page_after_the_login(page: Page, server, path)
     expect(page.get_by_role("heading", name=T(f"{path}.title"), exact=True)).to_be_visible(timeout=60_000)
     idle(page)
     assert page.url.rstrip("/").endswith(f"/{path}")
+
+
+def test_a_deep_link_to_a_managers_page_lands_staff_on_the_overview(page: Page, server):
+    engine = engine_of(server)
+    if accounts.get_user(engine, "deep_staff") is None:
+        accounts.create_user(engine, "deep_staff", PASSWORD, role="staff")
+    engine.dispose()
+    page.goto(f"{server.url}/settings")
+    expect(page.get_by_role("heading", name=T("auth.login_title"))).to_be_visible(timeout=60_000)
+    page.get_by_label(T("auth.username")).fill("deep_staff")
+    page.get_by_label(T("auth.password"), exact=True).fill(PASSWORD)
+    page.get_by_role("button", name=T("auth.login")).click()
+    expect(page.get_by_role("heading", name=T("overview.title"), exact=True)).to_be_visible(timeout=60_000)
+    idle(page)
+    expect(page.get_by_role("heading", name=T("settings.title"), exact=True)).to_have_count(0)
+    expect(page.get_by_text(T("auth.forbidden"))).to_have_count(0)
