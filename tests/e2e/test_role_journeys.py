@@ -1,7 +1,7 @@
-"""A working day per role and language in real Chromium: log in, Overview, the reservations list
-and one booking's rooms, the walk-in form, rates, room mapping, Sync (managers), Monitoring, log
-out. Each step leaves a screenshot ``test-artifacts/journey-<role>-<lang>-NN-<step>.png`` (the
-pictures docs/dashboard.md refers to).
+"""A working day per role and language in real Chromium, one tab taking turns: log in, Overview,
+the reservations list and one booking's rooms, the walk-in form, rates, room mapping, Sync
+(managers), Monitoring, log out. Each step leaves a screenshot
+``test-artifacts/journey-<role>-<lang>-NN-<step>.png`` (the pictures docs/dashboard.md refers to).
 
 Everything is located by widget keys (``.st-key-…``), test ids, roles and the locale files'
 texts (``pms.i18n``), never by sentences typed here, so rewording a label in en.json or id.json
@@ -24,7 +24,6 @@ from tests.e2e.data import add_runs, engine_of, property_id
 pytestmark = pytest.mark.browser
 
 PASSWORD = "a journey's long passphrase"
-LOGIN = Translator("en")  # the login screen of a new browser is in the default language
 
 
 def realistic_history() -> list[dict]:
@@ -53,6 +52,28 @@ def people(server):
 TITLES = {"room_mapping": "mapping.title"}  # a page's title key where it is not "<page>.title"
 
 
+@pytest.fixture(scope="module")
+def window(browser, browser_context_args, people):
+    """One browser tab for all the journeys: each ends with Log out on the login screen where the
+    next one starts, as colleagues sharing the front desk's computer do."""
+    context = browser.new_context(**browser_context_args)
+    tab = context.new_page()
+    yield tab
+    context.close()
+
+
+def _login_screen(page: Page, url: str):
+    """The login form at the dashboard's root (in whatever language the last reader left it).
+
+    The root, not the page the last journey logged out on: that address would be remembered as a
+    deep link and opened after the login."""
+    page.context.clear_cookies()
+    page.goto(url + "/")
+    user = page.locator(".st-key-login_username input")
+    expect(user).to_be_visible(timeout=60_000)
+    return user
+
+
 def _go(page: Page, t: Translator, name: str) -> None:
     """Open page ``name`` from the sidebar and wait for its title."""
     page.get_by_test_id("stSidebar").get_by_role("link", name=t(f"nav.{name}"), exact=True).click()
@@ -64,7 +85,8 @@ def _go(page: Page, t: Translator, name: str) -> None:
 
 @pytest.mark.parametrize("lang", ["en", "id"])
 @pytest.mark.parametrize("role", ["manager", "staff"])
-def test_journey(page: Page, people, role, lang):
+def test_journey(window: Page, people, role, lang):
+    page = window
     t = Translator(lang)
     manager = role == "manager"
     n = iter(range(1, 20))
@@ -79,12 +101,10 @@ def test_journey(page: Page, people, role, lang):
             part.scroll_into_view_if_needed()
             part.screenshot(path=str(ARTIFACTS / f"{name}.png"))
 
-    # login
-    page.goto(people.url + "/")
-    expect(page.get_by_role("heading", name=LOGIN("auth.login_title"))).to_be_visible(timeout=60_000)
-    page.get_by_label(LOGIN("auth.username")).fill(f"{role}_{lang}")
-    page.get_by_label(LOGIN("auth.password"), exact=True).fill(PASSWORD)
-    page.get_by_role("button", name=LOGIN("auth.login")).click()
+    # login (fields by their widget keys: the screen may be in either language)
+    _login_screen(page, people.url).fill(f"{role}_{lang}")
+    page.locator(".st-key-login_password input").fill(PASSWORD)
+    page.get_by_test_id("stBaseButton-primaryFormSubmit").click()
 
     # overview: health, today, charts, alerts; live parts present
     expect(page.get_by_role("heading", name=t("overview.title"), exact=True)).to_be_visible(timeout=60_000)
