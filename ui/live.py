@@ -37,16 +37,19 @@ def part(fn: Callable) -> Callable:
     def run(*args, live_key: str | None = None, **kwargs):
         ctx = st.session_state.get(CONTEXT_KEY)
         if not isinstance(ctx, PageContext):
-            st.rerun(scope="app")
-        if not session.still_logged_in(ctx.engine):
-            st.rerun(scope="app")  # the frame then logs out and shows the login
-        ctx.now = datetime.now(UTC)
-        ctx.live = True
-        try:
-            name = f"live_{fn.__name__}" + (f"_{live_key}" if live_key else "")
-            with st.container(key=name):  # a stable handle for tests: class st-key-live_<name>[_<key>]
+            st.rerun(scope="app")  # logged out meanwhile: the frame shows the login
+        name = f"live_{fn.__name__}" + (f"_{live_key}" if live_key else "")
+        # a stable handle for tests (class st-key-live_<name>[_<key>]); a failure of a tick (a
+        # busy database) is a message in place, never the page's end: this code runs outside
+        # the frame's own error boundary
+        with st.container(key=name), ctx.errors():
+            if not session.still_logged_in(ctx.engine):
+                st.rerun(scope="app")  # the frame then logs out and shows the login
+            ctx.now = datetime.now(UTC)
+            ctx.live = True
+            try:
                 return fn(*args, **kwargs)
-        finally:
-            ctx.live = False
+            finally:
+                ctx.live = False
 
     return st.fragment(run_every=REFRESH_SECONDS)(run)

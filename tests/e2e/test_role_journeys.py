@@ -17,6 +17,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from pms import accounts
+from pms.accounts.roles import can
 from pms.i18n import Translator
 from tests.e2e.conftest import ARTIFACTS, idle, shot
 from tests.e2e.data import add_runs, engine_of, property_id
@@ -49,6 +50,17 @@ def people(server):
     return server
 
 
+PAGE_NAMES = (
+    "overview",
+    "reservations",
+    "rates",
+    "sync",
+    "room_mapping",
+    "monitoring",
+    "connection",
+    "setup",
+    "settings",
+)
 TITLES = {"room_mapping": "mapping.title"}  # a page's title key where it is not "<page>.title"
 
 
@@ -88,7 +100,9 @@ def _go(page: Page, t: Translator, name: str) -> None:
 def test_journey(window: Page, people, role, lang):
     page = window
     t = Translator(lang)
-    manager = role == "manager"
+    # what the role may open comes from the permission table itself, so a change of roles moves
+    # the journey with it instead of breaking it
+    may = {name: can(role, name) for name in PAGE_NAMES}
     n = iter(range(1, 20))
     for old in ARTIFACTS.glob(f"journey-{role}-{lang}-*.png"):  # a previous run's, maybe other steps
         old.unlink()
@@ -113,10 +127,8 @@ def test_journey(window: Page, people, role, lang):
     expect(page.locator(".st-key-live_active_alerts")).to_be_attached()
     expect(page.get_by_test_id("stPlotlyChart").first).to_be_visible()
     sidebar = page.get_by_test_id("stSidebar")
-    for name in ("sync", "rates", "connection", "setup", "settings"):
-        expect(sidebar.get_by_role("link", name=t(f"nav.{name}"), exact=True)).to_have_count(
-            1 if manager else 0
-        )
+    for name, allowed in may.items():
+        expect(sidebar.get_by_role("link", name=t(f"nav.{name}"), exact=True)).to_have_count(int(allowed))
     step("overview")
     step("sync-activity", page.locator(".st-key-sync_activity"))
 
@@ -126,8 +138,8 @@ def test_journey(window: Page, people, role, lang):
     expect(grid).to_be_visible()
     box = grid.bounding_box()
     page.mouse.click(box["x"] + 12, box["y"] + 35 + 17)  # the first row's selection box
-    # the booking's rooms: a second table under the list
-    expect(page.get_by_test_id("stMain").get_by_test_id("stDataFrame")).to_have_count(2, timeout=30_000)
+    # the booking opens under the list (its rooms at least: a second table)
+    expect(page.get_by_test_id("stMain").get_by_test_id("stDataFrame").nth(1)).to_be_visible(timeout=30_000)
     idle(page)
     step("booking")
     page.locator(".st-key-res_view").get_by_text(t("reservations.tab_new")).click()
@@ -135,27 +147,28 @@ def test_journey(window: Page, people, role, lang):
     idle(page)
     step("walk-in-form")
 
-    if manager:
+    if may["rates"]:
         _go(page, t, "rates")
         step("rates")
 
     _go(page, t, "room_mapping")
     step("room-mapping")
 
-    if manager:
+    if may["sync"]:
         _go(page, t, "sync")
         recent = page.locator(".st-key-recent_runs")
         expect(recent.get_by_test_id("stPlotlyChart")).to_have_count(2, timeout=30_000)  # runs, durations
         step("sync")
         step("recent-runs", recent)
 
-    _go(page, t, "monitoring")
-    expect(page.locator(".st-key-live_log_rows_api")).to_be_attached()
-    if not manager:
-        expect(page.get_by_text(t("monitoring.read_only"))).to_be_visible()
-    page.get_by_role("tab", name=t("monitoring.tab.sync")).click()
-    idle(page)
-    step("monitoring")
+    if may["monitoring"]:
+        _go(page, t, "monitoring")
+        expect(page.locator(".st-key-live_log_rows_api")).to_be_attached()
+        if not can(role, "monitoring.retry"):
+            expect(page.get_by_text(t("monitoring.read_only"))).to_be_visible()
+        page.get_by_role("tab", name=t("monitoring.tab.sync")).click()
+        idle(page)
+        step("monitoring")
 
     # logout: back to the login, in the reader's language
     sidebar.get_by_role("button", name=t("auth.logout")).click()
