@@ -16,6 +16,21 @@ from pms.db.engine import make_engine
 from pms.db.types import utcnow
 
 
+def add_user(engine: sa.Engine, name: str, password: str, **kwargs) -> None:
+    """An account made straight in the database, after making sure the shared manager exists.
+
+    Once any account exists the server no longer offers the first-manager screen, which is where
+    ``conftest.log_in`` creates its manager: a test that adds accounts first must add that one too,
+    or every later ``log_in`` on this worker's server would meet "wrong user name or password"."""
+    from pms import accounts
+    from tests.e2e.conftest import MANAGER, PASSWORD
+
+    if accounts.get_user(engine, MANAGER) is None:
+        accounts.create_user(engine, MANAGER, PASSWORD, role="manager")
+    if accounts.get_user(engine, name) is None:
+        accounts.create_user(engine, name, password, **kwargs)
+
+
 def engine_of(server) -> sa.Engine:
     return make_engine(f"sqlite:///{server.log.parent / 'e2e.sqlite3'}")
 

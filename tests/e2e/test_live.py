@@ -9,11 +9,10 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from pms import accounts
 from pms.i18n import Translator
 from tests.conftest import WAIT_SCALE
 from tests.e2e.conftest import MANAGER, PASSWORD, idle, log_in, open_page
-from tests.e2e.data import add_runs, engine_of, property_id
+from tests.e2e.data import add_runs, add_user, engine_of, property_id
 
 pytestmark = pytest.mark.browser
 
@@ -76,8 +75,7 @@ def test_a_deep_link_lands_on_its_page_after_the_login(page: Page, server, path)
 
 def test_a_deep_link_to_a_managers_page_lands_staff_on_the_overview(page: Page, server):
     engine = engine_of(server)
-    if accounts.get_user(engine, "deep_staff") is None:
-        accounts.create_user(engine, "deep_staff", PASSWORD, role="staff")
+    add_user(engine, "deep_staff", PASSWORD, role="staff")
     engine.dispose()
     page.goto(f"{server.url}/settings")
     expect(page.get_by_role("heading", name=T("auth.login_title"))).to_be_visible(timeout=60_000)

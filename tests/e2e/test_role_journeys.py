@@ -16,11 +16,10 @@ from datetime import timedelta
 import pytest
 from playwright.sync_api import Page, expect
 
-from pms import accounts
 from pms.accounts.roles import can
 from pms.i18n import Translator
 from tests.e2e.conftest import ARTIFACTS, idle, shot
-from tests.e2e.data import add_runs, engine_of, property_id
+from tests.e2e.data import add_runs, add_user, engine_of, property_id
 
 pytestmark = pytest.mark.browser
 
@@ -43,9 +42,7 @@ def people(server):
     add_runs(engine, property_id(engine), realistic_history(), spacing=timedelta(minutes=70))
     for role in ("manager", "staff"):
         for lang in ("en", "id"):
-            name = f"{role}_{lang}"
-            if accounts.get_user(engine, name) is None:
-                accounts.create_user(engine, name, PASSWORD, role=role, language=lang)
+            add_user(engine, f"{role}_{lang}", PASSWORD, role=role, language=lang)
     engine.dispose()
     return server
 
