@@ -3,14 +3,16 @@
 Run with ``python -m pms serve`` (the one server) or ``streamlit run dashboard.py``. This script
 runs on every interaction: it sets the database up once per process, asks for the first manager
 or a login, starts the demo sandbox when no Cloudbeds credentials are stored, and only then
-builds the navigation from the pages the user's role allows. Pages live in ``app_pages/`` (not
-``pages/``: Streamlit would run a ``pages/`` script directly on a deep link, without this gate)
-and check the role again themselves.
+builds the navigation from the pages the user's role allows. An address opened before the
+login (``/monitoring``) is remembered and opened after it, when the role may see that page.
+Pages live in ``app_pages/`` (not ``pages/``: Streamlit would run a ``pages/`` script directly
+on a deep link, without this gate) and check the role again themselves.
 """
 
 from __future__ import annotations
 
 import logging
+from urllib.parse import urlsplit
 
 import streamlit as st
 
@@ -41,6 +43,9 @@ PAGES = [
     ("setup", "app_pages/setup.py", "nav.setup", "🛠️", "nav.admin"),
     ("settings", "app_pages/settings.py", "nav.settings", "⚙️", "nav.admin"),
 ]
+
+PAGE_NAMES = frozenset(name for name, *_ in PAGES)
+WANTED_KEY = "_pms_wanted_page"
 
 st.set_page_config(
     page_title="Cloudbeds PMS",
@@ -79,14 +84,37 @@ def banners(ctx: PageContext) -> None:
         st.error(t("alerts.banner", n=len(alerts), message=t.label("alert", alerts[0].key)), icon="🔔")
 
 
+def requested_page() -> str | None:
+    """The page named by the address the browser opened (``/monitoring``), if it names one."""
+    try:
+        url = st.context.url or ""
+    except Exception:  # no browser behind this run (a test harness)
+        return None
+    last = urlsplit(url).path.rstrip("/").rsplit("/", 1)[-1]
+    return last if last in PAGE_NAMES else None
+
+
+def remember_requested_page() -> None:
+    """Before a login: keep the page asked for, to open it once the login succeeds."""
+    wanted = requested_page()
+    if wanted:
+        st.session_state[WANTED_KEY] = wanted
+
+
 def navigation(ctx: PageContext):
     sections: dict[str, list] = {}
+    pages = {}
     for name, path, title, icon, section in PAGES:
         if ctx.can(name):
-            sections.setdefault(ctx.t(section), []).append(
-                st.Page(path, title=ctx.t(title), icon=icon, url_path=name, default=name == "overview")
+            pages[name] = st.Page(
+                path, title=ctx.t(title), icon=icon, url_path=name, default=name == "overview"
             )
-    return st.navigation(sections, position="sidebar")
+            sections.setdefault(ctx.t(section), []).append(pages[name])
+    nav = st.navigation(sections, position="sidebar")
+    wanted = st.session_state.pop(WANTED_KEY, None)
+    if wanted in pages and pages[wanted].url_path != nav.url_path:
+        st.switch_page(pages[wanted])  # the deep link opened before the login (a page this role may see)
+    return nav
 
 
 def sidebar(ctx: PageContext) -> None:
@@ -113,9 +141,11 @@ def main() -> None:
     language_switch(engine, user)
     t = session.translator()
     if accounts.count_users(engine) == 0:
+        remember_requested_page()
         first_manager_form(engine, t)
         st.stop()
     if user is None:
+        remember_requested_page()
         login_form(engine, t)
         st.stop()
     demo_pid = boot.ensure_demo_if_needed(engine, has_credentials(engine))

@@ -9,7 +9,7 @@ from pms import alerts
 from pms.adf import front_desk_status
 from pms.db.settings import Settings
 from pms.reporting import frontdesk, logs
-from ui import actions, frontdesk_view
+from ui import actions, frontdesk_view, live
 from ui.context import open_page
 from ui.widgets import page_number, pager, plain, status_label, table
 
@@ -96,20 +96,7 @@ def log_tab(kind: str) -> None:
     local_midnight = datetime.combine(ctx.today, time(), tzinfo=ZoneInfo(ctx.prop.timezone))
     since = (local_midnight - timedelta(days=days - 1)).astimezone(UTC)
     flt = logs.LogFilter(since=since, status=status, text=text, problems_only=problems)
-    page = ctx.q(logs.log_page, kind, ctx.pid, flt, page_number(f"{kind}_page"), 50)
-    if page.total == 0:
-        st.info(t("monitoring.empty"), icon="ℹ️")
-        return
-    spec = logs.LOGS[kind]
-    table(
-        logs.labelled(page.rows, t),
-        t,
-        COLUMNS[kind],
-        key=f"{kind}_table",
-        zone=ctx.prop.timezone,
-        times=[spec.time_column, "finished_at", "processed_at"],
-    )
-    pager(page, f"{kind}_page", t)
+    log_rows(kind, flt, live_key=kind)
     if st.toggle(t("monitoring.prepare_csv"), key=f"{kind}_csv"):
         data = ctx.q(logs.export_csv, kind, ctx.pid, flt, lang=t.lang, zone=ctx.prop.timezone)
         st.download_button(
@@ -121,53 +108,93 @@ def log_tab(kind: str) -> None:
         )
 
 
+@live.part
+def log_rows(kind: str, flt: logs.LogFilter) -> None:
+    """One log's rows for the filters above it, refreshed every few seconds (the filters stay put)."""
+    with ctx.errors():
+        page = ctx.q(logs.log_page, kind, ctx.pid, flt, page_number(f"{kind}_page"), 50)
+        if page.total == 0:
+            st.info(t("monitoring.empty"), icon="ℹ️")
+            return
+        spec = logs.LOGS[kind]
+        table(
+            logs.labelled(page.rows, t),
+            t,
+            COLUMNS[kind],
+            key=f"{kind}_table",
+            zone=ctx.prop.timezone,
+            times=[spec.time_column, "finished_at", "processed_at"],
+        )
+        pager(page, f"{kind}_page", t)
+
+
 for kind in COLUMNS:
     with tabs[kind], ctx.errors():
         log_tab(kind)
 
-with tabs["failed"], ctx.errors():
-    failed = ctx.q(logs.failed_records, ctx.pid) if ctx.pid else None
-    if failed is None or failed.total == 0:
-        st.success(t("monitoring.no_failed"), icon="✅")
-    else:
-        view = failed.rows.assign(kind=failed.rows["kind"].map(lambda k: t(f"monitoring.kind.{k}")))
-        table(
-            view,
-            t,
-            {
-                "kind": "monitoring.kind",
-                "cloudbed_id": "log.entity",
-                "name": "monitoring.name",
-                "sync_attempts": "log.attempts",
-                "sync_error": "log.error",
-                "updated_at": "log.time",
-            },
-            key="failed_table",
-            zone=ctx.prop.timezone,
-            times=["updated_at"],
-        )
-        if manager and st.button(t("monitoring.retry"), type="primary", key="retry_failed"):
-            actions.retry_failed(ctx)
 
-with tabs["front_desk"], ctx.errors():
-    if not ctx.pid or not ctx.q(front_desk_status).found:
-        st.info(t("frontdesk.none"), icon="ℹ️")
-    else:
-        frontdesk_view.counts(ctx, link=False)
-        frontdesk_view.todo(ctx, ctx.q(frontdesk.todo, ctx.pid, ctx.today))
+@live.part
+def failed_items() -> None:
+    """Reservations and guests in error, refreshed every few seconds."""
+    with ctx.errors():
+        failed = ctx.q(logs.failed_records, ctx.pid) if ctx.pid else None
+        if failed is None or failed.total == 0:
+            st.success(t("monitoring.no_failed"), icon="✅")
+        else:
+            view = failed.rows.assign(kind=failed.rows["kind"].map(lambda k: t(f"monitoring.kind.{k}")))
+            table(
+                view,
+                t,
+                {
+                    "kind": "monitoring.kind",
+                    "cloudbed_id": "log.entity",
+                    "name": "monitoring.name",
+                    "sync_attempts": "log.attempts",
+                    "sync_error": "log.error",
+                    "updated_at": "log.time",
+                },
+                key="failed_table",
+                zone=ctx.prop.timezone,
+                times=["updated_at"],
+            )
+            if manager and st.button(t("monitoring.retry"), type="primary", key="retry_failed"):
+                actions.retry_failed(ctx)
 
-with tabs["alerts"], ctx.errors():
-    recent = ctx.q(alerts.recent_alerts, ctx.pid, 100)
-    if not recent:
-        st.success(t("overview.no_alerts"), icon="✅")
-    for a in recent:
-        state = (
-            t("monitoring.alert_active")
-            if a.status == "active"
-            else t("monitoring.alert_resolved", when=ctx.dt(a.resolved_at))
-        )
-        head = f"**{status_label(t, 'alert', a.key)}** · {state} · {ctx.dt(a.last_seen_at)}"
-        st.markdown(f"{head}  \n{plain(a.message)}")
+
+@live.part
+def front_desk() -> None:
+    """The ADF front desk's counts and to-dos, refreshed every few seconds."""
+    with ctx.errors():
+        if not ctx.pid or not ctx.q(front_desk_status).found:
+            st.info(t("frontdesk.none"), icon="ℹ️")
+        else:
+            frontdesk_view.counts(ctx, link=False)
+            frontdesk_view.todo(ctx, ctx.q(frontdesk.todo, ctx.pid, ctx.today))
+
+
+@live.part
+def alert_history() -> None:
+    """Active and resolved alerts, refreshed every few seconds."""
+    with ctx.errors():
+        recent = ctx.q(alerts.recent_alerts, ctx.pid, 100)
+        if not recent:
+            st.success(t("overview.no_alerts"), icon="✅")
+        for a in recent:
+            state = (
+                t("monitoring.alert_active")
+                if a.status == "active"
+                else t("monitoring.alert_resolved", when=ctx.dt(a.resolved_at))
+            )
+            head = f"**{status_label(t, 'alert', a.key)}** · {state} · {ctx.dt(a.last_seen_at)}"
+            st.markdown(f"{head}  \n{plain(a.message)}")
+
+
+with tabs["failed"]:
+    failed_items()
+with tabs["front_desk"]:
+    front_desk()
+with tabs["alerts"]:
+    alert_history()
 
 if manager:
     with tabs["retention"], ctx.errors():

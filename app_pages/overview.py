@@ -5,8 +5,10 @@ from datetime import timedelta
 import streamlit as st
 
 from pms import alerts
+from pms.db.health import health_summary
 from pms.reporting import overview
-from ui import charts, frontdesk_view, health_view
+from pms.reporting.attention import problems
+from ui import charts, frontdesk_view, health_view, live
 from ui.context import open_page
 from ui.widgets import plain, status_label
 
@@ -18,25 +20,31 @@ if ctx.pid is None:
     st.info(t("overview.no_property"), icon="ℹ️")
     st.stop()
 
-problems_shown = None  # unknown until the to-do list is read: no "all fine" before that
-with ctx.errors():
-    health = health_view.health(ctx)
-    if health.last_successful_sync is None:
-        st.info(t("overview.never_synced"), icon="ℹ️")
-        if ctx.can("sync") and st.button(t("overview.go_sync"), key="go_sync"):
-            st.switch_page("app_pages/sync.py")
-    problems_shown = health_view.todo(ctx, health)
 
-with ctx.errors():
-    stays = ctx.q(overview.stays_today, ctx.pid, ctx.today)
-    st.subheader(t("overview.today"))
-    cols = st.columns(3)
-    cols[0].metric(t("overview.arrivals"), t.number(stays.arrivals))
-    cols[1].metric(t("overview.departures"), t.number(stays.departures))
-    cols[2].metric(t("overview.in_house"), t.number(stays.in_house))
+@live.part
+def status() -> None:
+    """Health, today's stays and the front desk's counts, refreshed every few seconds."""
+    with ctx.errors():
+        health = health_view.health(ctx)
+        if health.last_successful_sync is None:
+            st.info(t("overview.never_synced"), icon="ℹ️")
+            if ctx.can("sync") and st.button(t("overview.go_sync"), key="go_sync"):
+                st.switch_page("app_pages/sync.py")
+        health_view.todo(ctx, health)
 
-with ctx.errors():
-    frontdesk_view.counts(ctx)
+    with ctx.errors():
+        stays = ctx.q(overview.stays_today, ctx.pid, ctx.today)
+        st.subheader(t("overview.today"))
+        cols = st.columns(3)
+        cols[0].metric(t("overview.arrivals"), t.number(stays.arrivals))
+        cols[1].metric(t("overview.departures"), t.number(stays.departures))
+        cols[2].metric(t("overview.in_house"), t.number(stays.in_house))
+
+    with ctx.errors():
+        frontdesk_view.counts(ctx)
+
+
+status()
 
 left, right = st.columns(2)
 with left, ctx.errors():
@@ -63,15 +71,25 @@ with ctx.errors():
     if act.empty:
         st.info(t("overview.no_activity"), icon="ℹ️")
     else:
-        st.plotly_chart(charts.activity_chart(act, t), key="activity_chart")
+        with st.container(key="sync_activity"):
+            st.plotly_chart(charts.activity_chart(act, t, ctx.today), key="activity_chart")
 
-with ctx.errors():
-    st.subheader(t("overview.alerts_title"))
-    active = ctx.q(alerts.active_alerts, ctx.pid)
-    if not active and problems_shown == 0:
-        st.success(t("overview.no_alerts"), icon="✅")
-    elif not active:
-        st.caption(t("overview.no_alerts_but_todo"))
-    for alert in active:
-        head = f"**{status_label(t, 'alert', alert.key)}** · {ctx.dt(alert.last_seen_at)}"
-        st.warning(f"{head}\n\n{plain(alert.message)}", icon="🔔")
+
+@live.part
+def active_alerts() -> None:
+    """The alerts that are still active, refreshed every few seconds; "no alerts" is said as all
+    fine only when the to-do list above is empty too."""
+    with ctx.errors():
+        st.subheader(t("overview.alerts_title"))
+        active = ctx.q(alerts.active_alerts, ctx.pid)
+        todo = len(problems(ctx.q(health_summary, ctx.pid)))
+        if not active and todo == 0:
+            st.success(t("overview.no_alerts"), icon="✅")
+        elif not active:
+            st.caption(t("overview.no_alerts_but_todo"))
+        for alert in active:
+            head = f"**{status_label(t, 'alert', alert.key)}** · {ctx.dt(alert.last_seen_at)}"
+            st.warning(f"{head}\n\n{plain(alert.message)}", icon="🔔")
+
+
+active_alerts()

@@ -55,11 +55,10 @@ with ctx.errors():
     if recent.empty:
         st.info(t("sync.no_runs"), icon="ℹ️")
     else:
-        left, right = st.columns(2)
-        left.caption(t("sync.records_chart"))
-        left.plotly_chart(charts.runs_chart(recent, t), key="runs_chart")
-        right.caption(t("sync.duration_chart"))
-        right.plotly_chart(charts.duration_chart(recent, t), key="duration_chart")
+        left, right = st.container(key="recent_runs").columns(2)
+        zone = ctx.prop.timezone
+        left.plotly_chart(charts.runs_chart(recent, t, zone), key="runs_chart")
+        right.plotly_chart(charts.duration_chart(recent, t, zone), key="duration_chart")
         latest = recent.iloc[::-1].head(10)
         sync_view.runs_table(ctx, latest)
 if ctx.can("monitoring.retry") and st.button(t("monitoring.retry"), key="sync_retry_failed"):

@@ -34,6 +34,7 @@ class PageContext:
     user: accounts.User
     prop: PropertyInfo
     now: datetime = field(default_factory=lambda: datetime.now(UTC))
+    live: bool = False  # inside a part that refreshes itself (ui.live): queries read fresh figures
 
     @property
     def lang(self) -> str:
@@ -52,8 +53,8 @@ class PageContext:
         return self.user.can(action)
 
     def q(self, fn, *args, **kwargs) -> Any:
-        """A cached ``pms.reporting`` query."""
-        return cache.cached(fn, *args, **kwargs)
+        """A cached ``pms.reporting`` query (cached for seconds only inside a live part)."""
+        return (cache.fresh if self.live else cache.cached)(fn, *args, **kwargs)
 
     def wrote(self) -> None:
         """Call after any write so every page shows it at once."""

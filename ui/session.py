@@ -34,6 +34,7 @@ __all__ = [
     "log_in",
     "log_out",
     "set_language",
+    "still_logged_in",
     "sync_cookie",
     "translator",
 ]
@@ -102,6 +103,15 @@ def current_user(engine: sa.Engine) -> accounts.User | None:
     st.session_state[SESSION_KEY] = found.session_id
     st.session_state.setdefault(LANG_KEY, found.user.language)
     return found.user
+
+
+def still_logged_in(engine: sa.Engine) -> bool:
+    """Whether this browser session's login still holds, without counting the check as a click."""
+    session_id = st.session_state.get(SESSION_KEY)
+    if session_id is None:
+        return False
+    idle = cache.cached(sessions.idle_limit)
+    return sessions.resume(engine, session_id=session_id, idle=idle, touch=False) is not None
 
 
 def log_in(engine: sa.Engine, user: accounts.User) -> None:

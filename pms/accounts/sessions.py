@@ -143,8 +143,12 @@ def resume(
     cookie: str | None = None,
     idle: timedelta = timedelta(minutes=120),
     now: datetime | None = None,
+    touch: bool = True,
 ) -> Resumed | None:
     """The account behind a session, by its id or by the browser's cookie; None ends it.
+
+    ``touch=False`` checks without counting as activity (a page refreshing itself on a timer must
+    not keep an unattended session alive).
 
     A session that is idle too long, too old, of a removed or switched-off account, or whose
     account's ``session_version`` moved on is deleted here, so it can never come back.
@@ -181,7 +185,7 @@ def resume(
     if ended:
         close_session(engine, row.sid)
         return None
-    if now - row.last_seen_at >= _TOUCH_EVERY:
+    if touch and now - row.last_seen_at >= _TOUCH_EVERY:
         with engine.begin() as conn:
             conn.execute(sa.update(_S).where(_S.c.id == row.sid).values(last_seen_at=now))
     return Resumed(user_from_row(row), row.sid)

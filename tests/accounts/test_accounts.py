@@ -119,3 +119,35 @@ def test_permissions():
 def test_user_repr_has_no_hash(sdb):
     user = accounts.create_user(sdb, "budi", PW)
     assert "scrypt" not in repr(user) and PW not in repr(user)
+
+
+def test_a_check_without_touch_does_not_keep_a_session_alive(db):
+    """A page refreshing itself on a timer checks the login with touch=False: no activity recorded."""
+    from datetime import timedelta
+
+    from pms.accounts import sessions
+    from pms.db.types import utcnow
+
+    user = accounts.create_user(db, "ines", "a long enough passphrase", role="staff")
+    opened = sessions.open_session(db, user)
+    start = utcnow()
+    idle = timedelta(minutes=10)
+
+    def last_seen():
+        with db.connect() as conn:
+            table = schema.app_session
+            return conn.execute(sa.select(table.c.last_seen_at).where(table.c.id == opened.id)).scalar_one()
+
+    before = last_seen()
+    later = start + timedelta(minutes=5)
+    assert sessions.resume(db, session_id=opened.id, idle=idle, now=later, touch=False) is not None
+    assert last_seen() == before  # the check recorded no activity
+    # so ten minutes after the last click the session ends, however many checks ran meanwhile
+    assert (
+        sessions.resume(db, session_id=opened.id, idle=idle, now=start + timedelta(minutes=11), touch=False)
+        is None
+    )
+    opened = sessions.open_session(db, user)
+    before = last_seen()
+    assert sessions.resume(db, session_id=opened.id, idle=idle, now=later) is not None
+    assert last_seen() > before  # a real click does count
