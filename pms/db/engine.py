@@ -3,14 +3,19 @@
 SQLite is the embedded default: the dashboard, the worker thread and the webhook route write the
 same file from several threads, so it runs in WAL mode with a busy timeout and foreign keys on.
 MySQL/MariaDB is the production choice: utf8mb4 everywhere (guest names are Indonesian, Chinese,
-Arabic ...), pre-ping so a connection the server dropped overnight is replaced instead of failing
-the first sync of the morning, and UTC as the session time zone.
+Arabic ...), a ping before reusing a connection that sat idle (so one the server dropped overnight
+is replaced instead of failing the first sync of the morning), and UTC as the session time zone.
+
+The server is often a web host 5-30 ms away, so a round trip costs more than the work: a
+connection is pinged only when it was idle for ``PING_IDLE_S`` (not at every checkout), and it is
+rolled back on its way back to the pool only when a transaction is open (not after a commit).
 """
 
 from __future__ import annotations
 
 import os
 import sqlite3
+import time
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -21,6 +26,8 @@ from pms.errors import ConfigurationError
 __all__ = ["SQLITE_BUSY_TIMEOUT_S", "is_mysql", "is_sqlite", "make_engine", "reader", "redact_url"]
 
 SQLITE_BUSY_TIMEOUT_S = 30.0
+PING_IDLE_S = 30.0
+_SERVER_STATUS_IN_TRANS = 1  # MySQL protocol: the server reports an open transaction
 
 
 def _url(url: str | URL) -> URL:
@@ -78,6 +85,31 @@ def _on_sqlite_begin(conn) -> None:
     conn.exec_driver_sql("BEGIN DEFERRED" if mode == "DEFERRED" else "BEGIN IMMEDIATE")
 
 
+def _ping_if_idle(dbapi_conn, record, _proxy) -> None:
+    # Pessimistic disconnect handling, paid once per idle spell instead of once per checkout:
+    # DisconnectionError makes the pool replace the connection and try again.
+    last = record.info.get("pms_used_at")
+    if last is not None and time.monotonic() - last < PING_IDLE_S:
+        return
+    try:
+        dbapi_conn.ping(reconnect=False)
+    except Exception as exc:
+        raise sa.exc.DisconnectionError(str(exc)) from exc
+
+
+def _mark_used(_dbapi_conn, record) -> None:
+    record.info["pms_used_at"] = time.monotonic()
+
+
+def _reset_if_open(dbapi_conn, _record, reset_state) -> None:
+    # A connection comes back after a commit or a rollback nearly always: the server says in every
+    # reply whether a transaction is open, so the ROLLBACK round trip is sent only when it is.
+    status = getattr(dbapi_conn, "server_status", None)
+    if reset_state.terminate_only or (status is not None and not status & _SERVER_STATUS_IN_TRANS):
+        return
+    dbapi_conn.rollback()
+
+
 def make_engine(url: str | URL, **kwargs) -> sa.Engine:
     """An engine for the hotel database.
 
@@ -114,8 +146,10 @@ def make_engine(url: str | URL, **kwargs) -> sa.Engine:
         query = dict(parsed.query)
         query.setdefault("charset", "utf8mb4")
         parsed = parsed.set(query=query)
-        kwargs.setdefault("pool_pre_ping", True)
         kwargs.setdefault("pool_recycle", 3600)
+        custom_pool = "pool_pre_ping" not in kwargs and "pool_reset_on_return" not in kwargs
+        if custom_pool:  # see the module docstring
+            kwargs["pool_reset_on_return"] = None
         # Webhook bursts arrive from several senders at once; a pool that keeps its connections
         # avoids opening (and dropping) overflow connections per delivery.
         kwargs.setdefault("pool_size", 16)
@@ -126,7 +160,13 @@ def make_engine(url: str | URL, **kwargs) -> sa.Engine:
             # PyMySQL builds a fresh SSL context for every connection (~23 ms, measured under the
             # webhook burst) even on the same machine, where TLS protects nothing.
             kwargs["connect_args"].setdefault("ssl_disabled", True)
-        return sa.create_engine(parsed, **kwargs)
+        engine = sa.create_engine(parsed, **kwargs)
+        if custom_pool:
+            sa.event.listen(engine, "connect", _mark_used)
+            sa.event.listen(engine, "checkout", _ping_if_idle)
+            sa.event.listen(engine, "checkin", _mark_used)
+            sa.event.listen(engine, "reset", _reset_if_open)
+        return engine
     raise ConfigurationError(
         f"Unsupported database {backend!r}: use SQLite or MySQL/MariaDB (mysql+pymysql://...).",
         key="PMS_DATABASE_URL",
