@@ -49,6 +49,7 @@ __all__ = [
 SYNC_LEASE = "lease:sync"
 WORKER_LEASE = "lease:worker"
 SYNC_LEASE_TTL = timedelta(minutes=10)
+RENEW_EVERY_S = 60.0  # a run renews at most this often (a round trip each); see Lease.renew
 _S = schema.cloudbed_sync_state
 _LOCK_CONFLICTS = (1205, 1213)  # MySQL/MariaDB lock wait timeout, deadlock: the other side won
 
@@ -244,6 +245,7 @@ class Lease:
         self.name = name
         self.owner = new_owner(purpose)
         self.held = False
+        self._renewed = 0.0  # time.monotonic() of the last take or renewal
 
     def acquire(self, *, wait: bool = False, timeout: float = 600.0, poll: float = 0.5) -> Lease:
         """Take the lease, or raise ``SyncLockedError`` (after waiting up to ``timeout`` if asked)."""
@@ -254,6 +256,7 @@ class Lease:
             )
             if holder is None:
                 self.held = True
+                self._renewed = time.monotonic()
                 return self
             if not wait or time.monotonic() >= deadline:
                 raise self._refusal(holder, waited=wait)
@@ -275,16 +278,27 @@ class Lease:
             expires_at=holder.expires_at,
         )
 
-    def renew(self, conn: sa.Connection | None = None) -> None:
-        """Extend the lease (in ``conn``'s transaction when given); raise when it was lost."""
+    def renew(self, conn: sa.Connection | None = None, *, force: bool = False) -> None:
+        """Extend the lease (in ``conn``'s transaction when given); raise when it was lost.
+
+        A renewal is a round trip, so it is sent at most every ``RENEW_EVERY_S`` (a quarter of the
+        TTL when that is shorter) unless ``force``: another holder can take the lease only once it
+        has expired, so a lease renewed less than that long ago is still ours. A transaction that
+        moves a cursor passes ``force``, so it also notices a lease taken by hand.
+        """
         if not self.held:
             raise SyncError("the sync lease is not held")
+        every = min(RENEW_EVERY_S, self.ttl.total_seconds() / 4)
+        if not force and time.monotonic() - self._renewed < every:
+            return
         if conn is not None:
             done = renew(conn, self.property_id, self.name, self.owner, self.ttl)
         else:
             with self.engine.begin() as own:
                 done = renew(own, self.property_id, self.name, self.owner, self.ttl)
-        if not done:
+        if done:
+            self._renewed = time.monotonic()
+        else:
             self.held = False
             raise SyncLockedError(
                 f"The sync of property {self.property_id} lost its lease (it paused longer than "

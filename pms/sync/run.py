@@ -55,12 +55,13 @@ def new_run(ctx: SyncContext, req: SyncRequest, *, apply: bool) -> RunState:
 
 
 @contextlib.contextmanager
-def transaction(run: RunState) -> Iterator[sa.Connection]:
-    """A write transaction (apply, lease renewed) or a read that is rolled back (preview)."""
+def transaction(run: RunState, *, fence: bool = False) -> Iterator[sa.Connection]:
+    """A write transaction (apply, lease renewed at most once a minute, or always with ``fence``:
+    the transaction that moves a cursor) or a read that is rolled back (preview)."""
     if run.apply:
         with run.engine.begin() as conn:
             if run.lease is not None:
-                run.lease.renew(conn)
+                run.lease.renew(conn, force=fence)
             yield conn
     else:
         with reader(run.engine).connect() as conn:
@@ -110,7 +111,7 @@ def _pull_reservations(run: RunState, with_guests: bool) -> None:
         pages = sources.window_pages(client, req.date_from, req.date_to)
     with contextlib.closing(sources.prefetch(pages)) as fetched:
         for page in sources.with_last(fetched):
-            with transaction(run) as conn:
+            with transaction(run, fence=page.last) as conn:
                 process_page(conn, run, page.items, with_guests=with_guests, full=mode == "full")
                 if page.last:
                     _close_pull(conn, run, mode, old, with_guests, complete=pages.complete)
@@ -177,7 +178,7 @@ def _pull_guests(run: RunState) -> None:
         pages = sources.guest_list_pages(client)
     with contextlib.closing(sources.prefetch(pages)) as fetched:
         for page in sources.with_last(fetched):
-            with transaction(run) as conn:
+            with transaction(run, fence=page.last) as conn:
                 process_guest_page(conn, run, page.items)
                 if page.last and req.mode != "window" and run.apply and pages.complete:
                     write_cursor(

@@ -34,9 +34,14 @@ class RunSettings:
     rate_days: int = 90
     push_enabled: bool = False
     push_since: datetime | None = None
+    front_desk_enabled: bool = False
+
+
+FRONT_DESK_ENABLED = "adf_frontdesk_enabled"  # pms.adf.switch.ENABLED (read here with the rest)
 
 
 def load_settings(engine: sa.Engine) -> RunSettings:
+    """Every setting a run reads, in one query (a round trip to a remote database costs more)."""
     s = Settings(engine).get_many(
         [
             "cloudbed_sync_overlap_minutes",
@@ -44,6 +49,7 @@ def load_settings(engine: sa.Engine) -> RunSettings:
             "cloudbed_rate_days",
             "cloudbed_push_enabled",
             "cloudbed_push_since",
+            FRONT_DESK_ENABLED,
         ]
     )
     return RunSettings(
@@ -52,6 +58,7 @@ def load_settings(engine: sa.Engine) -> RunSettings:
         rate_days=s["cloudbed_rate_days"],
         push_enabled=bool(s["cloudbed_push_enabled"]),
         push_since=s["cloudbed_push_since"],
+        front_desk_enabled=bool(s[FRONT_DESK_ENABLED]),
     )
 
 
