@@ -65,7 +65,20 @@ def _dashboard(args: dict[str, Any]) -> dict[str, Any]:
     return dashrender.run(args)
 
 
-TASKS = {"dashboard": _dashboard, "write": _write, "pull": _pull, "sync_write": _sync_write, "sync": _sync}
+def _cli(args: dict[str, Any]) -> dict[str, Any]:
+    from bench import remotecli
+
+    return remotecli.run(args)
+
+
+TASKS = {
+    "cli": _cli,
+    "dashboard": _dashboard,
+    "write": _write,
+    "pull": _pull,
+    "sync_write": _sync_write,
+    "sync": _sync,
+}
 
 
 def main(argv: list[str]) -> int:

@@ -35,7 +35,7 @@ from alembic.script import ScriptDirectory
 from pms.adf.introspect import describe
 from pms.db import schema
 from pms.db.engine import is_mysql, redact_url
-from pms.db.settings_table import hotel_settings_reason
+from pms.db.settings_table import hotel_settings_reason, settings_table
 from pms.errors import DatabaseSetupError
 
 __all__ = [
@@ -391,7 +391,10 @@ def _stored_revision(engine: sa.Engine) -> str | None:
     """The revision the database is stamped with, in one query; None when it cannot be read."""
     try:
         with engine.connect() as conn:
-            return conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar()
+            revision = conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar()
+            if revision == head_revision():
+                settings_table(conn)  # decided once per engine: here, on the same connection
+            return revision
     except sa.exc.SQLAlchemyError:
         return None
 

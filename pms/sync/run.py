@@ -33,8 +33,17 @@ from pms.sync.request import SyncContext, SyncRequest
 from pms.sync.reservations import mark_vanished, process_page, warn_unmapped
 from pms.sync.result import SyncResult
 from pms.sync.runstate import RunState, load_settings, property_zone
-from pms.sync.state import read_cursor, read_ids, write_cursor, write_ids, write_mark
-from pms.sync.synclog import close_interrupted, close_log, open_log
+from pms.sync.state import (
+    cursor_at,
+    cursor_name,
+    ids_in,
+    read_cursor,
+    read_rows,
+    write_cursor,
+    write_ids,
+    write_mark,
+)
+from pms.sync.synclog import close_log, open_log
 
 __all__ = ["error_message", "execute", "held_run", "new_run", "plan_sync", "run_sync", "transaction"]
 
@@ -91,12 +100,11 @@ def _next_cursor(run: RunState, old: datetime | None, entity: str) -> datetime:
 
 
 def _pull_reservations(run: RunState, with_guests: bool) -> None:
-    req, pid, client = run.req, run.property_id, run.client
+    req, client = run.req, run.client
     mode = req.mode
     old = None
     if mode == "incremental":
-        with run.engine.connect() as conn:
-            old = read_cursor(conn, pid, "reservations")
+        old = cursor_at(run.at_start.get(cursor_name("reservations")))
         if old is None:
             mode = "full"
             run.result.mode = "full"
@@ -123,8 +131,7 @@ RETRY = "retry:reservations"
 
 def _retry_earlier_failures(run: RunState, with_guests: bool) -> None:
     """Bookings an earlier run could not store are read again first (one call per 100)."""
-    with run.engine.connect() as conn:
-        ids = read_ids(conn, run.property_id, RETRY)
+    ids = ids_in(run.at_start.get(RETRY))  # read at the start with the lookups
     if not ids:
         return
     run.force = True
@@ -206,10 +213,13 @@ def execute(run: RunState) -> None:
     catalog_first = req.pulls and "catalog" in wanted
     if catalog_first:  # it reads the time zone too, so no separate call is needed for it
         pull_catalog(run)
-    else:
-        run.zone = property_zone(run.engine, run.client, run.property_id, save=run.apply)
-    with run.engine.connect() as conn:
+    # One read connection for what the run needs before its pages (each round trip counts when
+    # the database is a web host away): the zone, the lookups, the cursor and the retries.
+    with reader(run.engine).connect() as conn:
+        if not catalog_first:
+            run.zone = property_zone(run.engine, run.client, run.property_id, save=run.apply, conn=conn)
         run.load_lookups(conn)
+        run.at_start = read_rows(conn, run.property_id, [cursor_name("reservations"), RETRY])
     if req.pushes:
         _push(run)
     if req.pulls:
@@ -265,10 +275,8 @@ def held_run(
     run.lease = lease
     calls0, t0 = ctx.client.stats, time.perf_counter()
     try:
-        with ctx.engine.begin() as conn:
-            close_interrupted(conn, run.property_id)
         run.result.sync_log_id = open_log(
-            ctx.engine, run.property_id, req, mode=log_mode, started_at=run.started_at
+            ctx.engine, run.property_id, req, mode=log_mode, started_at=run.started_at, close_interrupted=True
         )
         try:
             yield run

@@ -33,10 +33,17 @@ def open_log(
     *,
     mode: str | None = None,
     started_at: datetime | None = None,
+    close_interrupted: bool = False,
 ) -> int | None:
-    """Insert the ``running`` row and return its id (None if the log cannot be written)."""
+    """Insert the ``running`` row and return its id (None if the log cannot be written).
+
+    ``close_interrupted``: first close the rows of runs that died, in the same transaction (the
+    caller holds the lease).
+    """
     try:
         with engine.begin() as conn:
+            if close_interrupted:
+                _close_interrupted(conn, property_id)
             res = conn.execute(
                 sa.insert(_LOG).values(
                     property_id=property_id,
@@ -90,6 +97,10 @@ def close_log(engine: sa.Engine, log_id: int | None, result: SyncResult) -> None
 
 
 def close_interrupted(conn: sa.Connection, property_id: str, keep: int | None = None) -> int:
+    return _close_interrupted(conn, property_id, keep)
+
+
+def _close_interrupted(conn: sa.Connection, property_id: str, keep: int | None = None) -> int:
     """Close ``running`` rows left by runs that died; call it while holding the lease."""
     q = sa.update(_LOG).where(_LOG.c.property_id == property_id, _LOG.c.status == "running")
     if keep is not None:
