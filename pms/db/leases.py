@@ -22,6 +22,7 @@ import os
 import socket
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -122,7 +123,14 @@ def _where(property_id: str, name: str):
 
 
 def _take_once(
-    engine: sa.Engine, property_id: str, name: str, owner: str, ttl: timedelta, purpose: str, now: datetime
+    engine: sa.Engine,
+    property_id: str,
+    name: str,
+    owner: str,
+    ttl: timedelta,
+    purpose: str,
+    now: datetime,
+    then: Callable[[sa.Connection], object] | None = None,
 ) -> LeaseInfo | None:
     # What the holder does and when it last took or renewed the lease travel with it.
     taken_values = {
@@ -146,11 +154,15 @@ def _take_once(
             ).rowcount
             == 1
         ):
+            if then is not None:
+                then(conn)
             return None
         row = conn.execute(sa.select(_S).where(*_where(property_id, name))).first()
     if row is None:
         with engine.begin() as conn:
             conn.execute(sa.insert(_S).values(property_id=property_id, name=name, **taken_values))
+            if then is not None:
+                then(conn)
         return None
     if not owner_is_dead(row.lease_owner):
         return _info(row)
@@ -160,6 +172,8 @@ def _take_once(
             .where(*_where(property_id, name), _S.c.lease_owner == row.lease_owner)
             .values(**taken_values)
         ).rowcount
+        if taken == 1 and then is not None:
+            then(conn)
     return None if taken == 1 else _info(row)
 
 
@@ -172,17 +186,20 @@ def take(
     *,
     purpose: str | None = None,
     now: datetime | None = None,
+    then: Callable[[sa.Connection], object] | None = None,
 ) -> LeaseInfo | None:
     """Take (or renew) the lease for ``owner``; None when it holds it now, else who does.
 
     Args:
         purpose: what the holder is doing, shown to whoever is refused ("cli full sync").
+        then: called with the connection, in the transaction that took the lease (what the
+            holder writes first, without a transaction of its own).
     """
     now = now or utcnow()
     purpose = (purpose or owner)[:200]
     for attempt in range(5):
         try:
-            return _take_once(engine, property_id, name, owner, ttl, purpose, now)
+            return _take_once(engine, property_id, name, owner, ttl, purpose, now, then)
         except sa.exc.IntegrityError:
             continue  # another holder inserted the row first: look again
         except sa.exc.OperationalError as exc:
@@ -247,12 +264,28 @@ class Lease:
         self.held = False
         self._renewed = 0.0  # time.monotonic() of the last take or renewal
 
-    def acquire(self, *, wait: bool = False, timeout: float = 600.0, poll: float = 0.5) -> Lease:
-        """Take the lease, or raise ``SyncLockedError`` (after waiting up to ``timeout`` if asked)."""
+    def acquire(
+        self,
+        *,
+        wait: bool = False,
+        timeout: float = 600.0,
+        poll: float = 0.5,
+        then: Callable[[sa.Connection], object] | None = None,
+    ) -> Lease:
+        """Take the lease, or raise ``SyncLockedError`` (after waiting up to ``timeout`` if asked).
+
+        ``then``: see ``take``.
+        """
         deadline = time.monotonic() + (timeout if wait else 0)
         while True:
             holder = take(
-                self.engine, self.property_id, self.name, self.owner, self.ttl, purpose=self.purpose
+                self.engine,
+                self.property_id,
+                self.name,
+                self.owner,
+                self.ttl,
+                purpose=self.purpose,
+                then=then,
             )
             if holder is None:
                 self.held = True

@@ -148,7 +148,7 @@ def _close_pull(
 ) -> None:
     """In the last page's transaction: vanished bookings (full), the cursors, what to retry."""
     pid = run.property_id
-    if run.apply:
+    if run.apply and (run.failed_ids or ids_in(run.at_start.get(RETRY))):  # nothing to say: no write
         write_ids(conn, pid, RETRY, sorted(run.failed_ids))
     if not complete and mode in ("full", "incremental"):
         run.warn(
@@ -271,13 +271,16 @@ def held_run(
     """
     run = new_run(ctx, req, apply=True)
     lease = Lease(ctx.engine, run.property_id, purpose or f"{req.trigger} {log_mode or req.mode} sync")
-    lease.acquire(wait=req.wait_for_lease, timeout=req.lease_timeout_s)
+
+    def start_log(conn: sa.Connection) -> None:  # in the lease's own transaction
+        run.result.sync_log_id = open_log(
+            conn, run.property_id, req, mode=log_mode, started_at=run.started_at, close_interrupted=True
+        )
+
+    lease.acquire(wait=req.wait_for_lease, timeout=req.lease_timeout_s, then=start_log)
     run.lease = lease
     calls0, t0 = ctx.client.stats, time.perf_counter()
     try:
-        run.result.sync_log_id = open_log(
-            ctx.engine, run.property_id, req, mode=log_mode, started_at=run.started_at, close_interrupted=True
-        )
         try:
             yield run
         except Exception as exc:  # recorded in the log and the result; the caller gets status=failed

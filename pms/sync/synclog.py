@@ -27,7 +27,7 @@ _INTERRUPTED = "interrupted: the process stopped before the run finished (nothin
 
 
 def open_log(
-    engine: sa.Engine,
+    bind: sa.Engine | sa.Connection,
     property_id: str,
     req: SyncRequest,
     *,
@@ -37,29 +37,37 @@ def open_log(
 ) -> int | None:
     """Insert the ``running`` row and return its id (None if the log cannot be written).
 
-    ``close_interrupted``: first close the rows of runs that died, in the same transaction (the
-    caller holds the lease).
+    Args:
+        bind: an engine (its own transaction), or a connection in the caller's transaction (the
+            one that takes the lease: a round trip less).
+        close_interrupted: first close the rows of runs that died (the caller holds the lease).
     """
     try:
-        with engine.begin() as conn:
-            if close_interrupted:
-                _close_interrupted(conn, property_id)
-            res = conn.execute(
-                sa.insert(_LOG).values(
-                    property_id=property_id,
-                    sync_type=",".join(req.entities)[:128] or "none",
-                    direction=req.direction,
-                    trigger=req.trigger,
-                    mode=(mode or req.mode)[:16],
-                    range_from=req.date_from,
-                    range_to=req.date_to,
-                    status="running",
-                    started_at=started_at or utcnow(),
-                )
-            )
-            return int(res.inserted_primary_key[0])
+        if isinstance(bind, sa.Connection):
+            return _insert_log(bind, property_id, req, mode, started_at, close_interrupted)
+        with bind.begin() as conn:
+            return _insert_log(conn, property_id, req, mode, started_at, close_interrupted)
     except sa.exc.SQLAlchemyError:
         return None
+
+
+def _insert_log(conn, property_id, req, mode, started_at, close_interrupted) -> int:
+    if close_interrupted:
+        _close_interrupted(conn, property_id)
+    res = conn.execute(
+        sa.insert(_LOG).values(
+            property_id=property_id,
+            sync_type=",".join(req.entities)[:128] or "none",
+            direction=req.direction,
+            trigger=req.trigger,
+            mode=(mode or req.mode)[:16],
+            range_from=req.date_from,
+            range_to=req.date_to,
+            status="running",
+            started_at=started_at or utcnow(),
+        )
+    )
+    return int(res.inserted_primary_key[0])
 
 
 def close_log(engine: sa.Engine, log_id: int | None, result: SyncResult) -> None:
