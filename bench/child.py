@@ -27,8 +27,6 @@ def _write(args: dict[str, Any]) -> dict[str, Any]:
                 out["again"] = writes.write_upsert(engine, rows)
         elif args["how"] == "bare":
             out = writes.write_bare(engine, *writes.with_ids(rows))
-        elif args["how"] == "orm":
-            out = writes.write_orm(engine, rows.guests, rows.reservations, rows.rooms)
         else:
             raise ValueError(args["how"])
     finally:
@@ -51,6 +49,12 @@ def _sync_write(args: dict[str, Any]) -> dict[str, Any]:
     from bench import syncwrite
 
     return syncwrite.run(args)
+
+
+def _writer_only(args: dict[str, Any]) -> dict[str, Any]:
+    from bench import syncwrite
+
+    return syncwrite.writer_only(args)
 
 
 def _sync(args: dict[str, Any]) -> dict[str, Any]:
@@ -78,6 +82,7 @@ TASKS = {
     "pull": _pull,
     "sync_write": _sync_write,
     "sync": _sync,
+    "writer_only": _writer_only,
 }
 
 
