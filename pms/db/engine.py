@@ -8,7 +8,8 @@ is replaced instead of failing the first sync of the morning), and UTC as the se
 
 The server is often a web host 5-30 ms away, so a round trip costs more than the work: a
 connection is pinged only when it was idle for ``PING_IDLE_S`` (not at every checkout), and it is
-rolled back on its way back to the pool only when a transaction is open (not after a commit).
+not rolled back again on its way back to the pool when SQLAlchemy has just committed or rolled
+back its transaction.
 """
 
 from __future__ import annotations
@@ -27,7 +28,6 @@ __all__ = ["SQLITE_BUSY_TIMEOUT_S", "is_mysql", "is_sqlite", "make_engine", "rea
 
 SQLITE_BUSY_TIMEOUT_S = 30.0
 PING_IDLE_S = 30.0
-_SERVER_STATUS_IN_TRANS = 1  # MySQL protocol: the server reports an open transaction
 
 
 def _url(url: str | URL) -> URL:
@@ -101,11 +101,27 @@ def _mark_used(_dbapi_conn, record) -> None:
     record.info["pms_used_at"] = time.monotonic()
 
 
-def _reset_if_open(dbapi_conn, _record, reset_state) -> None:
-    # A connection comes back after a commit or a rollback nearly always: the server says in every
-    # reply whether a transaction is open, so the ROLLBACK round trip is sent only when it is.
-    status = getattr(dbapi_conn, "server_status", None)
-    if reset_state.terminate_only or (status is not None and not status & _SERVER_STATUS_IN_TRANS):
+def _ended(conn) -> None:
+    conn.connection.info["pms_ended"] = True  # a COMMIT or ROLLBACK went through SQLAlchemy
+
+
+def _busy(conn, *_args) -> None:
+    conn.connection.info["pms_ended"] = False  # a statement since: a transaction may be open
+
+
+def _checked_out(dbapi_conn, record, proxy) -> None:
+    record.info["pms_ended"] = False  # unknown until SQLAlchemy ends a transaction on it
+    _ping_if_idle(dbapi_conn, record, proxy)
+
+
+def _reset_if_open(dbapi_conn, record, reset_state) -> None:
+    # A connection comes back after a commit or a rollback nearly always, and then the ROLLBACK
+    # the pool would send is a wasted round trip. The server's "in transaction" flag cannot tell:
+    # MariaDB keeps a read-only snapshot open without setting it. So the rollback is skipped only
+    # when SQLAlchemy itself ended the transaction (its commit/rollback, or Connection.close()).
+    if reset_state.terminate_only:
+        return
+    if reset_state.transaction_was_reset or record.info.get("pms_ended"):
         return
     dbapi_conn.rollback()
 
@@ -164,9 +180,12 @@ def make_engine(url: str | URL, **kwargs) -> sa.Engine:
         engine = sa.create_engine(parsed, **kwargs)
         if custom_pool:
             sa.event.listen(engine, "connect", _mark_used)
-            sa.event.listen(engine, "checkout", _ping_if_idle)
+            sa.event.listen(engine, "checkout", _checked_out)
             sa.event.listen(engine, "checkin", _mark_used)
             sa.event.listen(engine, "reset", _reset_if_open)
+            sa.event.listen(engine, "commit", _ended)
+            sa.event.listen(engine, "rollback", _ended)
+            sa.event.listen(engine, "before_cursor_execute", _busy)
         return engine
     raise ConfigurationError(
         f"Unsupported database {backend!r}: use SQLite or MySQL/MariaDB (mysql+pymysql://...).",
