@@ -101,12 +101,18 @@ def _mark_used(_dbapi_conn, record) -> None:
     record.info["pms_used_at"] = time.monotonic()
 
 
+def _note(conn, ended: bool) -> None:
+    if conn.invalidated:  # a lost connection: the pool discards it, nothing to note
+        return
+    conn.connection.info["pms_ended"] = ended
+
+
 def _ended(conn) -> None:
-    conn.connection.info["pms_ended"] = True  # a COMMIT or ROLLBACK went through SQLAlchemy
+    _note(conn, True)  # a COMMIT or ROLLBACK went through SQLAlchemy
 
 
 def _busy(conn, *_args) -> None:
-    conn.connection.info["pms_ended"] = False  # a statement since: a transaction may be open
+    _note(conn, False)  # a statement since: a transaction may be open
 
 
 def _checked_out(dbapi_conn, record, proxy) -> None:
