@@ -41,7 +41,7 @@ def top_entries(raw: str, n: int = 10) -> dict[str, Any]:
         c = int(count)
         total += c
         own[_short(frames[-1])] += c
-        for f in {_short(f) for f in frames if "/pms/" in f}:
+        for f in {_short(f) for f in frames if "/pms/" in f or "(pms/" in f}:
             ours[f] += c
 
     def pct(v: int) -> float:
