@@ -58,3 +58,21 @@ def test_no_rollback_after_a_commit_and_no_stale_snapshot_after_a_raw_read(one_c
         conn.exec_driver_sql("INSERT INTO pool_probe VALUES (2)")
     with engine.connect() as conn:  # the same pooled connection: it must see the new row
         assert conn.exec_driver_sql("SELECT COUNT(*) FROM pool_probe").scalar() == 2
+
+
+def test_a_connection_the_server_dropped_while_idle_is_replaced_not_failed(
+    mysql_url, mysql_admin, monkeypatch
+):
+    import pms.db.engine as engine_module
+
+    engine = make_engine(mysql_url, pool_size=1, max_overflow=0)
+    try:
+        with engine.connect() as conn:
+            victim = conn.exec_driver_sql("SELECT CONNECTION_ID()").scalar()
+        with mysql_admin.connect() as admin:  # the server drops it overnight
+            admin.exec_driver_sql(f"KILL {int(victim)}")
+        monkeypatch.setattr(engine_module, "PING_IDLE_S", 0.0)  # "overnight": idle past the limit
+        with engine.connect() as conn:
+            assert conn.exec_driver_sql("SELECT CONNECTION_ID()").scalar() != victim
+    finally:
+        engine.dispose()
