@@ -15,7 +15,15 @@ import traceback
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench import suite_adf, suite_dashboard, suite_db, suite_sync, suite_webhooks, suite_workers
+from bench import (
+    suite_adf,
+    suite_dashboard,
+    suite_db,
+    suite_remote,
+    suite_sync,
+    suite_webhooks,
+    suite_workers,
+)
 from bench.config import BenchConfig
 from bench.databases import DEFAULT_MYSQL_URL, mysql_available
 from bench.figures import Figure, not_measured
@@ -31,6 +39,7 @@ SUITES = {
     "dashboard": suite_dashboard.run,
     "adf": suite_adf.run,
     "workers": suite_workers.run,
+    "remote": suite_remote.run,
 }
 
 

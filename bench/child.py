@@ -27,8 +27,6 @@ def _write(args: dict[str, Any]) -> dict[str, Any]:
                 out["again"] = writes.write_upsert(engine, rows)
         elif args["how"] == "bare":
             out = writes.write_bare(engine, *writes.with_ids(rows))
-        elif args["how"] == "orm":
-            out = writes.write_orm(engine, rows.guests, rows.reservations, rows.rooms)
         else:
             raise ValueError(args["how"])
     finally:
@@ -53,6 +51,12 @@ def _sync_write(args: dict[str, Any]) -> dict[str, Any]:
     return syncwrite.run(args)
 
 
+def _writer_only(args: dict[str, Any]) -> dict[str, Any]:
+    from bench import syncwrite
+
+    return syncwrite.writer_only(args)
+
+
 def _sync(args: dict[str, Any]) -> dict[str, Any]:
     from bench import syncrun
 
@@ -65,7 +69,21 @@ def _dashboard(args: dict[str, Any]) -> dict[str, Any]:
     return dashrender.run(args)
 
 
-TASKS = {"dashboard": _dashboard, "write": _write, "pull": _pull, "sync_write": _sync_write, "sync": _sync}
+def _cli(args: dict[str, Any]) -> dict[str, Any]:
+    from bench import remotecli
+
+    return remotecli.run(args)
+
+
+TASKS = {
+    "cli": _cli,
+    "dashboard": _dashboard,
+    "write": _write,
+    "pull": _pull,
+    "sync_write": _sync_write,
+    "sync": _sync,
+    "writer_only": _writer_only,
+}
 
 
 def main(argv: list[str]) -> int:

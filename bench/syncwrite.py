@@ -5,7 +5,6 @@ this figure is about the database), then on fresh empty databases
 - time the sync's writer, page by page, one transaction each, exactly as a full sync applies them;
 - read back the guest, reservation and room rows it wrote, and time the database's own bulk
   insert of exactly those rows (ids included) into another empty database;
-- time the row-by-row ORM baseline on the same rows;
 - time the writer again on the same pages (nothing changed: nothing must be rewritten).
 """
 
@@ -160,9 +159,20 @@ def run(args: dict[str, Any]) -> dict[str, Any]:
             engine = writes.prepare(url)
             out["bare_s"].append(writes.write_bare(engine, *rows)["seconds"])
             engine.dispose()
-    with fresh_database(kind, mysql_url, tag="orm") as url:
-        engine = writes.prepare(url)
-        out["orm_s"] = writes.write_orm(engine, *rows)["seconds"]
-        engine.dispose()
     client.close()
     return out
+
+
+def writer_only(args: dict[str, Any]) -> dict[str, Any]:
+    """Only the sync's writer over the pages, once (run under py-spy for the profile)."""
+    kind, mysql_url = args["kind"], args["mysql_url"]
+    client = _client(args)
+    from pms.sync import sources
+
+    pages = [list(p.items) for p in sources.full_pages(client)]
+    with fresh_database(kind, mysql_url, tag="spy") as url:
+        engine = writes.prepare(url)
+        seconds = _apply_pages(engine, _new_run(engine, client), pages)
+        engine.dispose()
+    client.close()
+    return {"seconds": seconds}

@@ -140,8 +140,13 @@ def run_burst(
     profile: str | None = None,
     kind: str = "sqlite",
     mysql_url: str = DEFAULT_MYSQL_URL,
+    db_one_way_ms: float | None = None,
 ) -> dict[str, Any]:
-    """Run the burst; with ``profile`` a path, py-spy samples the server during it (collapsed stacks)."""
+    """Run the burst; with ``profile`` a path, py-spy samples the server during it (collapsed stacks).
+
+    ``db_one_way_ms`` (MariaDB over TCP): the server reaches its database through
+    ``bench.delayproxy`` with that one-way delay, as a hotel's web host would be.
+    """
     from cryptography.fernet import Fernet
 
     key = Fernet.generate_key().decode()
@@ -166,11 +171,31 @@ def run_burst(
         engine = make_engine(url)
         token = ensure_token(Settings(engine))
         port = _free_port()
+        proxy = None
+        serve_url = url
+        if db_one_way_ms is not None and kind == "mysql":
+            from bench.delayproxy import DelayProxy
+
+            target = sa.make_url(url)
+            proxy = DelayProxy(target.host or "127.0.0.1", target.port or 3306, db_one_way_ms).start()
+            serve_url = target.set(host="127.0.0.1", port=proxy.port).render_as_string(hide_password=False)
+            out["db_one_way_ms"] = db_one_way_ms
         log = open(os.path.join(data_dir, "serve.log"), "wb")  # noqa: SIM115 (the server writes to it until the end)
         server = subprocess.Popen(
-            [sys.executable, "-m", "pms", "serve", "--db", url, "--host", "127.0.0.1", "--port", str(port)],
+            [
+                sys.executable,
+                "-m",
+                "pms",
+                "serve",
+                "--db",
+                serve_url,
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+            ],
             cwd=ROOT,
-            env={**os.environ, **env},
+            env={**os.environ, **env, "PMS_DATABASE_URL": serve_url},
             stdout=log,
             stderr=subprocess.STDOUT,
         )
@@ -269,6 +294,9 @@ def run_burst(
                 server.wait()
             log.close()
             engine.dispose()
+            if proxy is not None:
+                out["db_round_trips"] = proxy.stats()
+                proxy.stop()
             if old_key is None:
                 os.environ.pop("PMS_SECRET_KEY", None)
             else:

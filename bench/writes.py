@@ -1,4 +1,4 @@
-"""The database write path and its two baselines, each timed on an empty, freshly set-up database.
+"""The database write path and its baseline, each timed on an empty, freshly set-up database.
 
 - ``upsert``: what a full sync does with each page of 100 reservations: upsert the guests (their
   ids back), the reservations (pointing at their guests, ids back) and the rooms (pointing at their
@@ -7,8 +7,6 @@
 - ``bare``: the database's own bulk insert of the same rows: one ``executemany`` INSERT per table
   (SQLAlchemy Core, which hands the list to the driver's ``executemany``), ids assigned up front
   so nothing is read back, one transaction. The floor no writer can beat.
-- ``orm``: the row-by-row ORM baseline: per row, look it up by natural key through an ORM session,
-  add or update it, flush to learn its id (the way a first hand-written sync usually looks).
 """
 
 from __future__ import annotations
@@ -17,11 +15,10 @@ import time
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy import orm
 
 from bench.rows import RowSet
 
-__all__ = ["prepare", "with_ids", "write_bare", "write_orm", "write_upsert"]
+__all__ = ["prepare", "with_ids", "write_bare", "write_upsert"]
 
 
 def prepare(url: str) -> sa.Engine:
@@ -104,82 +101,3 @@ def write_bare(
             if rows:
                 conn.execute(table.insert(), rows)
     return {"seconds": time.perf_counter() - start, "created": len(guests) + len(reservations) + len(rooms)}
-
-
-def _orm_classes():
-    from pms.db.schema import guest, reservasi, reservasi_room
-
-    registry = orm.registry()
-
-    class Guest:
-        pass
-
-    class Reservation:
-        pass
-
-    class Room:
-        pass
-
-    registry.map_imperatively(Guest, guest)
-    registry.map_imperatively(Reservation, reservasi)
-    registry.map_imperatively(Room, reservasi_room)
-    return Guest, Reservation, Room
-
-
-def _orm_put(session: orm.Session, cls, key: dict[str, Any], row: dict[str, Any]):
-    obj = session.scalars(sa.select(cls).filter_by(**key)).first()
-    if obj is None:
-        obj = cls()
-        session.add(obj)
-    for name, value in row.items():
-        setattr(obj, name, value)
-    session.flush()
-    return obj
-
-
-_DROP = ("id", "guest_id", "reservasi_id")
-
-
-def write_orm(
-    engine: sa.Engine, guests: list[dict], reservations: list[dict], rooms: list[dict]
-) -> dict[str, Any]:
-    """Row by row through an ORM session: guests, then reservations, then rooms; per row look it up
-    by natural key, add or update it, flush to learn its id (foreign keys from those ids)."""
-    Guest, Reservation, Room = _orm_classes()
-    written = 0
-    start = time.perf_counter()
-    with orm.Session(engine) as session, session.begin():
-        guest_ids: dict[str, int] = {}
-        for g in guests:
-            row = {k: v for k, v in g.items() if k not in _DROP}
-            obj = _orm_put(
-                session,
-                Guest,
-                {"property_id": g["property_id"], "cloudbed_guest_id": g["cloudbed_guest_id"]},
-                row,
-            )
-            guest_ids[g["cloudbed_guest_id"]] = obj.id
-            written += 1
-        res_ids: dict[str, int] = {}
-        for r in reservations:
-            row = {k: v for k, v in r.items() if k not in _DROP}
-            row["guest_id"] = guest_ids.get(r.get("cloudbed_guest_id") or "")
-            obj = _orm_put(
-                session,
-                Reservation,
-                {"property_id": r["property_id"], "cloudbed_reservation_id": r["cloudbed_reservation_id"]},
-                row,
-            )
-            res_ids[r["cloudbed_reservation_id"]] = obj.id
-            written += 1
-        for m in rooms:
-            row = {k: v for k, v in m.items() if k not in _DROP}
-            row["reservasi_id"] = res_ids[m["cloudbed_reservation_id"]]
-            _orm_put(
-                session,
-                Room,
-                {"property_id": m["property_id"], "sub_reservation_id": m["sub_reservation_id"]},
-                row,
-            )
-            written += 1
-    return {"seconds": time.perf_counter() - start, "created": written}

@@ -5,14 +5,23 @@ synchronously would put a database round trip in every API call and, on SQLite, 
 the sync's own write transaction. So records go into a queue and a background thread inserts them
 in batches; ``flush()`` waits until everything queued so far is stored (the sync calls it at the
 end of a run so the counts on the dashboard match the run).
+
+A batch is written when ``FLUSH_EVERY_S`` have passed since its first record, when it holds
+``_BATCH`` records, or when someone flushes: at Cloudbeds' 5 calls a second a transaction per call
+would be ~19% of a sync's database round trips, one every few seconds is under 1%. Nothing is lost
+on a normal exit (``flush`` at the end of each run, and at interpreter exit); a process killed
+outright loses at most the last ``FLUSH_EVERY_S`` seconds of log rows (never any sync data).
 """
 
 from __future__ import annotations
 
+import atexit
 import json
 import logging
 import queue
 import threading
+import time
+import weakref
 
 import sqlalchemy as sa
 
@@ -25,6 +34,15 @@ log = logging.getLogger(__name__)
 
 _BATCH = 200
 IDLE_EXIT_S = 30.0
+FLUSH_EVERY_S = 5.0
+_LIVE: weakref.WeakSet[ApiLogWriter] = weakref.WeakSet()
+
+
+@atexit.register
+def _flush_all_at_exit() -> None:
+    for writer in list(_LIVE):
+        if writer._thread is not None or not writer._queue.empty():
+            writer.flush(timeout=5.0)
 
 
 def _cut(text: str | None, limit: int) -> str | None:
@@ -59,6 +77,7 @@ class ApiLogWriter:
         self._lock = threading.Lock()
         self.written = 0
         self.dropped = 0
+        _LIVE.add(self)
 
     def __call__(self, record: CallRecord) -> None:
         self._queue.put(record)
@@ -87,15 +106,16 @@ class ApiLogWriter:
                 return
             batch: list[CallRecord] = []
             waiters: list[threading.Event] = []
+            deadline = time.monotonic() + FLUSH_EVERY_S
             while True:
                 if isinstance(item, threading.Event):
                     waiters.append(item)
                 elif item is not None:
                     batch.append(item)
-                if item is None or len(batch) >= _BATCH:
+                if item is None or waiters or len(batch) >= _BATCH:
                     break
                 try:
-                    item = self._queue.get_nowait()
+                    item = self._queue.get(timeout=max(0.0, deadline - time.monotonic()))
                 except queue.Empty:
                     break
             self._store(batch)

@@ -138,20 +138,21 @@ class CredentialStore:
 
     def load(self) -> Credentials | None:
         """The stored credentials, or None when there are none (demo mode)."""
-        s = self.settings
-        if not has_credentials(self.engine, s.get_many(CREDENTIAL_KEYS)):
-            return None
-        method = s.get("cloudbed_auth_method")
-        api_key = s.secret("cloudbed_api_key")
-        client_id = s.get("cloudbed_client_id")
-        return Credentials(
-            auth_method=method,
-            api_base=s.get("cloudbed_api_base") or DEFAULT_API_BASE,
-            property_id=s.get("cloudbed_property_id"),
-            api_key=api_key if method == "api_key" else None,
-            client_id=client_id if method == "oauth" else None,
-            client_secret=s.secret("cloudbed_client_secret") if method == "oauth" else None,
-        )
+        more = ("cloudbed_api_base", "cloudbed_property_id", "cloudbed_client_secret")
+        with self.settings.prefetched((*CREDENTIAL_KEYS, *more)) as s:  # one query, not six
+            if not has_credentials(self.engine, s.get_many(CREDENTIAL_KEYS)):
+                return None
+            method = s.get("cloudbed_auth_method")
+            api_key = s.secret("cloudbed_api_key")
+            client_id = s.get("cloudbed_client_id")
+            return Credentials(
+                auth_method=method,
+                api_base=s.get("cloudbed_api_base") or DEFAULT_API_BASE,
+                property_id=s.get("cloudbed_property_id"),
+                api_key=api_key if method == "api_key" else None,
+                client_id=client_id if method == "oauth" else None,
+                client_secret=s.secret("cloudbed_client_secret") if method == "oauth" else None,
+            )
 
     def save_api_key(
         self,

@@ -3,15 +3,22 @@
 SQLite is the embedded default: the dashboard, the worker thread and the webhook route write the
 same file from several threads, so it runs in WAL mode with a busy timeout and foreign keys on.
 MySQL/MariaDB is the production choice: utf8mb4 everywhere (guest names are Indonesian, Chinese,
-Arabic ...), pre-ping so a connection the server dropped overnight is replaced instead of failing
-the first sync of the morning, UTC as the session time zone, and TLS required whenever the server
-is not this machine (``pms.db.tls``: the hotel's ADF database is often on its web host).
+Arabic ...), a ping before reusing a connection that sat idle (so one the server dropped overnight
+is replaced instead of failing the first sync of the morning), UTC as the session time zone, and
+TLS required whenever the server is not this machine (``pms.db.tls``: the hotel's ADF database is
+often on its web host).
+
+The server is often a web host 5-30 ms away, so a round trip costs more than the work: a
+connection is pinged only when it was idle for ``PING_IDLE_S`` (not at every checkout), and it is
+not rolled back again on its way back to the pool when SQLAlchemy has just committed or rolled
+back its transaction.
 """
 
 from __future__ import annotations
 
 import os
 import sqlite3
+import time
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -23,6 +30,7 @@ from pms.errors import ConfigurationError
 __all__ = ["SQLITE_BUSY_TIMEOUT_S", "is_mysql", "is_sqlite", "make_engine", "reader", "redact_url"]
 
 SQLITE_BUSY_TIMEOUT_S = 30.0
+PING_IDLE_S = 30.0
 
 
 def _url(url: str | URL) -> URL:
@@ -80,6 +88,53 @@ def _on_sqlite_begin(conn) -> None:
     conn.exec_driver_sql("BEGIN DEFERRED" if mode == "DEFERRED" else "BEGIN IMMEDIATE")
 
 
+def _ping_if_idle(dbapi_conn, record, _proxy) -> None:
+    # Pessimistic disconnect handling, paid once per idle spell instead of once per checkout:
+    # DisconnectionError makes the pool replace the connection and try again.
+    last = record.info.get("pms_used_at")
+    if last is not None and time.monotonic() - last < PING_IDLE_S:
+        return
+    try:
+        dbapi_conn.ping(reconnect=False)
+    except Exception as exc:
+        raise sa.exc.DisconnectionError(str(exc)) from exc
+
+
+def _mark_used(_dbapi_conn, record) -> None:
+    record.info["pms_used_at"] = time.monotonic()
+
+
+def _note(conn, ended: bool) -> None:
+    if conn.invalidated:  # a lost connection: the pool discards it, nothing to note
+        return
+    conn.connection.info["pms_ended"] = ended
+
+
+def _ended(conn) -> None:
+    _note(conn, True)  # a COMMIT or ROLLBACK went through SQLAlchemy
+
+
+def _busy(conn, *_args) -> None:
+    _note(conn, False)  # a statement since: a transaction may be open
+
+
+def _checked_out(dbapi_conn, record, proxy) -> None:
+    record.info["pms_ended"] = False  # unknown until SQLAlchemy ends a transaction on it
+    _ping_if_idle(dbapi_conn, record, proxy)
+
+
+def _reset_if_open(dbapi_conn, record, reset_state) -> None:
+    # A connection comes back after a commit or a rollback nearly always, and then the ROLLBACK
+    # the pool would send is a wasted round trip. The server's "in transaction" flag cannot tell:
+    # MariaDB keeps a read-only snapshot open without setting it. So the rollback is skipped only
+    # when SQLAlchemy itself ended the transaction (its commit/rollback, or Connection.close()).
+    if reset_state.terminate_only:
+        return
+    if reset_state.transaction_was_reset or record.info.get("pms_ended"):
+        return
+    dbapi_conn.rollback()
+
+
 def make_engine(url: str | URL, **kwargs) -> sa.Engine:
     """An engine for the hotel database.
 
@@ -116,18 +171,30 @@ def make_engine(url: str | URL, **kwargs) -> sa.Engine:
         query = dict(parsed.query)
         query.setdefault("charset", "utf8mb4")
         parsed = parsed.set(query=query)
-        kwargs.setdefault("pool_pre_ping", True)
         kwargs.setdefault("pool_recycle", 3600)
+        custom_pool = "pool_pre_ping" not in kwargs and "pool_reset_on_return" not in kwargs
+        if custom_pool:  # see the module docstring
+            kwargs["pool_reset_on_return"] = None
         # Webhook bursts arrive from several senders at once; a pool that keeps its connections
         # avoids opening (and dropping) overflow connections per delivery.
         kwargs.setdefault("pool_size", 16)
         kwargs.setdefault("max_overflow", 16)
         kwargs.setdefault("connect_args", {})
-        kwargs["connect_args"].setdefault("init_command", "SET time_zone = '+00:00'")
+        # autocommit = 0 here saves the driver's own SET AUTOCOMMIT round trip on every connection.
+        kwargs["connect_args"].setdefault("init_command", "SET time_zone = '+00:00', autocommit = 0")
         # Off on this machine, required across a network, verified as the URL asks (pms.db.tls).
         for key, value in tls_connect_args(parsed.host, query).items():
             kwargs["connect_args"].setdefault(key, value)
-        return sa.create_engine(parsed, **kwargs)
+        engine = sa.create_engine(parsed, **kwargs)
+        if custom_pool:
+            sa.event.listen(engine, "connect", _mark_used)
+            sa.event.listen(engine, "checkout", _checked_out)
+            sa.event.listen(engine, "checkin", _mark_used)
+            sa.event.listen(engine, "reset", _reset_if_open)
+            sa.event.listen(engine, "commit", _ended)
+            sa.event.listen(engine, "rollback", _ended)
+            sa.event.listen(engine, "before_cursor_execute", _busy)
+        return engine
     raise ConfigurationError(
         f"Unsupported database {backend!r}: use SQLite or MySQL/MariaDB (mysql+pymysql://...).",
         key="PMS_DATABASE_URL",

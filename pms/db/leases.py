@@ -21,6 +21,7 @@ from __future__ import annotations
 import os
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -49,6 +50,7 @@ __all__ = [
 SYNC_LEASE = "lease:sync"
 WORKER_LEASE = "lease:worker"
 SYNC_LEASE_TTL = timedelta(minutes=10)
+RENEW_EVERY_S = 60.0  # a run renews at most this often (a round trip each); see Lease.renew
 _S = schema.cloudbed_sync_state
 _LOCK_CONFLICTS = (1205, 1213)  # MySQL/MariaDB lock wait timeout, deadlock: the other side won
 
@@ -123,7 +125,14 @@ def _where(property_id: str, name: str):
 
 
 def _take_once(
-    engine: sa.Engine, property_id: str, name: str, owner: str, ttl: timedelta, purpose: str, now: datetime
+    engine: sa.Engine,
+    property_id: str,
+    name: str,
+    owner: str,
+    ttl: timedelta,
+    purpose: str,
+    now: datetime,
+    then: Callable[[sa.Connection], object] | None = None,
 ) -> LeaseInfo | None:
     # What the holder does and when it last took or renewed the lease travel with it.
     taken_values = {
@@ -147,11 +156,15 @@ def _take_once(
             ).rowcount
             == 1
         ):
+            if then is not None:
+                then(conn)
             return None
         row = conn.execute(sa.select(_S).where(*_where(property_id, name))).first()
     if row is None:
         with engine.begin() as conn:
             conn.execute(sa.insert(_S).values(property_id=property_id, name=name, **taken_values))
+            if then is not None:
+                then(conn)
         return None
     if not owner_is_dead(row.lease_owner):
         return _info(row)
@@ -161,6 +174,8 @@ def _take_once(
             .where(*_where(property_id, name), _S.c.lease_owner == row.lease_owner)
             .values(**taken_values)
         ).rowcount
+        if taken == 1 and then is not None:
+            then(conn)
     return None if taken == 1 else _info(row)
 
 
@@ -173,17 +188,20 @@ def take(
     *,
     purpose: str | None = None,
     now: datetime | None = None,
+    then: Callable[[sa.Connection], object] | None = None,
 ) -> LeaseInfo | None:
     """Take (or renew) the lease for ``owner``; None when it holds it now, else who does.
 
     Args:
         purpose: what the holder is doing, shown to whoever is refused ("cli full sync").
+        then: called with the connection, in the transaction that took the lease (what the
+            holder writes first, without a transaction of its own).
     """
     now = now or utcnow()
     purpose = (purpose or owner)[:200]
     for attempt in range(5):
         try:
-            return _take_once(engine, property_id, name, owner, ttl, purpose, now)
+            return _take_once(engine, property_id, name, owner, ttl, purpose, now, then)
         except sa.exc.IntegrityError:
             continue  # another holder inserted the row first: look again
         except sa.exc.OperationalError as exc:
@@ -246,16 +264,34 @@ class Lease:
         self.name = name
         self.owner = new_owner(purpose)
         self.held = False
+        self._renewed = 0.0  # time.monotonic() of the last take or renewal
 
-    def acquire(self, *, wait: bool = False, timeout: float = 600.0, poll: float = 0.5) -> Lease:
-        """Take the lease, or raise ``SyncLockedError`` (after waiting up to ``timeout`` if asked)."""
+    def acquire(
+        self,
+        *,
+        wait: bool = False,
+        timeout: float = 600.0,
+        poll: float = 0.5,
+        then: Callable[[sa.Connection], object] | None = None,
+    ) -> Lease:
+        """Take the lease, or raise ``SyncLockedError`` (after waiting up to ``timeout`` if asked).
+
+        ``then``: see ``take``.
+        """
         deadline = time.monotonic() + (timeout if wait else 0)
         while True:
             holder = take(
-                self.engine, self.property_id, self.name, self.owner, self.ttl, purpose=self.purpose
+                self.engine,
+                self.property_id,
+                self.name,
+                self.owner,
+                self.ttl,
+                purpose=self.purpose,
+                then=then,
             )
             if holder is None:
                 self.held = True
+                self._renewed = time.monotonic()
                 return self
             if not wait or time.monotonic() >= deadline:
                 raise self._refusal(holder, waited=wait)
@@ -277,16 +313,27 @@ class Lease:
             expires_at=holder.expires_at,
         )
 
-    def renew(self, conn: sa.Connection | None = None) -> None:
-        """Extend the lease (in ``conn``'s transaction when given); raise when it was lost."""
+    def renew(self, conn: sa.Connection | None = None, *, force: bool = False) -> None:
+        """Extend the lease (in ``conn``'s transaction when given); raise when it was lost.
+
+        A renewal is a round trip, so it is sent at most every ``RENEW_EVERY_S`` (a quarter of the
+        TTL when that is shorter) unless ``force``: another holder can take the lease only once it
+        has expired, so a lease renewed less than that long ago is still ours. A transaction that
+        moves a cursor passes ``force``, so it also notices a lease taken by hand.
+        """
         if not self.held:
             raise SyncError("the sync lease is not held")
+        every = min(RENEW_EVERY_S, self.ttl.total_seconds() / 4)
+        if not force and time.monotonic() - self._renewed < every:
+            return
         if conn is not None:
             done = renew(conn, self.property_id, self.name, self.owner, self.ttl)
         else:
             with self.engine.begin() as own:
                 done = renew(own, self.property_id, self.name, self.owner, self.ttl)
-        if not done:
+        if done:
+            self._renewed = time.monotonic()
+        else:
             self.held = False
             raise SyncLockedError(
                 f"The sync of property {self.property_id} lost its lease (it paused longer than "

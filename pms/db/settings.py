@@ -14,9 +14,10 @@ and ``docs/operations.md`` are generated from or checked against it.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -464,6 +465,8 @@ class Settings:
     def __init__(self, engine: sa.Engine, box: SecretBox | None = None) -> None:
         self.engine = engine
         self._box = box
+        self._prefetched: dict[str, str | None] | None = None
+        self._prefetched_keys: frozenset[str] = frozenset()
 
     @property
     def box(self) -> SecretBox:
@@ -478,8 +481,24 @@ class Settings:
 
     # --- raw access ----------------------------------------------------------------------
 
+    @contextlib.contextmanager
+    def prefetched(self, keys: Iterable[str]) -> Iterator[Settings]:
+        """Within the block, reads of ``keys`` are served from one query made on entry.
+
+        For a caller that reads several settings one by one (the credentials: six reads, a
+        round trip each to a remote database). Writes through this object end the prefetch.
+        """
+        keys = list(keys)
+        self._prefetched, self._prefetched_keys = self._stored(keys), frozenset(keys)
+        try:
+            yield self
+        finally:
+            self._prefetched, self._prefetched_keys = None, frozenset()
+
     def _stored(self, keys: Iterable[str]) -> dict[str, str | None]:
         keys = list(keys)
+        if self._prefetched is not None and self._prefetched_keys.issuperset(keys):
+            return {k: self._prefetched[k] for k in keys if k in self._prefetched}
         t = self.table
         with reader(self.engine).connect() as conn:  # never waits behind a writer on SQLite
             rows = conn.execute(
@@ -564,6 +583,7 @@ class Settings:
             else:
                 prepared[key] = plain[key] = _validate(spec, value)
         self._check_outbound(plain)
+        self._prefetched, self._prefetched_keys = None, frozenset()
         if conn is not None:
             self._write(conn, prepared)
             return

@@ -24,8 +24,28 @@ _SEED_COLUMNS = {"setting_key", "setting_value", "setting_description"}
 _chosen: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
+_MYSQL_TABLES = sa.text(
+    "SELECT t.TABLE_NAME, t.TABLE_COLLATION, GROUP_CONCAT(c.COLUMN_NAME) "
+    "FROM information_schema.TABLES t LEFT JOIN information_schema.COLUMNS c "
+    "ON c.TABLE_SCHEMA = t.TABLE_SCHEMA AND c.TABLE_NAME = t.TABLE_NAME "
+    "WHERE t.TABLE_SCHEMA = DATABASE() AND t.TABLE_NAME IN ('settings', 'cloudbed_settings') "
+    "GROUP BY t.TABLE_NAME, t.TABLE_COLLATION"
+)
+
+
+def _mysql_tables(conn: sa.Connection) -> dict[str, tuple[str, set[str]]]:
+    """Name -> (collation, columns) of ``settings`` and ``cloudbed_settings``, in one round trip
+    (the inspector takes four to a server that may be a web host away)."""
+    return {
+        name: (str(collation or ""), set(str(columns or "").split(",")))
+        for name, collation, columns in conn.execute(_MYSQL_TABLES)
+    }
+
+
 def hotel_settings_reason(conn: sa.Connection) -> str | None:
     """Why ``settings`` is the hotel's own and must not hold ours (None: it is ours, or absent)."""
+    if is_mysql(conn):
+        return _mysql_reason(conn)
     insp = sa.inspect(conn)
     names = set(insp.get_table_names())
     if "cloudbed_settings" in names:
@@ -46,6 +66,24 @@ def hotel_settings_reason(conn: sa.Connection) -> str | None:
         ).scalar()
         if collation and not str(collation).startswith("utf8mb4"):
             return f"it uses {str(collation).split('_')[0]}, not utf8mb4"
+    return None
+
+
+def _mysql_reason(conn: sa.Connection) -> str | None:
+    tables = _mysql_tables(conn)
+    if "cloudbed_settings" in tables:
+        has_rows = conn.execute(
+            sa.select(sa.literal(1)).select_from(schema.cloudbed_settings).limit(1)
+        ).first()
+        if has_rows:
+            return "our settings are already kept in cloudbed_settings"
+    if "settings" not in tables:
+        return None
+    collation, columns = tables["settings"]
+    if not columns >= _SEED_COLUMNS:
+        return "its shape is the hotel's own (no setting_description)"
+    if collation and not collation.startswith("utf8mb4"):
+        return f"it uses {collation.split('_')[0]}, not utf8mb4"
     return None
 
 

@@ -32,10 +32,21 @@ def write(
     compare: Sequence[str],
     apply: bool,
     return_ids: bool = False,
+    existing: Mapping[tuple, Mapping[str, Any]] | None = None,
 ) -> UpsertResult:
-    """Upsert ``rows`` (apply) or classify them (preview); either way the truthful counts."""
+    """Upsert ``rows`` (apply) or classify them (preview); either way the truthful counts.
+
+    ``existing``: the stored rows by key, when the caller has read them already (not read again).
+    """
     if not rows:
         return UpsertResult()
     return upsert_rows(
-        conn, table, rows, key=key, compare=compare, return_ids=return_ids and apply, dry_run=not apply
+        conn,
+        table,
+        rows,
+        key=key,
+        compare=compare,
+        return_ids=return_ids and apply,
+        dry_run=not apply,
+        existing=existing,
     )

@@ -60,10 +60,8 @@ def _projection(run: RunState, conn: sa.Connection):
         return run.front_desk
     run.front_desk_opened = True
     from pms.adf.projection import Projection
-    from pms.adf.switch import ENABLED
-    from pms.db.settings import Settings
 
-    enabled = bool(Settings(run.engine).get(ENABLED))
+    enabled = run.settings.front_desk_enabled  # read with the run's other settings
     run.front_desk_enabled = enabled
     if run.apply and not enabled:
         return None

@@ -1,11 +1,15 @@
 """One page of Cloudbeds reservations → ``reservasi``, ``reservasi_room`` and ``guest``, in one transaction.
 
 ``process_page`` is the heart of the pull. For a page (≤ 100 bookings) it reads what the database
-holds for them in two queries (by Cloudbeds id, and the hotel's own un-linked bookings with the
-same arrival dates for domain rule 3), decides per booking with the rules in ``rules``, and then
-writes with a handful of bulk statements: links, guests, reservations, rooms, removed rooms. No
-query runs per booking. The caller owns the transaction, so a page is all or nothing, and in a
-preview (``run.apply`` false) the same decisions are made and counted but nothing is written.
+holds for them in one round trip (``pageread``: the bookings by Cloudbeds id with their rooms, the
+hotel's own un-linked bookings with the same arrival dates for domain rule 3, the guests), decides
+per booking with the rules in ``rules``, and then writes with a handful of bulk statements: guests,
+reservations and rooms (new ids come back with the insert), the stamp of the rows read but not
+written. No query runs per booking, and no row is read twice: a page of 100 costs at most six
+round trips with its commit (docs/architecture.md, round-trip budgets).
+
+The caller owns the transaction, so a page is all or nothing, and in a preview (``run.apply``
+false) the same decisions are made and counted but nothing is written.
 
 Decisions, per booking:
 - unknown here → ``create`` (or ``link`` to the same stay typed into the hotel system, rule 3);
@@ -25,7 +29,6 @@ hotel's ADF front desk in the same transaction (``frontdesk``).
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
@@ -35,6 +38,7 @@ from pms.db import schema
 from pms.i18n import Said
 from pms.sync import frontdesk as front_desk
 from pms.sync.compare import differs, write
+from pms.sync.pageread import PageRead, read_page
 from pms.sync.records import (
     GUEST_COMPARE,
     RES_COMPARE,
@@ -68,24 +72,6 @@ def _dedupe(records: Iterable[Reservation]) -> list[Reservation]:
     for r in records:
         by_id[r.reservation_id] = r
     return list(by_id.values())
-
-
-def _link_candidates(conn: sa.Connection, pid: str, days: set[date]) -> list[Mapping[str, Any]]:
-    """Bookings typed into the hotel system (no Cloudbeds id yet) arriving on one of ``days``."""
-    if not days:
-        return []
-    q = (
-        sa.select(R, G.c.first_name.label("g_first"), G.c.last_name.label("g_last"))
-        .select_from(R.outerjoin(G, R.c.guest_id == G.c.id))
-        .where(
-            R.c.property_id == pid,
-            R.c.cloudbed_reservation_id.is_(None),
-            R.c.is_deleted.is_(False),
-            R.c.check_in.in_(sorted(days)),
-        )
-        .order_by(R.c.id)
-    )
-    return list(conn.execute(q).mappings())
 
 
 def _record_names(r: Reservation, row: Mapping[str, Any]) -> list[str | None]:
@@ -272,12 +258,18 @@ def process_page(
         return
 
     ids = [r.reservation_id for r, _ in good]
-    known = {k[1]: v for k, v in _existing(conn, pid, ids).items()}
-    unknown_days = {row["check_in"] for r, row in good if r.reservation_id not in known}
-    candidates = _link_candidates(conn, pid, unknown_days)
+    guest_rows = _guest_rows(run, [r for r, _ in good]) if with_guests else []
+    stored = read_page(
+        conn,
+        pid,
+        ids,
+        {row["check_in"] for _, row in good},
+        [g["cloudbed_guest_id"] for g in guest_rows] if with_guests else None,
+    )
+    candidates = stored.candidates
     taken: set[int] = set()
     for r, row in good:
-        old = known.get(r.reservation_id)
+        old = stored.known.get(r.reservation_id)
         linked = False
         if old is None and candidates:
             old = _find_link(r, row, candidates, taken)
@@ -292,27 +284,20 @@ def process_page(
         res = write(
             conn,
             G,
-            _guest_rows(run, [r for r, _ in good]),
+            guest_rows,
             key=_GUEST_KEY,
             compare=GUEST_COMPARE,
             apply=run.apply,
             return_ids=True,
+            existing=stored.guests,
         )
         _count(run, "guests", res)
         guest_ids = {k[1]: v for k, v in res.ids.items()}
     if run.apply:
-        _apply(conn, run, page, guest_ids, with_guests, full)
+        _apply(conn, run, page, guest_ids, with_guests, full, stored)
     else:
-        preview_rooms(conn, run, page.rooms_for, page.existing_ids)
-    guests = _guest_rows(run, [r for r, _ in good]) if with_guests else []
-    front_desk.project_page(conn, run, ids, page.all_rows, page.rooms_for, page.existing_ids, guests)
-
-
-def _existing(conn: sa.Connection, pid: str, ids: list[str]) -> dict[tuple, Mapping[str, Any]]:
-    rows = conn.execute(
-        sa.select(R).where(R.c.property_id == pid, R.c.cloudbed_reservation_id.in_(ids))
-    ).mappings()
-    return {(pid, row["cloudbed_reservation_id"]): row for row in rows}
+        preview_rooms(conn, run, page.rooms_for, page.existing_ids, stored.rooms)
+    front_desk.project_page(conn, run, ids, page.all_rows, page.rooms_for, page.existing_ids, guest_rows)
 
 
 def _count(run: RunState, entity: str, res) -> None:
@@ -329,6 +314,7 @@ def _apply(
     guest_ids: Mapping[str, int],
     with_guests: bool,
     full: bool,
+    stored: PageRead,
 ) -> None:
     pid = run.property_id
     if page.links:
@@ -361,15 +347,30 @@ def _apply(
                 page.write_rows.append(row)
         for row in page.write_rows:
             row.setdefault("guest_id", guest_ids.get(row.get("cloudbed_guest_id") or ""))
-    res = write(conn, R, page.write_rows, key=_RES_KEY, compare=compare, apply=True, return_ids=True)
+    # The stored rows as the upsert must see them: linked ones now carry their Cloudbeds id.
+    existing = {(pid, rid): {**old, "cloudbed_reservation_id": rid} for rid, old in page.old.items()}
+    res = write(
+        conn,
+        R,
+        page.write_rows,
+        key=_RES_KEY,
+        compare=compare,
+        apply=True,
+        return_ids=True,
+        existing=existing,
+    )
     ids: dict[str, int | None] = dict(page.existing_ids)
     ids.update({k[1]: v for k, v in res.ids.items()})
 
-    write_rooms(conn, run, page.rooms_for, ids, [link["b_id"] for link in page.links])
-    if full and page.stamp:
+    links = [link["b_id"] for link in page.links]
+    write_rooms(conn, run, page.rooms_for, ids, links, stored.rooms, stored.live_rooms)
+    # Rows just written carry ``last_sync_at`` = the run's start already (``reservation_row``).
+    written = {k[1] for k in res.changed_keys}
+    stamp = [rid for rid in page.stamp if rid not in written]
+    if full and stamp:
         conn.execute(
             sa.update(R)
-            .where(R.c.property_id == pid, R.c.cloudbed_reservation_id.in_(page.stamp), ~_unsent_edit())
+            .where(R.c.property_id == pid, R.c.cloudbed_reservation_id.in_(stamp), ~_unsent_edit())
             .values(last_sync_at=run.started_at, updated_at=R.c.updated_at)
         )
 

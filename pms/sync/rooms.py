@@ -45,8 +45,13 @@ def _count(run: RunState, res) -> None:
     counts.unchanged += res.unchanged
 
 
-def preview_rooms(conn: sa.Connection, run: RunState, bookings, existing_ids: Mapping[str, int]) -> None:
-    """Count what writing the rooms would do (new bookings have no ``reservasi_id`` yet)."""
+def preview_rooms(
+    conn: sa.Connection, run: RunState, bookings, existing_ids: Mapping[str, int], stored=None
+) -> None:
+    """Count what writing the rooms would do (new bookings have no ``reservasi_id`` yet).
+
+    ``stored``: the rooms already read by key (``pageread``), or None to read them here.
+    """
     rows = rows_for(run, bookings, existing_ids)
     _count(
         run,
@@ -57,19 +62,32 @@ def preview_rooms(conn: sa.Connection, run: RunState, bookings, existing_ids: Ma
             key=_ROOM_KEY,
             compare=[c for c in ROOM_COMPARE if c != "reservasi_id"],
             apply=False,
+            existing=stored,
         ),
     )
 
 
 def write_rooms(
-    conn: sa.Connection, run: RunState, bookings, ids: Mapping[str, int | None], linked_ids: list[int]
+    conn: sa.Connection,
+    run: RunState,
+    bookings,
+    ids: Mapping[str, int | None],
+    linked_ids: list[int],
+    stored=None,
+    live=None,
 ) -> None:
-    """Upsert the rooms of ``bookings`` and mark the rooms that left them deleted."""
+    """Upsert the rooms of ``bookings`` and mark the rooms that left them deleted.
+
+    ``stored`` (rooms by key) and ``live`` (each booking's rooms not deleted, as ``(id,
+    sub_reservation_id)``) are what ``pageread`` read already; None reads them here. A page with
+    linked bookings always reads here: their rooms typed at the desk change hands first.
+    """
     rows = rows_for(run, bookings, ids)
     if linked_ids:
         _adopt_local_rooms(conn, linked_ids, rows)
-    _count(run, write(conn, ROOM, rows, key=_ROOM_KEY, compare=ROOM_COMPARE, apply=True))
-    _mark_removed_rooms(conn, bookings, ids, rows)
+        stored = live = None
+    _count(run, write(conn, ROOM, rows, key=_ROOM_KEY, compare=ROOM_COMPARE, apply=True, existing=stored))
+    _mark_removed_rooms(conn, bookings, ids, rows, live)
 
 
 def _adopt_local_rooms(conn: sa.Connection, reservasi_ids: list[int], rows: list[dict]) -> None:
@@ -118,22 +136,22 @@ def _adopt_local_rooms(conn: sa.Connection, reservasi_ids: list[int], rows: list
 
 
 def _mark_removed_rooms(
-    conn: sa.Connection, bookings, ids: Mapping[str, int | None], rows: list[dict]
+    conn: sa.Connection, bookings, ids: Mapping[str, int | None], rows: list[dict], live=None
 ) -> None:
     """Rooms that left a booking are marked deleted (rule 7), for the bookings just written."""
     parents = sorted({ids[r.reservation_id] for r in bookings if r.rooms and ids.get(r.reservation_id)})
     if not parents:
         return
     present = {row["sub_reservation_id"] for row in rows}
-    stale = [
-        row.id
+    if live is None:
+        live = {}
         for row in conn.execute(
-            sa.select(ROOM.c.id, ROOM.c.sub_reservation_id).where(
+            sa.select(ROOM.c.id, ROOM.c.reservasi_id, ROOM.c.sub_reservation_id).where(
                 ROOM.c.reservasi_id.in_(parents), ROOM.c.is_deleted.is_(False)
             )
-        )
-        if row.sub_reservation_id not in present
-    ]
+        ):
+            live.setdefault(row.reservasi_id, []).append((row.id, row.sub_reservation_id))
+    stale = [room for parent in parents for room, sub in live.get(parent, ()) if sub not in present]
     if stale:
         conn.execute(sa.update(ROOM).where(ROOM.c.id.in_(stale)).values(is_deleted=True))
 

@@ -37,8 +37,17 @@ from pms.sync.result import SyncResult
 from pms.sync.roomblocks import pull_room_blocks
 from pms.sync.roomblocks_push import push_room_blocks
 from pms.sync.runstate import RunState, load_settings, property_zone
-from pms.sync.state import read_cursor, read_ids, write_cursor, write_ids, write_mark
-from pms.sync.synclog import close_interrupted, close_log, open_log
+from pms.sync.state import (
+    cursor_at,
+    cursor_name,
+    ids_in,
+    read_cursor,
+    read_rows,
+    write_cursor,
+    write_ids,
+    write_mark,
+)
+from pms.sync.synclog import close_log, open_log
 
 __all__ = ["error_message", "execute", "held_run", "new_run", "plan_sync", "run_sync", "transaction"]
 
@@ -59,12 +68,13 @@ def new_run(ctx: SyncContext, req: SyncRequest, *, apply: bool) -> RunState:
 
 
 @contextlib.contextmanager
-def transaction(run: RunState) -> Iterator[sa.Connection]:
-    """A write transaction (apply, lease renewed) or a read that is rolled back (preview)."""
+def transaction(run: RunState, *, fence: bool = False) -> Iterator[sa.Connection]:
+    """A write transaction (apply, lease renewed at most once a minute, or always with ``fence``:
+    the transaction that moves a cursor) or a read that is rolled back (preview)."""
     if run.apply:
         with run.engine.begin() as conn:
             if run.lease is not None:
-                run.lease.renew(conn)
+                run.lease.renew(conn, force=fence)
             yield conn
     else:
         with reader(run.engine).connect() as conn:
@@ -94,12 +104,11 @@ def _next_cursor(run: RunState, old: datetime | None, entity: str) -> datetime:
 
 
 def _pull_reservations(run: RunState, with_guests: bool) -> None:
-    req, pid, client = run.req, run.property_id, run.client
+    req, client = run.req, run.client
     mode = req.mode
     old = None
     if mode == "incremental":
-        with run.engine.connect() as conn:
-            old = read_cursor(conn, pid, "reservations")
+        old = cursor_at(run.at_start.get(cursor_name("reservations")))
         if old is None:
             mode = "full"
             run.result.mode = "full"
@@ -114,7 +123,7 @@ def _pull_reservations(run: RunState, with_guests: bool) -> None:
         pages = sources.window_pages(client, req.date_from, req.date_to)
     with contextlib.closing(sources.prefetch(pages)) as fetched:
         for page in sources.with_last(fetched):
-            with transaction(run) as conn:
+            with transaction(run, fence=page.last) as conn:
                 process_page(conn, run, page.items, with_guests=with_guests, full=mode == "full")
                 if page.last:
                     _close_pull(conn, run, mode, old, with_guests, complete=pages.complete)
@@ -126,8 +135,7 @@ RETRY = "retry:reservations"
 
 def _retry_earlier_failures(run: RunState, with_guests: bool) -> None:
     """Bookings an earlier run could not store are read again first (one call per 100)."""
-    with run.engine.connect() as conn:
-        ids = read_ids(conn, run.property_id, RETRY)
+    ids = ids_in(run.at_start.get(RETRY))  # read at the start with the lookups
     if not ids:
         return
     run.force = True
@@ -144,7 +152,7 @@ def _close_pull(
 ) -> None:
     """In the last page's transaction: vanished bookings (full), the cursors, what to retry."""
     pid = run.property_id
-    if run.apply:
+    if run.apply and (run.failed_ids or ids_in(run.at_start.get(RETRY))):  # nothing to say: no write
         write_ids(conn, pid, RETRY, sorted(run.failed_ids))
     if not complete and mode in ("full", "incremental"):
         run.warn(
@@ -181,7 +189,7 @@ def _pull_guests(run: RunState) -> None:
         pages = sources.guest_list_pages(client)
     with contextlib.closing(sources.prefetch(pages)) as fetched:
         for page in sources.with_last(fetched):
-            with transaction(run) as conn:
+            with transaction(run, fence=page.last) as conn:
                 process_guest_page(conn, run, page.items)
                 if page.last and req.mode != "window" and run.apply and pages.complete:
                     write_cursor(
@@ -218,10 +226,13 @@ def execute(run: RunState) -> None:
     catalog_first = req.pulls and "catalog" in wanted
     if catalog_first:  # it reads the time zone too, so no separate call is needed for it
         pull_catalog(run)
-    else:
-        run.zone = property_zone(run.engine, run.client, run.property_id, save=run.apply)
-    with run.engine.connect() as conn:
+    # One read connection for what the run needs before its pages (each round trip counts when
+    # the database is a web host away): the zone, the lookups, the cursor and the retries.
+    with reader(run.engine).connect() as conn:
+        if not catalog_first:
+            run.zone = property_zone(run.engine, run.client, run.property_id, save=run.apply, conn=conn)
         run.load_lookups(conn)
+        run.at_start = read_rows(conn, run.property_id, [cursor_name("reservations"), RETRY])
     if req.pushes:
         _push(run)
     if req.pulls:
@@ -275,15 +286,16 @@ def held_run(
     """
     run = new_run(ctx, req, apply=True)
     lease = Lease(ctx.engine, run.property_id, purpose or f"{req.trigger} {log_mode or req.mode} sync")
-    lease.acquire(wait=req.wait_for_lease, timeout=req.lease_timeout_s)
+
+    def start_log(conn: sa.Connection) -> None:  # in the lease's own transaction
+        run.result.sync_log_id = open_log(
+            conn, run.property_id, req, mode=log_mode, started_at=run.started_at, close_interrupted=True
+        )
+
+    lease.acquire(wait=req.wait_for_lease, timeout=req.lease_timeout_s, then=start_log)
     run.lease = lease
     calls0, t0 = ctx.client.stats, time.perf_counter()
     try:
-        with ctx.engine.begin() as conn:
-            close_interrupted(conn, run.property_id)
-        run.result.sync_log_id = open_log(
-            ctx.engine, run.property_id, req, mode=log_mode, started_at=run.started_at
-        )
         try:
             yield run
         except Exception as exc:  # recorded in the log and the result; the caller gets status=failed

@@ -35,9 +35,14 @@ class RunSettings:
     rate_days: int = 90
     push_enabled: bool = False
     push_since: datetime | None = None
+    front_desk_enabled: bool = False
+
+
+FRONT_DESK_ENABLED = "adf_frontdesk_enabled"  # pms.adf.switch.ENABLED (read here with the rest)
 
 
 def load_settings(engine: sa.Engine) -> RunSettings:
+    """Every setting a run reads, in one query (a round trip to a remote database costs more)."""
     s = Settings(engine).get_many(
         [
             "cloudbed_sync_overlap_minutes",
@@ -45,6 +50,7 @@ def load_settings(engine: sa.Engine) -> RunSettings:
             "cloudbed_rate_days",
             "cloudbed_push_enabled",
             "cloudbed_push_since",
+            FRONT_DESK_ENABLED,
         ]
     )
     return RunSettings(
@@ -53,10 +59,13 @@ def load_settings(engine: sa.Engine) -> RunSettings:
         rate_days=s["cloudbed_rate_days"],
         push_enabled=bool(s["cloudbed_push_enabled"]),
         push_since=s["cloudbed_push_since"],
+        front_desk_enabled=bool(s[FRONT_DESK_ENABLED]),
     )
 
 
-def property_zone(engine: sa.Engine, client, property_id: str, *, save: bool = True) -> tzinfo:
+def property_zone(
+    engine: sa.Engine, client, property_id: str, *, save: bool = True, conn: sa.Connection | None = None
+) -> tzinfo:
     """The property's time zone (domain rule 19): the client's, else the stored one, else one call.
 
     What is learnt is given to the client, which needs it to read property-local timestamps and
@@ -66,8 +75,12 @@ def property_zone(engine: sa.Engine, client, property_id: str, *, save: bool = T
     if client.property_timezone is not None:
         return client.property_timezone
     props = schema.cloudbed_properties
-    with engine.connect() as conn:
-        name = conn.execute(sa.select(props.c.timezone).where(props.c.property_id == property_id)).scalar()
+    q = sa.select(props.c.timezone).where(props.c.property_id == property_id)
+    if conn is not None:  # the caller's read connection (one round trip less)
+        name = conn.execute(q).scalar()
+    else:
+        with engine.connect() as own:
+            name = own.execute(q).scalar()
     if name:
         try:
             client.property_timezone = name
@@ -111,6 +124,7 @@ class RunState:
     done: int = 0
     known_seen: int = 0  # stored, not deleted bookings read again (a preview's vanished count)
     failed_ids: set[str] = field(default_factory=set)  # bookings that could not be stored this run
+    at_start: dict[str, Any] = field(default_factory=dict)  # state rows read with the lookups
     # The hotel's front desk for this run (pms.adf.projection.Projection), opened on first use.
     front_desk: Any = None
     front_desk_opened: bool = False

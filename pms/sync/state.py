@@ -17,10 +17,13 @@ from pms.db import schema
 from pms.db.types import utcnow
 
 __all__ = [
+    "cursor_at",
     "cursor_name",
+    "ids_in",
     "read_cursor",
     "read_ids",
     "read_mark",
+    "read_rows",
     "write_cursor",
     "write_ids",
     "write_mark",
@@ -45,6 +48,28 @@ def _set(conn: sa.Connection, property_id: str, name: str, **values) -> None:
     ).rowcount
     if not done:
         conn.execute(sa.insert(_STATE).values(property_id=property_id, name=name, **values))
+
+
+def read_rows(conn: sa.Connection, property_id: str, names: list[str]) -> dict[str, sa.RowMapping]:
+    """Several state rows by name in one query (a run's start reads its cursor and retries)."""
+    q = sa.select(_STATE).where(_STATE.c.property_id == property_id, _STATE.c.name.in_(names))
+    return {row["name"]: row for row in conn.execute(q).mappings()}
+
+
+def cursor_at(row) -> datetime | None:
+    """The time a state row (from ``read_rows``) holds, or None."""
+    return row["cursor_at"] if row else None
+
+
+def ids_in(row) -> list[str]:
+    """The ids a state row (from ``read_rows``) holds, or []."""
+    if row is None or not row["cursor_value"]:
+        return []
+    try:
+        value = json.loads(row["cursor_value"])
+    except ValueError:
+        return []
+    return [str(v) for v in value] if isinstance(value, list) else []
 
 
 def read_cursor(conn: sa.Connection, property_id: str, entity: str) -> datetime | None:
@@ -74,14 +99,7 @@ def write_mark(
 
 def read_ids(conn: sa.Connection, property_id: str, name: str) -> list[str]:
     """A short list of ids kept between runs (``retry:reservations``: bookings to read again)."""
-    row = _row(conn, property_id, name)
-    if row is None or not row["cursor_value"]:
-        return []
-    try:
-        value = json.loads(row["cursor_value"])
-    except ValueError:
-        return []
-    return [str(v) for v in value] if isinstance(value, list) else []
+    return ids_in(_row(conn, property_id, name))
 
 
 def write_ids(conn: sa.Connection, property_id: str, name: str, ids: list[str], limit: int = 1000) -> None:

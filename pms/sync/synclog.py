@@ -27,32 +27,47 @@ _INTERRUPTED = "interrupted: the process stopped before the run finished (nothin
 
 
 def open_log(
-    engine: sa.Engine,
+    bind: sa.Engine | sa.Connection,
     property_id: str,
     req: SyncRequest,
     *,
     mode: str | None = None,
     started_at: datetime | None = None,
+    close_interrupted: bool = False,
 ) -> int | None:
-    """Insert the ``running`` row and return its id (None if the log cannot be written)."""
+    """Insert the ``running`` row and return its id (None if the log cannot be written).
+
+    Args:
+        bind: an engine (its own transaction), or a connection in the caller's transaction (the
+            one that takes the lease: a round trip less).
+        close_interrupted: first close the rows of runs that died (the caller holds the lease).
+    """
     try:
-        with engine.begin() as conn:
-            res = conn.execute(
-                sa.insert(_LOG).values(
-                    property_id=property_id,
-                    sync_type=",".join(req.entities)[:128] or "none",
-                    direction=req.direction,
-                    trigger=req.trigger,
-                    mode=(mode or req.mode)[:16],
-                    range_from=req.date_from,
-                    range_to=req.date_to,
-                    status="running",
-                    started_at=started_at or utcnow(),
-                )
-            )
-            return int(res.inserted_primary_key[0])
+        if isinstance(bind, sa.Connection):
+            return _insert_log(bind, property_id, req, mode, started_at, close_interrupted)
+        with bind.begin() as conn:
+            return _insert_log(conn, property_id, req, mode, started_at, close_interrupted)
     except sa.exc.SQLAlchemyError:
         return None
+
+
+def _insert_log(conn, property_id, req, mode, started_at, close_interrupted) -> int:
+    if close_interrupted:
+        _close_interrupted(conn, property_id)
+    res = conn.execute(
+        sa.insert(_LOG).values(
+            property_id=property_id,
+            sync_type=",".join(req.entities)[:128] or "none",
+            direction=req.direction,
+            trigger=req.trigger,
+            mode=(mode or req.mode)[:16],
+            range_from=req.date_from,
+            range_to=req.date_to,
+            status="running",
+            started_at=started_at or utcnow(),
+        )
+    )
+    return int(res.inserted_primary_key[0])
 
 
 def close_log(engine: sa.Engine, log_id: int | None, result: SyncResult) -> None:
@@ -90,6 +105,10 @@ def close_log(engine: sa.Engine, log_id: int | None, result: SyncResult) -> None
 
 
 def close_interrupted(conn: sa.Connection, property_id: str, keep: int | None = None) -> int:
+    return _close_interrupted(conn, property_id, keep)
+
+
+def _close_interrupted(conn: sa.Connection, property_id: str, keep: int | None = None) -> int:
     """Close ``running`` rows left by runs that died; call it while holding the lease."""
     q = sa.update(_LOG).where(_LOG.c.property_id == property_id, _LOG.c.status == "running")
     if keep is not None:

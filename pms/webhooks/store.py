@@ -84,9 +84,9 @@ class Incoming:
     error: str | None = None
 
 
-def _insert(conn: sa.Connection, item: Incoming, now: datetime) -> Recorded:
+def _row(item: Incoming, now: datetime) -> dict[str, Any]:
     parsed = item.parsed
-    row = {
+    return {
         "property_id": parsed.property_id,
         "event": parsed.event[:64],
         "entity_id": parsed.entity_id,
@@ -99,19 +99,25 @@ def _insert(conn: sa.Connection, item: Incoming, now: datetime) -> Recorded:
         "error": item.error[:_MAX_ERROR] if item.error else None,
         "processed_at": now if item.status != "pending" else None,
     }
-    mysql = is_mysql(conn)
-    if mysql:
+
+
+def _insert_stmt(conn: sa.Connection):
+    if is_mysql(conn):
         from sqlalchemy.dialects.mysql import insert
 
-        stmt = insert(T).values(row)
+        stmt = insert(T)
         # A no-op update on a duplicate, without IGNORE's habit of turning every other error into
         # a warning.
-        stmt = stmt.on_duplicate_key_update(dedupe_key=stmt.inserted.dedupe_key)
-    else:
-        from sqlalchemy.dialects.sqlite import insert
+        return stmt.on_duplicate_key_update(dedupe_key=stmt.inserted.dedupe_key)
+    from sqlalchemy.dialects.sqlite import insert
 
-        stmt = insert(T).values(row).on_conflict_do_nothing(index_elements=["dedupe_key"])
-    result = conn.execute(stmt)
+    return insert(T).on_conflict_do_nothing(index_elements=["dedupe_key"])
+
+
+def _insert(conn: sa.Connection, item: Incoming, now: datetime) -> Recorded:
+    parsed = item.parsed
+    mysql = is_mysql(conn)
+    result = conn.execute(_insert_stmt(conn).values(_row(item, now)))
     # MySQL counts the matched duplicate as a row (FOUND_ROWS), but gives it no insert id.
     inserted = bool(result.lastrowid) if mysql else result.rowcount == 1
     if inserted and result.lastrowid:
@@ -125,7 +131,42 @@ def record_many(engine: sa.Engine, items: Sequence[Incoming], now: datetime | No
     stored events, or of earlier items, come back as duplicates."""
     now = now or utcnow()
     with engine.begin() as conn:
+        if len(items) > 1 and getattr(conn.dialect, "insert_returning", False):
+            return _insert_batch(conn, items, now)
         return [_insert(conn, item, now) for item in items]
+
+
+def _insert_batch(conn: sa.Connection, items: Sequence[Incoming], now: datetime) -> list[Recorded]:
+    """Several events in three round trips whatever their number (the database may be a web host
+    20 ms away, and every request of the batch waits for the commit): the stored dedupe keys, one
+    multi-row INSERT ... RETURNING of the new ones, the commit (the caller's)."""
+    keys = [item.parsed.dedupe_key for item in items]
+    stored = dict(conn.execute(sa.select(T.c.dedupe_key, T.c.id).where(T.c.dedupe_key.in_(set(keys)))).all())
+    first: dict[str, int] = {}
+    for i, key in enumerate(keys):
+        if key not in stored:
+            first.setdefault(key, i)
+    made: dict[str, int] = {}
+    if first:
+        rows = [_row(items[i], now) for i in first.values()]
+        returned = conn.execute(_insert_stmt(conn).returning(T.c.id, T.c.dedupe_key), rows)
+        made = {key: int(id_) for id_, key in returned}
+        # Another writer may have stored a key meanwhile: SQLite returns no row for it (read again
+        # below); MariaDB returns its row, so it counts as new here (its wake-up is harmless).
+        lost = [key for key in first if key not in made]
+        if lost:
+            stored.update(
+                conn.execute(sa.select(T.c.dedupe_key, T.c.id).where(T.c.dedupe_key.in_(lost))).all()
+            )
+            for key in lost:
+                first.pop(key)
+    out: list[Recorded] = []
+    for i, key in enumerate(keys):
+        if first.get(key) == i:
+            out.append(Recorded(made[key], False))
+        else:  # stored before, or an earlier item of this batch
+            out.append(Recorded(stored.get(key, made.get(key)), True))
+    return out
 
 
 def record(

@@ -79,3 +79,67 @@ def test_an_idle_writer_ends_its_thread_and_starts_again_when_needed(sqlite_engi
     assert writer.written == 2
     with sqlite_engine.connect() as conn:
         assert conn.execute(sa.select(sa.func.count()).select_from(schema.cloudbed_api_log)).scalar() == 2
+
+
+def _record(n):
+    from datetime import datetime
+
+    from pms.cloudbeds.hooks import CallRecord
+
+    return CallRecord(
+        endpoint="getHotels",
+        method="GET",
+        started_at=datetime.now(UTC),
+        duration_ms=n,
+        http_status=200,
+        request_id=f"r{n}",
+    )
+
+
+def test_calls_a_few_seconds_apart_share_one_insert(sqlite_engine):
+    import time
+
+    setup_database(sqlite_engine)
+    inserts = []
+    sa.event.listen(
+        sqlite_engine,
+        "before_cursor_execute",
+        lambda c, cur, stmt, *a: inserts.append(stmt) if "cloudbed_api_log" in stmt else None,
+    )
+    writer = ApiLogWriter(sqlite_engine)
+    for n in range(10):  # as a sync calls: 5 a second
+        writer(_record(n))
+        time.sleep(0.2)
+    assert writer.flush()
+    assert writer.written == 10 and len(inserts) == 1
+
+
+def test_a_normal_exit_stores_what_was_not_flushed_yet(tmp_path):
+    import subprocess
+    import sys
+    import textwrap
+    from pathlib import Path
+
+    from pms.db.engine import make_engine
+
+    url = f"sqlite:///{tmp_path / 'log.sqlite3'}"
+    engine = make_engine(url)
+    setup_database(engine)
+    script = textwrap.dedent(
+        f"""
+        from tests.db.test_apilog import _record
+        from pms.db.apilog import ApiLogWriter
+        from pms.db.engine import make_engine
+        writer = ApiLogWriter(make_engine({url!r}))
+        for n in range(3):
+            writer(_record(n))
+        """
+    )
+    root = Path(__file__).resolve().parents[2]
+    done = subprocess.run(
+        [sys.executable, "-c", script], check=False, cwd=root, timeout=60, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    with engine.connect() as conn:
+        assert conn.execute(sa.select(sa.func.count()).select_from(schema.cloudbed_api_log)).scalar() == 3
+    engine.dispose()

@@ -182,3 +182,19 @@ def test_an_installed_database_is_upgraded_in_place_by_the_migrations(engine):
     with engine.connect() as conn:
         assert MigrationContext.configure(conn).get_current_revision() == schema.SCHEMA_VERSION
         assert conn.execute(sa.select(schema.settings.c.setting_value)).scalar() == "1"  # data kept
+
+
+def test_ensure_schema_trusts_a_database_at_the_newest_revision_in_one_query(engine):
+
+    assert setup_database(engine).ok
+    statements: list[str] = []
+    sa.event.listen(engine, "before_cursor_execute", lambda c, cur, stmt, *a: statements.append(stmt))
+    assert ensure_schema(engine).ok
+    sent = [s for s in statements if not s.startswith("BEGIN")]
+    # The revision, then (once per engine, same connection) which table holds our settings.
+    assert sent[0] == "SELECT version_num FROM alembic_version" and len(sent) <= 4, sent
+    with engine.begin() as conn:  # an older stamp: the full setup runs (and upgrades)
+        conn.exec_driver_sql("UPDATE alembic_version SET version_num = '0003'")
+    statements.clear()
+    assert ensure_schema(engine).revision == schema.SCHEMA_VERSION
+    assert len(statements) > 5

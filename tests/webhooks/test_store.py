@@ -101,3 +101,28 @@ def test_due_reports_the_window_of_waiting_events(db):
     store.record(db, *_event(2))
     due = store.due(db, "254042")
     assert due.count == 2 and due.oldest < due.newest and due.newest.tzinfo is not None
+
+
+def test_a_batch_is_stored_in_three_round_trips_with_duplicates_told_apart(db):
+    stored = [_event(n) for n in (1, 2)]
+    earlier = [store.record(db, p, r) for p, r in stored]
+    batch = [_event(n) for n in (3, 1, 4, 3, 2, 5)]  # 1 and 2 stored before, 3 twice in the batch
+    sent: list[str] = []
+    sa.event.listen(db, "before_cursor_execute", lambda c, cur, stmt, *a: sent.append(stmt.split()[0]))
+    sa.event.listen(db, "commit", lambda c: sent.append("COMMIT"))
+    got = store.record_many(db, [store.Incoming(p, r) for p, r in batch])
+    statements = [s for s in sent if s != "BEGIN"]
+    if getattr(db.dialect, "insert_returning", False):
+        assert statements == ["SELECT", "INSERT", "COMMIT"], sent
+    assert [g.duplicate for g in got] == [False, True, False, True, True, False]
+    assert got[1].id == earlier[0].id and got[4].id == earlier[1].id
+    assert got[3].id == got[0].id and len({got[0].id, got[2].id, got[5].id}) == 3
+    with db.connect() as conn:
+        ids = dict(
+            conn.execute(
+                sa.select(schema.cloudbed_webhook_events.c.dedupe_key, schema.cloudbed_webhook_events.c.id)
+            ).all()
+        )
+    assert len(ids) == 5
+    assert {got[i].id for i in range(6)} == set(ids.values())
+    assert all(ids[p.dedupe_key] == g.id for (p, _), g in zip(batch, got, strict=True))
