@@ -19,14 +19,14 @@ from __future__ import annotations
 import json
 import re
 from collections import defaultdict
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
 
 from pms.adf.match import canon
 from pms.adf.model import AdfBooking, status_key
-from pms.adf.pushdiff import BOOKING_PUSH_FIELDS, GUEST_PUSH_FIELDS, desk_snapshot, split_name
+from pms.adf.pushdiff import BOOKING_PUSH_FIELDS, GUEST_PUSH_FIELDS, desk_snapshot, not_new, split_name
 from pms.cloudbeds.methods_reservations import RoomRequest
 from pms.db import schema
 from pms.errors import CloudbedsError, PushRefusedError
@@ -38,8 +38,6 @@ from pms.sync.rules import names_match, push_start_date
 __all__ = ["COUNTRIES", "country_code", "create_new_bookings"]
 
 R = schema.reservasi
-_OURS = re.compile(r"^CB[0-9A-F]")
-_CHANNEL_SOURCES = ("ota", "online")
 # ADF's nationality is free text (default "Indonesia"); Cloudbeds wants ISO 3166 two-letter codes.
 COUNTRIES = {
     "indonesia": "ID",
@@ -85,23 +83,9 @@ def _property_country(dp: DeskPush) -> str | None:
 
 def _is_new(dp: DeskPush, x: AdfBooking) -> str | None:
     """Why the booking is not sent as new (None: it is)."""
-    since = dp.run.settings.push_since
-    created = x.values.get("created_at")
-    if isinstance(created, datetime) and since is not None:
-        stamp = created if created.tzinfo else created.replace(tzinfo=since.tzinfo)
-        if stamp < since.replace(microsecond=0):  # the desk's timestamps count whole seconds
-            return "typed before push was switched on (rule 14)"
-    elif x.id <= dp.found.floor_id:
-        return "typed before push was switched on (rule 14)"
     if dp.links.get(x.id):
         return "linked"
-    if status_key(x.values.get("status")) == "cancelled":
-        return "cancelled"
-    if _OURS.match(x.code):
-        return "written by the pull"
-    if str(x.values.get("booking_source") or "").strip().casefold() in _CHANNEL_SOURCES:
-        return "arrives in Cloudbeds through its channel; the next sync links it (rule 3)"
-    return None
+    return not_new(x.id, x.values, dp.run.settings.push_since, dp.found.floor_id)  # type: ignore[arg-type]
 
 
 def _mirror_matches(dp: DeskPush, group: list[AdfBooking]) -> str | None:
@@ -233,8 +217,13 @@ def _create(dp: DeskPush, group: list[AdfBooking], zips: PostalCodes, fallback_c
         "rooms": [r.__dict__ for r in requests],
         "thirdPartyIdentifier": code,
     }
+    created = None
     try:
-        created = guard.send(
+        if any(x.id in dp.found.queued for x in group):  # an earlier attempt may have gone through
+            found = run.client.find_reservation_by_third_party_id(code, check_in=start)
+            if found is not None:
+                created = run.client.get_reservation(found.reservation_id)
+        created = created or guard.send(
             "postReservation",
             lambda: run.client.post_reservation(
                 start_date=start,

@@ -275,8 +275,8 @@ def front_desk_waiting(engine: sa.Engine, property_id: str, now: datetime | None
     now = now or datetime.now(UTC)
     with engine.connect() as conn:
         found = scan(conn, tables, property_id, since, now.date())
-    if found.booking_ids or found.guest_ids:
-        return True
+        if _needs_push(conn, tables, property_id, found, since):
+            return True
     for entry in found.queued.values():
         if entry.get("state") != "waiting":
             continue
@@ -285,6 +285,59 @@ def front_desk_waiting(engine: sa.Engine, property_id: str, now: datetime | None
                 return True
         except ValueError:
             return True
+    if found.booking_ids or found.guest_ids:  # only echoes and rows already sent: look past them
+        with engine.begin() as conn:
+            write_cursors(conn, property_id, found)
+    return False
+
+
+def _needs_push(
+    conn: sa.Connection, tables: dict[str, sa.Table], pid: str, found: Scan, since: datetime
+) -> bool:
+    """Whether a changed row holds something to send (not only our pull's echo): a few queries."""
+    from pms.adf.pushdiff import booking_diff, guest_diff, not_new
+
+    b, g = tables["bookings"], tables["guests"]
+    links: dict[int, dict] = {}
+    ids = sorted(found.booking_ids)
+    for chunk in _chunks(ids):
+        for row in conn.execute(
+            sa.select(LINK.c.adf_booking_id, LINK.c.synced).where(
+                LINK.c.property_id == pid, LINK.c.adf_booking_id.in_(chunk), LINK.c.state == "active"
+            )
+        ).mappings():
+            links.setdefault(row["adf_booking_id"], dict(row))
+        for x in _bookings(conn, tables, b.c.id.in_(chunk), payments=False):
+            link = links.get(x.id)
+            if x.id in found.queued:  # waiting (its turn is checked below) or settled
+                continue
+            if link is None:
+                if x.id in found.new_ids and not_new(x.id, x.values, since, found.floor_id) is None:
+                    unlinked = conn.execute(
+                        sa.select(LINK.c.id).where(LINK.c.property_id == pid, LINK.c.adf_booking_id == x.id)
+                    ).first()
+                    if unlinked is None:
+                        return True
+            elif booking_diff(x.values, synced_of(link)).changed:
+                return True
+    gids = sorted(found.guest_ids)
+    for chunk in _chunks(gids):
+        glinks = {
+            r["adf_guest_id"]: dict(r)
+            for r in conn.execute(
+                sa.select(LINK.c.adf_guest_id, LINK.c.synced).where(
+                    LINK.c.property_id == pid,
+                    LINK.c.adf_guest_id.in_(chunk),
+                    LINK.c.state == "active",
+                    LINK.c.cloudbed_guest_id.is_not(None),
+                )
+            ).mappings()
+        }
+        if not glinks:
+            continue
+        for row in conn.execute(sa.select(g).where(g.c.id.in_(sorted(glinks)))).mappings():
+            if guest_diff(dict(row), synced_of(glinks[row["id"]])).changed:
+                return True
     return False
 
 
