@@ -116,7 +116,9 @@ _OURS = re.compile(r"^CB[0-9A-F]")
 _CHANNEL_SOURCES = ("ota", "online")
 
 
-def not_new(booking_id: int, values: Mapping[str, Any], since: datetime, floor_id: int) -> str | None:
+def not_new(
+    booking_id: int, values: Mapping[str, Any], since: datetime, floor_id: int, *, ours: bool = False
+) -> str | None:
     """Why an unlinked ADF booking is not sent as a new reservation (None: it is).
 
     Rule 14: typed before push was switched on (by ``created_at``, else by the id the first look
@@ -124,11 +126,11 @@ def not_new(booking_id: int, values: Mapping[str, Any], since: datetime, floor_i
     reach Cloudbeds through that channel, and are linked by the next pull) are not sent either.
     """
     created = values.get("created_at")
-    if isinstance(created, datetime):
+    if not ours and isinstance(created, datetime):
         stamp = created if created.tzinfo else created.replace(tzinfo=since.tzinfo)
         if stamp < since.replace(microsecond=0):  # the desk's timestamps count whole seconds
             return "typed before push was switched on (rule 14)"
-    elif booking_id <= floor_id:
+    elif not ours and booking_id <= floor_id:
         return "typed before push was switched on (rule 14)"
     if status_key(values.get("status")) == "cancelled":
         return "cancelled"

@@ -85,7 +85,8 @@ def _is_new(dp: DeskPush, x: AdfBooking) -> str | None:
     """Why the booking is not sent as new (None: it is)."""
     if dp.links.get(x.id):
         return "linked"
-    return not_new(x.id, x.values, dp.run.settings.push_since, dp.found.floor_id)  # type: ignore[arg-type]
+    ours = bool((dp.found.queued.get(x.id) or {}).get("form"))  # typed through our walk-in form
+    return not_new(x.id, x.values, dp.run.settings.push_since, dp.found.floor_id, ours=ours)  # type: ignore[arg-type]
 
 
 def _mirror_matches(dp: DeskPush, group: list[AdfBooking]) -> str | None:

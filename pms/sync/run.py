@@ -22,7 +22,6 @@ from pms.db.leases import Lease
 from pms.errors import CloudbedsError, PMSError
 from pms.sync import frontdesk as front_desk
 from pms.sync import sources
-from pms.sync.adfpush import push_front_desk
 from pms.sync.catalog import pull_catalog
 from pms.sync.guard import OutboundGuard, tap
 from pms.sync.guests import process_guest_page
@@ -196,6 +195,8 @@ def _push(run: RunState) -> None:
     expire_edits(run)
     push_reservations(run, guard)
     push_guests(run, guard)
+    from pms.sync.adfpush import push_front_desk  # (pms.adf imports pms.sync: loaded on use)
+
     push_front_desk(run, guard)  # what staff typed at the hotel's front desk (ADF)
     push_rates(run, guard)
 
