@@ -15,7 +15,7 @@ import traceback
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench import suite_adf, suite_dashboard, suite_db, suite_sync, suite_webhooks
+from bench import suite_adf, suite_adfpush, suite_dashboard, suite_db, suite_sync, suite_webhooks
 from bench.config import BenchConfig
 from bench.databases import DEFAULT_MYSQL_URL, mysql_available
 from bench.figures import Figure, not_measured
@@ -30,6 +30,7 @@ SUITES = {
     "webhooks": suite_webhooks.run,
     "dashboard": suite_dashboard.run,
     "adf": suite_adf.run,
+    "adfpush": suite_adfpush.run,
 }
 
 

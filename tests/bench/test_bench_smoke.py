@@ -34,6 +34,9 @@ FIGURES = [
     "full sync with the front-desk write ÷ without (5 req/s)",
     "full sync with the front-desk write ÷ without (no rate limit)",
     "API calls, incremental sync with no changes, front desk on",
+    "latency of a walk-in typed at the front desk until it is in Cloudbeds (p95)",
+    "walk-ins typed at once, all in Cloudbeds ÷ the rate-limit bound",
+    "Cloudbeds calls of an idle look at the front desk",
 ]
 
 
