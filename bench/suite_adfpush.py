@@ -74,8 +74,14 @@ def run(cfg: BenchConfig) -> list[Figure]:
     kinds = [k for k in cfg.databases if k == "sqlite" or mysql_available(cfg.mysql_url) is None]
     runs: dict[str, dict] = {}
     for kind in kinds:
-        with SandboxProcess(50, cfg.rate_limit) as sb, fresh_database(kind, cfg.mysql_url, tag="push") as url:
-            runs[kind] = _measure(url, sb, walkins, samples, poll)
+        try:
+            with (
+                SandboxProcess(50, cfg.rate_limit) as sb,
+                fresh_database(kind, cfg.mysql_url, tag="push") as url,
+            ):
+                runs[kind] = _measure(url, sb, walkins, samples, poll)
+        except Exception as exc:  # one database failing leaves the other's figures
+            runs[kind] = {"error": f"{type(exc).__name__}: {exc}"}
     bound_goal = poll + 5
     lat = Figure(
         name=LATENCY,
