@@ -1,13 +1,15 @@
 """Hotel → Cloudbeds: new local reservations, status and stay changes, guest edits.
 
 What is pushed (domain rules 14-18): only rows the hotel system marked ``pending`` (with
-``local_modified_at``) after push was switched on. A new local reservation becomes a
-postReservation with its rooms mapped to Cloudbeds room types and our ``local_ref`` as
-``thirdPartyIdentifier``; an in-house walk-in starts today (rule 18); it arrives not_confirmed and
-is confirmed when the hotel says so (rule 8); its Cloudbeds ids are written back. A change to a
-linked reservation becomes a putReservation (status; check-out extended — an OTA stay is never
-shortened, rule 16); a price change is a manual task (rule 13) and is only warned about. A guest
-edit becomes a putGuest. An edit that keeps failing expires (rule 17).
+``local_modified_at``) after push was switched on, and the bookings of our own walk-in form
+(``local_ref`` ``form-…``) whenever they were made: rule 14 protects what was typed before the
+integration, not ours. What staff type at the hotel's ADF front desk is ``pms.sync.adfpush``. A new
+local reservation becomes a postReservation with its rooms mapped to Cloudbeds room types and our
+``local_ref`` as ``thirdPartyIdentifier``; an in-house walk-in starts today (rule 18); it arrives
+not_confirmed and is confirmed when the hotel says so (rule 8); its Cloudbeds ids are written back.
+A change to a linked reservation becomes a putReservation (status; check-out extended — an OTA stay
+is never shortened, rule 16); a price change is a manual task (rule 13) and is only warned about. A
+guest edit becomes a putGuest. An edit that keeps failing expires (rule 17).
 
 Every write goes through ``OutboundGuard``. Before a create is sent again after an earlier attempt
 (a crash, a timeout), the reservation is looked up by its ``local_ref`` so it is never made twice.
