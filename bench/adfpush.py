@@ -106,8 +106,11 @@ def main(argv: list[str]) -> int:
     }
     worker = Worker(engine, config=WorkerConfig(schedule_every=0.5)).start()
     try:
-        # The burst: WALKINS bookings typed at once, 60+ days ahead, one per room and night.
-        start = date.today() + timedelta(days=60)
+        # The burst: WALKINS bookings typed at once, one per room and night, after every stay the
+        # sandbox holds (so no room is taken already).
+        data = requests.get(f"{root}/_sandbox/reservations", params={"limit": 100000}, timeout=60).json()
+        last = max([date.fromisoformat(r["endDate"]) for r in data["data"]] + [date.today()])
+        start = last + timedelta(days=1)
         rows = [
             {
                 "code": f"B{i:04d}",
@@ -121,7 +124,7 @@ def main(argv: list[str]) -> int:
         before = _state(root)
         t0 = time.perf_counter()
         _type(engine, rows)
-        done = _wait_for(root, {r["code"] for r in rows}, timeout=1800, step=1.0)
+        done = _wait_for(root, {r["code"] for r in rows}, timeout=max(120.0, walkins * 2.5), step=1.0)
         after = _state(root)
         out["burst"] = {
             "n": walkins,

@@ -32,7 +32,7 @@ IDLE = "Cloudbeds calls of an idle look at the front desk"
 
 def _sizes(cfg: BenchConfig) -> tuple[int, int, float]:
     """(walk-ins at once, latency samples, poll seconds)."""
-    return (40, 5, 5.0) if cfg.quick else (200, 20, 15.0)
+    return (40, 5, 5.0) if cfg.quick else (200, 12, 15.0)
 
 
 def _measure(url: str, sb: SandboxProcess, walkins: int, samples: int, poll: float) -> dict:
