@@ -1,10 +1,14 @@
 """Reservations & guests: search the synced bookings and guests, add a walk-in, fix a guest's details."""
 
+import uuid
 from datetime import timedelta
 
 import streamlit as st
 
 from pms import edits
+from pms.db.settings import Settings
+from pms.edits import walkin
+from pms.edits.deskwalkin import desk_for_walk_in
 from pms.reporting import booking, catalog, listing
 from ui import booking_view
 from ui.context import open_page
@@ -168,6 +172,23 @@ def guests_view() -> None:
                             )
 
 
+NEW_FIELDS = ("new_first", "new_last", "new_email", "new_phone", "new_adults", "new_children")
+
+
+def _sending_line() -> None:
+    """Whether the booking will reach Cloudbeds, said before it is typed; managers may switch it on."""
+    sending = walkin.sending_state(ctx.engine)
+    if sending.enabled:
+        st.info(t("reservations.sending_on"), icon="📤")
+        return
+    st.warning(t("reservations.sending_off"), icon="⏸️")
+    if ctx.can("settings") and st.button(t("reservations.sending_switch"), key="new_push_on"):
+        with ctx.errors():
+            Settings(ctx.engine).set_push_enabled(True)
+            ctx.wrote()
+            ctx.flash(t("reservations.sending_switched"))
+
+
 def new_view() -> None:
     types = ctx.q(catalog.room_types, ctx.pid)
     sources = ctx.q(catalog.sources, ctx.pid)
@@ -175,6 +196,11 @@ def new_view() -> None:
         st.info(t("reservations.no_room_types"), icon="ℹ️")
     elif ctx.can("reservations.edit"):
         st.caption(t("reservations.new_help"))
+        _sending_line()
+        if desk_for_walk_in(ctx.engine) is not None:
+            st.caption(t("reservations.to_front_desk"))
+        # One id per form: a second click on Create (or a double submit) stores nothing new.
+        submission = st.session_state.setdefault("new_submission", uuid.uuid4().hex)
         type_names = dict(zip(types["room_type_id"], types["name"], strict=True))
         source_names = dict(zip(sources["source_id"], sources["name"], strict=True))
         # The dates sit outside the form, so a date problem is said (and cleared) as the dates change.
@@ -219,7 +245,7 @@ def new_view() -> None:
             children = c[1].number_input(t("reservations.children"), 0, 20, 0, key="new_children")
             if st.form_submit_button(t("reservations.create"), type="primary", disabled=bool(date_problem)):
                 with ctx.errors():
-                    booking = edits.NewReservation(
+                    request = edits.NewReservation(
                         check_in=check_in,
                         check_out=check_out,
                         first_name=first,
@@ -230,14 +256,24 @@ def new_view() -> None:
                         source_id=source,
                         rooms=(edits.RoomRequest(room_type, adults=int(adults), children=int(children)),),
                     )
-                    out = edits.create_local_reservation(ctx.engine, ctx.pid, booking, today=ctx.today)
+                    out = walkin.create_walk_in(
+                        ctx.engine, ctx.pid, request, today=ctx.today, submission=submission
+                    )
                     ctx.wrote()
                     total = (
                         ctx.money(out["total"])
                         if out["total"] is not None
                         else t("reservations.total_unknown")
                     )
-                    st.success(t("reservations.created", ref=out["local_ref"][:8], total=total), icon="✅")
+                    left = walkin.rooms_left(ctx.engine, ctx.pid, room_type, check_in, check_out)
+                    message = t("reservations.created", ref=out["code"], total=total)
+                    if out["where"] == "front_desk":
+                        message += " " + t("reservations.created_desk")
+                    if left is not None:
+                        message += " " + t("reservations.rooms_left", n=left)
+                    for key in (*NEW_FIELDS, "new_submission"):  # an empty form for the next guest
+                        st.session_state.pop(key, None)
+                    ctx.flash(message)
 
 
 with ctx.errors():

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from bench import (
     suite_adf,
+    suite_adfpush,
     suite_dashboard,
     suite_db,
     suite_remote,
@@ -40,6 +41,7 @@ SUITES = {
     "adf": suite_adf.run,
     "workers": suite_workers.run,
     "remote": suite_remote.run,
+    "adfpush": suite_adfpush.run,
 }
 
 

@@ -98,6 +98,9 @@ def follow(
     for f in BOOKING_FIELDS:
         if f not in wanted or canon(wanted[f]) == before.get(f):
             continue  # Cloudbeds did not change it: the desk's value stands
+        if link.how == "pushed" and f not in before:
+            snapshot[f] = canon(wanted[f])  # a booking the desk sent: Cloudbeds' first word is the baseline
+            continue
         if same_value(booking.values.get(f), wanted[f]):
             snapshot[f] = canon(wanted[f])  # ADF already says so (our echo, or staff did the same)
         else:
@@ -129,7 +132,8 @@ def follow(
     )
     new_link = {
         "state": state,
-        "synced": {"booking": snapshot, "guest": guest["snapshot"]},
+        # The push's own baselines (``desk``, ``desk_guest``, ``cloud``: pms.adf.pushdiff) are kept.
+        "synced": {**link.synced, "booking": snapshot, "guest": guest["snapshot"]},
         "check_in": room.check_in,
         "check_out": room.check_out,
         "problem_kind": problem[0] if problem else None,

@@ -39,6 +39,8 @@ _TABLE = [
     Endpoint("getReservation", "GET", "read:reservation"),
     Endpoint("postReservation", "POST", "write:reservation", "check"),
     Endpoint("putReservation", "PUT", "write:reservation"),
+    # Assigning the same room twice leaves it assigned: safe to send again.
+    Endpoint("postRoomAssign", "POST", "write:room"),
     Endpoint("getGuestList", "GET", "read:guest"),
     Endpoint("getGuestsModified", "GET", "read:guest"),
     Endpoint("getGuest", "GET", "read:guest"),
@@ -70,6 +72,7 @@ DEFAULT_SCOPES = (
     "read:room",
     "read:reservation",
     "write:reservation",
+    "write:room",
     "read:guest",
     "write:guest",
     "read:rate",

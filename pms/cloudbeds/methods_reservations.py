@@ -84,7 +84,8 @@ def _room_arrays(rooms: Sequence[RoomRequest]) -> dict[str, list[dict]]:
 
 
 class ReservationMethods:
-    """getReservations, getReservationsWithRateDetails, getReservation, postReservation, putReservation."""
+    """getReservations, getReservationsWithRateDetails, getReservation, postReservation, putReservation,
+    postRoomAssign."""
 
     def get_reservations(
         self: CloudbedsClient,
@@ -407,3 +408,34 @@ class ReservationMethods:
             self._warn(f"putReservation {reservation_id}: {body['message']}")
         data = body.get("data")
         return normalize.reservation(self.reader(), data) if isinstance(data, Mapping) and data else None
+
+    def post_room_assign(
+        self: CloudbedsClient,
+        reservation_id: str,
+        *,
+        sub_reservation_id: str,
+        new_room_id: str,
+        room_type_id: str,
+        old_room_id: str | None = None,
+        adjust_price: bool = False,
+        property_id: str | None = None,
+    ) -> None:
+        """``postRoomAssign``: put one booked room (``sub_reservation_id``) into ``new_room_id``.
+
+        ``old_room_id`` names the room assigned now (Cloudbeds needs it to reassign);
+        ``adjust_price`` False keeps the booked rate, as a room move at the desk does.
+        """
+        pid = self._pid(property_id)
+        self.request(
+            "postRoomAssign",
+            {
+                "propertyID": pid,
+                "reservationID": reservation_id,
+                "subReservationID": sub_reservation_id,
+                "newRoomID": new_room_id,
+                "roomTypeID": room_type_id,
+                "oldRoomID": old_room_id,
+                "adjustPrice": adjust_price,
+            },
+            property_id=pid,
+        )

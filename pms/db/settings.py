@@ -194,6 +194,14 @@ SPECS: dict[str, SettingSpec] = {
             maximum=10080,
         ),
         _s(
+            "adf_push_poll_seconds",
+            "int",
+            15,
+            "How often the worker looks for changes typed at the hotel's front desk (ADF) to send",
+            minimum=5,
+            maximum=3600,
+        ),
+        _s(
             "cloudbed_rate_days",
             "int",
             90,
@@ -560,6 +568,15 @@ class Settings:
         """Validate every value first, then write them all in one transaction."""
         prepared: dict[str, str | None] = {}
         plain: dict[str, str | None] = {}
+        if (
+            "cloudbed_push_enabled" in values
+            and "cloudbed_push_since" not in values
+            and parse_bool(values["cloudbed_push_enabled"], "cloudbed_push_enabled")
+            and not self.push_enabled
+        ):
+            # Switching push on starts the clock of domain rule 14, whoever switches it (the
+            # Settings page, `pms settings set`): only what is typed from now on is sent.
+            values = {**values, "cloudbed_push_since": utcnow()}
         if "cloudbed_active" in values and "cloudbed_paused_by" not in values:
             # Whoever flips the switch now owns it (pms.webhooks.processor reads this).
             stored = self._stored(["cloudbed_active", "cloudbed_paused_by"])

@@ -21,7 +21,9 @@ from pms.db.types import utcnow
 from pms.edits import fields
 from pms.edits.fields import GUEST_FIELDS, MAX_GUESTS_PER_ROOM, MAX_ROOMS, refused
 
-__all__ = ["NewReservation", "RoomRequest", "create_local_reservation"]
+__all__ = ["FORM_REF_PREFIX", "NewReservation", "RoomRequest", "checked_guest", "create_local_reservation"]
+
+FORM_REF_PREFIX = "form-"  # our own form's bookings (sent once push is on; see create_local_reservation)
 
 
 @dataclass(frozen=True)
@@ -57,7 +59,7 @@ class _Guest:
     country: str
 
 
-def _checked_guest(booking: NewReservation, today: date) -> _Guest:
+def checked_guest(booking: NewReservation, today: date) -> _Guest:
     """The stay and the guest's fields, validated before the database is touched."""
     fields.check_stay(booking.check_in, booking.check_out, today)
     first = fields.text(booking.first_name, "first_name", GUEST_FIELDS["first_name"], required=True)
@@ -143,6 +145,7 @@ def _insert_reservation(
     source,
     totals: list[Decimal | None],
     now: datetime,
+    local_ref: str,
 ) -> dict:
     """The guest row and the reservation row, both marked local and pending."""
     local = {
@@ -168,7 +171,6 @@ def _insert_reservation(
     currency = conn.execute(
         sa.select(props.c.currency_code).where(props.c.property_id == property_id)
     ).scalar()
-    local_ref = uuid.uuid4().hex
     reservation_id = conn.execute(
         sa.insert(schema.reservasi).values(
             property_id=property_id,
@@ -231,28 +233,52 @@ def _insert_rooms(
 
 
 def create_local_reservation(
-    engine: sa.Engine, property_id: str, booking: NewReservation, today: date, now: datetime | None = None
+    engine: sa.Engine,
+    property_id: str,
+    booking: NewReservation,
+    today: date,
+    now: datetime | None = None,
+    *,
+    submission: str | None = None,
 ) -> dict:
     """Store a hotel-side reservation (with its guest and rooms) for the push to create in Cloudbeds.
 
     Args:
         today: the property's local date (check-in may not be earlier).
 
+        submission: the form submission's id: a second call with it returns the reservation the
+            first stored (``again`` True) instead of storing another.
+
     Returns:
-        ``{"id", "local_ref", "guest_id", "total"}`` of the stored reservation.
+        ``{"id", "local_ref", "guest_id", "total", "again"}`` of the stored reservation. The
+        ``local_ref`` starts with ``form-``: our own form's bookings are sent once push is on,
+        whenever it was switched on (rule 14 protects records typed before the integration).
 
     Raises:
         EditError: a field is invalid; nothing was stored.
     """
     now = now or utcnow()
-    guest = _checked_guest(booking, today)
+    guest = checked_guest(booking, today)
+    local_ref = FORM_REF_PREFIX + (submission or uuid.uuid4().hex)
     with engine.begin() as conn:
+        r = schema.reservasi
+        again = conn.execute(
+            sa.select(r.c.id, r.c.guest_id, r.c.total).where(r.c.local_ref == local_ref)
+        ).first()
+        if again is not None:
+            return {
+                "id": again[0],
+                "local_ref": local_ref,
+                "guest_id": again[1],
+                "total": again[2],
+                "again": True,
+            }
         known = _room_types(conn, property_id, booking.rooms)
         source = _source(conn, property_id, booking.source_id)
         totals = [
             _estimate_total(conn, property_id, str(r.room_type_id), booking.check_in, booking.check_out)
             for r in booking.rooms
         ]
-        stored = _insert_reservation(conn, property_id, booking, guest, source, totals, now)
+        stored = _insert_reservation(conn, property_id, booking, guest, source, totals, now, local_ref)
         _insert_rooms(conn, property_id, stored["id"], booking, known, totals, now)
-    return stored
+    return {**stored, "again": False}

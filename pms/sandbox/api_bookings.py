@@ -1,4 +1,4 @@
-"""Reservation writes: postReservation and putReservation.
+"""Reservation writes: postReservation, putReservation and postRoomAssign.
 
 postReservation takes parallel bracket-key arrays (``rooms[i]``, ``adults[i]``, ``children[i]``
 matched by roomTypeID), refuses a start date in the past like Cloudbeds (domain rule 18), and creates
@@ -273,7 +273,49 @@ def _update_rooms(store: Store, res, rooms: list[dict]) -> None:
     mutations.finish_room_changes(store, res, dates_changed)
 
 
+def post_room_assign(call: Call) -> dict[str, Any]:
+    """postRoomAssign: assign, reassign (``oldRoomID``) or unassign (empty ``newRoomID``) one room."""
+    p, store = call.params, call.store
+    property_mismatch(store, p, "propertyID")
+    res = get_reservation_or_404(call)
+    sub_id = p.str("subReservationID")
+    row_id = p.str("reservationRoomID")
+    new_room = p.str("newRoomID") or ""
+    old_room = p.str("oldRoomID")
+    type_id = p.str("roomTypeID")
+    adjust = p.bool("adjustPrice") or p.bool("overrideRates")
+    if "newRoomID" not in p:
+        raise ParamError("Parameter newRoomID is required (send it empty to unassign a room)")
+    room = None
+    for r in res.rooms:
+        named = (sub_id and r.sub_reservation_id == sub_id) or (row_id and r.reservation_room_id == row_id)
+        if named or (not sub_id and not row_id and old_room and r.room_id == old_room):
+            room = r
+    if room is None:
+        if not sub_id and not row_id and not old_room and len(res.rooms) == 1:
+            room = res.rooms[0]
+        else:
+            raise ParamError(
+                "subReservationID (or reservationRoomID, or oldRoomID) names no room of the reservation"
+            )
+    if not new_room:
+        if not row_id:
+            raise ParamError("reservationRoomID must be set to unassign a room")
+    else:
+        if new_room not in store.rooms:
+            raise ParamError(f"Unknown newRoomID {new_room!r}")
+        if not type_id:
+            raise ParamError("roomTypeID is required when a room is assigned")
+        if store.rooms[new_room].room_type_id != type_id:
+            raise ParamError(f"newRoomID {new_room!r} is not a room of type {type_id}")
+        if room.room_id and room.room_id != new_room and old_room != room.room_id:
+            raise ParamError("oldRoomID must name the room assigned now to reassign it")
+    mutations.assign_room(store, res, room, new_room or None, adjust_price=adjust)
+    return {"success": True}
+
+
 ENDPOINTS = [
     Endpoint("postReservation", "POST", "write:reservation", post_reservation),
     Endpoint("putReservation", "PUT", "write:reservation", put_reservation),
+    Endpoint("postRoomAssign", "POST", "write:room", post_room_assign),
 ]

@@ -413,3 +413,38 @@ def delete_reservation(store: Store, res: Reservation) -> None:
         room.room_id = None
     _touch(store, res)
     store.emit("reservation/deleted", {"reservationId": res.reservation_id})
+
+
+def assign_room(
+    store: Store, res: Reservation, room: ReservationRoom, new_room_id: str | None, adjust_price: bool = False
+) -> None:
+    """postRoomAssign: put one booked room into ``new_room_id`` (another type too), or unassign it."""
+    if res.status in ("canceled", "checked_out", "no_show"):
+        raise Refused(f"A {res.status} reservation cannot be assigned a room")
+    previous = room.room_id
+    if not new_room_id:
+        if res.status == "checked_in":
+            raise Refused("A checked-in room cannot be unassigned")
+        room.room_id = None
+    elif new_room_id != previous:
+        target = store.rooms[new_room_id]
+        nights = room.nights()
+        _check_room_free(store, new_room_id, nights, exclude=res)
+        if target.room_type_id != room.room_type_id:
+            if res.status in OCCUPYING:
+                _check_inventory(store, target.room_type_id, nights, 1, exclude=res)
+            room.room_type_id = target.room_type_id
+            room.rate_id = store.base_rate_id(target.room_type_id)
+            if adjust_price:
+                room.rates = [store.price(room.rate_id, n) for n in nights]
+        room.room_id = new_room_id
+    _touch(store, res)
+    store.emit(
+        "reservation/accommodation_changed",
+        {
+            "reservationId": res.reservation_id,
+            "roomId": room.room_id or "",
+            "roomIdPrev": previous or "",
+            "subReservationId": room.sub_reservation_id,
+        },
+    )

@@ -75,13 +75,19 @@ class OutboundGuard:
         self.sent = 0
         self.refused = 0
 
-    def policy(self, changed_at: datetime | None) -> str | None:
-        """Why a write may not go out at all, or None."""
+    def policy(self, changed_at: datetime | None, *, ours: bool = False) -> str | None:
+        """Why a write may not go out at all, or None.
+
+        ``ours``: a booking made through our own walk-in form, sent once push is on whenever it
+        was made (rule 14 protects records typed before the integration existed, not ours).
+        """
         s = self.run.settings
         if not s.push_enabled:
             return Said("guard.push_off")
         if s.push_since is None:
             return Said("guard.no_start")
+        if ours:
+            return None
         if changed_at is None or changed_at < s.push_since:
             return Said("guard.before_start")
         return None
@@ -134,6 +140,7 @@ class OutboundGuard:
         cloudbed_id: str | None = None,
         payload: Mapping[str, Any] | None = None,
         refuse: str | None = None,
+        ours: bool = False,
     ) -> T:
         """Perform ``call`` (one Cloudbeds write) if the guard allows it; log it either way.
 
@@ -141,7 +148,7 @@ class OutboundGuard:
             PushRefusedError: the write was refused (and logged as refused).
             CloudbedsError: Cloudbeds refused or failed it (logged as sent, not successful).
         """
-        reason = refuse or self.policy(changed_at)
+        reason = refuse or self.policy(changed_at, ours=ours)
         if reason:
             raise self.refuse(
                 operation,

@@ -1,13 +1,15 @@
 """Hotel → Cloudbeds: new local reservations, status and stay changes, guest edits.
 
 What is pushed (domain rules 14-18): only rows the hotel system marked ``pending`` (with
-``local_modified_at``) after push was switched on. A new local reservation becomes a
-postReservation with its rooms mapped to Cloudbeds room types and our ``local_ref`` as
-``thirdPartyIdentifier``; an in-house walk-in starts today (rule 18); it arrives not_confirmed and
-is confirmed when the hotel says so (rule 8); its Cloudbeds ids are written back. A change to a
-linked reservation becomes a putReservation (status; check-out extended — an OTA stay is never
-shortened, rule 16); a price change is a manual task (rule 13) and is only warned about. A guest
-edit becomes a putGuest. An edit that keeps failing expires (rule 17).
+``local_modified_at``) after push was switched on, and the bookings of our own walk-in form
+(``local_ref`` ``form-…``) whenever they were made: rule 14 protects what was typed before the
+integration, not ours. What staff type at the hotel's ADF front desk is ``pms.sync.adfpush``. A new
+local reservation becomes a postReservation with its rooms mapped to Cloudbeds room types and our
+``local_ref`` as ``thirdPartyIdentifier``; an in-house walk-in starts today (rule 18); it arrives
+not_confirmed and is confirmed when the hotel says so (rule 8); its Cloudbeds ids are written back.
+A change to a linked reservation becomes a putReservation (status; check-out extended — an OTA stay
+is never shortened, rule 16); a price change is a manual task (rule 13) and is only warned about. A
+guest edit becomes a putGuest. An edit that keeps failing expires (rule 17).
 
 Every write goes through ``OutboundGuard``. Before a create is sent again after an earlier attempt
 (a crash, a timeout), the reservation is looked up by its ``local_ref`` so it is never made twice.
@@ -26,6 +28,8 @@ import sqlalchemy as sa
 from pms.cloudbeds.methods_reservations import RoomRequest
 from pms.db import schema
 from pms.db.types import utcnow
+from pms.edits.reservations import FORM_REF_PREFIX
+from pms.edits.walkin import refusal_advice
 from pms.errors import CloudbedsError, PushRefusedError
 from pms.i18n import Said
 from pms.sync.guard import OutboundGuard
@@ -108,8 +112,9 @@ def _candidates(conn: sa.Connection, run: RunState, *, new: bool) -> list[Mappin
         )
     else:
         q = q.where(R.c.cloudbed_reservation_id.is_not(None), R.c.local_modified_at.is_not(None))
-    if since is not None:  # rule 14: older records were typed into Cloudbeds by hand
-        q = q.where(sa.func.coalesce(R.c.local_modified_at, R.c.created_at) >= since)
+    if since is not None:  # rule 14: older records were typed into Cloudbeds by hand (not our form's)
+        recent = sa.func.coalesce(R.c.local_modified_at, R.c.created_at) >= since
+        q = q.where(sa.or_(recent, R.c.local_ref.like(f"{FORM_REF_PREFIX}%")) if new else recent)
     rows = list(conn.execute(q.order_by(R.c.id).limit(500)).mappings())
     if new:
         return rows
@@ -238,7 +243,8 @@ def _create(
         "status": res["status"],
         "guest": fields.get("guest_first_name"),
     }
-    policy = refuse or guard.policy(_changed_at(res))
+    ours = str(res.get("local_ref") or "").startswith(FORM_REF_PREFIX)  # made in our walk-in form
+    policy = refuse or guard.policy(_changed_at(res), ours=ours)
     if not run.apply:
         if policy:
             run.warn("push", key, Said("sync.warn.not_created", {"why": policy}))
@@ -279,18 +285,22 @@ def _create(
                 changed_at=_changed_at(res),
                 payload=payload,
                 refuse=refuse,
+                ours=ours,
             )
     except (PushRefusedError, CloudbedsError) as exc:
         counts.failed += 1
-        run.result.error_for("push", f"reservation {key}: {exc}")
-        _fail(run, R, res["id"], str(exc), attempts=attempts)
+        advice = refusal_advice(str(exc)) if isinstance(exc, CloudbedsError) else None
+        said = str(exc).split(" If the reason concerns")[0]  # not "renew the connection": it is the booking
+        message = f"{advice} ({said})" if advice else str(exc)
+        run.result.error_for("push", f"reservation {key}: {message}")
+        _fail(run, R, res["id"], message, attempts=attempts)
         return
     _write_back(run, res, created, rooms, ref)
     counts.created += 1
     run.action("push_create", "reservations", created.reservation_id, f"from hotel booking {key}")
     target = res["status"] if res["status"] in ("confirmed", "checked_in") else None
     if target and getattr(created, "status", None) != target:
-        _confirm(run, guard, res, created.reservation_id, target)
+        _confirm(run, guard, res, created.reservation_id, target, ours=ours)
 
 
 def _write_back(run: RunState, res: Mapping[str, Any], created, rooms: list, ref: str) -> None:
@@ -343,7 +353,7 @@ def _write_back(run: RunState, res: Mapping[str, Any], created, rooms: list, ref
 
 
 def _confirm(
-    run: RunState, guard: OutboundGuard, res: Mapping[str, Any], cloudbed_id: str, status: str
+    run: RunState, guard: OutboundGuard, res: Mapping[str, Any], cloudbed_id: str, status: str, *, ours: bool
 ) -> None:
     """Rule 8: API-made reservations arrive not_confirmed; confirm them as the hotel has them."""
     try:
@@ -355,6 +365,7 @@ def _confirm(
             cloudbed_id=cloudbed_id,
             changed_at=_changed_at(res),
             payload={"status": status},
+            ours=ours,
         )
     except (PushRefusedError, CloudbedsError) as exc:
         run.result.entity("push").failed += 1

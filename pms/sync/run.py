@@ -214,6 +214,9 @@ def _push(run: RunState) -> None:
     if wanted & {"reservations", "guests"}:
         push_guests(run, guard)
     if "reservations" in wanted:  # a "send rates" run sends rates only
+        from pms.sync.adfpush import push_front_desk  # (pms.adf imports pms.sync: loaded on use)
+
+        push_front_desk(run, guard)  # what staff typed at the hotel's front desk (ADF)
         push_payments(run, guard)  # after the bookings, so a booking sent this run takes its payments
         push_room_blocks(run, guard)
     push_rates(run, guard)

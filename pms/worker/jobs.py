@@ -69,6 +69,18 @@ class SyncJobs:
         _raise_if_refused(self.engine, property_id, result)
         return result
 
+    def push(self, property_id: str) -> Any:
+        """A push-only run: what the hotel side changed (the front desk's poll)."""
+        from pms.sync import SyncRequest, run_sync
+
+        with self._context(property_id) as ctx:
+            result = run_sync(
+                ctx,
+                SyncRequest(mode="incremental", trigger="auto", direction="push", entities="reservations"),
+            )
+        _raise_if_refused(self.engine, property_id, result)
+        return result
+
     def reservations(self, property_id: str, ids: Sequence[str]) -> Any:
         from pms.sync import refresh_reservations
 

@@ -303,6 +303,8 @@ class Worker:
                 return
             if self.api_allowed():
                 self._guarded(f"scheduled sync of {pid}", lambda p=pid: self.sync_if_due(p))
+                if self._due(f"adfpush:{pid}", self._push_poll_seconds()):
+                    self._guarded(f"front-desk push of {pid}", lambda p=pid: self.push_front_desk(p))
                 if self._due(f"rates:{pid}", self.config.rate_jobs_every):
                     self._guarded(f"rate-job follow-up of {pid}", lambda p=pid: self.follow_rate_jobs(p))
             if self._due(f"alerts:{pid}", self.config.alerts_every):
@@ -355,6 +357,25 @@ class Worker:
         finally:
             self.stats.syncs[plan.job] = self.stats.syncs.get(plan.job, 0) + 1
         return plan.job
+
+    def _push_poll_seconds(self) -> float:
+        try:
+            return float(Settings(self.engine).get("adf_push_poll_seconds"))
+        except Exception:  # a broken setting must not stop the loop
+            return 15.0
+
+    def push_front_desk(self, property_id: str) -> bool:
+        """Send what staff typed at the hotel's front desk, if anything (an idle look costs a few
+        small queries and no Cloudbeds call); True when a push ran."""
+        from pms.sync.adfpush import front_desk_waiting
+
+        if not front_desk_waiting(self.engine, property_id):
+            return False
+        try:
+            self.jobs.push(property_id)
+        except SyncLockedError:
+            return False  # a sync holds the property; it pushes too, or the next poll does
+        return True
 
     def follow_rate_jobs(self, property_id: str) -> bool:
         if not self.jobs.rate_jobs_pending(property_id):

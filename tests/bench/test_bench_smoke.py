@@ -40,6 +40,9 @@ FIGURES = [
     "incremental sync with a few changes, database 20 ms away",
     "a CLI run's round trips before its first API call",
     "API log share of a sync's round trips",
+    "latency of a walk-in typed at the front desk until it is in Cloudbeds (p95)",
+    "walk-ins typed at once, all in Cloudbeds ÷ the rate-limit bound",
+    "Cloudbeds calls of an idle look at the front desk",
 ]
 
 

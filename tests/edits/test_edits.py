@@ -75,7 +75,11 @@ def _booking(**kw):
 
 def test_walk_in_is_stored_for_the_push(catalog_db):
     out = le.create_local_reservation(catalog_db, PID, _booking(), today=TODAY, now=NOW)
-    assert out["total"] == Decimal("1700000.00") and len(out["local_ref"]) == 32
+    assert (
+        out["total"] == Decimal("1700000.00")
+        and len(out["local_ref"]) == 37
+        and out["local_ref"].startswith("form-")
+    )
     with catalog_db.connect() as conn:
         res = conn.execute(sa.select(schema.reservasi)).one()
         room = conn.execute(sa.select(schema.reservasi_room)).one()
