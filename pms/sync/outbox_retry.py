@@ -2,13 +2,15 @@
 
 Each kind of record keeps its own queue, so a retry puts the record back on it: an ADF payment
 (``cloudbed_payment_link``) or an out-of-order room (``cloudbed_room_block``) as failed, a hotel
-booking or guest edit (``reservasi``, ``guest``) as pending. The clock of rule 17 starts again;
+booking or guest edit (``reservasi``, ``guest``) as pending, a booking typed at ADF's front desk
+(``bookings``: its push queue entry in ``cloudbed_sync_state``) as waiting. The clock of rule 17 starts again;
 rule 14 stands (a record from before push was switched on is refused again), and so does every
 other rule the guard applies. Nothing is sent from here: the next sync sends it through the guard.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -80,6 +82,29 @@ def _local(table: sa.Table) -> Callable[[Requeue], int]:
     return requeue
 
 
+def _desk_booking(r: Requeue) -> int:
+    """A front-desk booking whose push Cloudbeds refused, or that expired: waiting again, now."""
+    from pms.adf.pushscan import QUEUE_PREFIX  # pms.adf imports pms.sync: loaded on use
+
+    state = schema.cloudbed_sync_state
+    where = (state.c.property_id == r.property_id, state.c.name == f"{QUEUE_PREFIX}{r.local_id}")
+    row = r.conn.execute(sa.select(state.c.cursor_value).where(*where)).first()
+    if row is None:
+        return 0
+    try:
+        entry = json.loads(row.cursor_value or "{}")
+    except ValueError:
+        entry = {}
+    if entry.get("state") not in ("refused", "expired", "waiting"):
+        return 0
+    entry.update(state="waiting", attempts=0, next_at=None, reason=_NOTE)
+    return r.conn.execute(
+        sa.update(state)
+        .where(*where)
+        .values(cursor_at=r.now, cursor_value=json.dumps(entry, default=str), updated_at=r.now)
+    ).rowcount
+
+
 # ``cloudbed_outbound_log.local_table`` → how its records go back on their queue. Another kind of
 # write registers its own handler here.
 HANDLERS: dict[str, Callable[[Requeue], int]] = {
@@ -87,6 +112,7 @@ HANDLERS: dict[str, Callable[[Requeue], int]] = {
     "rooms": _room,
     "reservasi": _local(schema.reservasi),
     "guest": _local(schema.guest),
+    "bookings": _desk_booking,
 }
 
 

@@ -281,3 +281,35 @@ def test_an_idle_poll_costs_no_cloudbeds_call(ctx, admin, box):
     type_booking(ctx.engine, code="BK-POLL", room=room, check_in=check_in, check_out=check_out)
     assert front_desk_waiting(ctx.engine, box.property_id) is True
     assert admin.requests_made() == calls
+
+
+def test_a_refused_walk_in_is_sent_after_a_managers_retry(ctx, admin, box):
+    """Cloudbeds declines a create: a warning, not retried on its own; Retry on the Front desk
+    page puts it back in the queue and the next push sends it (once)."""
+    from pms.sync.outbox_retry import retry
+
+    ready(ctx, box)
+    sync(ctx, "full")
+    today = today_of(admin)
+    check_in, check_out = stay(today, 4, 2)
+    room = free_rooms(admin, box, check_in, check_out, 1)[0]
+    push_on(ctx.engine)
+    booking_id, _ = type_booking(
+        ctx.engine, code="BK-RETRY", room=room, check_in=check_in, check_out=check_out
+    )
+    admin.fault("postReservation", "success_false")
+    push(ctx)
+    push(ctx)  # refused by Cloudbeds: not tried again by itself
+    assert by_third_party(admin, "BK-RETRY") == []
+    refused = [
+        r
+        for r in _outbound(ctx.engine, "postReservation")
+        if r["local_table"] == "bookings" and r["local_id"] == booking_id
+    ]
+    assert refused and not any(r["success"] for r in refused)
+    assert retry(ctx.engine, ctx.property_id, refused[-1]["id"]) == f"bookings #{booking_id}"
+    push(ctx)
+    push(ctx)
+    (res,) = by_third_party(admin, "BK-RETRY")
+    assert res["status"] == "confirmed"
+    assert links(ctx.engine, adf_booking_id=booking_id)
