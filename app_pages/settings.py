@@ -22,6 +22,7 @@ with tab_sync, ctx.errors():
             "cloudbed_sync_interval",
             "cloudbed_push_enabled",
             "cloudbed_push_since",
+            "adf_push_poll_seconds",
             "cloudbed_timezone",
             "cloudbed_public_url",
         ]
@@ -42,6 +43,14 @@ with tab_sync, ctx.errors():
             key="set_push",
             help=t("settings.push_help"),
         )
+        push_poll = st.number_input(
+            t("settings.push_poll"),
+            min_value=5,
+            max_value=3600,
+            value=int(cur["adf_push_poll_seconds"]),
+            key="set_push_poll",
+            help=t("settings.push_poll_help"),
+        )
         public = st.text_input(
             t("settings.public_url"),
             value=cur["cloudbed_public_url"] or "",
@@ -56,6 +65,7 @@ with tab_sync, ctx.errors():
                         "cloudbed_active": active,
                         "cloudbed_auto_sync": auto,
                         "cloudbed_sync_interval": int(interval),
+                        "adf_push_poll_seconds": int(push_poll),
                         "cloudbed_public_url": public or None,
                     }
                 )

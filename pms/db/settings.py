@@ -328,6 +328,7 @@ LABELS = {
     "cloudbed_auto_sync": "settings.auto_sync",
     "cloudbed_sync_interval": "settings.interval",
     "cloudbed_push_enabled": "settings.push",
+    "adf_push_poll_seconds": "settings.push_poll",
     "cloudbed_public_url": "settings.public_url",
     "cloudbed_api_key": "connection.api_key",
     "cloudbed_property_id": "connection.property_id",

@@ -124,10 +124,13 @@ def test_settings_saved_and_push_clock_started(dash):
     at = dash.app(as_user=dash.user("gm"), page="settings")
     at.toggle(key="set_push").set_value(True)
     at.number_input(key="set_interval").set_value(15)
+    assert at.number_input(key="set_push_poll").value == 15  # the default look at the front desk
+    at.number_input(key="set_push_poll").set_value(30)
     at.button(key="FormSubmitter:sync_settings-Save").click().run()
     assert not at.exception and "Saved." in texts(at)
     s = Settings(dash.engine)
     assert s.push_enabled and s.sync_interval_minutes == 15 and s.push_since is not None
+    assert s.get("adf_push_poll_seconds") == 30
 
 
 def test_invalid_setting_is_refused_by_name(dash):
