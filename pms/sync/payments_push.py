@@ -80,6 +80,7 @@ def _targets(conn: sa.Connection, run: RunState, booking_ids: set[int]) -> dict[
             BOOKING_LINK.c.adf_booking_id,
             BOOKING_LINK.c.cloudbed_reservation_id,
             BOOKING_LINK.c.cloudbed_sub_reservation_id,
+            BOOKING_LINK.c.how,
             R.c.payment_collect,
             R.c.source_id,
         )
@@ -102,6 +103,8 @@ def _targets(conn: sa.Connection, run: RunState, booking_ids: set[int]) -> dict[
     out: dict[int, dict] = {}
     for r in rows:
         collect = r["payment_collect"] or run.collect.get(r["source_id"] or "")
+        if collect is None and r["how"] == "pushed":  # typed at the desk, created by our push: the
+            collect = "hotel"  # hotel's own booking, before the next pull has mirrored it
         out.setdefault(r["adf_booking_id"], {**r, "collect": collect})
     return out
 

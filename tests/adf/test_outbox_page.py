@@ -25,7 +25,8 @@ PAY = schema.cloudbed_payment_link
 @pytest.fixture
 def outbox_hotel(hotel, box, admin):  # noqa: F811
     """The hotel with bookings on the desk, push on, and three payments: one sent, one refused
-    (Channel Collect), one waiting (its booking was typed at the desk and is not in Cloudbeds)."""
+    (Channel Collect), one waiting (its booking was typed at the desk before push was switched on,
+    so it is not in Cloudbeds)."""
     Settings(hotel.engine).set("adf_frontdesk_enabled", True)
     ctx = make_ctx(hotel.engine, box)
     sync(ctx, "full")
@@ -42,12 +43,18 @@ def outbox_hotel(hotel, box, admin):  # noqa: F811
         guest = conn.execute(
             sa.text("INSERT INTO guests (guest_name, id_card_number) VALUES ('Walk In', 'K1')")
         ).lastrowid
-        booking = conn.execute(
+        booking = conn.execute(  # typed before push was switched on: the push does not send it
             sa.text(
                 "INSERT INTO bookings (booking_code, guest_id, room_id, check_in_date, check_out_date, "
-                "status) VALUES ('BK-W1', :g, :r, :i, :o, 'confirmed')"
+                "status, created_at) VALUES ('BK-W1', :g, :r, :i, :o, 'confirmed', :c)"
             ),
-            {"g": guest, "r": room, "i": today + timedelta(days=90), "o": today + timedelta(days=91)},
+            {
+                "g": guest,
+                "r": room,
+                "i": today + timedelta(days=90),
+                "o": today + timedelta(days=91),
+                "c": (utcnow() - timedelta(hours=2)).replace(tzinfo=None),
+            },
         ).lastrowid
     waiting = _record_payment(hotel.engine, booking, 30_000)
     result = run_sync(ctx, SyncRequest(mode="incremental", direction="push"))

@@ -191,7 +191,8 @@ def test_method_mapping_and_a_payment_that_cannot_be_sent_expires(ctx, admin, bo
     hotel = _linked(ctx.engine, box.property_id, "hotel", today)
     Settings(ctx.engine).set_push_enabled(True, now=utcnow() - timedelta(minutes=1))
     Settings(ctx.engine).set("adf_payment_methods", {"cash": "ebanking"})  # the manager's choice
-    with ctx.engine.begin() as conn:  # a booking typed at the desk that never reaches Cloudbeds
+    # A booking typed at the desk before push was switched on: it never reaches Cloudbeds.
+    with ctx.engine.begin() as conn:
         room = conn.execute(sa.text("SELECT MAX(id) FROM rooms")).scalar()
         guest = conn.execute(
             sa.text("INSERT INTO guests (guest_name, id_card_number) VALUES ('Walk In', 'K1')")
@@ -199,10 +200,16 @@ def test_method_mapping_and_a_payment_that_cannot_be_sent_expires(ctx, admin, bo
         desk_only = conn.execute(
             sa.text(
                 "INSERT INTO bookings (booking_code, guest_id, room_id, check_in_date, check_out_date, "
-                "room_price, total_nights, total_price, final_price, status) "
-                "VALUES ('BK-W1', :g, :r, :i, :o, 1, 1, 1, 1, 'confirmed')"
+                "room_price, total_nights, total_price, final_price, status, created_at) "
+                "VALUES ('BK-W1', :g, :r, :i, :o, 1, 1, 1, 1, 'confirmed', :c)"
             ),
-            {"g": guest, "r": room, "i": today + timedelta(days=200), "o": today + timedelta(days=201)},
+            {
+                "g": guest,
+                "r": room,
+                "i": today + timedelta(days=200),
+                "o": today + timedelta(days=201),
+                "c": (utcnow() - timedelta(hours=2)).replace(tzinfo=None),
+            },
         ).lastrowid
     paid0 = _paid(admin, hotel["cloudbed_reservation_id"])
     cash = _record_payment(ctx.engine, hotel["adf_booking_id"], 40_000, method="cash")

@@ -313,3 +313,25 @@ def test_a_refused_walk_in_is_sent_after_a_managers_retry(ctx, admin, box):
     (res,) = by_third_party(admin, "BK-RETRY")
     assert res["status"] == "confirmed"
     assert links(ctx.engine, adf_booking_id=booking_id)
+
+
+def test_a_payment_taken_for_a_walk_in_follows_it_to_cloudbeds(ctx, admin, box):
+    """The desk types a walk-in and takes its money at once: the same push creates the
+    reservation and sends the payment (our own booking: the hotel collects), once."""
+    from .test_payments_push import _paid, _record_payment
+
+    ready(ctx, box)
+    sync(ctx, "full")
+    today = today_of(admin)
+    check_in, check_out = stay(today, 2, 1)
+    room = free_rooms(admin, box, check_in, check_out, 1)[0]
+    push_on(ctx.engine)
+    booking_id, _ = type_booking(ctx.engine, code="BK-PAY", room=room, check_in=check_in, check_out=check_out)
+    _record_payment(ctx.engine, booking_id, 250_000)
+    push(ctx)
+    (res,) = by_third_party(admin, "BK-PAY")
+    assert _paid(admin, res["reservationID"]) == 250_000
+    push(ctx)
+    sync(ctx, "incremental")
+    push(ctx)
+    assert _paid(admin, res["reservationID"]) == 250_000  # sent once
