@@ -5,7 +5,8 @@ to exhaust the server. Three limits, checked before any hashing:
 
 - **per client** (its IP address as the server sees it, ``X-Forwarded-For`` from a local proxy): a
   token bucket of ``CLIENT_BURST`` attempts refilled at ``CLIENT_PER_MINUTE``, whatever user names
-  it tries, so rotating names buys nothing;
+  it tries, so rotating names buys nothing; a successful login gives its token back, so a hotel
+  whose staff share one office address can start a shift together (a guesser never gets one back);
 - **global**: a bucket of ``GLOBAL_BURST`` refilled at ``GLOBAL_PER_SECOND``, which bounds the
   hashing work many clients together can cause;
 - **per account and client**: after ``LOCK_AFTER`` wrong passwords in a row a delay of 60 s,
@@ -74,6 +75,12 @@ class TokenBucket:
             self._state.popitem(last=False)
         return wait
 
+    def refund(self, key: str) -> None:
+        """Give back one token ``key`` spent (never above the capacity)."""
+        if key in self._state:
+            tokens, at = self._state[key]
+            self._state[key] = (min(self.capacity, tokens + 1.0), at)
+
 
 class LoginThrottle:
     """The three budgets of the module docstring, for one server process."""
@@ -113,5 +120,8 @@ class LoginThrottle:
         return wait
 
     def succeeded(self, name: str, client: str | None, version: int) -> None:
+        """A right password: its failures are forgotten and the budgets get their tokens back."""
         with self._lock:
             self._failures.pop((name, client or "-", version), None)
+            self.clients.refund(client or "-")
+            self.everyone.refund("*")

@@ -179,6 +179,22 @@ def test_one_client_rotating_names_runs_out_of_budget(sdb):
     assert accounts.authenticate(sdb, "gm", PW, now=now + timedelta(minutes=5), client="203.0.113.7").ok
 
 
+def test_staff_sharing_one_address_can_all_log_in(sdb):
+    """Logins that succeed give their budget back: a shift starting behind one office address is
+    never told to wait, while failures from it still are."""
+    accounts.create_user(sdb, "gm", PW, role="manager")
+    now = utcnow()
+    assert all(
+        accounts.authenticate(sdb, "gm", PW, now=now, client="203.0.113.20").ok
+        for _ in range(CLIENT_BURST * 3)
+    )
+    answers = [
+        accounts.authenticate(sdb, f"name-{i}", "guess guess guess", now=now, client="203.0.113.20").reason
+        for i in range(CLIENT_BURST + 1)
+    ]
+    assert answers[-1] == "locked"
+
+
 def test_the_server_wide_budget_bounds_many_clients(sdb):
     now = utcnow()
     answers = [
