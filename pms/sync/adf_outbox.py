@@ -15,7 +15,6 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from pms.db.engine import reader
 from pms.sync.runstate import RunState
 
 __all__ = ["AdfDesk", "as_utc", "expired", "open_desk", "push_ready"]
@@ -30,14 +29,14 @@ class AdfDesk:
 
 
 def open_desk(run: RunState, *needed: str) -> AdfDesk | None:
-    """The hotel's front desk when it has every table in ``needed``, else None."""
-    from pms.adf.introspect import describe, reflect_tables
+    """The hotel's front desk when it has every table in ``needed``, else None (the reflection the
+    bookings push keeps for a few minutes, so a pushing run reflects ADF's tables once)."""
+    from pms.adf.pushscan import desk_tables  # pms.adf imports pms.sync: loaded on use
 
-    with reader(run.engine).connect() as conn:
-        desk = describe(conn)
-        if not desk.found or any(t not in desk.tables for t in needed):
-            return None
-        return AdfDesk(desk, reflect_tables(conn, desk))
+    found = desk_tables(run.engine)
+    if found is None or any(t not in found[0].tables for t in needed):
+        return None
+    return AdfDesk(*found)
 
 
 def push_ready(run: RunState) -> bool:
