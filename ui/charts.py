@@ -229,32 +229,26 @@ def runs_chart(runs: pd.DataFrame, t: Callable[..., str], zone: str = "UTC") -> 
     width = _bar_width_ms(x)
     ids = [f"#{i}" for i in runs["id"]]
     fig = _panels([t("chart.records_per_run"), t("chart.failed_per_run"), t("chart.calls_per_run")], 470)
-    common = {"x": x, "width": width}
     hover = "%{customdata[0]}: %{customdata[1]}<extra>%{fullData.name}</extra>"
 
-    def said(values) -> dict:  # hover: the run and its number as the reader writes it
-        return {"y": values, "customdata": [[i, t.number(v)] for i, v in zip(ids, values, strict=True)]}
+    def bar(column: str, name: str, color: str, row: int) -> None:
+        """One panel's bars; the hover says the run and its number as the reader writes it."""
+        values = runs[column]
+        fig.add_bar(
+            x=x,
+            width=width,
+            y=values,
+            customdata=[[i, t.number(v)] for i, v in zip(ids, values, strict=True)],
+            name=name,
+            marker={"color": color, "line": {"color": color, "width": _edges(values)}},
+            hovertemplate=hover,
+            showlegend=False,
+            row=row,
+            col=1,
+        )
 
-    fig.add_bar(
-        **common,
-        **said(runs["successful"]),
-        name=t("chart.records_synced"),
-        marker={"color": TEAL, "line": {"color": TEAL, "width": _edges(runs["successful"])}},
-        hovertemplate=hover,
-        showlegend=False,
-        row=1,
-        col=1,
-    )
-    fig.add_bar(
-        **common,
-        **said(runs["failed"]),
-        name=t("chart.failed_records"),
-        marker={"color": RED, "line": {"color": RED, "width": _edges(runs["failed"])}},
-        hovertemplate=hover,
-        showlegend=False,
-        row=2,
-        col=1,
-    )
+    bar("successful", t("chart.records_synced"), TEAL, 1)
+    bar("failed", t("chart.failed_records"), RED, 2)
     failed_runs = runs["status"] == "failed"
     if failed_runs.any():
         fig.add_scatter(
@@ -268,16 +262,7 @@ def runs_chart(runs: pd.DataFrame, t: Callable[..., str], zone: str = "UTC") -> 
             row=2,
             col=1,
         )
-    fig.add_bar(
-        **common,
-        **said(runs["api_calls"]),
-        name=t("chart.api_calls"),
-        marker={"color": AMBER, "line": {"color": AMBER, "width": _edges(runs["api_calls"])}},
-        hovertemplate=hover,
-        showlegend=False,
-        row=3,
-        col=1,
-    )
+    bar("api_calls", t("chart.api_calls"), AMBER, 3)
     fig.update_yaxes(count_axis(runs["successful"], t("chart.unit_records"), number=t.number), row=1, col=1)
     fig.update_yaxes(count_axis(runs["failed"], t("chart.unit_records"), number=t.number), row=2, col=1)
     fig.update_yaxes(count_axis(runs["api_calls"], t("chart.unit_calls"), number=t.number), row=3, col=1)
