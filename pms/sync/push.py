@@ -9,7 +9,8 @@ local reservation becomes a postReservation with its rooms mapped to Cloudbeds r
 not_confirmed and is confirmed when the hotel says so (rule 8); its Cloudbeds ids are written back.
 A change to a linked reservation becomes a putReservation (status; check-out extended — an OTA stay
 is never shortened, rule 16); a price change is a manual task (rule 13) and is only warned about. A
-guest edit becomes a putGuest. An edit that keeps failing expires (rule 17).
+guest edit becomes a putGuest and an edit that keeps failing expires (rule 17): both in
+``pms.sync.push_edits``.
 
 Every write goes through ``OutboundGuard``. Before a create is sent again after an earlier attempt
 (a crash, a timeout), the reservation is looked up by its ``local_ref`` so it is never made twice.
@@ -20,7 +21,7 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from collections.abc import Mapping
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
@@ -34,10 +35,11 @@ from pms.errors import CloudbedsError, PushRefusedError
 from pms.i18n import Said
 from pms.sync.guard import OutboundGuard
 from pms.sync.postcode import PostalCodes
+from pms.sync.push_edits import mark_failed
 from pms.sync.rules import KNOWN_STATUSES, edit_expired, has_local_edit, push_start_date, shortens_ota_stay
 from pms.sync.runstate import RunState
 
-__all__ = ["MAX_CREATE_ATTEMPTS", "expire_edits", "push_guests", "push_reservations"]
+__all__ = ["MAX_CREATE_ATTEMPTS", "push_reservations"]
 
 R = schema.reservasi
 ROOM = schema.reservasi_room
@@ -50,51 +52,6 @@ _PUSHABLE_STATUSES = ("confirmed", "not_confirmed", "canceled", "checked_in", "c
 
 def _changed_at(row: Mapping[str, Any]):
     return row.get("local_modified_at") or row.get("created_at")
-
-
-def _fail(run: RunState, table: sa.Table, row_id: int, message: str, *, attempts: int) -> None:
-    with run.engine.begin() as conn:
-        conn.execute(
-            sa.update(table)
-            .where(table.c.id == row_id)
-            .values(sync_status="error", sync_error=message[:4000], sync_attempts=attempts)
-        )
-
-
-def expire_edits(run: RunState) -> int:
-    """Rule 17: local edits of linked rows that kept failing past the expiry are dropped."""
-    if not run.apply:
-        return 0
-    limit = run.started_at - timedelta(minutes=run.settings.edit_expiry_minutes)
-    done = 0
-    with run.engine.begin() as conn:
-        for table, entity in ((R, "reservations"), (G, "guests")):
-            key = table.c.cloudbed_reservation_id if table is R else table.c.cloudbed_guest_id
-            rows = conn.execute(
-                sa.select(table.c.id, key.label("cid")).where(
-                    table.c.property_id == run.property_id,
-                    table.c.sync_status == "error",
-                    key.is_not(None),
-                    table.c.sync_attempts > 0,
-                    table.c.local_modified_at < limit,
-                )
-            ).all()
-            if rows:
-                conn.execute(
-                    sa.update(table)
-                    .where(table.c.id.in_([r.id for r in rows]))
-                    .values(
-                        sync_status="expired",
-                        sync_error=(
-                            f"not sent: kept failing for {run.settings.edit_expiry_minutes} minutes, "
-                            "so it was dropped before it could overwrite a later change in Cloudbeds"
-                        ),
-                    )
-                )
-                for r in rows[:20]:
-                    run.warn(entity, r.cid, Said("sync.warn.edit_expired"))
-                done += len(rows)
-    return done
 
 
 def _candidates(conn: sa.Connection, run: RunState, *, new: bool) -> list[Mapping[str, Any]]:
@@ -293,7 +250,7 @@ def _create(
         said = str(exc).split(" If the reason concerns")[0]  # not "renew the connection": it is the booking
         message = f"{advice} ({said})" if advice else str(exc)
         run.result.error_for("push", f"reservation {key}: {message}")
-        _fail(run, R, res["id"], message, attempts=attempts)
+        mark_failed(run, R, res["id"], message, attempts=attempts)
         return
     _write_back(run, res, created, rooms, ref)
     counts.created += 1
@@ -429,7 +386,9 @@ def _update(run: RunState, guard: OutboundGuard, res: Mapping[str, Any], rooms: 
         run.warn("push", cid, price_note)
     if not params and not refuse:
         if price_note and run.apply:  # nothing else to send: flagged, and it expires like a failing edit
-            _fail(run, R, res["id"], f"not sent: {price_note}", attempts=(res.get("sync_attempts") or 0) + 1)
+            mark_failed(
+                run, R, res["id"], f"not sent: {price_note}", attempts=(res.get("sync_attempts") or 0) + 1
+            )
         return
     if not run.apply:
         policy = refuse or guard.policy(_changed_at(res))
@@ -453,7 +412,7 @@ def _update(run: RunState, guard: OutboundGuard, res: Mapping[str, Any], rooms: 
     except (PushRefusedError, CloudbedsError) as exc:
         counts.failed += 1
         run.result.error_for("push", f"reservation {cid}: {exc}")
-        _fail(run, R, res["id"], str(exc), attempts=attempts)
+        mark_failed(run, R, res["id"], str(exc), attempts=attempts)
         return
     with run.engine.begin() as conn:
         conn.execute(
@@ -463,75 +422,3 @@ def _update(run: RunState, guard: OutboundGuard, res: Mapping[str, Any], rooms: 
         )
     counts.updated += 1
     run.action("push_update", "reservations", cid, ", ".join(f"{k}={v}" for k, v in params.items()))
-
-
-_GUEST_PUSH_FIELDS = (
-    "first_name",
-    "last_name",
-    "email",
-    "phone",
-    "cell_phone",
-    "gender",
-    "country",
-    "address1",
-    "address2",
-    "city",
-    "state",
-    "zip",
-    "birth_date",
-)
-
-
-def push_guests(run: RunState, guard: OutboundGuard) -> None:
-    """Send guest edits of guests known to Cloudbeds (putGuest)."""
-    since = run.settings.push_since
-    with run.engine.connect() as conn:
-        q = sa.select(G).where(
-            G.c.property_id == run.property_id,
-            G.c.sync_status.in_(("pending", "error")),
-            G.c.cloudbed_guest_id.is_not(None),
-            G.c.local_modified_at.is_not(None),
-        )
-        if since is not None:
-            q = q.where(G.c.local_modified_at >= since)
-        rows = [
-            r
-            for r in conn.execute(q.order_by(G.c.id).limit(500)).mappings()
-            if has_local_edit(r) and not edit_expired(r, run.started_at, run.settings.edit_expiry_minutes)
-        ]
-    counts = run.result.entity("push")
-    for g in rows:
-        gid = g["cloudbed_guest_id"]
-        fields = {k: g[k] for k in _GUEST_PUSH_FIELDS if g.get(k) not in (None, "")}
-        if not run.apply:
-            policy = guard.policy(g["local_modified_at"])
-            if policy:
-                run.warn("push", gid, Said("sync.warn.guest_not_sent", {"why": policy}))
-            else:
-                run.action("push_update", "guests", gid, ", ".join(sorted(fields)))
-            continue
-        if not fields:
-            continue
-        try:
-            guard.send(
-                "putGuest",
-                lambda gid=gid, fields=fields: run.client.put_guest(gid, **fields),
-                local_table="guest",
-                local_id=g["id"],
-                cloudbed_id=gid,
-                changed_at=g["local_modified_at"],
-                payload=fields,
-            )
-        except (PushRefusedError, CloudbedsError) as exc:
-            counts.failed += 1
-            run.result.error_for("push", f"guest {gid}: {exc}")
-            _fail(run, G, g["id"], str(exc), attempts=(g.get("sync_attempts") or 0) + 1)
-            continue
-        with run.engine.begin() as conn:
-            conn.execute(
-                sa.update(G)
-                .where(G.c.id == g["id"])
-                .values(sync_status="synced", sync_error=None, sync_attempts=0, last_sync_at=utcnow())
-            )
-        counts.updated += 1
-        run.action("push_update", "guests", gid, ", ".join(sorted(fields)))

@@ -28,7 +28,8 @@ from pms.sync import frontdesk as front_desk
 from pms.sync import sources
 from pms.sync.guard import OutboundGuard
 from pms.sync.guestlinks import reservations_of_guests
-from pms.sync.push import push_guests, push_reservations
+from pms.sync.push import push_reservations
+from pms.sync.push_edits import push_guests
 from pms.sync.ratepush import follow_jobs, push_rates
 from pms.sync.request import SyncContext, SyncRequest
 from pms.sync.reservations import process_page, warn_unmapped

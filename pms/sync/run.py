@@ -28,7 +28,8 @@ from pms.sync.guard import OutboundGuard, tap
 from pms.sync.guests import process_guest_page
 from pms.sync.payments_push import push_payments
 from pms.sync.plan import SyncPlan
-from pms.sync.push import expire_edits, push_guests, push_reservations
+from pms.sync.push import push_reservations
+from pms.sync.push_edits import expire_edits, push_guests
 from pms.sync.ratepush import follow_jobs, push_rates
 from pms.sync.rates import pull_rates
 from pms.sync.request import SyncContext, SyncRequest
