@@ -11,6 +11,7 @@ from pms.db.settings import Settings
 from pms.reporting import frontdesk, logs
 from ui import actions, frontdesk_view, live
 from ui.context import open_page
+from ui.log_columns import COLUMNS, STATUSES
 from ui.widgets import page_number, pager, plain, status_label, table
 
 ctx = open_page("monitoring", "monitoring.title")
@@ -18,58 +19,6 @@ t = ctx.t
 manager = ctx.can("monitoring.retry")
 if not manager:
     st.caption(t("monitoring.read_only"))
-
-COLUMNS = {
-    "api": {
-        "created_at": "log.time",
-        "endpoint": "log.endpoint",
-        "method": "log.method",
-        "http_status": "log.http_status",
-        "duration_ms": "log.duration_ms",
-        "attempt": "log.attempt",
-        "request_id": "log.request_id",
-        "response_summary": "log.summary",
-        "error": "log.error",
-    },
-    "sync": {
-        "started_at": "log.time",
-        "sync_type": "log.entities",
-        "direction": "log.direction",
-        "mode": "log.mode",
-        "trigger": "log.trigger",
-        "status": "log.status",
-        "processed": "log.processed",
-        "successful": "log.successful",
-        "failed": "log.failed",
-        "api_calls": "log.api_calls",
-        "duration_ms": "log.duration_ms",
-        "error_details": "log.error",
-    },
-    "webhooks": {
-        "received_at": "log.time",
-        "event": "log.event",
-        "entity_id": "log.entity",
-        "status": "log.status",
-        "attempts": "log.attempts",
-        "processed_at": "log.processed_at",
-        "error": "log.error",
-    },
-    "outbound": {
-        "created_at": "log.time",
-        "operation": "log.operation",
-        "cloudbed_id": "log.entity",
-        "decision": "log.decision",
-        "reason": "log.reason",
-        "http_status": "log.http_status",
-        "success": "log.success",
-        "error": "log.error",
-    },
-}
-STATUSES = {
-    "sync": ("running", "completed", "partial", "failed"),
-    "webhooks": ("pending", "processing", "processed", "failed", "ignored"),
-    "outbound": ("sent", "refused"),
-}
 
 names = list(COLUMNS) + ["failed", "front_desk", "alerts"] + (["retention"] if manager else [])
 tabs = dict(zip(names, st.tabs([t(f"monitoring.tab.{n}") for n in names]), strict=True))
