@@ -127,7 +127,7 @@ def synced_world(engine, property_id: str = "254042") -> None:
     Real credentials are stored (pointing at a closed port; rendering never calls Cloudbeds), so
     the dashboard is out of demo mode and shows this property.
     """
-    from datetime import timedelta
+    from datetime import UTC, datetime, timedelta
     from decimal import Decimal
 
     import sqlalchemy as sa
@@ -140,8 +140,14 @@ def synced_world(engine, property_id: str = "254042") -> None:
     CredentialStore(engine).save_api_key(
         "cbat_test_key_0123456789abcdef", property_id=property_id, api_base="http://127.0.0.1:9/api/v1.3"
     )
-    today = local_now("Asia/Jakarta").date()
-    now = b.NOW.replace(year=today.year, month=today.month, day=today.day)
+    local = local_now("Asia/Jakarta")
+    today = local.date()
+    # The log rows are recent (a minute ago: the health score reads them against the real clock,
+    # so a fixed hour went stale by the afternoon) and all of today (spread over the day so far).
+    now = datetime.now(UTC) - timedelta(minutes=1)
+    so_far = local - local.replace(hour=0, minute=0, second=0, microsecond=0) - timedelta(minutes=1)
+    run_step = min(timedelta(hours=5), max(so_far, timedelta(0)) / 6)
+    call_step = min(timedelta(minutes=1), max(so_far, timedelta(0)) / 7)
     with engine.begin() as conn:
         b.catalogue(conn, property_id, demo=False)
         for i in range(40):
@@ -176,12 +182,12 @@ def synced_world(engine, property_id: str = "254042") -> None:
         for h in range(6):
             b.sync_run(
                 conn,
-                now - timedelta(hours=h * 5),
+                now - h * run_step,
                 pid=property_id,
                 failed=1 if h == 2 else 0,
                 status="partial" if h == 2 else "completed",
             )
-            b.api_call(conn, now - timedelta(minutes=h), pid=property_id, status=500 if h == 1 else 200)
+            b.api_call(conn, now - h * call_step, pid=property_id, status=500 if h == 1 else 200)
         conn.execute(
             sa.insert(schema.cloudbed_rate_sync),
             [
